@@ -1,0 +1,177 @@
+//! Linear memory: one reserved region whose base never moves.
+//!
+//! A memory reserves [`RESERVATION`] bytes up front (4 GiB addressable plus a
+//! 4 GiB guard), so that any 32-bit address plus any 32-bit offset lands inside
+//! the reservation and JIT code needs no bounds checks. Growing commits more
+//! pages in place. When the full reservation is refused (small address
+//! spaces), the memory reserves only its maximum size and
+//! [`LinearMemory::has_guard`] is false: code must then check bounds.
+//!
+//! The interpreter always checks bounds explicitly against `vm.len`.
+
+use crate::sys;
+use crate::types::MemoryType;
+use crate::vm::VMMemory;
+use std::ptr::NonNull;
+
+pub const PAGE_SIZE: usize = 65536;
+/// Largest number of pages of a 32-bit memory.
+pub const MAX_PAGES: u32 = 65536;
+/// Bytes reserved per memory when possible: 4 GiB + 4 GiB guard.
+pub const RESERVATION: usize = 8 << 30;
+
+/// A linear memory instance.
+#[repr(C)]
+pub struct LinearMemory {
+    /// Read by both tiers; `vm.base` is fixed for the memory's life.
+    pub vm: VMMemory,
+    ty: MemoryType,
+    pages: u32,
+    /// Largest page count this memory may reach (type max, capped by the limit).
+    max_pages: u32,
+    reserved: usize,
+    guard: bool,
+}
+
+// SAFETY: the raw pointers in `vm` point into a reservation owned by this
+// value; access is synchronised by the owning store (one thread at a time).
+unsafe impl Send for LinearMemory {}
+
+/// Why a memory could not be created.
+#[derive(Debug)]
+pub struct MemoryError(pub String);
+
+impl LinearMemory {
+    /// Create a memory of type `ty`, allowed to grow to at most `limit_pages`.
+    pub fn new(ty: MemoryType, limit_pages: u32) -> Result<LinearMemory, MemoryError> {
+        let max_pages = ty.max.unwrap_or(MAX_PAGES).min(MAX_PAGES).min(limit_pages);
+        if ty.min > max_pages {
+            return Err(MemoryError(format!(
+                "memory minimum of {} pages exceeds the limit of {} pages",
+                ty.min, max_pages
+            )));
+        }
+        let (base, reserved, guard) = match sys::reserve(RESERVATION) {
+            Ok(p) => (p, RESERVATION, true),
+            Err(_) => {
+                let len = (max_pages as usize * PAGE_SIZE).max(PAGE_SIZE);
+                let p = sys::reserve(len)
+                    .map_err(|e| MemoryError(format!("cannot reserve linear memory: {e}")))?;
+                (p, len, false)
+            }
+        };
+        let len = ty.min as usize * PAGE_SIZE;
+        // SAFETY: [0, len) is inside the fresh reservation (len <= max <= reserved).
+        if let Err(e) = unsafe { sys::commit(base, 0, len) } {
+            // SAFETY: releasing the reservation just made, not used again.
+            unsafe { sys::release(base, reserved) };
+            return Err(MemoryError(format!("cannot commit linear memory: {e}")));
+        }
+        Ok(LinearMemory {
+            vm: VMMemory {
+                base: base.as_ptr(),
+                len,
+            },
+            ty,
+            pages: ty.min,
+            max_pages,
+            reserved,
+            guard,
+        })
+    }
+
+    pub fn ty(&self) -> MemoryType {
+        self.ty
+    }
+
+    /// Current size in pages.
+    pub fn pages(&self) -> u32 {
+        self.pages
+    }
+
+    pub fn len(&self) -> usize {
+        self.vm.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.vm.len == 0
+    }
+
+    /// Is every u32 address + u32 offset inside the reservation?
+    pub fn has_guard(&self) -> bool {
+        self.guard
+    }
+
+    /// Grow by `delta` pages; the old size in pages, or `None` if refused.
+    pub fn grow(&mut self, delta: u32) -> Option<u32> {
+        let old = self.pages;
+        let new = old.checked_add(delta)?;
+        if new > self.max_pages {
+            return None;
+        }
+        let old_len = old as usize * PAGE_SIZE;
+        let new_len = new as usize * PAGE_SIZE;
+        debug_assert!(new_len <= self.reserved);
+        let base = NonNull::new(self.vm.base).expect("memory base is never null");
+        // SAFETY: [old_len, new_len) is inside our reservation (new <= max_pages).
+        unsafe { sys::commit(base, old_len, new_len - old_len) }.ok()?;
+        self.pages = new;
+        self.vm.len = new_len;
+        Some(old)
+    }
+
+    /// The accessible bytes.
+    pub fn data(&self) -> &[u8] {
+        // SAFETY: [base, base+len) is committed and owned by self.
+        unsafe { std::slice::from_raw_parts(self.vm.base, self.vm.len) }
+    }
+
+    /// The accessible bytes, mutably.
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        // SAFETY: as in `data`, and `&mut self` gives exclusive access.
+        unsafe { std::slice::from_raw_parts_mut(self.vm.base, self.vm.len) }
+    }
+}
+
+impl Drop for LinearMemory {
+    fn drop(&mut self) {
+        if let Some(base) = NonNull::new(self.vm.base) {
+            // SAFETY: exactly the reservation made in `new`; self is going away.
+            unsafe { sys::release(base, self.reserved) };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grows_in_place_and_zeroes() {
+        let mut m = LinearMemory::new(
+            MemoryType {
+                min: 1,
+                max: Some(4),
+            },
+            MAX_PAGES,
+        )
+        .unwrap();
+        let base = m.vm.base;
+        m.data_mut()[10] = 7;
+        assert_eq!(m.grow(2), Some(1));
+        assert_eq!(m.vm.base, base);
+        assert_eq!(m.len(), 3 * PAGE_SIZE);
+        assert_eq!(m.data()[10], 7);
+        assert_eq!(m.data()[2 * PAGE_SIZE + 5], 0);
+        assert_eq!(m.grow(2), None);
+        assert_eq!(m.grow(1), Some(3));
+    }
+
+    #[test]
+    fn limit_caps_growth() {
+        let mut m = LinearMemory::new(MemoryType { min: 0, max: None }, 2).unwrap();
+        assert_eq!(m.grow(3), None);
+        assert_eq!(m.grow(2), Some(0));
+        assert!(LinearMemory::new(MemoryType { min: 3, max: None }, 2).is_err());
+    }
+}

@@ -1,0 +1,78 @@
+//! Traps: the ways a WebAssembly execution can stop abnormally.
+//!
+//! The messages are the texts the official spec suite expects in `assert_trap`
+//! and `assert_exhaustion`, so a runner can compare them directly.
+
+use std::fmt;
+
+/// Why execution trapped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u32)]
+pub enum TrapCode {
+    Unreachable = 1,
+    IntegerDivideByZero,
+    IntegerOverflow,
+    BadConversionToInteger,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    /// `call_indirect` index past the end of the table.
+    UndefinedElement,
+    /// `call_indirect` through a null entry.
+    UninitializedElement,
+    IndirectCallTypeMismatch,
+    NullReference,
+    StackOverflow,
+    /// A host function returned an error; the error itself travels separately.
+    HostError,
+    /// A bug in wx (a function that validated could not be translated).
+    Internal,
+}
+
+impl TrapCode {
+    pub fn message(self) -> &'static str {
+        match self {
+            TrapCode::Unreachable => "unreachable",
+            TrapCode::IntegerDivideByZero => "integer divide by zero",
+            TrapCode::IntegerOverflow => "integer overflow",
+            TrapCode::BadConversionToInteger => "invalid conversion to integer",
+            TrapCode::MemoryOutOfBounds => "out of bounds memory access",
+            TrapCode::TableOutOfBounds => "out of bounds table access",
+            TrapCode::UndefinedElement => "undefined element",
+            TrapCode::UninitializedElement => "uninitialized element",
+            TrapCode::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapCode::NullReference => "null reference",
+            TrapCode::StackOverflow => "call stack exhausted",
+            TrapCode::HostError => "host function error",
+            TrapCode::Internal => "internal error in wx",
+        }
+    }
+
+    pub fn from_u32(v: u32) -> Option<TrapCode> {
+        use TrapCode::*;
+        const ALL: [TrapCode; 13] = [
+            Unreachable,
+            IntegerDivideByZero,
+            IntegerOverflow,
+            BadConversionToInteger,
+            MemoryOutOfBounds,
+            TableOutOfBounds,
+            UndefinedElement,
+            UninitializedElement,
+            IndirectCallTypeMismatch,
+            NullReference,
+            StackOverflow,
+            HostError,
+            Internal,
+        ];
+        ALL.into_iter().find(|c| *c as u32 == v)
+    }
+}
+
+impl fmt::Display for TrapCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+/// A trap raised by wasm code (as opposed to an error of the embedder).
+pub type Trap = TrapCode;

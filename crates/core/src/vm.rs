@@ -1,0 +1,125 @@
+//! The VM data layout shared by the interpreter and JIT code.
+//!
+//! Everything here is `#[repr(C)]` because JIT code reads it at fixed offsets.
+//!
+//! ```text
+//! VMContext (one per instance)           VMFuncRef (one per function: the entry slot)
+//! +----------------------------+         +-----------------------------+
+//! | magic                      |         | wasm_call   native entry    |  <- atomic; tier-up swaps it
+//! | stack_limit                |         | array_call  (self, caller,  |
+//! | memory0  -> VMMemory       |         |             values, len)    |
+//! | memories -> [*VMMemory]    |         | vmctx       owner instance  |
+//! | tables   -> [*VMTable]     |         | sig         canonical id    |
+//! | globals  -> [*VMGlobal]    |         | func_index  | kind          |
+//! | funcs    -> [*VMFuncRef]   |         +-----------------------------+
+//! | instance -> Instance       |
+//! | store    -> runtime store  |   funcref values are `*const VMFuncRef` (0 = null)
+//! +----------------------------+
+//! ```
+//!
+//! `values` of the array calling convention is an array of `max(params, results)`
+//! 64-bit cells: arguments on entry, results on return. Every value is stored
+//! as raw bits in a u64: i32/f32 in the low 32 bits, references as pointers or
+//! ids, 0 being null.
+
+use crate::sig::SigId;
+use std::sync::atomic::AtomicPtr;
+
+/// Magic value at the head of every VMContext (helps catch mix-ups in debug builds).
+pub const VMCONTEXT_MAGIC: u32 = u32::from_le_bytes(*b"wxvm");
+
+/// The array calling convention, used for host<->wasm transitions.
+///
+/// `callee` is the entry slot being called (so one stub can serve many
+/// functions). Returns 0 on success, otherwise a [`crate::TrapCode`] as u32.
+pub type ArrayCall = unsafe extern "C" fn(
+    callee: *const VMFuncRef,
+    caller_vmctx: *mut VMContext,
+    values: *mut u64,
+    len: usize,
+) -> u32;
+
+/// A linear memory as code sees it. `base` never changes; `len` grows.
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMMemory {
+    pub base: *mut u8,
+    /// Accessible bytes.
+    pub len: usize,
+}
+
+/// A table as code sees it: `len` raw references at `base` (may move on grow).
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMTable {
+    pub base: *mut u64,
+    pub len: u32,
+}
+
+/// A global's storage: raw bits.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub struct VMGlobal {
+    pub bits: u64,
+}
+
+/// Is a function wasm code of some instance, or a host function?
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FuncKind {
+    Wasm = 0,
+    Host = 1,
+}
+
+/// A function's entry slot, and what a funcref points to.
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMFuncRef {
+    /// Native-ABI entry point; null while no native entry exists.
+    pub wasm_call: AtomicPtr<u8>,
+    pub array_call: ArrayCall,
+    /// For wasm functions the owning instance's context; for host functions
+    /// a pointer to the runtime's host function record.
+    pub vmctx: *mut VMContext,
+    pub sig: SigId,
+    /// For wasm functions: index in the owner's function index space.
+    pub func_index: u32,
+    pub kind: FuncKind,
+}
+
+/// Per-instance context: the root pointer every piece of code receives.
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMContext {
+    pub magic: u32,
+    /// Lowest native stack address JIT code may use.
+    pub stack_limit: usize,
+    /// Memory 0, or null when the module has no memory.
+    pub memory0: *mut VMMemory,
+    pub memories: *const *mut VMMemory,
+    pub tables: *const *mut VMTable,
+    pub globals: *const *mut VMGlobal,
+    pub funcs: *const *const VMFuncRef,
+    pub instance: *mut crate::instance::Instance,
+    /// The runtime's store (opaque here).
+    pub store: *mut u8,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::mem::{offset_of, size_of};
+
+    /// JIT code hard-codes these offsets; changing them is an ABI change.
+    #[test]
+    fn layout_is_pinned() {
+        assert_eq!(size_of::<VMMemory>(), 16);
+        assert_eq!(offset_of!(VMMemory, len), 8);
+        assert_eq!(offset_of!(VMFuncRef, wasm_call), 0);
+        assert_eq!(offset_of!(VMFuncRef, array_call), 8);
+        assert_eq!(offset_of!(VMFuncRef, vmctx), 16);
+        assert_eq!(offset_of!(VMFuncRef, sig), 24);
+        assert_eq!(offset_of!(VMContext, stack_limit), 8);
+        assert_eq!(offset_of!(VMContext, memory0), 16);
+    }
+}

@@ -1,0 +1,96 @@
+//! Per-module translation cache and the profiling counters the tiering policy reads.
+//!
+//! Counters live beside the bytecode they describe: `calls` is bumped on each
+//! entry to the function, `loops[i]` each time loop `i`'s header runs (entry
+//! and every back-edge). They are relaxed atomics written with plain
+//! load+store (not read-modify-write), so the hot path costs a load and a
+//! store; a lost increment under a data race only makes a count approximate.
+
+use crate::bytecode::Op;
+use crate::translate;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use wx_core::{CompileError, ModuleInfo};
+
+/// A translated function.
+#[derive(Debug)]
+pub struct FuncCode {
+    pub ops: Box<[Op]>,
+    pub num_params: u32,
+    /// Parameters plus declared locals.
+    pub num_locals: u32,
+    pub num_results: u32,
+    /// Slots the frame needs (locals + deepest operand stack + call scratch).
+    pub frame_size: u32,
+    pub calls: AtomicU64,
+    pub loops: Box<[AtomicU64]>,
+    pub translate_time: Duration,
+}
+
+impl FuncCode {
+    #[inline(always)]
+    pub(crate) fn count_call(&self) {
+        self.calls.store(
+            self.calls.load(Ordering::Relaxed).wrapping_add(1),
+            Ordering::Relaxed,
+        );
+    }
+
+    /// Entries so far.
+    pub fn call_count(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
+    }
+
+    /// Loop-header executions so far, summed over the function's loops.
+    pub fn loop_count(&self) -> u64 {
+        self.loops.iter().map(|c| c.load(Ordering::Relaxed)).sum()
+    }
+}
+
+/// Lazily translated code of every defined function of a module.
+#[derive(Debug)]
+pub struct ModuleCode {
+    pub module: Arc<ModuleInfo>,
+    funcs: Box<[OnceLock<Result<FuncCode, CompileError>>]>,
+    /// `max(params, results)` of every function (imported first): the length
+    /// of the value array when calling it through the array convention.
+    pub(crate) call_len: Box<[u32]>,
+}
+
+impl ModuleCode {
+    pub fn new(module: Arc<ModuleInfo>) -> ModuleCode {
+        let funcs = (0..module.num_defined_funcs())
+            .map(|_| OnceLock::new())
+            .collect();
+        let call_len = (0..module.funcs.len() as u32)
+            .map(|f| {
+                let t = module.func_type(f);
+                t.params().len().max(t.results().len()) as u32
+            })
+            .collect();
+        ModuleCode {
+            module,
+            funcs,
+            call_len,
+        }
+    }
+
+    /// The code of defined function `def_index`, translating it on first use.
+    pub fn get_or_translate(&self, def_index: u32) -> Result<&FuncCode, &CompileError> {
+        self.funcs[def_index as usize]
+            .get_or_init(|| translate::translate(&self.module, def_index))
+            .as_ref()
+    }
+
+    /// The code of defined function `def_index` if it has been translated.
+    pub fn get(&self, def_index: u32) -> Option<&FuncCode> {
+        self.funcs[def_index as usize]
+            .get()
+            .and_then(|r| r.as_ref().ok())
+    }
+
+    pub fn num_defined(&self) -> u32 {
+        self.funcs.len() as u32
+    }
+}

@@ -1,0 +1,342 @@
+//! Memories, tables and globals, and the `Extern` sum of everything importable.
+
+use crate::error::{Error, Result};
+use crate::func::Func;
+use crate::store::{AsContext, AsContextMut, StoreOpaque};
+use crate::values::Val;
+use wx_core::global::GlobalInstance;
+use wx_core::instance::Limits;
+use wx_core::memory::LinearMemory;
+use wx_core::table::TableInstance;
+use wx_core::types::{ExternType, GlobalType, MemoryType, TableType};
+
+/// Anything a module can import or export.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extern {
+    Func(Func),
+    Memory(Memory),
+    Table(Table),
+    Global(Global),
+}
+
+impl Extern {
+    pub fn into_func(self) -> Option<Func> {
+        if let Extern::Func(f) = self {
+            Some(f)
+        } else {
+            None
+        }
+    }
+    pub fn into_memory(self) -> Option<Memory> {
+        if let Extern::Memory(m) = self {
+            Some(m)
+        } else {
+            None
+        }
+    }
+    pub fn into_table(self) -> Option<Table> {
+        if let Extern::Table(t) = self {
+            Some(t)
+        } else {
+            None
+        }
+    }
+    pub fn into_global(self) -> Option<Global> {
+        if let Extern::Global(g) = self {
+            Some(g)
+        } else {
+            None
+        }
+    }
+
+    /// The item's current type (memories and tables report their current size as minimum).
+    pub fn ty(&self, store: impl AsContext) -> ExternType {
+        match self {
+            Extern::Func(f) => ExternType::Func(f.ty(store)),
+            Extern::Memory(m) => ExternType::Memory(m.ty(store)),
+            Extern::Table(t) => ExternType::Table(t.ty(store)),
+            Extern::Global(g) => ExternType::Global(g.ty(store)),
+        }
+    }
+}
+
+impl From<Func> for Extern {
+    fn from(f: Func) -> Extern {
+        Extern::Func(f)
+    }
+}
+impl From<Memory> for Extern {
+    fn from(m: Memory) -> Extern {
+        Extern::Memory(m)
+    }
+}
+impl From<Table> for Extern {
+    fn from(t: Table) -> Extern {
+        Extern::Table(t)
+    }
+}
+impl From<Global> for Extern {
+    fn from(g: Global) -> Extern {
+        Extern::Global(g)
+    }
+}
+
+fn limits(store: &StoreOpaque) -> Limits {
+    let c = store.engine.config();
+    Limits {
+        max_memory_pages: c.max_memory_pages,
+        max_table_elements: c.max_table_elements,
+    }
+}
+
+/// A linear memory in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Memory {
+    pub(crate) store_id: u64,
+    pub(crate) index: usize,
+}
+
+impl Memory {
+    pub fn new(mut store: impl AsContextMut, ty: MemoryType) -> Result<Memory> {
+        let s = &mut store.as_context_mut().0.opaque;
+        let mut m = Box::new(
+            LinearMemory::new(ty, limits(s).max_memory_pages)
+                .map_err(|e| Error::Instantiate(e.0))?,
+        );
+        let ptr: *mut LinearMemory = &mut *m;
+        s.host_memories.push(m);
+        Ok(s.memory_handle(ptr))
+    }
+
+    pub(crate) fn raw<'a>(&self, s: &'a StoreOpaque) -> &'a mut LinearMemory {
+        s.check(self.store_id);
+        let p = s.memories[self.index];
+        // SAFETY: memories in a store's list live as long as the store; the
+        // store is borrowed for 'a, so no wasm code runs meanwhile.
+        unsafe { &mut *p }
+    }
+
+    pub fn ty(&self, store: impl AsContext) -> MemoryType {
+        let m = self.raw(&store.as_context().0.opaque);
+        MemoryType {
+            min: m.pages(),
+            max: m.ty().max,
+        }
+    }
+
+    /// Current size in pages.
+    pub fn size(&self, store: impl AsContext) -> u32 {
+        self.raw(&store.as_context().0.opaque).pages()
+    }
+
+    pub fn data<'a, T: 'a>(&self, store: impl Into<crate::store::StoreContext<'a, T>>) -> &'a [u8] {
+        let ctx = store.into();
+        self.raw(&ctx.0.opaque).data()
+    }
+
+    pub fn data_mut<'a, T: 'a>(
+        &self,
+        store: impl Into<crate::store::StoreContextMut<'a, T>>,
+    ) -> &'a mut [u8] {
+        let ctx = store.into();
+        self.raw(&ctx.0.opaque).data_mut()
+    }
+
+    /// Grow by `delta` pages; the old size.
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
+        let m = self.raw(&store.as_context_mut().0.opaque);
+        m.grow(delta)
+            .ok_or_else(|| Error::Usage(format!("failed to grow memory by {delta} pages")))
+    }
+
+    /// Copy bytes out of memory at `offset`.
+    pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<()> {
+        let m = self.raw(&store.as_context().0.opaque);
+        let src = offset
+            .checked_add(buf.len())
+            .and_then(|end| m.data().get(offset..end))
+            .ok_or_else(|| Error::Usage("out of bounds memory access".into()))?;
+        buf.copy_from_slice(src);
+        Ok(())
+    }
+
+    /// Copy bytes into memory at `offset`.
+    pub fn write(&self, mut store: impl AsContextMut, offset: usize, buf: &[u8]) -> Result<()> {
+        let m = self.raw(&store.as_context_mut().0.opaque);
+        let dst = offset
+            .checked_add(buf.len())
+            .and_then(|end| m.data_mut().get_mut(offset..end))
+            .ok_or_else(|| Error::Usage("out of bounds memory access".into()))?;
+        dst.copy_from_slice(buf);
+        Ok(())
+    }
+}
+
+impl<'a, T> From<&'a crate::Store<T>> for crate::store::StoreContext<'a, T> {
+    fn from(s: &'a crate::Store<T>) -> Self {
+        crate::store::StoreContext(&s.inner)
+    }
+}
+impl<'a, T> From<&'a mut crate::Store<T>> for crate::store::StoreContext<'a, T> {
+    fn from(s: &'a mut crate::Store<T>) -> Self {
+        crate::store::StoreContext(&s.inner)
+    }
+}
+impl<'a, T> From<&'a mut crate::Store<T>> for crate::store::StoreContextMut<'a, T> {
+    fn from(s: &'a mut crate::Store<T>) -> Self {
+        crate::store::StoreContextMut(&mut s.inner)
+    }
+}
+impl<'a, T> From<&'a crate::Caller<'_, T>> for crate::store::StoreContext<'a, T> {
+    fn from(c: &'a crate::Caller<'_, T>) -> Self {
+        crate::store::StoreContext(c.store)
+    }
+}
+impl<'a, T> From<&'a mut crate::Caller<'_, T>> for crate::store::StoreContextMut<'a, T> {
+    fn from(c: &'a mut crate::Caller<'_, T>) -> Self {
+        crate::store::StoreContextMut(c.store)
+    }
+}
+impl<'a, T> From<&'a mut crate::Caller<'_, T>> for crate::store::StoreContext<'a, T> {
+    fn from(c: &'a mut crate::Caller<'_, T>) -> Self {
+        crate::store::StoreContext(c.store)
+    }
+}
+
+/// A table in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Table {
+    pub(crate) store_id: u64,
+    pub(crate) index: usize,
+}
+
+impl Table {
+    pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
+        let s = &mut store.as_context_mut().0.opaque;
+        check_ref(&init, ty.elem)?;
+        let raw = init.to_raw(s);
+        let mut t = Box::new(
+            TableInstance::new(ty, raw, limits(s).max_table_elements)
+                .map_err(Error::Instantiate)?,
+        );
+        let ptr: *mut TableInstance = &mut *t;
+        s.host_tables.push(t);
+        Ok(s.table_handle(ptr))
+    }
+
+    pub(crate) fn raw<'a>(&self, s: &'a StoreOpaque) -> &'a mut TableInstance {
+        s.check(self.store_id);
+        let p = s.tables[self.index];
+        // SAFETY: as for `Memory::raw`.
+        unsafe { &mut *p }
+    }
+
+    pub fn ty(&self, store: impl AsContext) -> TableType {
+        let t = self.raw(&store.as_context().0.opaque);
+        TableType {
+            elem: t.ty.elem,
+            min: t.size(),
+            max: t.ty.max,
+        }
+    }
+
+    pub fn size(&self, store: impl AsContext) -> u32 {
+        self.raw(&store.as_context().0.opaque).size()
+    }
+
+    pub fn get(&self, mut store: impl AsContextMut, index: u32) -> Option<Val> {
+        let s = &mut store.as_context_mut().0.opaque;
+        let t = self.raw(s);
+        let elem = t.ty.elem;
+        let raw = t.get(index)?;
+        Some(Val::from_raw(s, raw, wx_core::ValType::Ref(elem)))
+    }
+
+    pub fn set(&self, mut store: impl AsContextMut, index: u32, val: Val) -> Result<()> {
+        let s = &mut store.as_context_mut().0.opaque;
+        check_ref(&val, self.raw(s).ty.elem)?;
+        let raw = val.to_raw(s);
+        self.raw(s).set(index, raw).map_err(Error::from)
+    }
+
+    /// Grow by `delta` elements set to `init`; the old size.
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
+        let s = &mut store.as_context_mut().0.opaque;
+        check_ref(&init, self.raw(s).ty.elem)?;
+        let raw = init.to_raw(s);
+        self.raw(s)
+            .grow(delta, raw)
+            .ok_or_else(|| Error::Usage(format!("failed to grow table by {delta}")))
+    }
+}
+
+fn check_ref(v: &Val, elem: wx_core::RefType) -> Result<()> {
+    if v.ty() != wx_core::ValType::Ref(elem) {
+        return Err(Error::Usage(format!(
+            "value of type {} in a table of {}",
+            v.ty(),
+            wx_core::ValType::Ref(elem)
+        )));
+    }
+    Ok(())
+}
+
+/// A global in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Global {
+    pub(crate) store_id: u64,
+    pub(crate) index: usize,
+}
+
+impl Global {
+    pub fn new(mut store: impl AsContextMut, ty: GlobalType, val: Val) -> Result<Global> {
+        let s = &mut store.as_context_mut().0.opaque;
+        if val.ty() != ty.content {
+            return Err(Error::Usage(format!(
+                "global of type {} initialised with {}",
+                ty.content,
+                val.ty()
+            )));
+        }
+        let mut g = Box::new(GlobalInstance::new(ty, val.to_raw(s)));
+        let ptr: *mut GlobalInstance = &mut *g;
+        s.host_globals.push(g);
+        Ok(s.global_handle(ptr))
+    }
+
+    pub(crate) fn raw<'a>(&self, s: &'a StoreOpaque) -> &'a mut GlobalInstance {
+        s.check(self.store_id);
+        let p = s.globals[self.index];
+        // SAFETY: as for `Memory::raw`.
+        unsafe { &mut *p }
+    }
+
+    pub fn ty(&self, store: impl AsContext) -> GlobalType {
+        self.raw(&store.as_context().0.opaque).ty
+    }
+
+    pub fn get(&self, mut store: impl AsContextMut) -> Val {
+        let s = &mut store.as_context_mut().0.opaque;
+        let g = self.raw(s);
+        let (bits, ty) = (g.vm.bits, g.ty.content);
+        Val::from_raw(s, bits, ty)
+    }
+
+    pub fn set(&self, mut store: impl AsContextMut, val: Val) -> Result<()> {
+        let s = &mut store.as_context_mut().0.opaque;
+        let ty = self.raw(s).ty;
+        if !ty.mutable {
+            return Err(Error::Usage("cannot set an immutable global".into()));
+        }
+        if val.ty() != ty.content {
+            return Err(Error::Usage(format!(
+                "global of type {} set to {}",
+                ty.content,
+                val.ty()
+            )));
+        }
+        let raw = val.to_raw(s);
+        self.raw(s).vm.bits = raw;
+        Ok(())
+    }
+}

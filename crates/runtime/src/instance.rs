@@ -1,0 +1,273 @@
+//! Instantiation and exports.
+
+use crate::error::{Error, Result};
+use crate::externals::{Extern, Global, Memory, Table};
+use crate::func::{call_raw, Func};
+use crate::module::Module;
+use crate::store::{AsContextMut, StoreOpaque};
+use crate::trampoline::interp_array_call;
+use crate::typed::{TypedFunc, WasmParams, WasmResults};
+use std::sync::Arc;
+use std::time::Instant;
+use wx_core::instance::{Imports, Instance as CoreInstance, Limits};
+use wx_core::module::{ExportKind, ImportKind};
+use wx_core::types::limits_match;
+
+/// An instantiated module in a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Instance {
+    pub(crate) store_id: u64,
+    pub(crate) index: usize,
+}
+
+impl Instance {
+    /// Instantiate `module` with `imports` given in the module's import order.
+    pub fn new(
+        mut store: impl AsContextMut,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance> {
+        let ctx = store.as_context_mut();
+        instantiate(&mut ctx.0.opaque, module, imports)
+    }
+
+    pub(crate) fn from_core(store: &mut StoreOpaque, core: *mut CoreInstance) -> Instance {
+        let index = store
+            .instances
+            .iter()
+            .position(|i| std::ptr::eq(&**i, core))
+            .expect("a caller instance belongs to its store");
+        Instance {
+            store_id: store.id,
+            index,
+        }
+    }
+
+    fn core<'a>(&self, s: &'a StoreOpaque) -> &'a CoreInstance {
+        s.check(self.store_id);
+        &s.instances[self.index]
+    }
+
+    /// The export called `name`.
+    pub fn get_export(&self, mut store: impl AsContextMut, name: &str) -> Option<Extern> {
+        let s = &mut store.as_context_mut().0.opaque;
+        let core = self.core(s);
+        let e = core.module.exports.iter().find(|e| e.name == name)?;
+        Some(export_extern(s, self.index, e.kind, e.index))
+    }
+
+    /// All exports, in the module's order.
+    pub fn exports(&self, mut store: impl AsContextMut) -> Vec<(String, Extern)> {
+        let s = &mut store.as_context_mut().0.opaque;
+        let module = self.core(s).module.clone();
+        module
+            .exports
+            .iter()
+            .map(|e| {
+                (
+                    e.name.clone(),
+                    export_extern(s, self.index, e.kind, e.index),
+                )
+            })
+            .collect()
+    }
+
+    pub fn get_func(&self, store: impl AsContextMut, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+
+    pub fn get_typed_func<P: WasmParams, R: WasmResults>(
+        &self,
+        mut store: impl AsContextMut,
+        name: &str,
+    ) -> Result<TypedFunc<P, R>> {
+        let f = self
+            .get_func(&mut store, name)
+            .ok_or_else(|| Error::Usage(format!("no exported function named `{name}`")))?;
+        f.typed(&store)
+    }
+
+    pub fn get_memory(&self, store: impl AsContextMut, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+
+    pub fn get_table(&self, store: impl AsContextMut, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+
+    pub fn get_global(&self, store: impl AsContextMut, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+
+    /// The decoded module this instance was made from.
+    pub fn module_info(&self, store: impl crate::store::AsContext) -> Arc<wx_core::ModuleInfo> {
+        self.core(&store.as_context().0.opaque).module.clone()
+    }
+}
+
+fn export_extern(s: &mut StoreOpaque, instance: usize, kind: ExportKind, index: u32) -> Extern {
+    let core = &s.instances[instance];
+    match kind {
+        ExportKind::Func => {
+            let f = core.func_ref(index);
+            Extern::Func(s.func_handle(f))
+        }
+        ExportKind::Memory => {
+            let m = core.memories[index as usize];
+            Extern::Memory(s.memory_handle(m))
+        }
+        ExportKind::Table => {
+            let t = core.tables[index as usize];
+            Extern::Table(s.table_handle(t))
+        }
+        ExportKind::Global => {
+            let g = core.globals[index as usize];
+            Extern::Global(s.global_handle(g))
+        }
+    }
+}
+
+fn incompatible(module: &str, name: &str, why: String) -> Error {
+    Error::Link(format!(
+        "incompatible import type for `{module}::{name}`: {why}"
+    ))
+}
+
+/// Check and resolve `imports` against the module's import list.
+fn resolve(s: &StoreOpaque, module: &Module, imports: &[Extern]) -> Result<Imports> {
+    let info = &module.inner.info;
+    if imports.len() != info.imports.len() {
+        return Err(Error::Link(format!(
+            "expected {} imports, {} provided",
+            info.imports.len(),
+            imports.len()
+        )));
+    }
+    let mut out = Imports::default();
+    for (import, ext) in info.imports.iter().zip(imports) {
+        let (m, n) = (&import.module, &import.name);
+        match (&import.kind, ext) {
+            (ImportKind::Func(t), Extern::Func(f)) => {
+                let fr = f.funcref(s);
+                // SAFETY: entry slots in a store's list are live.
+                let actual = unsafe { (*fr).sig };
+                if actual != info.sig_ids[*t as usize] {
+                    return Err(incompatible(
+                        m,
+                        n,
+                        format!(
+                            "expected function {}, found {}",
+                            info.types[*t as usize],
+                            wx_core::sig::lookup(actual)
+                        ),
+                    ));
+                }
+                out.funcs.push(fr);
+            }
+            (ImportKind::Table(want), Extern::Table(t)) => {
+                let raw = t.raw(s);
+                let ok = raw.ty.elem == want.elem
+                    && limits_match(
+                        raw.size() as u64,
+                        raw.ty.max.map(u64::from),
+                        want.min as u64,
+                        want.max.map(u64::from),
+                    );
+                if !ok {
+                    return Err(incompatible(
+                        m,
+                        n,
+                        "table type or limits do not match".into(),
+                    ));
+                }
+                out.tables.push(raw);
+            }
+            (ImportKind::Memory(want), Extern::Memory(mem)) => {
+                let raw = mem.raw(s);
+                let ok = limits_match(
+                    raw.pages() as u64,
+                    raw.ty().max.map(u64::from),
+                    want.min as u64,
+                    want.max.map(u64::from),
+                );
+                if !ok {
+                    return Err(incompatible(m, n, "memory limits do not match".into()));
+                }
+                out.memories.push(raw);
+            }
+            (ImportKind::Global(want), Extern::Global(g)) => {
+                let raw = g.raw(s);
+                if raw.ty != *want {
+                    return Err(incompatible(m, n, "global type does not match".into()));
+                }
+                out.globals.push(raw);
+            }
+            (kind, _) => {
+                let want = match kind {
+                    ImportKind::Func(_) => "function",
+                    ImportKind::Table(_) => "table",
+                    ImportKind::Memory(_) => "memory",
+                    ImportKind::Global(_) => "global",
+                };
+                return Err(incompatible(m, n, format!("expected a {want}")));
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn instantiate(
+    s: &mut StoreOpaque,
+    module: &Module,
+    imports: &[Extern],
+) -> Result<Instance> {
+    if !s.engine.same(&module.inner.engine) {
+        return Err(Error::Usage(
+            "module and store come from different engines".into(),
+        ));
+    }
+    let start = Instant::now();
+    let info = module.inner.info.clone();
+    let _span = tracing::debug_span!(target: "wx::instantiate", "instantiate", module = info.name.as_deref().unwrap_or("")).entered();
+    let resolved = resolve(s, module, imports)?;
+    let c = s.engine.config();
+    let limits = Limits {
+        max_memory_pages: c.max_memory_pages,
+        max_table_elements: c.max_table_elements,
+    };
+    let store_ptr: *mut StoreOpaque = s;
+    // SAFETY: `resolve` checked every import's type, and all imported
+    // objects are owned by this store, which outlives the instance.
+    let core = unsafe {
+        CoreInstance::new(
+            info.clone(),
+            resolved,
+            limits,
+            module.inner.code.clone(),
+            interp_array_call,
+            store_ptr.cast(),
+        )
+    }
+    .map_err(Error::Instantiate)?;
+    s.instances.push(core);
+    let index = s.instances.len() - 1;
+    let instance = Instance {
+        store_id: s.id,
+        index,
+    };
+    // Segments may trap; writes made before the trap stay (tables and
+    // memories may be shared with other instances).
+    s.instances[index].initialize()?;
+    if let Some(start_fn) = info.start {
+        let f = s.instances[index].func_ref(start_fn);
+        // SAFETY: `store_ptr` is this store; nothing else borrows it during the call.
+        unsafe { call_raw(store_ptr, f, &mut [])? };
+    }
+    tracing::debug!(
+        target: "wx::instantiate",
+        module = info.name.as_deref().unwrap_or(""),
+        micros = start.elapsed().as_micros() as u64,
+        "instantiated"
+    );
+    Ok(instance)
+}

@@ -1,0 +1,43 @@
+//! wx-runtime: the embedding API of wx, in the style of wasmtime.
+//!
+//! ```
+//! use wx_runtime::{Engine, Linker, Module, Store};
+//! let engine = Engine::default();
+//! let module = Module::new(&engine, r#"(module (func (export "add") (param i32 i32) (result i32)
+//!     local.get 0 local.get 1 i32.add))"#).unwrap();
+//! let mut store = Store::new(&engine, ());
+//! let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+//! let add = instance.get_typed_func::<(i32, i32), i32>(&mut store, "add").unwrap();
+//! assert_eq!(add.call(&mut store, (2, 3)).unwrap(), 5);
+//! ```
+
+mod config;
+mod engine;
+mod error;
+mod externals;
+mod func;
+mod instance;
+mod linker;
+mod module;
+mod stats;
+mod store;
+mod trampoline;
+mod typed;
+mod values;
+
+pub use config::{Config, Strategy};
+pub use engine::Engine;
+pub use error::{Error, Result, Trap};
+pub use externals::{Extern, Global, Memory, Table};
+pub use func::{Caller, Func};
+pub use instance::Instance;
+pub use linker::Linker;
+pub use module::{ExportType, ImportType, Module};
+pub use stats::FuncStats;
+pub use store::{AsContext, AsContextMut, Store, StoreContext, StoreContextMut};
+pub use typed::{IntoFunc, TypedFunc, WasmParams, WasmResults, WasmRet, WasmTy};
+pub use values::{ExternRef, Val};
+pub use wx_core::types::{
+    ExternType, FuncType, GlobalType, MemoryType, RefType, TableType, ValType,
+};
+pub use wx_core::{CompileError, TrapCode};

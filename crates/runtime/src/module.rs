@@ -1,0 +1,121 @@
+//! Compiled (validated, not yet instantiated) modules.
+
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+use wx_core::types::ExternType;
+use wx_core::ModuleInfo;
+use wx_interp::ModuleCode;
+
+/// A validated module, ready to instantiate any number of times. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Module {
+    pub(crate) inner: Arc<ModuleInner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct ModuleInner {
+    pub(crate) engine: Engine,
+    pub(crate) info: Arc<ModuleInfo>,
+    /// Interpreter code, shared by every instance (translated lazily).
+    pub(crate) code: Arc<ModuleCode>,
+}
+
+/// An import a module expects.
+#[derive(Clone, Debug)]
+pub struct ImportType {
+    pub module: String,
+    pub name: String,
+    pub ty: ExternType,
+}
+
+/// An export a module provides.
+#[derive(Clone, Debug)]
+pub struct ExportType {
+    pub name: String,
+    pub ty: ExternType,
+}
+
+impl Module {
+    /// A module from the binary format, or from the text format (via `wat`).
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        let bytes = bytes.as_ref();
+        if bytes.starts_with(b"\0asm") {
+            return Module::from_binary(engine, bytes);
+        }
+        let binary = wat::parse_bytes(bytes).map_err(|e| {
+            Error::Compile(wx_core::CompileError::Invalid {
+                message: e.to_string(),
+                offset: None,
+            })
+        })?;
+        Module::from_binary(engine, &binary)
+    }
+
+    /// A module from the binary format.
+    pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let start = Instant::now();
+        let info = Arc::new(ModuleInfo::new(bytes)?);
+        let code = Arc::new(ModuleCode::new(info.clone()));
+        tracing::debug!(
+            target: "wx::compile",
+            module = info.name.as_deref().unwrap_or(""),
+            bytes = bytes.len(),
+            funcs = info.num_defined_funcs(),
+            micros = start.elapsed().as_micros() as u64,
+            "module validated"
+        );
+        Ok(Module {
+            inner: Arc::new(ModuleInner {
+                engine: engine.clone(),
+                info,
+                code,
+            }),
+        })
+    }
+
+    /// A module from a `.wasm` or `.wat` file.
+    pub fn from_file(engine: &Engine, path: impl AsRef<Path>) -> Result<Module> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| {
+            Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", path.display()),
+            ))
+        })?;
+        Module::new(engine, bytes)
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The module's name from its name section, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.info.name.as_deref()
+    }
+
+    pub fn imports(&self) -> impl Iterator<Item = ImportType> + '_ {
+        let info = &self.inner.info;
+        info.imports.iter().map(move |i| ImportType {
+            module: i.module.clone(),
+            name: i.name.clone(),
+            ty: info.import_type(i),
+        })
+    }
+
+    pub fn exports(&self) -> impl Iterator<Item = ExportType> + '_ {
+        let info = &self.inner.info;
+        info.exports.iter().map(move |e| ExportType {
+            name: e.name.clone(),
+            ty: info.export_type(e),
+        })
+    }
+
+    /// The decoded module (for tools such as `wx explore`).
+    pub fn info(&self) -> &Arc<ModuleInfo> {
+        &self.inner.info
+    }
+}

@@ -1,0 +1,292 @@
+//! Stores: the owners of all runtime objects, and the context traits.
+//!
+//! Everything an instance touches (instances, memories, tables, globals, host
+//! functions, externrefs) is owned by one store and freed only when the store
+//! is dropped, which is what makes the raw pointers in the VM layout valid.
+//! Handles (`Func`, `Memory`, ...) are indices into the store plus its id.
+
+use crate::engine::Engine;
+use crate::error::Error;
+use crate::externals::{Global, Memory, Table};
+use crate::func::Func;
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use wx_core::global::GlobalInstance;
+use wx_core::instance::Instance as CoreInstance;
+use wx_core::memory::LinearMemory;
+use wx_core::table::TableInstance;
+use wx_core::vm::VMFuncRef;
+use wx_interp::{Stack, StackLimits};
+
+/// A store and the user's data `T`.
+pub struct Store<T> {
+    pub(crate) inner: Box<StoreInner<T>>,
+}
+
+// SAFETY: every raw pointer a store holds points into memory the store owns
+// (or into immutable, `Arc`-shared module data); moving the store to another
+// thread moves all of it together, and a store is only used by one thread at a time.
+unsafe impl<T: Send> Send for Store<T> {}
+
+/// The store's contents. `opaque` comes first so that a `*mut StoreInner<T>`
+/// is also a `*mut StoreOpaque` (what VMContexts point to).
+#[repr(C)]
+pub struct StoreInner<T> {
+    pub(crate) opaque: StoreOpaque,
+    pub(crate) data: T,
+}
+
+/// The part of a store that does not depend on `T`.
+pub struct StoreOpaque {
+    pub(crate) engine: Engine,
+    pub(crate) id: u64,
+    pub(crate) instances: Vec<Box<CoreInstance>>,
+    pub(crate) memories: Vec<*mut LinearMemory>,
+    pub(crate) tables: Vec<*mut TableInstance>,
+    pub(crate) globals: Vec<*mut GlobalInstance>,
+    pub(crate) funcs: Vec<*const VMFuncRef>,
+    /// Reverse maps from VM pointers to handle indices.
+    memory_ids: HashMap<usize, usize>,
+    table_ids: HashMap<usize, usize>,
+    global_ids: HashMap<usize, usize>,
+    func_ids: HashMap<usize, usize>,
+    /// Storage created by the host (not owned by any instance).
+    pub(crate) host_memories: Vec<Box<LinearMemory>>,
+    pub(crate) host_tables: Vec<Box<TableInstance>>,
+    pub(crate) host_globals: Vec<Box<GlobalInstance>>,
+    /// Host function records (`HostFunc<T>`), type-erased.
+    pub(crate) host_funcs: Vec<Box<dyn Any>>,
+    pub(crate) externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    /// Interpreter stacks not in use (one per active host -> wasm entry).
+    pub(crate) stacks: Vec<Stack>,
+    /// Active host -> wasm entries on this thread's native stack.
+    pub(crate) depth: u32,
+    /// The error of a host function, on its way out through wasm frames.
+    pub(crate) pending_error: Option<Error>,
+    pub(crate) pending_panic: Option<Box<dyn Any + Send>>,
+}
+
+/// Most nested host -> wasm entries (each uses native stack).
+pub(crate) const MAX_REENTRY: u32 = 200;
+
+static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
+
+impl<T> Store<T> {
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        Store {
+            inner: Box::new(StoreInner {
+                opaque: StoreOpaque {
+                    engine: engine.clone(),
+                    id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
+                    instances: Vec::new(),
+                    memories: Vec::new(),
+                    tables: Vec::new(),
+                    globals: Vec::new(),
+                    funcs: Vec::new(),
+                    memory_ids: HashMap::new(),
+                    table_ids: HashMap::new(),
+                    global_ids: HashMap::new(),
+                    func_ids: HashMap::new(),
+                    host_memories: Vec::new(),
+                    host_tables: Vec::new(),
+                    host_globals: Vec::new(),
+                    host_funcs: Vec::new(),
+                    externrefs: Vec::new(),
+                    stacks: Vec::new(),
+                    depth: 0,
+                    pending_error: None,
+                    pending_panic: None,
+                },
+                data,
+            }),
+        }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.inner.opaque.engine
+    }
+
+    pub fn data(&self) -> &T {
+        &self.inner.data
+    }
+
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.inner.data
+    }
+
+    pub fn into_data(self) -> T {
+        self.inner.data
+    }
+}
+
+impl StoreOpaque {
+    pub(crate) fn check(&self, store_id: u64) {
+        assert_eq!(
+            store_id, self.id,
+            "object used with a store it does not belong to"
+        );
+    }
+
+    pub(crate) fn stack_limits(&self) -> StackLimits {
+        let c = self.engine.config();
+        StackLimits {
+            max_frames: c.max_call_depth,
+            max_values: c.max_stack_slots,
+        }
+    }
+
+    pub(crate) fn func_handle(&mut self, f: *const VMFuncRef) -> Func {
+        let id = self.id;
+        let funcs = &mut self.funcs;
+        let index = *self.func_ids.entry(f as usize).or_insert_with(|| {
+            funcs.push(f);
+            funcs.len() - 1
+        });
+        Func {
+            store_id: id,
+            index,
+        }
+    }
+
+    pub(crate) fn memory_handle(&mut self, m: *mut LinearMemory) -> Memory {
+        let id = self.id;
+        let list = &mut self.memories;
+        let index = *self.memory_ids.entry(m as usize).or_insert_with(|| {
+            list.push(m);
+            list.len() - 1
+        });
+        Memory {
+            store_id: id,
+            index,
+        }
+    }
+
+    pub(crate) fn table_handle(&mut self, t: *mut TableInstance) -> Table {
+        let id = self.id;
+        let list = &mut self.tables;
+        let index = *self.table_ids.entry(t as usize).or_insert_with(|| {
+            list.push(t);
+            list.len() - 1
+        });
+        Table {
+            store_id: id,
+            index,
+        }
+    }
+
+    pub(crate) fn global_handle(&mut self, g: *mut GlobalInstance) -> Global {
+        let id = self.id;
+        let list = &mut self.globals;
+        let index = *self.global_ids.entry(g as usize).or_insert_with(|| {
+            list.push(g);
+            list.len() - 1
+        });
+        Global {
+            store_id: id,
+            index,
+        }
+    }
+
+    /// Turn the status of an array call into a result, picking up a pending
+    /// host error or re-raising a host panic.
+    pub(crate) fn take_status(&mut self, rc: u32) -> Result<(), Error> {
+        if rc == 0 {
+            return Ok(());
+        }
+        if let Some(p) = self.pending_panic.take() {
+            std::panic::resume_unwind(p);
+        }
+        let code = wx_core::TrapCode::from_u32(rc).unwrap_or(wx_core::TrapCode::HostError);
+        if code == wx_core::TrapCode::HostError {
+            if let Some(e) = self.pending_error.take() {
+                return Err(e);
+            }
+        }
+        Err(Error::from(code))
+    }
+}
+
+/// Shared access to a store.
+pub struct StoreContext<'a, T>(pub(crate) &'a StoreInner<T>);
+/// Exclusive access to a store.
+pub struct StoreContextMut<'a, T>(pub(crate) &'a mut StoreInner<T>);
+
+impl<T> StoreContext<'_, T> {
+    pub fn data(&self) -> &T {
+        &self.0.data
+    }
+}
+
+impl<T> StoreContextMut<'_, T> {
+    pub fn data(&self) -> &T {
+        &self.0.data
+    }
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.0.data
+    }
+}
+
+/// Anything that can lend shared access to a store.
+pub trait AsContext {
+    type Data;
+    fn as_context(&self) -> StoreContext<'_, Self::Data>;
+}
+
+/// Anything that can lend exclusive access to a store.
+pub trait AsContextMut: AsContext {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, Self::Data>;
+}
+
+impl<T> AsContext for Store<T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(&self.inner)
+    }
+}
+
+impl<T> AsContextMut for Store<T> {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(&mut self.inner)
+    }
+}
+
+impl<T> AsContext for StoreContext<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.0)
+    }
+}
+
+impl<T> AsContext for StoreContextMut<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.0)
+    }
+}
+
+impl<T> AsContextMut for StoreContextMut<'_, T> {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(self.0)
+    }
+}
+
+impl<C: AsContext + ?Sized> AsContext for &C {
+    type Data = C::Data;
+    fn as_context(&self) -> StoreContext<'_, C::Data> {
+        (**self).as_context()
+    }
+}
+
+impl<C: AsContext + ?Sized> AsContext for &mut C {
+    type Data = C::Data;
+    fn as_context(&self) -> StoreContext<'_, C::Data> {
+        (**self).as_context()
+    }
+}
+
+impl<C: AsContextMut + ?Sized> AsContextMut for &mut C {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, C::Data> {
+        (**self).as_context_mut()
+    }
+}
