@@ -1,1 +1,5 @@
+//! The `wx` command line as a library: the `.wast` script runner (also used
+//! by the workspace's spec tests) and the `run` command.
 
+pub mod run;
+pub mod wast;

@@ -1,1 +1,86 @@
-fn main() {}
+//! `wx`: run WASI programs and `.wast` scripts.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use wx_runtime::Strategy;
+
+#[derive(Parser)]
+#[command(
+    name = "wx",
+    version,
+    about = "wx: a tiered WebAssembly virtual machine"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a WASI command (its `_start`), or call one export with --invoke.
+    Run(wx::run::RunArgs),
+    /// Run .wast spec scripts and report passed/failed directives.
+    Wast {
+        /// Execution tier.
+        #[arg(long, default_value = "interp")]
+        tier: Strategy,
+        /// Print every failure in detail.
+        #[arg(long, short)]
+        verbose: bool,
+        /// Script files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("WX_LOG").unwrap_or_else(|_| EnvFilter::new("off"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => wx::run::main(args),
+        Command::Wast {
+            tier,
+            verbose,
+            files,
+        } => {
+            let mut total = wx::wast::Counts::default();
+            for file in &files {
+                let counts = match std::fs::read_to_string(file) {
+                    Ok(text) => {
+                        wx::wast::run_script(&file.display().to_string(), &text, tier, verbose)
+                    }
+                    Err(e) => {
+                        eprintln!("error: {}: {e}", file.display());
+                        wx::wast::Counts {
+                            passed: 0,
+                            failed: 1,
+                        }
+                    }
+                };
+                println!(
+                    "{}: {} passed, {} failed",
+                    file.display(),
+                    counts.passed,
+                    counts.failed
+                );
+                total.add(counts);
+            }
+            println!("{} passed, {} failed", total.passed, total.failed);
+            if total.failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}

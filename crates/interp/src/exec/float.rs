@@ -103,3 +103,25 @@ mod tests {
         assert_eq!(i32_trunc_f64(-2147483648.9), Ok(i32::MIN));
     }
 }
+
+macro_rules! rounding {
+    ($($name:ident: $t:ty, $method:ident, $quiet:expr;)*) => {$(
+        /// Rounding whose NaN result is always quiet (software rounding
+        /// returns a signalling NaN input unchanged; wasm wants it quieted).
+        #[inline]
+        pub fn $name(x: $t) -> $t {
+            let r = x.$method();
+            if r.is_nan() { <$t>::from_bits(r.to_bits() | $quiet) } else { r }
+        }
+    )*};
+}
+rounding! {
+    f32_ceil: f32, ceil, 0x0040_0000;
+    f32_floor: f32, floor, 0x0040_0000;
+    f32_trunc: f32, trunc, 0x0040_0000;
+    f32_nearest: f32, round_ties_even, 0x0040_0000;
+    f64_ceil: f64, ceil, 0x0008_0000_0000_0000;
+    f64_floor: f64, floor, 0x0008_0000_0000_0000;
+    f64_trunc: f64, trunc, 0x0008_0000_0000_0000;
+    f64_nearest: f64, round_ties_even, 0x0008_0000_0000_0000;
+}

@@ -1,0 +1,314 @@
+//! A runner for `.wast` scripts: every directive of the WebAssembly spec
+//! test format, against any execution tier.
+//!
+//! Each directive counts as passed or failed; failures are printed with their
+//! line and column. Panics inside wx are caught per directive and count as
+//! failures, so one bug does not hide the rest of a script.
+
+mod spectest;
+mod values;
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use wast::lexer::Lexer;
+use wast::parser::{self, ParseBuffer};
+use wast::{QuoteWat, QuoteWatTest, Wast, WastDirective, WastExecute, WastInvoke};
+use wx_runtime::{Config, Engine, Error, Instance, Linker, Module, Store, Strategy, Val};
+
+/// Passed and failed directive counts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub passed: u64,
+    pub failed: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, other: Counts) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+    }
+}
+
+/// Run the script `text` (named `name` in messages) on `tier`.
+/// Failures are printed to stderr (all of them when `verbose`, else the first 10).
+pub fn run_script(name: &str, text: &str, tier: Strategy, verbose: bool) -> Counts {
+    let mut runner = match Runner::new(tier) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{name}: {e}");
+            return Counts {
+                passed: 0,
+                failed: 1,
+            };
+        }
+    };
+    let mut lexer = Lexer::new(text);
+    lexer.allow_confusing_unicode(true);
+    let buf = match ParseBuffer::new_with_lexer(lexer) {
+        Ok(b) => b,
+        Err(e) => return parse_failure(name, text, e),
+    };
+    let wast = match parser::parse::<Wast>(&buf) {
+        Ok(w) => w,
+        Err(e) => return parse_failure(name, text, e),
+    };
+    let mut counts = Counts::default();
+    for directive in wast.directives {
+        let span = directive.span();
+        let outcome = catch_unwind(AssertUnwindSafe(|| runner.directive(directive)))
+            .unwrap_or_else(|p| Err(format!("panic in wx: {}", panic_text(&p))));
+        match outcome {
+            Ok(()) => counts.passed += 1,
+            Err(msg) => {
+                counts.failed += 1;
+                if verbose || counts.failed <= 10 {
+                    let (line, col) = span.linecol_in(text);
+                    eprintln!("{name}:{}:{}: {msg}", line + 1, col + 1);
+                }
+            }
+        }
+    }
+    counts
+}
+
+fn parse_failure(name: &str, text: &str, mut e: wast::Error) -> Counts {
+    e.set_text(text);
+    eprintln!("{name}: cannot parse script: {e}");
+    Counts {
+        passed: 0,
+        failed: 1,
+    }
+}
+
+fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+struct Runner {
+    engine: Engine,
+    store: Store<()>,
+    linker: Linker<()>,
+    current: Option<Instance>,
+    named: HashMap<String, Instance>,
+    definitions: HashMap<String, Module>,
+}
+
+type Outcome = Result<(), String>;
+
+impl Runner {
+    fn new(tier: Strategy) -> Result<Runner, Error> {
+        let mut config = Config::new();
+        config.strategy(tier);
+        let engine = Engine::new(&config)?;
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        linker.allow_shadowing(true);
+        spectest::define(&mut store, &mut linker)?;
+        Ok(Runner {
+            engine,
+            store,
+            linker,
+            current: None,
+            named: HashMap::new(),
+            definitions: HashMap::new(),
+        })
+    }
+
+    fn instance(&self, id: Option<wast::token::Id<'_>>) -> Result<Instance, String> {
+        match id {
+            Some(id) => self
+                .named
+                .get(id.name())
+                .copied()
+                .ok_or_else(|| format!("unknown module ${}", id.name())),
+            None => self
+                .current
+                .ok_or_else(|| "no module instantiated".to_string()),
+        }
+    }
+
+    fn compile(&self, module: &mut QuoteWat<'_>) -> Result<Module, String> {
+        let bytes = encode(module)?;
+        Module::new(&self.engine, bytes).map_err(|e| e.to_string())
+    }
+
+    fn instantiate(&mut self, module: &Module) -> Result<Instance, Error> {
+        self.linker.instantiate(&mut self.store, module)
+    }
+
+    fn directive(&mut self, d: WastDirective<'_>) -> Outcome {
+        match d {
+            WastDirective::Module(mut m) => {
+                let name = m.name().map(|n| n.name().to_string());
+                let module = self.compile(&mut m)?;
+                let inst = self
+                    .instantiate(&module)
+                    .map_err(|e| format!("instantiation failed: {e}"))?;
+                self.current = Some(inst);
+                if let Some(n) = name {
+                    self.named.insert(n, inst);
+                }
+                Ok(())
+            }
+            WastDirective::ModuleDefinition(mut m) => {
+                let name = m.name().map(|n| n.name().to_string());
+                let module = self.compile(&mut m)?;
+                if let Some(n) = name {
+                    self.definitions.insert(n, module);
+                }
+                Ok(())
+            }
+            WastDirective::ModuleInstance {
+                instance, module, ..
+            } => {
+                let def = module.ok_or("module instance without a definition")?;
+                let module = self
+                    .definitions
+                    .get(def.name())
+                    .cloned()
+                    .ok_or("unknown module definition")?;
+                let inst = self
+                    .instantiate(&module)
+                    .map_err(|e| format!("instantiation failed: {e}"))?;
+                self.current = Some(inst);
+                if let Some(n) = instance {
+                    self.named.insert(n.name().to_string(), inst);
+                }
+                Ok(())
+            }
+            WastDirective::Register { name, module, .. } => {
+                let inst = self.instance(module)?;
+                self.linker
+                    .instance(&mut self.store, name, inst)
+                    .map_err(|e| e.to_string())?;
+                Ok(())
+            }
+            WastDirective::Invoke(invoke) => {
+                self.invoke(&invoke).map(|_| ()).map_err(|e| e.to_string())
+            }
+            WastDirective::AssertReturn { exec, results, .. } => {
+                let actual = self
+                    .execute(exec)
+                    .map_err(|e| format!("expected results, got error: {e}"))?;
+                values::check_results(&self.store, &actual, &results)
+            }
+            WastDirective::AssertTrap { exec, message, .. } => match self.execute(exec) {
+                Ok(v) => Err(format!("expected trap `{message}`, got {v:?}")),
+                Err(e) => expect_error(&e, message),
+            },
+            WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(&call) {
+                Ok(v) => Err(format!("expected exhaustion `{message}`, got {v:?}")),
+                Err(e) => expect_error(&e, message),
+            },
+            WastDirective::AssertInvalid {
+                mut module,
+                message,
+                ..
+            }
+            | WastDirective::AssertMalformed {
+                mut module,
+                message,
+                ..
+            } => {
+                let bytes = match encode(&mut module) {
+                    Ok(b) => b,
+                    // The text itself is rejected: that is the expected outcome for
+                    // malformed text, and invalid modules that the text parser catches.
+                    Err(_) => return Ok(()),
+                };
+                match Module::new(&self.engine, bytes) {
+                    Ok(_) => Err(format!(
+                        "expected module to be rejected ({message}), but it compiled"
+                    )),
+                    Err(Error::Compile(_)) => Ok(()),
+                    Err(e) => Err(format!("expected a compile error ({message}), got: {e}")),
+                }
+            }
+            WastDirective::AssertInvalidCustom { .. }
+            | WastDirective::AssertMalformedCustom { .. } => {
+                Err("custom-section assertions are not supported".into())
+            }
+            WastDirective::AssertUnlinkable {
+                module, message, ..
+            } => {
+                let mut qw = QuoteWat::Wat(module);
+                let module = self.compile(&mut qw)?;
+                match self.instantiate(&module) {
+                    Ok(_) => Err(format!(
+                        "expected link failure `{message}`, but instantiation succeeded"
+                    )),
+                    Err(Error::Link(_)) | Err(Error::Instantiate(_)) => Ok(()),
+                    Err(e) => Err(format!("expected link failure `{message}`, got: {e}")),
+                }
+            }
+            WastDirective::AssertException { .. }
+            | WastDirective::AssertSuspension { .. }
+            | WastDirective::Thread(_)
+            | WastDirective::Wait { .. } => {
+                Err("unsupported directive (exceptions/threads/stack switching)".into())
+            }
+        }
+    }
+
+    fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Result<Vec<Val>, Error> {
+        let inst = self.instance(invoke.module).map_err(Error::Usage)?;
+        let func = inst
+            .get_func(&mut self.store, invoke.name)
+            .ok_or_else(|| Error::Usage(format!("no exported function `{}`", invoke.name)))?;
+        let mut args = Vec::new();
+        for a in &invoke.args {
+            args.push(values::arg(&mut self.store, a).map_err(Error::Usage)?);
+        }
+        let ty = func.ty(&self.store);
+        let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+        func.call(&mut self.store, &args, &mut results)?;
+        Ok(results)
+    }
+
+    fn execute(&mut self, exec: WastExecute<'_>) -> Result<Vec<Val>, Error> {
+        match exec {
+            WastExecute::Invoke(invoke) => self.invoke(&invoke),
+            WastExecute::Get { module, global, .. } => {
+                let inst = self.instance(module).map_err(Error::Usage)?;
+                let g = inst
+                    .get_global(&mut self.store, global)
+                    .ok_or_else(|| Error::Usage(format!("no exported global `{global}`")))?;
+                Ok(vec![g.get(&mut self.store)])
+            }
+            WastExecute::Wat(wat) => {
+                let mut qw = QuoteWat::Wat(wat);
+                let module = self.compile(&mut qw).map_err(Error::Usage)?;
+                self.instantiate(&module).map(|_| Vec::new())
+            }
+        }
+    }
+}
+
+fn encode(module: &mut QuoteWat<'_>) -> Result<Vec<u8>, String> {
+    match module.to_test().map_err(|e| e.to_string())? {
+        QuoteWatTest::Binary(b) => Ok(b),
+        QuoteWatTest::Text(text) => {
+            let text =
+                String::from_utf8(text).map_err(|_| "malformed UTF-8 encoding".to_string())?;
+            let buf = ParseBuffer::new(&text).map_err(|e| e.to_string())?;
+            let mut wat = parser::parse::<wast::Wat>(&buf).map_err(|e| e.to_string())?;
+            wat.encode().map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Does error `e` carry the spec's expected message?
+fn expect_error(e: &Error, expected: &str) -> Outcome {
+    let actual = match e {
+        Error::Trap(t) => t.code.message().to_string(),
+        other => other.to_string(),
+    };
+    if actual.contains(expected) || expected.starts_with(actual.as_str()) {
+        Ok(())
+    } else {
+        Err(format!("expected `{expected}`, got `{actual}`"))
+    }
+}
