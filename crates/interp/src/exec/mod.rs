@@ -17,6 +17,7 @@ mod float;
 use crate::bytecode::Op;
 use crate::code::{FuncCode, ModuleCode};
 use std::ptr;
+use std::sync::atomic::Ordering;
 use wx_core::instance::Instance;
 use wx_core::vm::{FuncKind, VMFuncRef, VMMemory};
 use wx_core::TrapCode;
@@ -151,6 +152,14 @@ unsafe fn invoke_inner(
     Ok(())
 }
 
+/// Count one iteration of loop `counter` (entry or back-edge).
+#[inline(always)]
+fn count_loop(code: &FuncCode, counter: u32) {
+    if let Some(c) = code.loops.get(counter as usize) {
+        c.store(c.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
+    }
+}
+
 macro_rules! trap {
     ($code:expr) => {
         return Err($code)
@@ -222,10 +231,17 @@ unsafe fn run(
             };
         }
         macro_rules! jump {
-            ($offset:expr) => {
+            ($offset:expr) => {{
                 // `pc` already points past the branch.
-                pc = pc.offset($offset as isize - 1)
-            };
+                pc = pc.offset($offset as isize - 1);
+                if $offset < 0 {
+                    // A back-edge: it lands just after its loop's header,
+                    // which names the loop's counter.
+                    if let Op::LoopHeader { counter } = *pc.sub(1) {
+                        count_loop(&*code, counter);
+                    }
+                }
+            }};
         }
         macro_rules! effective {
             ($addr:expr, $offset:expr, $size:expr) => {{
@@ -458,13 +474,7 @@ unsafe fn run(
                     let i = r32!(index).min(len);
                     pc = pc.add(i as usize);
                 }
-                Op::LoopHeader { counter } => {
-                    let c = (&*code).loops.get_unchecked(counter as usize);
-                    c.store(
-                        c.load(std::sync::atomic::Ordering::Relaxed).wrapping_add(1),
-                        std::sync::atomic::Ordering::Relaxed,
-                    );
-                }
+                Op::LoopHeader { counter } => count_loop(&*code, counter),
                 Op::Return => ret!(),
                 Op::Return1 { src } => {
                     *sp = slot!(src);

@@ -121,6 +121,7 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
         let op = reader.read()?;
         t.operator(op)?;
     }
+    thread_jumps_to_returns(&mut t.ops);
     let frame_size = (t.num_locals + t.max_height + 1)
         .max(ty.params().len() as u32)
         .max(t.num_results);
@@ -390,8 +391,10 @@ impl<'m> Translator<'m> {
     fn add_branch(&mut self, depth: u32, at: usize) {
         let idx = self.ctrl.len() - 1 - depth as usize;
         if self.ctrl[idx].kind == CtrlKind::Loop {
+            // Back-edges land after the header; the executor counts them
+            // in the header's counter (see `exec::count_loop`).
             let header = self.ctrl[idx].header;
-            self.patch(at, header);
+            self.patch(at, header + 1);
         } else {
             self.ctrl[idx].fixups.push(at);
         }
@@ -715,4 +718,19 @@ fn branch_for(cmp: Op, negate: bool, offset: i32) -> Option<Op> {
         I32GeUImm { a, imm, .. } => pair_imm!(a, imm, BrI32GeUImm, BrI32LtUImm),
         _ => return None,
     })
+}
+
+/// Replace each unconditional jump to a return with the return itself
+/// (returns read absolute slots, so they mean the same anywhere).
+fn thread_jumps_to_returns(ops: &mut [Op]) {
+    for i in 0..ops.len() {
+        if let Op::Br { offset } = ops[i] {
+            let target = (i as i64 + offset as i64) as usize;
+            if let Some(op @ (Op::Return | Op::Return1 { .. } | Op::ReturnMany { .. })) =
+                ops.get(target).copied()
+            {
+                ops[i] = op;
+            }
+        }
+    }
 }
