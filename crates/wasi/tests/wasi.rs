@@ -1,0 +1,520 @@
+//! WASI preview1 through the linker: small WAT guests call the host functions
+//! through wasm forwarders (so the caller instance and its memory are known).
+
+use std::sync::{Arc, Mutex};
+use wx_runtime::{Engine, Error, Instance, Linker, Module, Store, Val};
+use wx_wasi::{Errno, Input, Output, WasiCtx, WasiCtxBuilder};
+
+/// Imports every implemented function and re-exports it as a wasm function
+/// `w_<name>` that forwards its arguments.
+const PRELUDE: &str = r#"
+  (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_get" (func $environ_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func $environ_sizes_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "clock_res_get" (func $clock_res_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock_time_get (param i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_get" (func $fd_fdstat_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_get" (func $fd_prestat_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $fd_prestat_dir_name (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_seek" (func $fd_seek (param i32 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "sched_yield" (func $sched_yield (result i32)))
+  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (func (export "w_args_get") (param i32 i32) (result i32) (call $args_get (local.get 0) (local.get 1)))
+  (func (export "w_args_sizes_get") (param i32 i32) (result i32) (call $args_sizes_get (local.get 0) (local.get 1)))
+  (func (export "w_environ_get") (param i32 i32) (result i32) (call $environ_get (local.get 0) (local.get 1)))
+  (func (export "w_environ_sizes_get") (param i32 i32) (result i32) (call $environ_sizes_get (local.get 0) (local.get 1)))
+  (func (export "w_clock_res_get") (param i32 i32) (result i32) (call $clock_res_get (local.get 0) (local.get 1)))
+  (func (export "w_clock_time_get") (param i32 i64 i32) (result i32) (call $clock_time_get (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "w_fd_close") (param i32) (result i32) (call $fd_close (local.get 0)))
+  (func (export "w_fd_fdstat_get") (param i32 i32) (result i32) (call $fd_fdstat_get (local.get 0) (local.get 1)))
+  (func (export "w_fd_prestat_get") (param i32 i32) (result i32) (call $fd_prestat_get (local.get 0) (local.get 1)))
+  (func (export "w_fd_prestat_dir_name") (param i32 i32 i32) (result i32) (call $fd_prestat_dir_name (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "w_fd_read") (param i32 i32 i32 i32) (result i32) (call $fd_read (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+  (func (export "w_fd_seek") (param i32 i64 i32 i32) (result i32) (call $fd_seek (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+  (func (export "w_fd_write") (param i32 i32 i32 i32) (result i32) (call $fd_write (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
+  (func (export "w_proc_exit") (param i32) (call $proc_exit (local.get 0)) unreachable)
+  (func (export "w_random_get") (param i32 i32) (result i32) (call $random_get (local.get 0) (local.get 1)))
+  (func (export "w_sched_yield") (result i32) (call $sched_yield))
+  (func (export "w_path_open") (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)
+    (call $path_open (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4)
+                     (local.get 5) (local.get 6) (local.get 7) (local.get 8)))
+"#;
+
+struct Guest {
+    store: Store<WasiCtx>,
+    instance: Instance,
+}
+
+impl Guest {
+    /// Instantiate the prelude plus `extra` (with a one-page memory) against `ctx`.
+    fn new(ctx: &mut WasiCtxBuilder, extra: &str) -> Guest {
+        let wat = format!("(module {PRELUDE} (memory (export \"memory\") 1) {extra})");
+        Guest::from_wat(ctx, &wat).unwrap()
+    }
+
+    fn from_wat(ctx: &mut WasiCtxBuilder, wat: &str) -> Result<Guest, Error> {
+        let engine = Engine::default();
+        let module = Module::new(&engine, wat)?;
+        let mut store = Store::new(&engine, ctx.build()?);
+        let mut linker = Linker::new(&engine);
+        wx_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c)?;
+        let instance = linker.instantiate(&mut store, &module)?;
+        Ok(Guest { store, instance })
+    }
+
+    /// Call export `name`; its single result, if any.
+    fn try_call(&mut self, name: &str, args: &[Val]) -> Result<Option<Val>, Error> {
+        let f = self
+            .instance
+            .get_func(&mut self.store, name)
+            .unwrap_or_else(|| panic!("no export {name}"));
+        let n = f.ty(&self.store).results().len();
+        let mut results = vec![Val::I32(0); n];
+        f.call(&mut self.store, args, &mut results)?;
+        Ok(results.first().copied())
+    }
+
+    /// Call WASI function `name` (through its forwarder) with i32 arguments; the errno.
+    fn wasi(&mut self, name: &str, args: &[i32]) -> u16 {
+        let args: Vec<Val> = args.iter().map(|&a| Val::I32(a)).collect();
+        self.wasi_vals(name, &args)
+    }
+
+    fn wasi_vals(&mut self, name: &str, args: &[Val]) -> u16 {
+        let r = self.try_call(&format!("w_{name}"), args).unwrap();
+        r.and_then(|v| v.i32()).expect("an errno") as u16
+    }
+
+    fn mem(&mut self) -> &[u8] {
+        let m = self.instance.get_memory(&mut self.store, "memory").unwrap();
+        m.data(&self.store)
+    }
+
+    fn write(&mut self, at: usize, bytes: &[u8]) {
+        let m = self.instance.get_memory(&mut self.store, "memory").unwrap();
+        m.write(&mut self.store, at, bytes).unwrap();
+    }
+
+    fn u32_at(&mut self, at: usize) -> u32 {
+        u32::from_le_bytes(self.mem()[at..at + 4].try_into().unwrap())
+    }
+
+    fn u64_at(&mut self, at: usize) -> u64 {
+        u64::from_le_bytes(self.mem()[at..at + 8].try_into().unwrap())
+    }
+
+    /// Write an iovec array at `at`.
+    fn iovecs(&mut self, at: usize, vecs: &[(u32, u32)]) {
+        let mut bytes = Vec::new();
+        for (p, l) in vecs {
+            bytes.extend_from_slice(&p.to_le_bytes());
+            bytes.extend_from_slice(&l.to_le_bytes());
+        }
+        self.write(at, &bytes);
+    }
+}
+
+fn captured() -> (WasiCtxBuilder, Arc<Mutex<Vec<u8>>>) {
+    let (out, buf) = Output::buffer();
+    let mut b = WasiCtx::builder();
+    b.stdout(out);
+    (b, buf)
+}
+
+#[allow(non_snake_case)]
+fn E(e: Errno) -> u16 {
+    e.0
+}
+const PAGE: i32 = 65536;
+
+#[test]
+fn start_writes_hello_to_stdout() {
+    let (mut ctx, out) = captured();
+    let mut g = Guest::new(
+        &mut ctx,
+        r#"(data (i32.const 100) "Hello, ") (data (i32.const 200) "wasi!\n")
+           (func (export "_start")
+             (i32.store (i32.const 0) (i32.const 100)) (i32.store (i32.const 4) (i32.const 7))
+             (i32.store (i32.const 8) (i32.const 200)) (i32.store (i32.const 12) (i32.const 6))
+             (if (call $fd_write (i32.const 1) (i32.const 0) (i32.const 2) (i32.const 16))
+               (then unreachable)))"#,
+    );
+    g.try_call("_start", &[]).unwrap();
+    assert_eq!(
+        String::from_utf8(out.lock().unwrap().clone()).unwrap(),
+        "Hello, wasi!\n"
+    );
+    assert_eq!(g.u32_at(16), 13, "nwritten");
+}
+
+#[test]
+fn stderr_is_separate_and_stdin_is_readable() {
+    let (err, err_buf) = Output::buffer();
+    let (mut ctx, out) = captured();
+    ctx.stderr(err).stdin(Input::bytes(b"abcdefgh".to_vec()));
+    let mut g = Guest::new(&mut ctx, "");
+    g.write(300, b"oops");
+    g.iovecs(0, &[(300, 4)]);
+    assert_eq!(g.wasi("fd_write", &[2, 0, 1, 16]), 0);
+    assert_eq!(*err_buf.lock().unwrap(), b"oops");
+    assert!(out.lock().unwrap().is_empty());
+
+    // Read 8 bytes into two overlapping-free buffers of 3 and 10.
+    g.iovecs(0, &[(400, 3), (500, 10)]);
+    assert_eq!(g.wasi("fd_read", &[0, 0, 2, 16]), 0);
+    assert_eq!(g.u32_at(16), 8);
+    assert_eq!(&g.mem()[400..403], b"abc");
+    assert_eq!(&g.mem()[500..505], b"defgh");
+    // End of file.
+    assert_eq!(g.wasi("fd_read", &[0, 0, 2, 16]), 0);
+    assert_eq!(g.u32_at(16), 0);
+    // Wrong directions.
+    assert_eq!(g.wasi("fd_read", &[1, 0, 2, 16]), E(Errno::EBADF));
+    assert_eq!(g.wasi("fd_write", &[0, 0, 1, 16]), E(Errno::EBADF));
+}
+
+#[test]
+fn args_round_trip() {
+    let mut ctx = WasiCtx::builder();
+    ctx.args(["prog", "a", "", "héllo"]);
+    let mut g = Guest::new(&mut ctx, "");
+    assert_eq!(g.wasi("args_sizes_get", &[0, 4]), 0);
+    assert_eq!(g.u32_at(0), 4);
+    let expected = b"prog\0a\0\0h\xc3\xa9llo\0";
+    assert_eq!(g.u32_at(4) as usize, expected.len());
+    assert_eq!(g.wasi("args_get", &[100, 200]), 0);
+    assert_eq!(&g.mem()[200..200 + expected.len()], expected);
+    let ptrs: Vec<u32> = (0..4).map(|i| g.u32_at(100 + 4 * i)).collect();
+    assert_eq!(ptrs, [200, 205, 207, 208]);
+    // No argument at all.
+    let mut g = Guest::new(&mut WasiCtx::builder(), "");
+    assert_eq!(g.wasi("args_sizes_get", &[0, 4]), 0);
+    assert_eq!((g.u32_at(0), g.u32_at(4)), (0, 0));
+}
+
+#[test]
+fn environ_round_trip() {
+    let mut ctx = WasiCtx::builder();
+    ctx.env("HOME", "/home/wx").env("EMPTY", "");
+    let mut g = Guest::new(&mut ctx, "");
+    assert_eq!(g.wasi("environ_sizes_get", &[0, 4]), 0);
+    let expected = b"HOME=/home/wx\0EMPTY=\0";
+    assert_eq!((g.u32_at(0), g.u32_at(4) as usize), (2, expected.len()));
+    assert_eq!(g.wasi("environ_get", &[100, 1000]), 0);
+    assert_eq!(&g.mem()[1000..1000 + expected.len()], expected);
+    assert_eq!((g.u32_at(100), g.u32_at(104)), (1000, 1014));
+}
+
+#[test]
+fn proc_exit_unwinds_with_its_code() {
+    let (mut ctx, out) = captured();
+    let mut g = Guest::new(
+        &mut ctx,
+        r#"(data (i32.const 100) "before\n")
+           (func (export "_start")
+             (i32.store (i32.const 0) (i32.const 100)) (i32.store (i32.const 4) (i32.const 7))
+             (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))
+             (call $proc_exit (i32.const 42))
+             ;; never reached
+             (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16))))"#,
+    );
+    match g.try_call("_start", &[]) {
+        Err(Error::Exit(42)) => {}
+        other => panic!("expected exit 42, got {other:?}"),
+    }
+    assert_eq!(*out.lock().unwrap(), b"before\n");
+    // Exit from a nested call, code 0.
+    match g.try_call("w_proc_exit", &[Val::I32(0)]) {
+        Err(Error::Exit(0)) => {}
+        other => panic!("expected exit 0, got {other:?}"),
+    }
+}
+
+#[test]
+fn unimplemented_call_returns_enosys() {
+    let mut g = Guest::new(&mut WasiCtx::builder(), "");
+    let args = [
+        Val::I32(3),
+        Val::I32(0),
+        Val::I32(0),
+        Val::I32(0),
+        Val::I32(0),
+        Val::I64(-1),
+        Val::I64(-1),
+        Val::I32(0),
+        // Even with an out-of-range result pointer: nothing is touched.
+        Val::I32(-1),
+    ];
+    assert_eq!(g.wasi_vals("path_open", &args), E(Errno::ENOSYS));
+}
+
+/// Every preview1 function with its signature from the witx specification,
+/// written out independently of the crate's own table.
+const PREVIEW1: &[(&str, &str, &str)] = &[
+    ("args_get", "i32 i32", "i32"),
+    ("args_sizes_get", "i32 i32", "i32"),
+    ("environ_get", "i32 i32", "i32"),
+    ("environ_sizes_get", "i32 i32", "i32"),
+    ("clock_res_get", "i32 i32", "i32"),
+    ("clock_time_get", "i32 i64 i32", "i32"),
+    ("fd_advise", "i32 i64 i64 i32", "i32"),
+    ("fd_allocate", "i32 i64 i64", "i32"),
+    ("fd_close", "i32", "i32"),
+    ("fd_datasync", "i32", "i32"),
+    ("fd_fdstat_get", "i32 i32", "i32"),
+    ("fd_fdstat_set_flags", "i32 i32", "i32"),
+    ("fd_fdstat_set_rights", "i32 i64 i64", "i32"),
+    ("fd_filestat_get", "i32 i32", "i32"),
+    ("fd_filestat_set_size", "i32 i64", "i32"),
+    ("fd_filestat_set_times", "i32 i64 i64 i32", "i32"),
+    ("fd_pread", "i32 i32 i32 i64 i32", "i32"),
+    ("fd_prestat_get", "i32 i32", "i32"),
+    ("fd_prestat_dir_name", "i32 i32 i32", "i32"),
+    ("fd_pwrite", "i32 i32 i32 i64 i32", "i32"),
+    ("fd_read", "i32 i32 i32 i32", "i32"),
+    ("fd_readdir", "i32 i32 i32 i64 i32", "i32"),
+    ("fd_renumber", "i32 i32", "i32"),
+    ("fd_seek", "i32 i64 i32 i32", "i32"),
+    ("fd_sync", "i32", "i32"),
+    ("fd_tell", "i32 i32", "i32"),
+    ("fd_write", "i32 i32 i32 i32", "i32"),
+    ("path_create_directory", "i32 i32 i32", "i32"),
+    ("path_filestat_get", "i32 i32 i32 i32 i32", "i32"),
+    (
+        "path_filestat_set_times",
+        "i32 i32 i32 i32 i64 i64 i32",
+        "i32",
+    ),
+    ("path_link", "i32 i32 i32 i32 i32 i32 i32", "i32"),
+    ("path_open", "i32 i32 i32 i32 i32 i64 i64 i32 i32", "i32"),
+    ("path_readlink", "i32 i32 i32 i32 i32 i32", "i32"),
+    ("path_remove_directory", "i32 i32 i32", "i32"),
+    ("path_rename", "i32 i32 i32 i32 i32 i32", "i32"),
+    ("path_symlink", "i32 i32 i32 i32 i32", "i32"),
+    ("path_unlink_file", "i32 i32 i32", "i32"),
+    ("poll_oneoff", "i32 i32 i32 i32", "i32"),
+    ("proc_exit", "i32", ""),
+    ("proc_raise", "i32", "i32"),
+    ("sched_yield", "", "i32"),
+    ("random_get", "i32 i32", "i32"),
+    ("sock_accept", "i32 i32 i32", "i32"),
+    ("sock_recv", "i32 i32 i32 i32 i32 i32", "i32"),
+    ("sock_send", "i32 i32 i32 i32 i32", "i32"),
+    ("sock_shutdown", "i32 i32", "i32"),
+];
+
+#[test]
+fn every_preview1_function_links_and_unimplemented_ones_return_enosys() {
+    assert_eq!(PREVIEW1.len(), 46);
+    let mut wat = String::from("(module\n");
+    for (name, params, results) in PREVIEW1 {
+        let results = if results.is_empty() {
+            String::new()
+        } else {
+            format!("(result {results})")
+        };
+        wat += &format!(
+            "(import \"wasi_snapshot_preview1\" \"{name}\" (func ${name} (param {params}) {results}))\n"
+        );
+    }
+    let unimplemented: Vec<&str> = wx_wasi::unimplemented_functions().collect();
+    for name in &unimplemented {
+        let (_, params, _) = PREVIEW1
+            .iter()
+            .find(|(n, ..)| n == name)
+            .unwrap_or_else(|| panic!("{name} is not a preview1 function"));
+        // Call with all-ones arguments (bad fds, wild pointers).
+        let args: String = params
+            .split_whitespace()
+            .map(|t| format!("({t}.const -1)"))
+            .collect();
+        wat += &format!("(func (export \"{name}\") (result i32) (call ${name} {args}))\n");
+    }
+    wat += "(memory (export \"memory\") 1))";
+    let mut g = Guest::from_wat(&mut WasiCtx::builder(), &wat).expect("all of preview1 links");
+    assert_eq!(unimplemented.len(), 30);
+    for name in unimplemented {
+        let r = g.try_call(name, &[]).unwrap().and_then(|v| v.i32());
+        assert_eq!(r, Some(52), "{name}");
+    }
+}
+
+#[test]
+fn a_wrong_import_signature_is_a_link_error() {
+    let wat = r#"(module
+        (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32) (result i32))))"#;
+    assert!(Guest::from_wat(&mut WasiCtx::builder(), wat).is_err());
+}
+
+#[test]
+fn bad_pointers_return_efault() {
+    let (mut ctx, out) = captured();
+    ctx.arg("prog");
+    let mut g = Guest::new(&mut ctx, "");
+    let efault = E(Errno::EFAULT);
+    // The iovec array is out of range, or its byte size overflows.
+    assert_eq!(g.wasi("fd_write", &[1, PAGE - 4, 1, 16]), efault);
+    assert_eq!(g.wasi("fd_write", &[1, 0, -1, 16]), efault);
+    // A buffer is out of range.
+    g.iovecs(0, &[(100, 1), (PAGE as u32 - 2, 3)]);
+    assert_eq!(g.wasi("fd_write", &[1, 0, 2, 32]), efault);
+    g.iovecs(0, &[(100, 1), (u32::MAX, 2)]);
+    assert_eq!(g.wasi("fd_write", &[1, 0, 2, 32]), efault);
+    // The result pointer is out of range: nothing is written at all.
+    g.iovecs(0, &[(100, 1)]);
+    assert_eq!(g.wasi("fd_write", &[1, 0, 1, PAGE - 3]), efault);
+    assert!(out.lock().unwrap().is_empty());
+    assert_eq!(g.wasi("fd_read", &[0, 0, 1, -1]), efault);
+    assert_eq!(g.wasi("args_sizes_get", &[PAGE, 0]), efault);
+    assert_eq!(g.wasi("args_sizes_get", &[0, PAGE - 2]), efault);
+    assert_eq!(g.wasi("args_get", &[PAGE - 2, 0]), efault);
+    assert_eq!(g.wasi("args_get", &[0, PAGE - 2]), efault);
+    assert_eq!(g.wasi("environ_sizes_get", &[-4, 0]), efault);
+    assert_eq!(
+        g.wasi_vals(
+            "clock_time_get",
+            &[Val::I32(1), Val::I64(0), Val::I32(PAGE - 7)]
+        ),
+        efault
+    );
+    assert_eq!(g.wasi("clock_res_get", &[1, -1]), efault);
+    assert_eq!(g.wasi("random_get", &[PAGE - 10, 11]), efault);
+    assert_eq!(g.wasi("random_get", &[-1, -1]), efault);
+    assert_eq!(g.wasi("fd_fdstat_get", &[1, PAGE - 23]), efault);
+    // Valid edge: exactly at the end.
+    assert_eq!(g.wasi("random_get", &[PAGE - 10, 10]), 0);
+    assert_eq!(g.wasi("random_get", &[PAGE, 0]), 0);
+}
+
+#[test]
+fn bad_descriptors_return_ebadf() {
+    let (mut ctx, out) = captured();
+    let mut g = Guest::new(&mut ctx, "");
+    let ebadf = E(Errno::EBADF);
+    g.write(100, b"x");
+    g.iovecs(0, &[(100, 1)]);
+    assert_eq!(g.wasi("fd_write", &[99, 0, 1, 16]), ebadf);
+    assert_eq!(g.wasi("fd_write", &[-1, 0, 1, 16]), ebadf);
+    assert_eq!(g.wasi("fd_read", &[7, 0, 1, 16]), ebadf);
+    assert_eq!(g.wasi("fd_close", &[99]), ebadf);
+    assert_eq!(g.wasi("fd_fdstat_get", &[99, 0]), ebadf);
+    assert_eq!(g.wasi("fd_prestat_get", &[3, 0]), ebadf);
+    assert_eq!(
+        g.wasi("fd_prestat_get", &[1, 0]),
+        ebadf,
+        "stdio is no preopen"
+    );
+    assert_eq!(g.wasi("fd_prestat_dir_name", &[1, 0, 10]), ebadf);
+    let seek = [Val::I32(99), Val::I64(0), Val::I32(0), Val::I32(0)];
+    assert_eq!(g.wasi_vals("fd_seek", &seek), ebadf);
+    // Closing stdout works once; then it is gone.
+    assert_eq!(g.wasi("fd_write", &[1, 0, 1, 16]), 0);
+    assert_eq!(g.wasi("fd_close", &[1]), 0);
+    assert_eq!(g.wasi("fd_close", &[1]), ebadf);
+    assert_eq!(g.wasi("fd_write", &[1, 0, 1, 16]), ebadf);
+    assert_eq!(*out.lock().unwrap(), b"x");
+}
+
+#[test]
+fn fdstat_seek_and_preopens() {
+    let dir = std::env::temp_dir();
+    let mut ctx = WasiCtx::builder();
+    ctx.preopened_dir(&dir, "/sandbox").unwrap();
+    let mut g = Guest::new(&mut ctx, "");
+    for fd in 0..3 {
+        assert_eq!(g.wasi("fd_fdstat_get", &[fd, 0]), 0);
+        assert_eq!(g.mem()[0], 2, "fd {fd} is a character device");
+        // No seek or tell rights: wasi-libc's isatty.
+        assert_eq!(g.u64_at(8) & (1 << 2 | 1 << 5), 0);
+        assert_eq!(
+            g.wasi_vals(
+                "fd_seek",
+                &[Val::I32(fd), Val::I64(0), Val::I32(1), Val::I32(0)]
+            ),
+            E(Errno::ESPIPE)
+        );
+    }
+    assert_eq!(g.u64_at(8) & (1 << 6), 1 << 6, "stderr may write");
+    assert_eq!(g.wasi("fd_fdstat_get", &[3, 0]), 0);
+    assert_eq!(g.mem()[0], 3, "a preopen is a directory");
+    assert_ne!(g.u64_at(8) & (1 << 13), 0, "path_open right");
+
+    assert_eq!(g.wasi("fd_prestat_get", &[3, 100]), 0);
+    assert_eq!(g.mem()[100], 0, "tag: dir");
+    assert_eq!(g.u32_at(104), 8);
+    assert_eq!(
+        g.wasi("fd_prestat_dir_name", &[3, 200, 7]),
+        E(Errno::ENAMETOOLONG)
+    );
+    assert_eq!(g.wasi("fd_prestat_dir_name", &[3, 200, 8]), 0);
+    assert_eq!(&g.mem()[200..208], b"/sandbox");
+    assert_eq!(
+        g.wasi("fd_prestat_dir_name", &[3, PAGE - 4, 8]),
+        E(Errno::EFAULT)
+    );
+    // The libc's preopen scan stops at the first EBADF.
+    assert_eq!(g.wasi("fd_prestat_get", &[4, 100]), E(Errno::EBADF));
+    assert_eq!(g.wasi("fd_close", &[3]), 0);
+    assert_eq!(g.wasi("fd_prestat_get", &[3, 100]), E(Errno::EBADF));
+}
+
+#[test]
+fn clocks_random_and_yield() {
+    let mut g = Guest::new(&mut WasiCtx::builder(), "");
+    let call_clock = |g: &mut Guest, id: i32, out: i32| {
+        g.wasi_vals(
+            "clock_time_get",
+            &[Val::I32(id), Val::I64(1), Val::I32(out)],
+        )
+    };
+    for id in 0..4 {
+        assert_eq!(g.wasi("clock_res_get", &[id, 0]), 0);
+        assert!(g.u64_at(0) > 0);
+        assert_eq!(call_clock(&mut g, id, 8), 0);
+    }
+    assert_eq!(call_clock(&mut g, 1, 0), 0);
+    assert_eq!(call_clock(&mut g, 1, 8), 0);
+    assert!(g.u64_at(8) >= g.u64_at(0), "monotonic");
+    assert_eq!(call_clock(&mut g, 0, 0), 0);
+    assert!(
+        g.u64_at(0) > 1_600_000_000_000_000_000,
+        "realtime is in ns since 1970"
+    );
+    assert_eq!(call_clock(&mut g, 9, 0), E(Errno::EINVAL));
+    assert_eq!(g.wasi("clock_res_get", &[-1, 0]), E(Errno::EINVAL));
+
+    assert_eq!(g.wasi("random_get", &[1000, 32]), 0);
+    let a = g.mem()[1000..1032].to_vec();
+    assert_eq!(g.wasi("random_get", &[1000, 32]), 0);
+    assert_ne!(a, g.mem()[1000..1032]);
+    assert_eq!(g.wasi("sched_yield", &[]), 0);
+}
+
+#[test]
+fn a_module_without_memory_gets_an_error_not_a_crash() {
+    let wat = r#"(module
+        (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+        (func (export "_start") (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 0)))))"#;
+    let mut g = Guest::from_wat(&mut WasiCtx::builder(), wat).unwrap();
+    match g.try_call("_start", &[]) {
+        Err(Error::Host(msg)) => assert!(msg.contains("memory"), "{msg}"),
+        other => panic!("expected a host error, got {other:?}"),
+    }
+}
+
+#[test]
+fn memory_growth_is_seen_by_later_calls() {
+    let mut g = Guest::new(
+        &mut WasiCtx::builder(),
+        r#"(func (export "grow") (result i32) (memory.grow (i32.const 1)))"#,
+    );
+    assert_eq!(g.wasi("random_get", &[PAGE, 16]), E(Errno::EFAULT));
+    assert_eq!(g.try_call("grow", &[]).unwrap(), Some(Val::I32(1)));
+    assert_eq!(g.wasi("random_get", &[PAGE, 16]), 0);
+}
