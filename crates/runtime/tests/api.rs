@@ -1,0 +1,292 @@
+//! The embedding API end to end.
+
+use wx_runtime::*;
+
+fn instantiate(wat: &str) -> (Store<Vec<i32>>, Instance) {
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).unwrap();
+    let mut store = Store::new(&engine, Vec::new());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("host", "log", |mut caller: Caller<'_, Vec<i32>>, v: i32| {
+            caller.data_mut().push(v)
+        })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    (store, instance)
+}
+
+#[test]
+fn typed_calls_and_host_functions() {
+    let (mut store, instance) = instantiate(
+        r#"(module
+            (import "host" "log" (func $log (param i32)))
+            (func (export "run") (param i32) (result i32)
+              (call $log (local.get 0))
+              (call $log (i32.mul (local.get 0) (i32.const 2)))
+              (i32.add (local.get 0) (i32.const 1))))"#,
+    );
+    let run = instance
+        .get_typed_func::<i32, i32>(&mut store, "run")
+        .unwrap();
+    assert_eq!(run.call(&mut store, 20).unwrap(), 21);
+    assert_eq!(store.data(), &vec![20, 40]);
+    assert!(instance
+        .get_typed_func::<i64, i32>(&mut store, "run")
+        .is_err());
+}
+
+#[test]
+fn dynamic_calls_check_arguments() {
+    let (mut store, instance) = instantiate(
+        r#"(module (import "host" "log" (func (param i32))) (func (export "id") (param i64) (result i64) local.get 0))"#,
+    );
+    let f = instance.get_func(&mut store, "id").unwrap();
+    let mut out = [Val::I64(0)];
+    f.call(&mut store, &[Val::I64(-5)], &mut out).unwrap();
+    assert_eq!(out[0], Val::I64(-5));
+    assert!(matches!(
+        f.call(&mut store, &[Val::I32(1)], &mut out),
+        Err(Error::Usage(_))
+    ));
+    assert!(matches!(
+        f.call(&mut store, &[], &mut out),
+        Err(Error::Usage(_))
+    ));
+}
+
+#[test]
+fn host_can_call_back_into_wasm() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (import "host" "twice" (func $twice (param i32) (result i32)))
+            (func (export "inc") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+            (func (export "run") (param i32) (result i32) (call $twice (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "host",
+            "twice",
+            |mut caller: Caller<'_, ()>, v: i32| -> Result<i32> {
+                let inc = caller
+                    .get_export("inc")
+                    .and_then(Extern::into_func)
+                    .expect("inc exported");
+                let inc = inc.typed::<i32, i32>(&caller)?;
+                let once = inc.call(&mut caller, v)?;
+                inc.call(&mut caller, once)
+            },
+        )
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance
+        .get_typed_func::<i32, i32>(&mut store, "run")
+        .unwrap();
+    assert_eq!(run.call(&mut store, 5).unwrap(), 7);
+}
+
+#[test]
+fn host_errors_and_traps_propagate() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (import "host" "fail" (func $fail))
+            (func (export "run") (call $fail))
+            (func (export "trap") (unreachable)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("host", "fail", || -> Result<()> { Err(Error::msg("boom")) })
+        .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance
+        .get_typed_func::<(), ()>(&mut store, "run")
+        .unwrap();
+    match run.call(&mut store, ()) {
+        Err(Error::Host(m)) => assert_eq!(m, "boom"),
+        other => panic!("expected host error, got {other:?}"),
+    }
+    let trap = instance
+        .get_typed_func::<(), ()>(&mut store, "trap")
+        .unwrap();
+    let err = trap.call(&mut store, ()).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::Unreachable));
+    assert_eq!(err.to_string(), "wasm trap: unreachable");
+    // The store still works.
+    assert!(matches!(run.call(&mut store, ()), Err(Error::Host(_))));
+}
+
+#[test]
+fn call_depth_is_configurable() {
+    let mut config = Config::new();
+    config.max_call_depth(1000);
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module (func $d (export "d") (param i32) (result i32)
+            (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+              (else (i32.add (i32.const 1) (call $d (i32.sub (local.get 0) (i32.const 1))))))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let d = instance
+        .get_typed_func::<i32, i32>(&mut store, "d")
+        .unwrap();
+    assert_eq!(d.call(&mut store, 900).unwrap(), 900);
+    let err = d.call(&mut store, 2000).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::StackOverflow));
+    assert_eq!(err.to_string(), "wasm trap: call stack exhausted");
+}
+
+#[test]
+fn memories_globals_and_tables() {
+    let (mut store, instance) = instantiate(
+        r#"(module (import "host" "log" (func (param i32)))
+            (memory (export "mem") 1 3)
+            (global (export "g") (mut i64) (i64.const 7))
+            (table (export "t") 2 funcref)
+            (func $f (export "f") (result i32) (i32.load (i32.const 8)))
+            (elem (i32.const 1) $f))"#,
+    );
+    let mem = instance.get_memory(&mut store, "mem").unwrap();
+    mem.write(&mut store, 8, &42u32.to_le_bytes()).unwrap();
+    let f = instance.get_typed_func::<(), i32>(&mut store, "f").unwrap();
+    assert_eq!(f.call(&mut store, ()).unwrap(), 42);
+    assert_eq!(mem.grow(&mut store, 2).unwrap(), 1);
+    assert_eq!(mem.size(&store), 3);
+    assert!(mem.grow(&mut store, 1).is_err());
+    assert!(mem.write(&mut store, 3 * 65536 - 2, &[1, 2, 3]).is_err());
+
+    let g = instance.get_global(&mut store, "g").unwrap();
+    assert_eq!(g.get(&mut store), Val::I64(7));
+    g.set(&mut store, Val::I64(-1)).unwrap();
+    assert_eq!(g.get(&mut store), Val::I64(-1));
+    assert!(g.set(&mut store, Val::I32(1)).is_err());
+
+    let t = instance.get_table(&mut store, "t").unwrap();
+    assert_eq!(t.get(&mut store, 0), Some(Val::FuncRef(None)));
+    let Some(Val::FuncRef(Some(func))) = t.get(&mut store, 1) else {
+        panic!("element 1 is $f")
+    };
+    assert_eq!(func, instance.get_func(&mut store, "f").unwrap());
+    assert_eq!(t.grow(&mut store, 3, Val::FuncRef(Some(func))).unwrap(), 2);
+    assert_eq!(t.size(&store), 5);
+}
+
+#[test]
+fn externrefs_round_trip() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (func (export "id") (param externref) (result externref) local.get 0))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let r = ExternRef::new(&mut store, String::from("hello"));
+    let f = instance.get_func(&mut store, "id").unwrap();
+    let mut out = [Val::ExternRef(None)];
+    f.call(&mut store, &[Val::ExternRef(Some(r))], &mut out)
+        .unwrap();
+    let Val::ExternRef(Some(back)) = out[0] else {
+        panic!("non-null result")
+    };
+    assert_eq!(
+        back.data(&store).unwrap().downcast_ref::<String>().unwrap(),
+        "hello"
+    );
+}
+
+#[test]
+fn bad_modules_give_typed_errors() {
+    let engine = Engine::default();
+    let err = Module::new(&engine, b"\0asm\x01\0\0\0\x01").unwrap_err();
+    assert!(
+        matches!(err, Error::Compile(CompileError::Invalid { .. })),
+        "{err}"
+    );
+    let err = Module::new(&engine, "(module (func (result i32)))").unwrap_err();
+    assert!(
+        matches!(err, Error::Compile(CompileError::Invalid { .. })),
+        "{err}"
+    );
+    let simd = "(module (func (result v128) (v128.const i32x4 0 0 0 0)))";
+    let err = Module::new(&engine, simd).unwrap_err();
+    assert!(
+        err.to_string().starts_with("unsupported feature: SIMD"),
+        "{err}"
+    );
+    let tail = "(module (func $f (return_call $f)))";
+    let err = Module::new(&engine, tail).unwrap_err();
+    assert!(err.to_string().starts_with("unsupported feature:"), "{err}");
+}
+
+#[test]
+fn link_errors_name_the_import() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, r#"(module (import "env" "f" (func (param i32))))"#).unwrap();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    let err = linker.instantiate(&mut store, &module).unwrap_err();
+    assert!(
+        err.to_string().contains("unknown import: `env::f`"),
+        "{err}"
+    );
+    linker.func_wrap("env", "f", |_: i64| {}).unwrap();
+    let err = linker.instantiate(&mut store, &module).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("incompatible import type for `env::f`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn strategies_without_a_jit_are_refused() {
+    let mut config = Config::new();
+    config.strategy(Strategy::Jit);
+    let err = Engine::new(&config).unwrap_err();
+    assert!(err.to_string().contains("JIT"), "{err}");
+}
+
+#[test]
+fn counters_record_calls_and_loops() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (func $leaf (result i32) (i32.const 1))
+            (func (export "run") (param $n i32) (result i32) (local $acc i32)
+              (loop $l
+                (local.set $acc (i32.add (local.get $acc) (call $leaf)))
+                (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+              (local.get $acc)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let run = instance
+        .get_typed_func::<i32, i32>(&mut store, "run")
+        .unwrap();
+    assert_eq!(run.call(&mut store, 50).unwrap(), 50);
+    let stats = store.func_stats();
+    let leaf = stats.iter().find(|s| s.index == 0).unwrap();
+    let run = stats.iter().find(|s| s.name == "run").unwrap();
+    assert_eq!(leaf.calls, 50);
+    assert_eq!(run.calls, 1);
+    assert_eq!(run.loop_iterations, 50);
+}

@@ -1,0 +1,20 @@
+;; After any trap the store stays usable, and state written before the trap stays.
+(module
+  (memory 1)
+  (global $g (mut i32) (i32.const 0))
+  (func (export "store_then_trap") (param i32)
+    (i32.store (i32.const 0) (local.get 0))
+    (global.set $g (local.get 0))
+    (unreachable))
+  (func (export "load") (result i32) (i32.load (i32.const 0)))
+  (func (export "g") (result i32) (global.get $g))
+  (func (export "oob") (i32.store (i32.const 65533) (i32.const 1)))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))
+
+(assert_trap (invoke "store_then_trap" (i32.const 77)) "unreachable")
+(assert_return (invoke "load") (i32.const 77))
+(assert_return (invoke "g") (i32.const 77))
+(assert_trap (invoke "oob") "out of bounds memory access")
+(assert_trap (invoke "div" (i32.const 1) (i32.const 0)) "integer divide by zero")
+(assert_trap (invoke "div" (i32.const 0x80000000) (i32.const -1)) "integer overflow")
+(assert_return (invoke "div" (i32.const 7) (i32.const 2)) (i32.const 3))
