@@ -234,7 +234,7 @@ unsafe fn run(
             ($offset:expr) => {{
                 // `pc` already points past the branch.
                 pc = pc.offset($offset as isize - 1);
-                if $offset < 0 {
+                if $offset <= 0 {
                     // A back-edge: it lands just after its loop's header,
                     // which names the loop's counter.
                     if let Op::LoopHeader { counter } = *pc.sub(1) {

@@ -734,3 +734,6 @@ fn thread_jumps_to_returns(ops: &mut [Op]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
