@@ -46,7 +46,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "TIER", default_value = "interp")]
     pub tier: Strategy,
 
-    /// The program (.wasm or .wat).
+    /// The program (.wasm or .wat). Options for wx go before it; everything
+    /// after it is passed to the program.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
 

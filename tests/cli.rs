@@ -1,0 +1,417 @@
+//! End-to-end tests of the `wx` binary: `wx run` on the sample WASI program
+//! and on small WAT modules, exit statuses and error reporting.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+/// The workspace root (this package's manifest directory).
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `wx` binary of the profile these tests were built with, built (or
+/// brought up to date) once per test run: `cargo test` builds only the `wx`
+/// library for this package, not the binary.
+fn wx_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        // .../target/<profile>/deps/cli-<hash>
+        let exe = std::env::current_exe().expect("test executable path");
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("test executable lives in target/<profile>/deps");
+        let target_dir = profile_dir.parent().expect("target directory");
+        let bin = profile_dir.join(format!("wx{}", std::env::consts::EXE_SUFFIX));
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.args([
+            "build",
+            "--quiet",
+            "-p",
+            "wx",
+            "--bin",
+            "wx",
+            "--target-dir",
+        ])
+        .arg(target_dir)
+        .current_dir(root());
+        match profile_dir.file_name().and_then(|n| n.to_str()) {
+            Some("debug") | None => {}
+            Some("release") => {
+                cmd.arg("--release");
+            }
+            Some(other) => {
+                cmd.args(["--profile", other]);
+            }
+        }
+        let status = cmd.status();
+        match status {
+            Ok(s) if s.success() => {}
+            // A stale binary is better than none (e.g. no cargo on PATH).
+            _ if bin.exists() => eprintln!("warning: `cargo build -p wx` failed; using {bin:?}"),
+            other => panic!("cannot build the wx binary ({other:?}) and {bin:?} does not exist"),
+        }
+        assert!(bin.exists(), "{bin:?} missing after cargo build");
+        bin
+    })
+}
+
+/// What one `wx` run produced.
+#[derive(Debug)]
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// The single `error: ...` line of a failed run.
+    fn error_line(&self) -> &str {
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "expected one stderr line, got: {self:#?}");
+        assert!(lines[0].starts_with("error: "), "{self:#?}");
+        lines[0]
+    }
+}
+
+/// Run `wx` with `args` (and `stdin`, if given) in the workspace root.
+fn wx(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut child = Command::new(wx_bin())
+        .args(args)
+        .current_dir(root())
+        .env_remove("WX_LOG")
+        .env("WX_DEMO", "from-the-host")
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn wx");
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().unwrap();
+        pipe.write_all(input).unwrap();
+    }
+    let out = child.wait_with_output().expect("wait for wx");
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!run.stderr.contains("panicked"), "wx panicked: {run:#?}");
+    assert!(run.code.is_some(), "wx was killed by a signal: {run:#?}");
+    run
+}
+
+/// A scratch directory for this test.
+fn scratch(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wx-cli-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Write `text` to `dir/name`; its path as a string.
+fn file(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+const HELLO: &str = "examples/hello/hello.wasm";
+
+#[test]
+fn hello_prints_its_greeting() {
+    let r = wx(&["run", HELLO], None);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert_eq!(r.stderr, "");
+    let expected = "Hello from wx!\n\
+                    argc: 1\n\
+                    argv[0]: hello.wasm\n\
+                    WX_DEMO: (not set)\n\
+                    clock: monotonic ok\n\
+                    primes: 2 3 5 7 11 13 17 19 23 29 31 37 41 43 47 53 59 61 67 71\n\
+                    checksum: 2738584257\n\
+                    exiting with code 0\n";
+    assert_eq!(r.stdout, expected);
+}
+
+#[test]
+fn args_and_env_reach_the_program() {
+    let r = wx(
+        &[
+            "run",
+            "--env",
+            "WX_DEMO=hi there",
+            "--env",
+            "OTHER=1",
+            HELLO,
+            "a",
+            "b c",
+            "-x",
+            "--",
+        ],
+        None,
+    );
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    for line in [
+        "argc: 5",
+        "argv[0]: hello.wasm",
+        "argv[1]: a",
+        "argv[2]: b c",
+        "argv[3]: -x",
+        "argv[4]: --",
+        "WX_DEMO: hi there",
+    ] {
+        assert!(r.stdout.lines().any(|l| l == line), "no `{line}` in {r:#?}");
+    }
+    // `--env K` passes on the host's value.
+    let r = wx(&["run", "--env", "WX_DEMO", HELLO], None);
+    assert!(r.stdout.contains("WX_DEMO: from-the-host\n"), "{r:#?}");
+}
+
+#[test]
+fn proc_exit_sets_the_exit_status() {
+    let r = wx(&["run", HELLO, "--exit", "3"], None);
+    assert_eq!(r.code, Some(3), "{r:#?}");
+    assert!(r.stdout.ends_with("exiting with code 3\n"), "{r:#?}");
+    assert_eq!(r.stderr, "");
+    let r = wx(&["run", HELLO, "--exit", "42"], None);
+    assert_eq!(r.code, Some(42), "{r:#?}");
+}
+
+#[test]
+fn stdin_reaches_the_program() {
+    let input = b"one\ntwo\nthree\n".repeat(1000);
+    let r = wx(&["run", HELLO, "--stdin"], Some(&input));
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert!(
+        r.stdout
+            .contains(&format!("stdin: 3000 lines, {} bytes\n", input.len())),
+        "{r:#?}"
+    );
+}
+
+#[test]
+fn a_wat_wasi_command_writes_and_exits() {
+    let dir = scratch("wat-command");
+    let wat = file(
+        &dir,
+        "cmd.wat",
+        r#"(module
+          (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+          (memory (export "memory") 1)
+          (data (i32.const 100) "to stdout\n")
+          (data (i32.const 200) "to stderr\n")
+          (func (export "_start")
+            (i32.store (i32.const 0) (i32.const 100)) (i32.store (i32.const 4) (i32.const 10))
+            (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+            (i32.store (i32.const 0) (i32.const 200))
+            (drop (call $fd_write (i32.const 2) (i32.const 0) (i32.const 1) (i32.const 8)))
+            (call $proc_exit (i32.const 17))
+            unreachable))"#,
+    );
+    let r = wx(&["run", &wat], None);
+    assert_eq!(r.code, Some(17), "{r:#?}");
+    assert_eq!(r.stdout, "to stdout\n");
+    assert_eq!(r.stderr, "to stderr\n");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn preopened_dirs_are_visible_to_the_program() {
+    let dir = scratch("preopen");
+    let wat = file(
+        &dir,
+        "prestat.wat",
+        r#"(module
+          (import "wasi_snapshot_preview1" "fd_prestat_get" (func $get (param i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $name (param i32 i32 i32) (result i32)))
+          (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+          (memory (export "memory") 1)
+          ;; Print the name of preopen fd 3; fd 4 must not exist.
+          (func (export "_start")
+            (if (call $get (i32.const 3) (i32.const 0)) (then unreachable))
+            (if (call $name (i32.const 3) (i32.const 100) (i32.load (i32.const 4))) (then unreachable))
+            (i32.store (i32.const 16) (i32.const 100))
+            (i32.store (i32.const 20) (i32.load (i32.const 4)))
+            (drop (call $write (i32.const 1) (i32.const 16) (i32.const 1) (i32.const 24)))
+            (if (i32.ne (call $get (i32.const 4) (i32.const 0)) (i32.const 8)) (then unreachable))))"#,
+    );
+    let host = dir.to_str().unwrap();
+    let r = wx(&["run", "--dir", &format!("{host}::/sandbox"), &wat], None);
+    assert_eq!((r.code, r.stdout.as_str()), (Some(0), "/sandbox"), "{r:#?}");
+    let r = wx(&["run", "--dir", host, &wat], None);
+    assert_eq!((r.code, r.stdout.as_str()), (Some(0), host), "{r:#?}");
+    // No preopen: fd_prestat_get(3) fails and the program traps.
+    let r = wx(&["run", &wat], None);
+    assert_eq!(r.code, Some(1), "{r:#?}");
+    assert_eq!(r.error_line(), "error: wasm trap: unreachable");
+    // A missing directory.
+    let missing = dir.join("missing");
+    let r = wx(&["run", "--dir", missing.to_str().unwrap(), &wat], None);
+    assert_ne!(r.code, Some(0));
+    assert!(r.error_line().contains("--dir"), "{r:#?}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+const FUNCS_WAT: &str = r#"(module
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "mul64") (param i64 i64) (result i64) (i64.mul (local.get 0) (local.get 1)))
+  (func (export "swap") (param f32 f64) (result f64 f32) (local.get 1) (local.get 0))
+  (func (export "half") (param f64) (result f64) (f64.div (local.get 0) (f64.const 2)))
+  (func (export "nothing"))
+  (func (export "boom") (result i32) unreachable))"#;
+
+#[test]
+fn invoke_prints_results() {
+    let dir = scratch("invoke");
+    let wat = file(&dir, "funcs.wat", FUNCS_WAT);
+    let cases: &[(&[&str], &str)] = &[
+        (&["add", "2", "3"], "5\n"),
+        (&["add", "-7", "0x10"], "9\n"),
+        (&["add", "4294967295", "0"], "-1\n"),
+        (&["mul64", "4294967296", "-3"], "-12884901888\n"),
+        (&["swap", "1.5", "-0.25"], "-0.25\n1.5\n"),
+        (&["swap", "inf", "nan"], "NaN\ninf\n"),
+        (&["half", "3"], "1.5\n"),
+        (&["half", "-inf"], "-inf\n"),
+        (&["nothing"], ""),
+    ];
+    for (args, expected) in cases {
+        let mut argv = vec!["run", "--invoke", args[0], &wat];
+        argv.extend_from_slice(&args[1..]);
+        let r = wx(&argv, None);
+        assert_eq!(r.code, Some(0), "{argv:?}: {r:#?}");
+        assert_eq!(r.stdout, *expected, "{argv:?}: {r:#?}");
+        assert_eq!(r.stderr, "", "{argv:?}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn wrong_invoke_arguments_are_usage_errors() {
+    let dir = scratch("invoke-errors");
+    let wat = file(&dir, "funcs.wat", FUNCS_WAT);
+    let cases: &[(&[&str], &str)] = &[
+        (&["add", "1"], "takes 2 arguments"),
+        (&["add", "1", "2", "3"], "takes 2 arguments"),
+        (&["add", "1", "two"], "`two` is not a valid i32"),
+        (&["add", "1", "4294967296"], "is not a valid i32"),
+        (&["half", "x"], "is not a valid f64"),
+        (&["missing"], "no exported function `missing`"),
+    ];
+    for (args, expected) in cases {
+        let mut argv = vec!["run", "--invoke", args[0], &wat];
+        argv.extend_from_slice(&args[1..]);
+        let r = wx(&argv, None);
+        assert_eq!(r.code, Some(2), "{argv:?}: {r:#?}");
+        assert!(r.error_line().contains(expected), "{argv:?}: {r:#?}");
+        assert_eq!(r.stdout, "");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn a_trap_is_one_error_line() {
+    let dir = scratch("trap");
+    let wat = file(&dir, "funcs.wat", FUNCS_WAT);
+    let r = wx(&["run", "--invoke", "boom", &wat], None);
+    assert_eq!(r.code, Some(1), "{r:#?}");
+    assert_eq!(r.error_line(), "error: wasm trap: unreachable");
+    // A module without `_start` is a usage error that names its exports.
+    let r = wx(&["run", &wat], None);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert!(r.error_line().contains("--invoke"), "{r:#?}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn bad_input_is_one_error_line() {
+    let dir = scratch("bad-input");
+    let missing = dir.join("missing.wasm");
+    let truncated = file(&dir, "truncated.wasm", b"\0asm\x01\0\0\0\x01");
+    let garbage = file(&dir, "garbage.wasm", b"\x7fELF not wasm at all");
+    let bad_wat = file(&dir, "bad.wat", "(module (func (result i32) i64.const 1))");
+    let junk_wat = file(
+        &dir,
+        "junk.wat",
+        "(module (func $f (param i32)\n  (local.get 0 oops)))",
+    );
+    let import = file(
+        &dir,
+        "import.wat",
+        r#"(module (import "env" "host_fn" (func (param i32))))"#,
+    );
+    let wrong_sig = file(
+        &dir,
+        "wrong-sig.wat",
+        r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32))))"#,
+    );
+    let cases: [(&str, &str); 6] = [
+        (missing.to_str().unwrap(), "missing.wasm"),
+        (&truncated, "error: "),
+        (&garbage, "error: "),
+        (&bad_wat, "error: "),
+        (&junk_wat, "junk.wat"),
+        (&import, "env::host_fn"),
+    ];
+    for (path, expected) in cases {
+        let r = wx(&["run", path], None);
+        assert!(matches!(r.code, Some(c) if c != 0), "{path}: {r:#?}");
+        assert!(r.error_line().contains(expected), "{path}: {r:#?}");
+        assert_eq!(r.stdout, "", "{path}");
+    }
+    let r = wx(&["run", &wrong_sig], None);
+    assert!(matches!(r.code, Some(c) if c != 0), "{r:#?}");
+    r.error_line();
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn stats_list_the_hottest_functions() {
+    let dir = scratch("stats");
+    let wat = file(
+        &dir,
+        "fib.wat",
+        r#"(module
+          (func $fib (export "fib") (param i32) (result i32)
+            (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+              (then (local.get 0))
+              (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                             (call $fib (i32.sub (local.get 0) (i32.const 2))))))))"#,
+    );
+    let r = wx(&["run", "--stats", "--invoke", "fib", &wat, "10"], None);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert_eq!(r.stdout, "55\n");
+    let fib = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("fib"))
+        .unwrap_or_else(|| panic!("no fib row: {r:#?}"));
+    let counts: Vec<&str> = fib.split_whitespace().collect();
+    assert_eq!(counts[0], "177", "fib(10) makes 177 calls: {r:#?}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn tiers_are_selectable() {
+    let r = wx(&["run", "--tier", "interp", HELLO], None);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    // Builds without the JIT refuse the other tiers with one clear line.
+    for tier in ["jit", "tiered"] {
+        let r = wx(&["run", "--tier", tier, HELLO], None);
+        if r.code != Some(0) {
+            assert!(r.error_line().contains(tier), "{r:#?}");
+        } else {
+            assert!(r.stdout.contains("checksum: 2738584257"), "{r:#?}");
+        }
+    }
+    let r = wx(&["run", "--tier", "bogus", HELLO], None);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+}
