@@ -141,6 +141,14 @@ impl WasiCtx {
         &self.env
     }
 
+    /// The open preopened directories and their descriptors.
+    pub fn preopens(&self) -> impl Iterator<Item = (u32, &Preopen)> {
+        self.fds.iter().enumerate().filter_map(|(fd, d)| match d {
+            Some(Descriptor::Dir(p)) => Some((fd as u32, p)),
+            _ => None,
+        })
+    }
+
     pub(crate) fn get(&self, fd: u32) -> Option<&Descriptor> {
         self.fds.get(fd as usize)?.as_ref()
     }
@@ -295,6 +303,17 @@ mod tests {
         ));
         assert!(matches!(ctx.get(3), Some(Descriptor::Dir(p)) if p.guest == "/tmp"));
         assert!(ctx.get(4).is_none());
+        let preopens: Vec<_> = ctx
+            .preopens()
+            .map(|(fd, p)| (fd, p.guest.clone()))
+            .collect();
+        assert_eq!(preopens, [(3, "/tmp".to_string())]);
+    }
+
+    #[test]
+    fn contexts_can_move_between_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<WasiCtx>();
     }
 
     #[test]
