@@ -57,10 +57,23 @@ pub struct Instance {
     defined_funcs: Box<[VMFuncRef]>,
     // The owned_* vectors keep defined storage alive; code reaches it through
     // the raw pointers above.
-    #[allow(dead_code, reason = "owns memories reached through `memories`")]
+    // Boxed so their addresses stay fixed while the vectors grow.
+    #[allow(
+        dead_code,
+        clippy::vec_box,
+        reason = "owns memories reached through `memories`"
+    )]
     owned_memories: Vec<Box<LinearMemory>>,
-    #[allow(dead_code, reason = "owns tables reached through `tables`")]
+    #[allow(
+        dead_code,
+        clippy::vec_box,
+        reason = "owns tables reached through `tables`"
+    )]
     owned_tables: Vec<Box<TableInstance>>,
+    #[allow(
+        clippy::vec_box,
+        reason = "globals are reached through stable pointers"
+    )]
     owned_globals: Vec<Box<GlobalInstance>>,
     /// Element segments' evaluated items; emptied by `elem.drop`.
     elems: Box<[Box<[u64]>]>,
@@ -249,18 +262,18 @@ impl Instance {
         &self.defined_funcs[def_index as usize]
     }
 
-    pub fn memory(&self, index: u32) -> &mut LinearMemory {
-        // SAFETY: valid for the instance's life; the store runs one thread at a
-        // time and callers do not hold two references to the same memory.
+    pub fn memory(&mut self, index: u32) -> &mut LinearMemory {
+        // SAFETY: valid for the instance's life; `&mut self` and the store's
+        // one-thread-at-a-time use make this the only live reference.
         unsafe { &mut *self.memories[index as usize] }
     }
 
-    pub fn table(&self, index: u32) -> &mut TableInstance {
+    pub fn table(&mut self, index: u32) -> &mut TableInstance {
         // SAFETY: as for `memory`.
         unsafe { &mut *self.tables[index as usize] }
     }
 
-    pub fn global(&self, index: u32) -> &mut GlobalInstance {
+    pub fn global(&mut self, index: u32) -> &mut GlobalInstance {
         // SAFETY: as for `memory`.
         unsafe { &mut *self.globals[index as usize] }
     }
@@ -273,10 +286,11 @@ impl Instance {
         src: u32,
         len: u32,
     ) -> Result<(), TrapCode> {
+        let module = self.module.clone();
         let bytes: &[u8] = if self.data_dropped[data as usize] {
             &[]
         } else {
-            self.module.data(data)
+            module.data(data)
         };
         let memory = self.memory(mem).data_mut();
         let src_end = src as u64 + len as u64;
@@ -337,8 +351,10 @@ impl Instance {
         src: u32,
         len: u32,
     ) -> Result<(), TrapCode> {
-        let items = &self.elems[elem as usize];
-        self.table(table).init_from(dst, items, src, len)
+        // SAFETY: the table is owned elsewhere (never by `elems`), so the
+        // mutable table and the shared items do not alias.
+        let t = unsafe { &mut *self.tables[table as usize] };
+        t.init_from(dst, &self.elems[elem as usize], src, len)
     }
 
     pub fn elem_drop(&mut self, elem: u32) {
@@ -356,9 +372,14 @@ impl Instance {
         if dst_t == src_t || self.tables[dst_t as usize] == self.tables[src_t as usize] {
             return self.table(dst_t).copy_within(dst, src, len);
         }
-        let s = self.table(src_t) as *const TableInstance;
         // SAFETY: distinct tables (checked above), so the shared and the
         // mutable reference do not alias.
-        table::copy_between(self.table(dst_t), dst, unsafe { &*s }, src, len)
+        let (d, s) = unsafe {
+            (
+                &mut *self.tables[dst_t as usize],
+                &*self.tables[src_t as usize],
+            )
+        };
+        table::copy_between(d, dst, s, src, len)
     }
 }

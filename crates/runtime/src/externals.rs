@@ -108,12 +108,21 @@ impl Memory {
         Ok(s.memory_handle(ptr))
     }
 
-    pub(crate) fn raw<'a>(&self, s: &'a StoreOpaque) -> &'a mut LinearMemory {
+    /// The object's storage (owned by the store, live as long as it).
+    pub(crate) fn ptr(&self, s: &StoreOpaque) -> *mut LinearMemory {
         s.check(self.store_id);
-        let p = s.memories[self.index];
-        // SAFETY: memories in a store's list live as long as the store; the
-        // store is borrowed for 'a, so no wasm code runs meanwhile.
-        unsafe { &mut *p }
+        s.memories[self.index]
+    }
+
+    pub(crate) fn raw<'a>(&self, s: &'a StoreOpaque) -> &'a LinearMemory {
+        // SAFETY: the store keeps the object alive; borrowing the store for
+        // 'a means no wasm code (which could mutate it) runs meanwhile.
+        unsafe { &*self.ptr(s) }
+    }
+
+    pub(crate) fn raw_mut<'a>(&self, s: &'a mut StoreOpaque) -> &'a mut LinearMemory {
+        // SAFETY: as for `raw`; the exclusive store borrow makes this the only reference.
+        unsafe { &mut *self.ptr(s) }
     }
 
     pub fn ty(&self, store: impl AsContext) -> MemoryType {
@@ -139,12 +148,12 @@ impl Memory {
         store: impl Into<crate::store::StoreContextMut<'a, T>>,
     ) -> &'a mut [u8] {
         let ctx = store.into();
-        self.raw(&ctx.0.opaque).data_mut()
+        self.raw_mut(&mut ctx.0.opaque).data_mut()
     }
 
     /// Grow by `delta` pages; the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
-        let m = self.raw(&store.as_context_mut().0.opaque);
+        let m = self.raw_mut(&mut store.as_context_mut().0.opaque);
         m.grow(delta)
             .ok_or_else(|| Error::Usage(format!("failed to grow memory by {delta} pages")))
     }
@@ -162,7 +171,7 @@ impl Memory {
 
     /// Copy bytes into memory at `offset`.
     pub fn write(&self, mut store: impl AsContextMut, offset: usize, buf: &[u8]) -> Result<()> {
-        let m = self.raw(&store.as_context_mut().0.opaque);
+        let m = self.raw_mut(&mut store.as_context_mut().0.opaque);
         let dst = offset
             .checked_add(buf.len())
             .and_then(|end| m.data_mut().get_mut(offset..end))
@@ -224,11 +233,21 @@ impl Table {
         Ok(s.table_handle(ptr))
     }
 
-    pub(crate) fn raw<'a>(&self, s: &'a StoreOpaque) -> &'a mut TableInstance {
+    /// The object's storage (owned by the store, live as long as it).
+    pub(crate) fn ptr(&self, s: &StoreOpaque) -> *mut TableInstance {
         s.check(self.store_id);
-        let p = s.tables[self.index];
-        // SAFETY: as for `Memory::raw`.
-        unsafe { &mut *p }
+        s.tables[self.index]
+    }
+
+    pub(crate) fn raw<'a>(&self, s: &'a StoreOpaque) -> &'a TableInstance {
+        // SAFETY: the store keeps the object alive; borrowing the store for
+        // 'a means no wasm code (which could mutate it) runs meanwhile.
+        unsafe { &*self.ptr(s) }
+    }
+
+    pub(crate) fn raw_mut<'a>(&self, s: &'a mut StoreOpaque) -> &'a mut TableInstance {
+        // SAFETY: as for `raw`; the exclusive store borrow makes this the only reference.
+        unsafe { &mut *self.ptr(s) }
     }
 
     pub fn ty(&self, store: impl AsContext) -> TableType {
@@ -247,8 +266,7 @@ impl Table {
     pub fn get(&self, mut store: impl AsContextMut, index: u32) -> Option<Val> {
         let s = &mut store.as_context_mut().0.opaque;
         let t = self.raw(s);
-        let elem = t.ty.elem;
-        let raw = t.get(index)?;
+        let (elem, raw) = (t.ty.elem, t.get(index)?);
         Some(Val::from_raw(s, raw, wx_core::ValType::Ref(elem)))
     }
 
@@ -256,7 +274,7 @@ impl Table {
         let s = &mut store.as_context_mut().0.opaque;
         check_ref(&val, self.raw(s).ty.elem)?;
         let raw = val.to_raw(s);
-        self.raw(s).set(index, raw).map_err(Error::from)
+        self.raw_mut(s).set(index, raw).map_err(Error::from)
     }
 
     /// Grow by `delta` elements set to `init`; the old size.
@@ -264,7 +282,7 @@ impl Table {
         let s = &mut store.as_context_mut().0.opaque;
         check_ref(&init, self.raw(s).ty.elem)?;
         let raw = init.to_raw(s);
-        self.raw(s)
+        self.raw_mut(s)
             .grow(delta, raw)
             .ok_or_else(|| Error::Usage(format!("failed to grow table by {delta}")))
     }
@@ -304,11 +322,21 @@ impl Global {
         Ok(s.global_handle(ptr))
     }
 
-    pub(crate) fn raw<'a>(&self, s: &'a StoreOpaque) -> &'a mut GlobalInstance {
+    /// The object's storage (owned by the store, live as long as it).
+    pub(crate) fn ptr(&self, s: &StoreOpaque) -> *mut GlobalInstance {
         s.check(self.store_id);
-        let p = s.globals[self.index];
-        // SAFETY: as for `Memory::raw`.
-        unsafe { &mut *p }
+        s.globals[self.index]
+    }
+
+    pub(crate) fn raw<'a>(&self, s: &'a StoreOpaque) -> &'a GlobalInstance {
+        // SAFETY: the store keeps the object alive; borrowing the store for
+        // 'a means no wasm code (which could mutate it) runs meanwhile.
+        unsafe { &*self.ptr(s) }
+    }
+
+    pub(crate) fn raw_mut<'a>(&self, s: &'a mut StoreOpaque) -> &'a mut GlobalInstance {
+        // SAFETY: as for `raw`; the exclusive store borrow makes this the only reference.
+        unsafe { &mut *self.ptr(s) }
     }
 
     pub fn ty(&self, store: impl AsContext) -> GlobalType {
@@ -336,7 +364,7 @@ impl Global {
             )));
         }
         let raw = val.to_raw(s);
-        self.raw(s).vm.bits = raw;
+        self.raw_mut(s).vm.bits = raw;
         Ok(())
     }
 }

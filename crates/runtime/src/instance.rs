@@ -166,6 +166,7 @@ fn resolve(s: &StoreOpaque, module: &Module, imports: &[Extern]) -> Result<Impor
             }
             (ImportKind::Table(want), Extern::Table(t)) => {
                 let raw = t.raw(s);
+                let ptr = t.ptr(s);
                 let ok = raw.ty.elem == want.elem
                     && limits_match(
                         raw.size() as u64,
@@ -180,10 +181,11 @@ fn resolve(s: &StoreOpaque, module: &Module, imports: &[Extern]) -> Result<Impor
                         "table type or limits do not match".into(),
                     ));
                 }
-                out.tables.push(raw);
+                out.tables.push(ptr);
             }
             (ImportKind::Memory(want), Extern::Memory(mem)) => {
                 let raw = mem.raw(s);
+                let ptr = mem.ptr(s);
                 let ok = limits_match(
                     raw.pages() as u64,
                     raw.ty().max.map(u64::from),
@@ -193,14 +195,15 @@ fn resolve(s: &StoreOpaque, module: &Module, imports: &[Extern]) -> Result<Impor
                 if !ok {
                     return Err(incompatible(m, n, "memory limits do not match".into()));
                 }
-                out.memories.push(raw);
+                out.memories.push(ptr);
             }
             (ImportKind::Global(want), Extern::Global(g)) => {
                 let raw = g.raw(s);
+                let ptr = g.ptr(s);
                 if raw.ty != *want {
                     return Err(incompatible(m, n, "global type does not match".into()));
                 }
-                out.globals.push(raw);
+                out.globals.push(ptr);
             }
             (kind, _) => {
                 let want = match kind {

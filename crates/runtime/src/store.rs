@@ -41,6 +41,8 @@ pub struct StoreInner<T> {
 pub struct StoreOpaque {
     pub(crate) engine: Engine,
     pub(crate) id: u64,
+    // Boxed: the VM layout points into these, so they must not move.
+    #[allow(clippy::vec_box, reason = "instances must keep their address")]
     pub(crate) instances: Vec<Box<CoreInstance>>,
     pub(crate) memories: Vec<*mut LinearMemory>,
     pub(crate) tables: Vec<*mut TableInstance>,
@@ -52,8 +54,20 @@ pub struct StoreOpaque {
     global_ids: HashMap<usize, usize>,
     func_ids: HashMap<usize, usize>,
     /// Storage created by the host (not owned by any instance).
+    #[allow(
+        clippy::vec_box,
+        reason = "code points at these; they must keep their address"
+    )]
     pub(crate) host_memories: Vec<Box<LinearMemory>>,
+    #[allow(
+        clippy::vec_box,
+        reason = "code points at these; they must keep their address"
+    )]
     pub(crate) host_tables: Vec<Box<TableInstance>>,
+    #[allow(
+        clippy::vec_box,
+        reason = "code points at these; they must keep their address"
+    )]
     pub(crate) host_globals: Vec<Box<GlobalInstance>>,
     /// Host function records (`HostFunc<T>`), type-erased.
     pub(crate) host_funcs: Vec<Box<dyn Any>>,

@@ -638,7 +638,7 @@ unsafe fn run(
 
                 // ---- tables ----
                 Op::TableGet { dst, index, table } => {
-                    match (&*instance).table(table).get(r32!(index)) {
+                    match (&mut *instance).table(table).get(r32!(index)) {
                         Some(v) => slot!(dst) = v,
                         None => trap!(TrapCode::TableOutOfBounds),
                     }
@@ -648,19 +648,21 @@ unsafe fn run(
                     value,
                     table,
                 } => {
-                    (&*instance).table(table).set(r32!(index), slot!(value))?;
+                    (&mut *instance)
+                        .table(table)
+                        .set(r32!(index), slot!(value))?;
                 }
-                Op::TableSize { dst, table } => w32!(dst, (&*instance).table(table).size()),
+                Op::TableSize { dst, table } => w32!(dst, (&mut *instance).table(table).size()),
                 Op::TableGrow { base: at, table } => {
                     let init = slot!(at);
-                    let r = (&*instance)
+                    let r = (&mut *instance)
                         .table(table)
                         .grow(r32!(at + 1), init)
                         .map_or(-1, |old| old as i32);
                     w32!(at, r);
                 }
                 Op::TableFill { base: at, table } => {
-                    (&*instance)
+                    (&mut *instance)
                         .table(table)
                         .fill(r32!(at), slot!(at + 1), r32!(at + 2))?;
                 }
