@@ -13,6 +13,7 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|e| e == "wast"))
         .collect();
     files.sort();
+    println!("interpreter dispatch: {}", wx_interp::DISPATCH_MODE);
     let mut total = Counts::default();
     for tier in TIERS {
         for path in &files {

@@ -7,6 +7,7 @@
 //! store; a lost increment under a data race only makes a count approximate.
 
 use crate::bytecode::Op;
+use crate::exec::dispatch::Instr;
 use crate::translate;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -16,7 +17,10 @@ use wx_core::{CompileError, ModuleInfo};
 /// A translated function.
 #[derive(Debug)]
 pub struct FuncCode {
+    /// The bytecode, as translated (kept for inspection and tests).
     pub ops: Box<[Op]>,
+    /// The same code lowered to threaded instructions; what runs.
+    pub instrs: Box<[Instr]>,
     pub num_params: u32,
     /// Parameters plus declared locals.
     pub num_locals: u32,

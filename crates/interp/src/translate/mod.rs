@@ -125,8 +125,10 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
     let frame_size = (t.num_locals + t.max_height + 1)
         .max(ty.params().len() as u32)
         .max(t.num_results);
+    let instrs = crate::exec::lower::lower(&t.ops);
     let code = FuncCode {
         ops: t.ops.into_boxed_slice(),
+        instrs,
         num_params: ty.params().len() as u32,
         num_locals: t.num_locals,
         num_results: t.num_results,

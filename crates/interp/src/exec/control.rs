@@ -1,0 +1,268 @@
+//! Control handlers: branches, loops, returns and calls.
+//!
+//! Every branch exists twice: the forward form here, and a back-edge form
+//! in [`back`] that also counts an iteration of the loop it returns to (a
+//! back-edge lands just after its loop's `LoopHeader`, whose operand names the
+//! loop's counter) and checks the native stack.
+
+use super::dispatch::{handlers, next, next_checked, r32, slot};
+use super::{count_loop, mem_view, memory0, module_code_of, Frame};
+use crate::code::FuncCode;
+use std::ptr;
+use wx_core::vm::{FuncKind, VMFuncRef};
+use wx_core::TrapCode;
+
+/// Branches whose condition reads operand `a` (and `b`): name, condition on
+/// the two operand values, which operand holds the offset.
+macro_rules! branches {
+    ($($name:ident: |$x:ident, $y:ident| $cond:expr, $off:ident;)*) => {
+        handlers! {$(
+            fn $name(ip, sp, mem, len, cx) {
+                let i = &*ip;
+                let (x, y) = (slot!(sp, i.a), i.b);
+                #[allow(clippy::redundant_closure_call)]
+                if (|$x: u64, $y: u32| $cond)(x, y) {
+                    next!(ip.offset(i.$off as i32 as isize), sp, mem, len, cx)
+                }
+                next!(ip.add(1), sp, mem, len, cx)
+            }
+        )*}
+
+        /// Back-edge forms of the branches.
+        pub(crate) mod back {
+            use super::*;
+            handlers! {$(
+                fn $name(ip, sp, mem, len, cx) {
+                    let i = &*ip;
+                    let (x, y) = (slot!(sp, i.a), i.b);
+                    #[allow(clippy::redundant_closure_call)]
+                    if (|$x: u64, $y: u32| $cond)(x, y) {
+                        let target = ip.offset(i.$off as i32 as isize);
+                        count_loop(&*cx.code, (*target.sub(1)).a);
+                        next_checked!(target, sp, mem, len, cx)
+                    }
+                    next!(ip.add(1), sp, mem, len, cx)
+                }
+            )*}
+        }
+    };
+}
+
+// `x` is the 64-bit slot named by operand `a`; `y` is operand `b` raw (a slot
+// index for two-slot compares, an immediate for `*Imm`, else unused).
+branches! {
+    BrIfNez: |x, _y| x as u32 != 0, b;
+    BrIfEqz: |x, _y| x as u32 == 0, b;
+    BrIfI64Nez: |x, _y| x != 0, b;
+    BrIfI64Eqz: |x, _y| x == 0, b;
+    BrI32EqImm: |x, y| x as u32 == y, c;
+    BrI32NeImm: |x, y| x as u32 != y, c;
+    BrI32LtSImm: |x, y| (x as i32) < y as i32, c;
+    BrI32LtUImm: |x, y| (x as u32) < y, c;
+    BrI32GtSImm: |x, y| (x as i32) > y as i32, c;
+    BrI32GtUImm: |x, y| (x as u32) > y, c;
+    BrI32LeSImm: |x, y| (x as i32) <= y as i32, c;
+    BrI32LeUImm: |x, y| (x as u32) <= y, c;
+    BrI32GeSImm: |x, y| (x as i32) >= y as i32, c;
+    BrI32GeUImm: |x, y| (x as u32) >= y, c;
+}
+
+/// Two-slot compare-and-branch handlers (`a OP b`, offset in `c`).
+macro_rules! compare_branches {
+    ($($name:ident: |$x:ident, $y:ident| $cond:expr;)*) => {
+        handlers! {$(
+            fn $name(ip, sp, mem, len, cx) {
+                let i = &*ip;
+                let ($x, $y) = (r32!(sp, i.a), r32!(sp, i.b));
+                if $cond {
+                    next!(ip.offset(i.c as i32 as isize), sp, mem, len, cx)
+                }
+                next!(ip.add(1), sp, mem, len, cx)
+            }
+        )*}
+
+        /// Back-edge forms of the two-slot compare-and-branch handlers.
+        pub(crate) mod back_cmp {
+            use super::*;
+            handlers! {$(
+                fn $name(ip, sp, mem, len, cx) {
+                    let i = &*ip;
+                    let ($x, $y) = (r32!(sp, i.a), r32!(sp, i.b));
+                    if $cond {
+                        let target = ip.offset(i.c as i32 as isize);
+                        count_loop(&*cx.code, (*target.sub(1)).a);
+                        next_checked!(target, sp, mem, len, cx)
+                    }
+                    next!(ip.add(1), sp, mem, len, cx)
+                }
+            )*}
+        }
+    };
+}
+
+compare_branches! {
+    BrI32Eq: |x, y| x == y;
+    BrI32Ne: |x, y| x != y;
+    BrI32LtS: |x, y| (x as i32) < (y as i32);
+    BrI32LtU: |x, y| x < y;
+    BrI32GtS: |x, y| (x as i32) > (y as i32);
+    BrI32GtU: |x, y| x > y;
+    BrI32LeS: |x, y| (x as i32) <= (y as i32);
+    BrI32LeU: |x, y| x <= y;
+    BrI32GeS: |x, y| (x as i32) >= (y as i32);
+    BrI32GeU: |x, y| x >= y;
+}
+
+/// Return to the caller's frame (the results are already in slots 0..n).
+macro_rules! ret {
+    ($cx:ident) => {{
+        let stack = &mut *$cx.stack;
+        if stack.frames.len() == $cx.entry_depth {
+            return Ok(super::dispatch::Flow::Done);
+        }
+        let f: Frame = stack.frames.pop().unwrap_unchecked();
+        $cx.code = f.code;
+        $cx.module_code = f.module_code;
+        if $cx.instance != f.instance {
+            $cx.instance = f.instance;
+            $cx.vm_mem = memory0(f.instance);
+        }
+        $cx.base = f.base;
+        let sp = stack.values.as_mut_ptr().add(f.base);
+        // The callee may have grown the memory.
+        let (mem, len) = mem_view($cx.vm_mem);
+        next_checked!(f.ip, sp, mem, len, $cx)
+    }};
+}
+
+/// Call entry slot `$f` with arguments at slot `$at`; the caller resumes at `$ret`.
+macro_rules! call {
+    ($f:expr, $at:expr, $call_len:expr, $ret:expr, $sp:ident, $mem:ident, $len:ident, $cx:ident) => {{
+        let f: *const VMFuncRef = $f;
+        if (*f).kind == FuncKind::Wasm {
+            let callee_instance = (*(*f).vmctx).instance;
+            let callee_module_code = if callee_instance == $cx.instance {
+                $cx.module_code
+            } else {
+                module_code_of(callee_instance)?
+            };
+            let def = (*f).func_index - (&*callee_instance).module.num_imported_funcs;
+            let callee: &FuncCode = match (&*callee_module_code).get_or_translate(def) {
+                Ok(c) => c,
+                Err(_) => return Err(TrapCode::Internal),
+            };
+            let stack = &mut *$cx.stack;
+            if stack.frames.len() - $cx.entry_depth >= stack.limits.max_frames {
+                return Err(TrapCode::StackOverflow);
+            }
+            let new_base = $cx.base + $at as usize;
+            let frame_end = new_base + callee.frame_size as usize;
+            if frame_end > stack.values.len() {
+                stack.reserve(frame_end)?;
+            }
+            stack.frames.push(Frame {
+                code: $cx.code,
+                module_code: $cx.module_code,
+                instance: $cx.instance,
+                ip: $ret,
+                base: $cx.base,
+            });
+            $cx.base = new_base;
+            let sp = stack.values.as_mut_ptr().add(new_base);
+            let np = callee.num_params as usize;
+            ptr::write_bytes(sp.add(np), 0, callee.num_locals as usize - np);
+            callee.count_call();
+            $cx.code = callee;
+            $cx.module_code = callee_module_code;
+            let (mem, len) = if callee_instance != $cx.instance {
+                $cx.instance = callee_instance;
+                $cx.vm_mem = memory0(callee_instance);
+                mem_view($cx.vm_mem)
+            } else {
+                ($mem, $len)
+            };
+            next_checked!(callee.instrs.as_ptr(), sp, mem, len, $cx)
+        } else {
+            let caller_vmctx = (&*$cx.instance).vmctx();
+            let rc = ((*f).array_call)(f, caller_vmctx, $sp.add($at as usize), $call_len as usize);
+            if rc != 0 {
+                return Err(TrapCode::from_u32(rc).unwrap_or(TrapCode::HostError));
+            }
+            // The host may have grown the memory (or run wasm that did).
+            let (mem, len) = mem_view($cx.vm_mem);
+            next!($ret, $sp, mem, len, $cx)
+        }
+    }};
+}
+
+handlers! {
+    fn Br(ip, sp, mem, len, cx) {
+        next!(ip.offset((*ip).a as i32 as isize), sp, mem, len, cx)
+    }
+
+    fn BrBack(ip, sp, mem, len, cx) {
+        let target = ip.offset((*ip).a as i32 as isize);
+        count_loop(&*cx.code, (*target.sub(1)).a);
+        next_checked!(target, sp, mem, len, cx)
+    }
+
+    fn Unreachable(ip, sp, mem, len, cx) {
+        Err(TrapCode::Unreachable)
+    }
+
+    fn Extra(ip, sp, mem, len, cx) {
+        next!(ip.add(1), sp, mem, len, cx)
+    }
+
+    fn BrTable(ip, sp, mem, len, cx) {
+        let i = &*ip;
+        let index = r32!(sp, i.a).min(i.b);
+        next!(ip.add(1 + index as usize), sp, mem, len, cx)
+    }
+
+    fn LoopHeader(ip, sp, mem, len, cx) {
+        count_loop(&*cx.code, (*ip).a);
+        next!(ip.add(1), sp, mem, len, cx)
+    }
+
+    fn Return(ip, sp, mem, len, cx) {
+        ret!(cx)
+    }
+
+    fn Return1(ip, sp, mem, len, cx) {
+        *sp = slot!(sp, (*ip).a);
+        ret!(cx)
+    }
+
+    fn ReturnMany(ip, sp, mem, len, cx) {
+        let i = &*ip;
+        ptr::copy(sp.add(i.a as usize), sp, i.b as usize);
+        ret!(cx)
+    }
+
+    fn Call(ip, sp, mem, len, cx) {
+        let i = &*ip;
+        let f = *(&*cx.instance).funcs.get_unchecked(i.a as usize);
+        let call_len = *(&*cx.module_code).call_len.get_unchecked(i.a as usize);
+        call!(f, i.b, call_len, ip.add(1), sp, mem, len, cx)
+    }
+
+    fn CallIndirect(ip, sp, mem, len, cx) {
+        let i = &*ip;
+        // The following `Extra` holds the table and the call length.
+        let extra = &*ip.add(1);
+        let table = &*(*(&*cx.instance).tables.get_unchecked(extra.a as usize)).cast_const();
+        let index = r32!(sp, i.b);
+        if index >= table.vm.len {
+            return Err(TrapCode::UndefinedElement);
+        }
+        let f = *table.vm.base.add(index as usize) as *const VMFuncRef;
+        if f.is_null() {
+            return Err(TrapCode::UninitializedElement);
+        }
+        if (*f).sig.0 != i.a {
+            return Err(TrapCode::IndirectCallTypeMismatch);
+        }
+        call!(f, i.c, extra.b, ip.add(2), sp, mem, len, cx)
+    }
+}
