@@ -62,7 +62,7 @@ pub struct RunArgs {
 
 /// Why `wx run` stopped short of a normal exit.
 #[derive(Debug)]
-enum Failure {
+pub(crate) enum Failure {
     /// The command line was wrong (exit 2).
     Usage(String),
     /// The program could not run, or trapped (exit 1).
@@ -131,8 +131,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let module = Module::from_file(&engine, &args.file)?;
     let ctx = wasi_ctx(args)?;
     let mut store = Store::new(&engine, ctx);
-    let mut linker = Linker::new(&engine);
-    wx_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)?;
+    let linker = wasi_linker(&engine)?;
 
     let result = linker
         .instantiate(&mut store, &module)
@@ -147,6 +146,14 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         let _ = std::io::stderr().write_all(table.as_bytes());
     }
     result
+}
+
+/// A linker holding every WASI preview1 function, for a store whose data is
+/// the [`WasiCtx`] (shared by `wx run` and `wx bench`).
+pub(crate) fn wasi_linker(engine: &Engine) -> Result<Linker<WasiCtx>, Error> {
+    let mut linker = Linker::new(engine);
+    wx_wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx)?;
+    Ok(linker)
 }
 
 /// The WASI context: argv[0] is the file name, then the trailing arguments
@@ -187,7 +194,7 @@ fn wasi_ctx(args: &RunArgs) -> Result<WasiCtx, Failure> {
 }
 
 /// Run a WASI command's `_start` (instantiation already ran any start function).
-fn start(
+pub(crate) fn start(
     store: &mut Store<WasiCtx>,
     instance: Instance,
     module: &Module,
