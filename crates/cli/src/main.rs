@@ -20,6 +20,9 @@ struct Cli {
 enum Command {
     /// Run a WASI command (its `_start`), or call one export with --invoke.
     Run(wx::run::RunArgs),
+    /// Run benchmark programs on wx tiers (and other engines), check their
+    /// output, and report times.
+    Bench(wx::bench::BenchArgs),
     /// Run .wast spec scripts and report passed/failed directives.
     Wast {
         /// Execution tier.
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Run(args) => wx::run::main(args),
+        Command::Bench(args) => wx::bench::main(args),
         Command::Wast {
             tier,
             verbose,

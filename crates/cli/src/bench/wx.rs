@@ -1,0 +1,124 @@
+//! Running a program under a wx tier, in this process.
+
+use super::{EngineInfo, EngineKind, Measured, Outcome, Program, Sample};
+use crate::run::{start, wasi_linker, Failure};
+use std::time::Instant;
+use wx_runtime::{Config, Engine, FuncStats, Module, Store, Strategy};
+use wx_wasi::{Input, Output, WasiCtx};
+
+/// The column for tier `tier`; unavailable if this build cannot create an
+/// engine with that strategy.
+pub fn engine_info(tier: Strategy) -> EngineInfo {
+    let unavailable = Engine::new(Config::new().strategy(tier))
+        .err()
+        .map(|e| e.to_string());
+    EngineInfo {
+        name: tier.to_string(),
+        kind: EngineKind::Wx(tier),
+        version: format!("wx {}", env!("CARGO_PKG_VERSION")),
+        unavailable,
+    }
+}
+
+/// What one run left behind besides its times.
+struct Run {
+    sample: Sample,
+    stdout: Vec<u8>,
+    stderr: Vec<u8>,
+    stats: Vec<FuncStats>,
+}
+
+/// `runs` runs of `program` on `tier`; stops at the first failure.
+pub fn measure(program: &Program, tier: Strategy, runs: u32) -> Outcome {
+    if let Err(why) = &program.expected {
+        return Outcome::Failed(why.clone());
+    }
+    let mut measured = Measured::default();
+    for _ in 0..runs {
+        let run = match run_once(program, tier) {
+            Ok(run) => run,
+            Err(why) => return Outcome::Failed(why),
+        };
+        if let Err(why) = program.check(&run.stdout) {
+            return Outcome::Failed(with_stderr(why, &run.stderr));
+        }
+        measured.tiered_up = tiered_up(tier, &run.stats);
+        measured.funcs_run = Some(run.stats.iter().filter(|s| s.calls > 0).count());
+        measured.samples.push(run.sample);
+    }
+    Outcome::Ok(measured)
+}
+
+/// Functions the JIT compiled. The interpreter compiles none; for the other
+/// tiers `FuncStats` does not say yet, so the count is unknown rather than
+/// guessed.
+fn tiered_up(tier: Strategy, _stats: &[FuncStats]) -> Option<usize> {
+    match tier {
+        Strategy::Interp => Some(0),
+        Strategy::Jit | Strategy::Tiered => None,
+    }
+}
+
+/// One run: a fresh engine, module, store and instance, as `wx run` makes
+/// them, with stdout and stderr captured. Only `Module::new`, instantiation
+/// and `_start` are timed.
+fn run_once(program: &Program, tier: Strategy) -> Result<Run, String> {
+    let engine = Engine::new(Config::new().strategy(tier)).map_err(|e| e.to_string())?;
+    let (stdout, out_buf) = Output::buffer();
+    let (stderr, err_buf) = Output::buffer();
+    let ctx = WasiCtx::builder()
+        .arg(program.name.clone())
+        .stdin(Input::Null)
+        .stdout(stdout)
+        .stderr(stderr)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let linker = wasi_linker(&engine).map_err(|e| e.to_string())?;
+    let mut store = Store::new(&engine, ctx);
+
+    let t0 = Instant::now();
+    let module = Module::new(&engine, &program.bytes).map_err(|e| e.to_string())?;
+    let t1 = Instant::now();
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .map_err(|e| e.to_string())?;
+    let t2 = Instant::now();
+    let result = start(&mut store, instance, &module, &program.path);
+    let t3 = Instant::now();
+
+    let take = |buf: &std::sync::Arc<std::sync::Mutex<Vec<u8>>>| {
+        std::mem::take(&mut *buf.lock().unwrap_or_else(|e| e.into_inner()))
+    };
+    let (stdout, stderr) = (take(&out_buf), take(&err_buf));
+    match result {
+        Ok(()) | Err(Failure::Exit(0)) => {}
+        Err(Failure::Exit(code)) => {
+            return Err(with_stderr(format!("exit status {code}"), &stderr));
+        }
+        Err(Failure::Error(msg) | Failure::Usage(msg)) => {
+            return Err(with_stderr(msg, &stderr));
+        }
+    }
+    let secs = |a: Instant, b: Instant| (b - a).as_secs_f64();
+    Ok(Run {
+        sample: Sample {
+            time: secs(t0, t3),
+            compile: Some(secs(t0, t1)),
+            instantiate: Some(secs(t1, t2)),
+            run: Some(secs(t2, t3)),
+            wall: None,
+        },
+        stdout,
+        stderr,
+        stats: store.func_stats(),
+    })
+}
+
+/// Add the last line the program wrote to stderr, if any, to a failure.
+fn with_stderr(why: String, stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    match text.lines().rev().map(str::trim).find(|l| !l.is_empty()) {
+        Some(line) => format!("{why} (stderr: {line})"),
+        None => why,
+    }
+}
