@@ -74,6 +74,9 @@ macro_rules! for_each_op {
             /// Call function `func` of the current instance; arguments start at
             /// slot `base`, results are written from `base` on.
             Call { func: u32, base: Slot },
+            /// Call defined function `def` (index among the module's defined
+            /// functions) of the current instance; arguments and results at `base`.
+            CallInternal { def: u32, base: Slot },
             /// Call through table `Extra.a` at the u32 in `index`, expecting
             /// signature `sig` (module type index); arguments and results at `base`.
             CallIndirect { sig: u32, index: Slot, base: Slot },
@@ -82,8 +85,10 @@ macro_rules! for_each_op {
             Copy { dst: Slot, src: Slot },
             Const32 { dst: Slot, value: u32 },
             Const64 { dst: Slot, lo: u32, hi: u32 },
-            /// `dst` already holds the first operand: if the i32 in `cond` is zero, `dst = src`.
-            SelectZero { dst: Slot, cond: Slot, src: Slot },
+            /// `dst = if cond != 0 { a } else { b }`, `b` in the following `SelectElse`.
+            Select { dst: Slot, cond: Slot, a: Slot },
+            /// Second operand of the preceding `Select` (never executed).
+            SelectElse { b: Slot },
             GlobalGet { dst: Slot, index: u32 },
             GlobalSet { src: Slot, index: u32 },
             RefFunc { dst: Slot, func: u32 },
@@ -330,6 +335,35 @@ pub(crate) use for_each_op;
 
 for_each_op!(define_ops);
 
+/// Apply `$f` to a field if its type is `Slot`.
+macro_rules! map_if_slot {
+    (Slot, $f:ident, $x:ident) => {
+        *$x = $f(*$x)
+    };
+    ($other:ident, $f:ident, $x:ident) => {
+        let _ = $x;
+    };
+}
+
+macro_rules! define_map_slots {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident $({ $($field:ident : $ty:ident),* $(,)? })?
+    ),* $(,)?) => {
+        impl Op {
+            /// Rewrite every slot operand with `f` (used to lay out the frame
+            /// once the translator knows how many constants it has).
+            pub fn map_slots(&mut self, f: impl Fn(Slot) -> Slot) {
+                match self {
+                    $(Op::$name $({ $($field),* })? => { $($(map_if_slot!($ty, f, $field);)*)? })*
+                }
+            }
+        }
+    };
+}
+
+for_each_op!(define_map_slots);
+
 impl Op {
     /// The slot this instruction writes its (single) result to, if it has one.
     /// The translator uses it to write results straight into locals.
@@ -338,6 +372,7 @@ impl Op {
             Op::Copy { dst, .. }
             | Op::Const32 { dst, .. }
             | Op::Const64 { dst, .. }
+            | Op::Select { dst, .. }
             | Op::GlobalGet { dst, .. }
             | Op::RefFunc { dst, .. }
             | Op::I32Load { dst, .. }

@@ -9,7 +9,7 @@
 use crate::bytecode::Op;
 use crate::exec::dispatch::Instr;
 use crate::translate;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use wx_core::{CompileError, ModuleInfo};
@@ -25,14 +25,37 @@ pub struct FuncCode {
     /// Parameters plus declared locals.
     pub num_locals: u32,
     pub num_results: u32,
-    /// Slots the frame needs (locals + deepest operand stack + call scratch).
+    /// Slots the frame needs (locals, constants, deepest operand stack, scratch).
     pub frame_size: u32,
+    /// Constants read as operands; they occupy the slots right after the
+    /// locals and are written on every entry.
+    pub consts: Box<[u64]>,
     pub calls: AtomicU64,
     pub loops: Box<[AtomicU64]>,
     pub translate_time: Duration,
 }
 
 impl FuncCode {
+    /// Initialise a new frame: zero the declared locals, write the constants.
+    ///
+    /// # Safety
+    /// `sp` must point to a frame of at least `frame_size` slots whose
+    /// parameters are already in place.
+    #[inline(always)]
+    pub(crate) unsafe fn init_frame(&self, sp: *mut u64) {
+        let np = self.num_params as usize;
+        let nl = self.num_locals as usize;
+        // SAFETY: both ranges lie within the frame (guaranteed by the caller).
+        unsafe {
+            for i in np..nl {
+                *sp.add(i) = 0;
+            }
+            if !self.consts.is_empty() {
+                std::ptr::copy_nonoverlapping(self.consts.as_ptr(), sp.add(nl), self.consts.len());
+            }
+        }
+    }
+
     #[inline(always)]
     pub(crate) fn count_call(&self) {
         self.calls.store(
@@ -57,6 +80,9 @@ impl FuncCode {
 pub struct ModuleCode {
     pub module: Arc<ModuleInfo>,
     funcs: Box<[OnceLock<Result<FuncCode, CompileError>>]>,
+    /// Each function's code once translated (null before): the fast path of
+    /// `CallInternal`, one load instead of a `OnceLock` and `Result` check.
+    resolved: Box<[AtomicPtr<FuncCode>]>,
     /// `max(params, results)` of every function (imported first): the length
     /// of the value array when calling it through the array convention.
     pub(crate) call_len: Box<[u32]>,
@@ -73,18 +99,37 @@ impl ModuleCode {
                 t.params().len().max(t.results().len()) as u32
             })
             .collect();
+        let resolved = (0..module.num_defined_funcs())
+            .map(|_| AtomicPtr::new(std::ptr::null_mut()))
+            .collect();
         ModuleCode {
             module,
             funcs,
+            resolved,
             call_len,
         }
     }
 
     /// The code of defined function `def_index`, translating it on first use.
     pub fn get_or_translate(&self, def_index: u32) -> Result<&FuncCode, &CompileError> {
-        self.funcs[def_index as usize]
+        let code = self.funcs[def_index as usize]
             .get_or_init(|| translate::translate(&self.module, def_index))
-            .as_ref()
+            .as_ref()?;
+        self.resolved[def_index as usize]
+            .store(code as *const FuncCode as *mut FuncCode, Ordering::Release);
+        Ok(code)
+    }
+
+    /// The code of `def_index` if already translated (fast path for calls).
+    #[inline(always)]
+    pub(crate) fn resolved(&self, def_index: u32) -> Option<&FuncCode> {
+        let p = self
+            .resolved
+            .get(def_index as usize)?
+            .load(Ordering::Acquire);
+        // SAFETY: a non-null pointer was stored from a `&FuncCode` living in
+        // `self.funcs`, which is never cleared while `self` lives.
+        (!p.is_null()).then(|| unsafe { &*p })
     }
 
     /// The code of defined function `def_index` if it has been translated.

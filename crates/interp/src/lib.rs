@@ -16,4 +16,8 @@ pub use exec::{invoke, Stack, StackLimits};
 
 /// How this build dispatches instructions: `"tail"` (threaded tail calls)
 /// or `"loop"` (a driver loop); see `exec/dispatch.rs`.
-pub const DISPATCH_MODE: &str = if cfg!(wx_tail_dispatch) { "tail" } else { "loop" };
+pub const DISPATCH_MODE: &str = if cfg!(wx_tail_dispatch) {
+    "tail"
+} else {
+    "loop"
+};

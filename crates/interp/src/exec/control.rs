@@ -135,6 +135,45 @@ macro_rules! ret {
     }};
 }
 
+/// Enter interpreted function `$callee` (of `$callee_instance`, whose code
+/// is `$callee_module_code`) with its frame at slot `$at`; the caller resumes at `$ret`.
+macro_rules! enter {
+    ($callee:expr, $callee_instance:expr, $callee_module_code:expr, $at:expr, $ret:expr, $mem:ident, $len:ident, $cx:ident) => {{
+        let callee: &FuncCode = $callee;
+        let callee_instance = $callee_instance;
+        let stack = &mut *$cx.stack;
+        if stack.frames.len() - $cx.entry_depth >= stack.limits.max_frames {
+            return Err(TrapCode::StackOverflow);
+        }
+        let new_base = $cx.base + $at as usize;
+        let frame_end = new_base + callee.frame_size as usize;
+        if frame_end > stack.values.len() {
+            stack.reserve(frame_end)?;
+        }
+        stack.frames.push(Frame {
+            code: $cx.code,
+            module_code: $cx.module_code,
+            instance: $cx.instance,
+            ip: $ret,
+            base: $cx.base,
+        });
+        $cx.base = new_base;
+        let sp = stack.values.as_mut_ptr().add(new_base);
+        callee.init_frame(sp);
+        callee.count_call();
+        $cx.code = callee;
+        $cx.module_code = $callee_module_code;
+        let (mem, len) = if callee_instance != $cx.instance {
+            $cx.instance = callee_instance;
+            $cx.vm_mem = memory0(callee_instance);
+            mem_view($cx.vm_mem)
+        } else {
+            ($mem, $len)
+        };
+        next_checked!(callee.instrs.as_ptr(), sp, mem, len, $cx)
+    }};
+}
+
 /// Call entry slot `$f` with arguments at slot `$at`; the caller resumes at `$ret`.
 macro_rules! call {
     ($f:expr, $at:expr, $call_len:expr, $ret:expr, $sp:ident, $mem:ident, $len:ident, $cx:ident) => {{
@@ -151,37 +190,16 @@ macro_rules! call {
                 Ok(c) => c,
                 Err(_) => return Err(TrapCode::Internal),
             };
-            let stack = &mut *$cx.stack;
-            if stack.frames.len() - $cx.entry_depth >= stack.limits.max_frames {
-                return Err(TrapCode::StackOverflow);
-            }
-            let new_base = $cx.base + $at as usize;
-            let frame_end = new_base + callee.frame_size as usize;
-            if frame_end > stack.values.len() {
-                stack.reserve(frame_end)?;
-            }
-            stack.frames.push(Frame {
-                code: $cx.code,
-                module_code: $cx.module_code,
-                instance: $cx.instance,
-                ip: $ret,
-                base: $cx.base,
-            });
-            $cx.base = new_base;
-            let sp = stack.values.as_mut_ptr().add(new_base);
-            let np = callee.num_params as usize;
-            ptr::write_bytes(sp.add(np), 0, callee.num_locals as usize - np);
-            callee.count_call();
-            $cx.code = callee;
-            $cx.module_code = callee_module_code;
-            let (mem, len) = if callee_instance != $cx.instance {
-                $cx.instance = callee_instance;
-                $cx.vm_mem = memory0(callee_instance);
-                mem_view($cx.vm_mem)
-            } else {
-                ($mem, $len)
-            };
-            next_checked!(callee.instrs.as_ptr(), sp, mem, len, $cx)
+            enter!(
+                callee,
+                callee_instance,
+                callee_module_code,
+                $at,
+                $ret,
+                $mem,
+                $len,
+                $cx
+            )
         } else {
             let caller_vmctx = (&*$cx.instance).vmctx();
             let rc = ((*f).array_call)(f, caller_vmctx, $sp.add($at as usize), $call_len as usize);
@@ -245,6 +263,19 @@ handlers! {
         let f = *(&*cx.instance).funcs.get_unchecked(i.a as usize);
         let call_len = *(&*cx.module_code).call_len.get_unchecked(i.a as usize);
         call!(f, i.b, call_len, ip.add(1), sp, mem, len, cx)
+    }
+
+    fn CallInternal(ip, sp, mem, len, cx) {
+        let i = &*ip;
+        let module_code = &*cx.module_code;
+        let callee = match module_code.resolved(i.a) {
+            Some(c) => c,
+            None => match module_code.get_or_translate(i.a) {
+                Ok(c) => c,
+                Err(_) => return Err(TrapCode::Internal),
+            },
+        };
+        enter!(callee, cx.instance, cx.module_code, i.b, ip.add(1), mem, len, cx)
     }
 
     fn CallIndirect(ip, sp, mem, len, cx) {

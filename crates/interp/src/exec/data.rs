@@ -22,12 +22,16 @@ handlers! {
         next!(ip.add(1), sp, mem, len, cx)
     }
 
-    fn SelectZero(ip, sp, mem, len, cx) {
+    fn Select(ip, sp, mem, len, cx) {
         let i = &*ip;
-        if r32!(sp, i.b) == 0 {
-            slot!(sp, i.a) = slot!(sp, i.c);
-        }
-        next!(ip.add(1), sp, mem, len, cx)
+        let b = (*ip.add(1)).a;
+        let pick = if r32!(sp, i.b) != 0 { i.c } else { b };
+        slot!(sp, i.a) = slot!(sp, pick);
+        next!(ip.add(2), sp, mem, len, cx)
+    }
+
+    fn SelectElse(ip, sp, mem, len, cx) {
+        Err(TrapCode::Internal)
     }
 
     fn GlobalGet(ip, sp, mem, len, cx) {

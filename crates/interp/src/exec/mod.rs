@@ -195,7 +195,8 @@ unsafe fn invoke_inner(
     stack.reserve(c.frame_size as usize)?;
     let np = c.num_params as usize;
     stack.values[..np].copy_from_slice(&values[..np]);
-    stack.values[np..c.num_locals as usize].fill(0);
+    // SAFETY: the stack holds at least `frame_size` slots (reserved above).
+    unsafe { c.init_frame(stack.values.as_mut_ptr()) };
     c.count_call();
     let mut cx = Cx {
         stack,

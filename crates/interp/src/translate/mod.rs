@@ -21,11 +21,15 @@ mod ops;
 
 use crate::bytecode::{Op, Slot};
 use crate::code::FuncCode;
+use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
 use wasmparser::{BinaryReader, FunctionBody, Operator};
 use wx_core::module::ModuleInfo;
 use wx_core::CompileError;
+
+/// Slots numbered from here name constants until the frame is laid out.
+const CONST_MARK: Slot = 1 << 31;
 
 /// Where a stack entry's value is.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -69,7 +73,11 @@ pub(crate) struct Translator<'m> {
     num_results: u32,
     max_height: u32,
     loops: u32,
-    last_producer: Option<usize>,
+    /// Constants read as operands, each given a frame slot (see `const_slot`).
+    consts: Vec<u64>,
+    const_slots: HashMap<u64, u32>,
+    /// (index of the producing instruction, code length right after it).
+    last_producer: Option<(usize, usize)>,
     reachable: bool,
     /// Nesting depth of blocks opened inside unreachable code.
     dead_depth: u32,
@@ -102,6 +110,8 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
         num_results: ty.results().len() as u32,
         max_height: 0,
         loops: 0,
+        consts: Vec::new(),
+        const_slots: HashMap::new(),
         last_producer: None,
         reachable: true,
         dead_depth: 0,
@@ -122,7 +132,20 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
         t.operator(op)?;
     }
     thread_jumps_to_returns(&mut t.ops);
-    let frame_size = (t.num_locals + t.max_height + 1)
+    // Lay out the frame: [params, locals | constants | operand stack].
+    let (num_locals, num_consts) = (t.num_locals, t.consts.len() as u32);
+    for op in &mut t.ops {
+        op.map_slots(|s| {
+            if s >= CONST_MARK {
+                num_locals + (s - CONST_MARK)
+            } else if s >= num_locals {
+                s + num_consts
+            } else {
+                s
+            }
+        });
+    }
+    let frame_size = (t.num_locals + num_consts + t.max_height + 1)
         .max(ty.params().len() as u32)
         .max(t.num_results);
     let instrs = crate::exec::lower::lower(&t.ops);
@@ -133,6 +156,7 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
         num_locals: t.num_locals,
         num_results: t.num_results,
         frame_size,
+        consts: t.consts.into_boxed_slice(),
         calls: AtomicU64::new(0),
         loops: (0..t.loops).map(|_| AtomicU64::new(0)).collect(),
         translate_time: start.elapsed(),
@@ -180,12 +204,20 @@ impl<'m> Translator<'m> {
         match p {
             Provider::Temp => self.home(index),
             Provider::Local(l) => l,
-            Provider::Const(v) => {
-                let dst = self.home(index);
-                self.emit_const(dst, v);
-                dst
-            }
+            Provider::Const(v) => self.const_slot(v),
         }
+    }
+
+    /// The slot holding constant `v`: constants read as operands live in the
+    /// frame, after the locals, written once on entry. Until the frame is
+    /// laid out their slots are numbered from [`CONST_MARK`].
+    fn const_slot(&mut self, v: u64) -> Slot {
+        let consts = &mut self.consts;
+        let k = *self.const_slots.entry(v).or_insert_with(|| {
+            consts.push(v);
+            consts.len() as u32 - 1
+        });
+        CONST_MARK + k
     }
 
     /// Pop the top entry and return a slot holding its value.
@@ -258,7 +290,14 @@ impl<'m> Translator<'m> {
     /// Emit an instruction that writes the (just pushed) top entry's home slot.
     fn emit_result(&mut self, op: Op) {
         let at = self.emit(op);
-        self.last_producer = Some(at);
+        self.last_producer = Some((at, self.ops.len()));
+    }
+
+    /// Like `emit_result`, for an instruction followed by its operand trailer.
+    fn emit_result_with(&mut self, op: Op, trailer: Op) {
+        let at = self.emit(op);
+        self.emit(trailer);
+        self.last_producer = Some((at, self.ops.len()));
     }
 
     /// Bind a label at the current position.
@@ -302,8 +341,8 @@ impl<'m> Translator<'m> {
     /// If the top entry was just computed by a comparison, remove that
     /// instruction (and the entry) and return it for fusion with a branch.
     fn take_fusable_compare(&mut self) -> Option<Op> {
-        let at = self.last_producer?;
-        if at + 1 != self.ops.len() || self.stack.last() != Some(&Provider::Temp) {
+        let (at, end) = self.last_producer?;
+        if end != self.ops.len() || at + 1 != end || self.stack.last() != Some(&Provider::Temp) {
             return None;
         }
         let op = self.ops[at];

@@ -152,8 +152,10 @@ impl Translator<'_> {
         let had_aliases = self.stack[..index].contains(&Provider::Local(local));
         self.materialize_local(local);
         match top {
-            Provider::Temp if !had_aliases && producer.is_some_and(|p| p + 1 == self.ops.len()) => {
-                let at = producer.expect("checked");
+            Provider::Temp
+                if !had_aliases && producer.is_some_and(|(_, end)| end == self.ops.len()) =>
+            {
+                let (at, _) = producer.expect("checked");
                 let dst = self.ops[at].dst_mut().expect("producers have a dst");
                 *dst = local;
                 self.last_producer = None;
@@ -181,13 +183,10 @@ impl Translator<'_> {
             }
             W::Select | W::TypedSelect { .. } | W::TypedSelectMulti { .. } => {
                 let cond = self.pop_slot();
-                let len = self.stack.len();
-                let b = self.stack[len - 1];
-                let b = self.slot_of(b, len - 1);
-                self.stack.pop();
-                self.materialize(len - 2);
-                let dst = self.home(len - 2);
-                self.emit(Op::SelectZero { dst, cond, src: b });
+                let b = self.pop_slot();
+                let a = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result_with(Op::Select { dst, cond, a }, Op::SelectElse { b });
             }
             W::LocalGet { local_index } => self.push(Provider::Local(local_index)),
             W::LocalSet { local_index } => self.local_set(local_index, false),
@@ -222,15 +221,21 @@ impl Translator<'_> {
             W::Call { function_index } => {
                 let ty = self.module.func_type(function_index);
                 let (p, r) = (ty.params().len() as u32, ty.results().len() as u32);
-                self.call(
-                    p,
-                    r,
-                    |base| Op::Call {
-                        func: function_index,
-                        base,
-                    },
-                    None,
-                );
+                let imported = self.module.num_imported_funcs;
+                if function_index >= imported {
+                    let def = function_index - imported;
+                    self.call(p, r, |base| Op::CallInternal { def, base }, None);
+                } else {
+                    self.call(
+                        p,
+                        r,
+                        |base| Op::Call {
+                            func: function_index,
+                            base,
+                        },
+                        None,
+                    );
+                }
             }
             W::CallIndirect {
                 type_index,
