@@ -5,7 +5,7 @@
 //! back-edge lands just after its loop's `LoopHeader`, whose operand names the
 //! loop's counter) and checks the native stack.
 
-use super::dispatch::{handlers, next, next_checked, r32, slot};
+use super::dispatch::{handlers, next, next_checked, r32, slot, tri, Exit};
 use super::{count_loop, mem_view, memory0, module_code_of, Frame};
 use crate::code::FuncCode;
 use std::ptr;
@@ -118,7 +118,7 @@ macro_rules! ret {
     ($cx:ident) => {{
         let stack = &mut *$cx.stack;
         if stack.frames.len() == $cx.entry_depth {
-            return Ok(super::dispatch::Flow::Done);
+            return Exit::DONE;
         }
         let f: Frame = stack.frames.pop().unwrap_unchecked();
         $cx.code = f.code;
@@ -143,12 +143,12 @@ macro_rules! enter {
         let callee_instance = $callee_instance;
         let stack = &mut *$cx.stack;
         if stack.frames.len() - $cx.entry_depth >= stack.limits.max_frames {
-            return Err(TrapCode::StackOverflow);
+            return Exit::trap(TrapCode::StackOverflow);
         }
         let new_base = $cx.base + $at as usize;
         let frame_end = new_base + callee.frame_size as usize;
         if frame_end > stack.values.len() {
-            stack.reserve(frame_end)?;
+            tri!(stack.reserve(frame_end));
         }
         stack.frames.push(Frame {
             code: $cx.code,
@@ -183,12 +183,12 @@ macro_rules! call {
             let callee_module_code = if callee_instance == $cx.instance {
                 $cx.module_code
             } else {
-                module_code_of(callee_instance)?
+                tri!(module_code_of(callee_instance))
             };
             let def = (*f).func_index - (&*callee_instance).module.num_imported_funcs;
             let callee: &FuncCode = match (&*callee_module_code).get_or_translate(def) {
                 Ok(c) => c,
-                Err(_) => return Err(TrapCode::Internal),
+                Err(_) => return Exit::trap(TrapCode::Internal),
             };
             enter!(
                 callee,
@@ -204,7 +204,7 @@ macro_rules! call {
             let caller_vmctx = (&*$cx.instance).vmctx();
             let rc = ((*f).array_call)(f, caller_vmctx, $sp.add($at as usize), $call_len as usize);
             if rc != 0 {
-                return Err(TrapCode::from_u32(rc).unwrap_or(TrapCode::HostError));
+                return Exit::trap(TrapCode::from_u32(rc).unwrap_or(TrapCode::HostError));
             }
             // The host may have grown the memory (or run wasm that did).
             let (mem, len) = mem_view($cx.vm_mem);
@@ -225,7 +225,7 @@ handlers! {
     }
 
     fn Unreachable(ip, sp, mem, len, cx) {
-        Err(TrapCode::Unreachable)
+        Exit::trap(TrapCode::Unreachable)
     }
 
     fn Extra(ip, sp, mem, len, cx) {
@@ -272,7 +272,7 @@ handlers! {
             Some(c) => c,
             None => match module_code.get_or_translate(i.a) {
                 Ok(c) => c,
-                Err(_) => return Err(TrapCode::Internal),
+                Err(_) => return Exit::trap(TrapCode::Internal),
             },
         };
         enter!(callee, cx.instance, cx.module_code, i.b, ip.add(1), mem, len, cx)
@@ -285,14 +285,14 @@ handlers! {
         let table = &*(*(&*cx.instance).tables.get_unchecked(extra.a as usize)).cast_const();
         let index = r32!(sp, i.b);
         if index >= table.vm.len {
-            return Err(TrapCode::UndefinedElement);
+            return Exit::trap(TrapCode::UndefinedElement);
         }
         let f = *table.vm.base.add(index as usize) as *const VMFuncRef;
         if f.is_null() {
-            return Err(TrapCode::UninitializedElement);
+            return Exit::trap(TrapCode::UninitializedElement);
         }
         if (*f).sig.0 != i.a {
-            return Err(TrapCode::IndirectCallTypeMismatch);
+            return Exit::trap(TrapCode::IndirectCallTypeMismatch);
         }
         call!(f, i.c, extra.b, ip.add(2), sp, mem, len, cx)
     }

@@ -18,16 +18,33 @@
 use super::Cx;
 use wx_core::TrapCode;
 
-/// What a handler returns to the driver.
+/// What a handler returns to the driver: continue (at `cx.ip`/`cx.sp`),
+/// done (the entry function returned), or a trap code.
+///
+/// A plain integer on purpose: an enum with padding makes LLVM re-pack the
+/// value after a call, which moves the call out of tail position.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Flow {
-    /// Resume at `cx.ip` / `cx.sp`.
-    Continue,
-    /// The entry function returned.
-    Done,
-}
+#[repr(transparent)]
+pub(crate) struct Exit(u32);
 
-pub(crate) type Exit = Result<Flow, TrapCode>;
+impl Exit {
+    pub(crate) const CONTINUE: Exit = Exit(0);
+    pub(crate) const DONE: Exit = Exit(u32::MAX);
+
+    #[inline(always)]
+    pub(crate) fn trap(code: TrapCode) -> Exit {
+        Exit(code as u32)
+    }
+
+    /// `Ok(true)` when done, `Ok(false)` to continue, or the trap.
+    pub(crate) fn decode(self) -> Result<bool, TrapCode> {
+        match self {
+            Exit::CONTINUE => Ok(false),
+            Exit::DONE => Ok(true),
+            Exit(code) => Err(TrapCode::from_u32(code).unwrap_or(TrapCode::Internal)),
+        }
+    }
+}
 
 /// An instruction handler. `mem`/`len` are memory 0's base and current length
 /// (null/0 without a memory); they are refreshed whenever they may change.
@@ -92,7 +109,7 @@ macro_rules! next {
         let cx: &mut $crate::exec::Cx = $cx;
         cx.ip = $ip;
         cx.sp = $sp;
-        return Ok($crate::exec::dispatch::Flow::Continue);
+        return $crate::exec::dispatch::Exit::CONTINUE;
     }};
 }
 
@@ -105,10 +122,20 @@ macro_rules! next_checked {
         if cfg!(wx_tail_dispatch) && $crate::exec::dispatch::native_sp() < cx.native_floor {
             cx.ip = ip;
             cx.sp = $sp;
-            return Ok($crate::exec::dispatch::Flow::Continue);
+            return $crate::exec::dispatch::Exit::CONTINUE;
         }
         $crate::exec::dispatch::next!(ip, $sp, $mem, $len, cx)
     }};
+}
+
+/// Unwrap a `Result<T, TrapCode>` inside a handler, returning the trap.
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(code) => return $crate::exec::dispatch::Exit::trap(code),
+        }
+    };
 }
 
 /// Define handlers. Each body runs in an `unsafe` block: see the safety
@@ -158,4 +185,4 @@ macro_rules! w64 {
     };
 }
 
-pub(crate) use {handlers, next, next_checked, r32, r64, slot, w32, w64};
+pub(crate) use {handlers, next, next_checked, r32, r64, slot, tri, w32, w64};

@@ -1,7 +1,7 @@
 //! Linear-memory handlers: explicitly bounds-checked loads and stores, size,
 //! grow and the bulk operations.
 
-use super::dispatch::{handlers, next, r32, slot, w32};
+use super::dispatch::{handlers, next, r32, slot, tri, w32, Exit};
 use super::mem_view;
 use std::ptr;
 use wx_core::TrapCode;
@@ -11,7 +11,7 @@ macro_rules! effective {
     ($sp:ident, $i:ident, $mem:ident, $len:ident, $addr:expr, $size:expr) => {{
         let ea = r32!($sp, $addr) as u64 + $i.c as u64;
         if ea + $size as u64 > $len as u64 {
-            return Err(TrapCode::MemoryOutOfBounds);
+            return Exit::trap(TrapCode::MemoryOutOfBounds);
         }
         $mem.add(ea as usize)
     }};
@@ -89,19 +89,19 @@ handlers! {
     fn MemoryInit(ip, sp, mem, len, cx) {
         let i = &*ip;
         let at = i.b;
-        (&mut *cx.instance).memory_init(0, i.a, r32!(sp, at), r32!(sp, at + 1), r32!(sp, at + 2))?;
+        tri!((&mut *cx.instance).memory_init(0, i.a, r32!(sp, at), r32!(sp, at + 1), r32!(sp, at + 2)));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
     fn MemoryCopy(ip, sp, mem, len, cx) {
         let at = (*ip).a;
-        (&mut *cx.instance).memory_copy(0, 0, r32!(sp, at), r32!(sp, at + 1), r32!(sp, at + 2))?;
+        tri!((&mut *cx.instance).memory_copy(0, 0, r32!(sp, at), r32!(sp, at + 1), r32!(sp, at + 2)));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
     fn MemoryFill(ip, sp, mem, len, cx) {
         let at = (*ip).a;
-        (&mut *cx.instance).memory_fill(0, r32!(sp, at), r32!(sp, at + 1) as u8, r32!(sp, at + 2))?;
+        tri!((&mut *cx.instance).memory_fill(0, r32!(sp, at), r32!(sp, at + 1) as u8, r32!(sp, at + 2)));
         next!(ip.add(1), sp, mem, len, cx)
     }
 

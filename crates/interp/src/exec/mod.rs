@@ -21,7 +21,7 @@ mod memory;
 mod numeric;
 
 use crate::code::{FuncCode, ModuleCode};
-use dispatch::{Flow, Instr};
+use dispatch::Instr;
 use std::ptr;
 use std::sync::atomic::Ordering;
 use wx_core::instance::Instance;
@@ -233,11 +233,11 @@ unsafe fn run(cx: &mut Cx) -> Result<(), TrapCode> {
         let ip = cx.ip;
         // SAFETY: `cx.ip` is an instruction of the running function and
         // `cx.vm_mem` is null or the live memory 0 of `cx.instance`.
-        let flow = unsafe {
+        let exit = unsafe {
             let (mem, len) = mem_view(cx.vm_mem);
-            ((*ip).handler)(ip, cx.sp, mem, len, cx)?
+            ((*ip).handler)(ip, cx.sp, mem, len, cx)
         };
-        if flow == Flow::Done {
+        if exit.decode()? {
             return Ok(());
         }
     }
