@@ -32,10 +32,9 @@ impl Instance {
     }
 
     pub(crate) fn from_core(store: &mut StoreOpaque, core: *mut CoreInstance) -> Instance {
-        let index = store
-            .instances
-            .iter()
-            .position(|i| std::ptr::eq(&**i, core))
+        let index = *store
+            .instance_ids
+            .get(&(core as usize))
             .expect("a caller instance belongs to its store");
         Instance {
             store_id: store.id,
@@ -252,8 +251,10 @@ pub(crate) fn instantiate(
         )
     }
     .map_err(Error::Instantiate)?;
+    let index = s.instances.len();
+    s.instance_ids
+        .insert(&*core as *const CoreInstance as usize, index);
     s.instances.push(core);
-    let index = s.instances.len() - 1;
     let instance = Instance {
         store_id: s.id,
         index,

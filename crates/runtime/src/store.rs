@@ -49,6 +49,7 @@ pub struct StoreOpaque {
     pub(crate) globals: Vec<*mut GlobalInstance>,
     pub(crate) funcs: Vec<*const VMFuncRef>,
     /// Reverse maps from VM pointers to handle indices.
+    pub(crate) instance_ids: HashMap<usize, usize>,
     memory_ids: HashMap<usize, usize>,
     table_ids: HashMap<usize, usize>,
     global_ids: HashMap<usize, usize>,
@@ -98,6 +99,7 @@ impl<T> Store<T> {
                     tables: Vec::new(),
                     globals: Vec::new(),
                     funcs: Vec::new(),
+                    instance_ids: HashMap::new(),
                     memory_ids: HashMap::new(),
                     table_ids: HashMap::new(),
                     global_ids: HashMap::new(),
