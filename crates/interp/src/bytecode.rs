@@ -61,6 +61,12 @@ macro_rules! for_each_op {
             BrI32LeUImm { a: Slot, imm: i32, offset: i32 },
             BrI32GeSImm { a: Slot, imm: i32, offset: i32 },
             BrI32GeUImm { a: Slot, imm: i32, offset: i32 },
+            /// Jump if `a & imm` is non-zero (a flag test) / zero.
+            BrI32AndImmNz { a: Slot, imm: i32, offset: i32 },
+            BrI32AndImmZ { a: Slot, imm: i32, offset: i32 },
+            /// Fused i64 compare with a sign-extended immediate and branch.
+            BrI64EqImm { a: Slot, imm: i32, offset: i32 },
+            BrI64NeImm { a: Slot, imm: i32, offset: i32 },
             /// Jump through the `len + 1` `Br`s that follow, indexed by the u32 in `index` (clamped).
             BrTable { index: Slot, len: u32 },
             /// Loop header: counts one iteration in the function's loop counter `counter`.

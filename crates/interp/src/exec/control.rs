@@ -65,6 +65,10 @@ branches! {
     BrI32LeUImm: |x, y| (x as u32) <= y, c;
     BrI32GeSImm: |x, y| (x as i32) >= y as i32, c;
     BrI32GeUImm: |x, y| (x as u32) >= y, c;
+    BrI32AndImmNz: |x, y| (x as u32) & y != 0, c;
+    BrI32AndImmZ: |x, y| (x as u32) & y == 0, c;
+    BrI64EqImm: |x, y| x == y as i32 as i64 as u64, c;
+    BrI64NeImm: |x, y| x != y as i32 as i64 as u64, c;
 }
 
 /// Two-slot compare-and-branch handlers (`a OP b`, offset in `c`).

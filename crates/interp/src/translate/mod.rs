@@ -333,7 +333,11 @@ impl<'m> Translator<'m> {
             | Op::BrI32LeSImm { offset: o, .. }
             | Op::BrI32LeUImm { offset: o, .. }
             | Op::BrI32GeSImm { offset: o, .. }
-            | Op::BrI32GeUImm { offset: o, .. } => *o = offset,
+            | Op::BrI32GeUImm { offset: o, .. }
+            | Op::BrI32AndImmNz { offset: o, .. }
+            | Op::BrI32AndImmZ { offset: o, .. }
+            | Op::BrI64EqImm { offset: o, .. }
+            | Op::BrI64NeImm { offset: o, .. } => *o = offset,
             other => unreachable!("patching a non-branch {other:?}"),
         }
     }
@@ -757,6 +761,9 @@ fn branch_for(cmp: Op, negate: bool, offset: i32) -> Option<Op> {
         I32LeUImm { a, imm, .. } => pair_imm!(a, imm, BrI32LeUImm, BrI32GtUImm),
         I32GeSImm { a, imm, .. } => pair_imm!(a, imm, BrI32GeSImm, BrI32LtSImm),
         I32GeUImm { a, imm, .. } => pair_imm!(a, imm, BrI32GeUImm, BrI32LtUImm),
+        I32AndImm { a, imm, .. } => pair_imm!(a, imm, BrI32AndImmNz, BrI32AndImmZ),
+        I64EqImm { a, imm, .. } => pair_imm!(a, imm, BrI64EqImm, BrI64NeImm),
+        I64NeImm { a, imm, .. } => pair_imm!(a, imm, BrI64NeImm, BrI64EqImm),
         _ => return None,
     })
 }
