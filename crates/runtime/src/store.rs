@@ -153,53 +153,33 @@ impl StoreOpaque {
     }
 
     pub(crate) fn func_handle(&mut self, f: *const VMFuncRef) -> Func {
-        let id = self.id;
-        let funcs = &mut self.funcs;
-        let index = *self.func_ids.entry(f as usize).or_insert_with(|| {
-            funcs.push(f);
-            funcs.len() - 1
-        });
+        let index = register(&mut self.func_ids, &mut self.funcs, f);
         Func {
-            store_id: id,
+            store_id: self.id,
             index,
         }
     }
 
     pub(crate) fn memory_handle(&mut self, m: *mut LinearMemory) -> Memory {
-        let id = self.id;
-        let list = &mut self.memories;
-        let index = *self.memory_ids.entry(m as usize).or_insert_with(|| {
-            list.push(m);
-            list.len() - 1
-        });
+        let index = register(&mut self.memory_ids, &mut self.memories, m);
         Memory {
-            store_id: id,
+            store_id: self.id,
             index,
         }
     }
 
     pub(crate) fn table_handle(&mut self, t: *mut TableInstance) -> Table {
-        let id = self.id;
-        let list = &mut self.tables;
-        let index = *self.table_ids.entry(t as usize).or_insert_with(|| {
-            list.push(t);
-            list.len() - 1
-        });
+        let index = register(&mut self.table_ids, &mut self.tables, t);
         Table {
-            store_id: id,
+            store_id: self.id,
             index,
         }
     }
 
     pub(crate) fn global_handle(&mut self, g: *mut GlobalInstance) -> Global {
-        let id = self.id;
-        let list = &mut self.globals;
-        let index = *self.global_ids.entry(g as usize).or_insert_with(|| {
-            list.push(g);
-            list.len() - 1
-        });
+        let index = register(&mut self.global_ids, &mut self.globals, g);
         Global {
-            store_id: id,
+            store_id: self.id,
             index,
         }
     }
@@ -220,6 +200,33 @@ impl StoreOpaque {
             }
         }
         Err(Error::from(code))
+    }
+}
+
+/// The handle index of `ptr` in `list`, adding it on first sight.
+fn register<P: Copy + Into<PtrKey>>(
+    ids: &mut HashMap<usize, usize>,
+    list: &mut Vec<P>,
+    ptr: P,
+) -> usize {
+    *ids.entry(ptr.into().0).or_insert_with(|| {
+        list.push(ptr);
+        list.len() - 1
+    })
+}
+
+/// A pointer as a map key.
+struct PtrKey(usize);
+
+impl<T> From<*mut T> for PtrKey {
+    fn from(p: *mut T) -> Self {
+        PtrKey(p as usize)
+    }
+}
+
+impl<T> From<*const T> for PtrKey {
+    fn from(p: *const T) -> Self {
+        PtrKey(p as usize)
     }
 }
 
