@@ -17,6 +17,10 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
 
-# Interpreter micro benchmarks (criterion).
+# The benchmark suite (docs/benchmarks.md): every program in benches/programs
+# on each wx tier, output checked against native results, beside the other
+# engines found on PATH (wasmi, wasmtime, wasmtime-py, node); then the
+# criterion micro benchmarks (translation MB/s, call overhead, dispatch).
 bench:
+    cargo run --release -p wx -- bench --runs 3 --external --svg docs/bench-interp.svg --json docs/bench-interp.json
     cargo bench -p wx-runtime

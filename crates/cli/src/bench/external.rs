@@ -212,15 +212,25 @@ impl External {
         }
     }
 
-    /// `runs` runs of `program`; stops at the first failure.
-    pub fn measure(&self, program: &Program, runs: u32, timeout: Duration) -> Outcome {
+    /// `runs` runs of `program`, each reported to `progress`; stops at the
+    /// first failure.
+    pub fn measure(
+        &self,
+        program: &Program,
+        runs: u32,
+        timeout: Duration,
+        progress: &mut dyn FnMut(&Sample),
+    ) -> Outcome {
         if let Err(why) = &program.expected {
             return Outcome::Failed(why.clone());
         }
         let mut measured = Measured::default();
         for _ in 0..runs {
             match self.run_once(program, timeout) {
-                Ok(sample) => measured.samples.push(sample),
+                Ok(sample) => {
+                    progress(&sample);
+                    measured.samples.push(sample);
+                }
                 Err(why) => return Outcome::Failed(why),
             }
         }

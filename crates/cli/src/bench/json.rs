@@ -16,6 +16,11 @@ pub fn render(results: &Results) -> String {
                     EngineKind::External(_) => Value::Null,
                 },
                 "version": e.version,
+                // Where `time` comes from.
+                "time_measure": match &e.kind {
+                    EngineKind::External(x) if !x.reports_time => "process wall time",
+                    _ => "compile + instantiate + run, in process",
+                },
                 "available": e.unavailable.is_none(),
                 "unavailable_reason": e.unavailable,
             })

@@ -288,15 +288,23 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, Usage> {
         for engine in &engines {
             let _ = write!(err, "    {:<14}", engine.label());
             let _ = err.flush();
+            // Each run's time as it finishes: long programs show progress.
+            let mut progress = |s: &Sample| {
+                let mut err = std::io::stderr();
+                let _ = write!(err, "{:>10}", report::format_seconds(s.time));
+                let _ = err.flush();
+            };
             let outcome = if let Some(why) = &engine.unavailable {
                 Outcome::Unavailable(why.clone())
             } else {
                 match &engine.kind {
-                    EngineKind::Wx(tier) => wx::measure(program, *tier, args.runs),
-                    EngineKind::External(ext) => ext.measure(program, args.runs, timeout),
+                    EngineKind::Wx(tier) => wx::measure(program, *tier, args.runs, &mut progress),
+                    EngineKind::External(ext) => {
+                        ext.measure(program, args.runs, timeout, &mut progress)
+                    }
                 }
             };
-            let _ = writeln!(err, "{}", report::progress_line(&outcome));
+            let _ = writeln!(err, "{}", report::progress_end(&outcome));
             row.push(outcome);
         }
         outcomes.push(row);

@@ -166,19 +166,12 @@ impl Table {
     }
 }
 
-/// One progress line (after the engine's name) for an outcome.
-pub fn progress_line(outcome: &Outcome) -> String {
+/// The end of an engine's progress line, after the times of its runs.
+pub fn progress_end(outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Ok(m) => {
-            let runs: Vec<String> = m.samples.iter().map(|s| format_seconds(s.time)).collect();
-            format!(
-                "{:>10}  ok  (runs: {})",
-                format_seconds(m.median_time()),
-                runs.join(", ")
-            )
-        }
-        Outcome::Unavailable(_) => format!("{:>10}", "unavailable"),
-        Outcome::Failed(why) => format!("{:>10}  {why}", "FAILED"),
+        Outcome::Ok(m) => format!("  -> median {}", format_seconds(m.median_time())),
+        Outcome::Unavailable(_) => "unavailable".into(),
+        Outcome::Failed(why) => format!("  FAILED: {why}"),
     }
 }
 

@@ -28,8 +28,14 @@ struct Run {
     stats: Vec<FuncStats>,
 }
 
-/// `runs` runs of `program` on `tier`; stops at the first failure.
-pub fn measure(program: &Program, tier: Strategy, runs: u32) -> Outcome {
+/// `runs` runs of `program` on `tier`, each reported to `progress`; stops
+/// at the first failure.
+pub fn measure(
+    program: &Program,
+    tier: Strategy,
+    runs: u32,
+    progress: &mut dyn FnMut(&Sample),
+) -> Outcome {
     if let Err(why) = &program.expected {
         return Outcome::Failed(why.clone());
     }
@@ -44,6 +50,7 @@ pub fn measure(program: &Program, tier: Strategy, runs: u32) -> Outcome {
         }
         measured.tiered_up = tiered_up(tier, &run.stats);
         measured.funcs_run = Some(run.stats.iter().filter(|s| s.calls > 0).count());
+        progress(&run.sample);
         measured.samples.push(run.sample);
     }
     Outcome::Ok(measured)
