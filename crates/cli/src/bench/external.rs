@@ -138,10 +138,17 @@ fn probe(name: &str, scripts: &ScriptDir) -> Result<(External, String), String> 
             vec!["run".into()],
             vec!["--version".into()],
         ),
-        // The CLI caches compiled code by default; every run should compile.
+        // The CLI caches compiled code by default; every run should compile,
+        // on one thread like the other engines here.
         "wasmtime" => (
             locate(name, "WX_BENCH_WASMTIME", "wasmtime")?,
-            vec!["run".into(), "-C".into(), "cache=n".into()],
+            vec![
+                "run".into(),
+                "-C".into(),
+                "cache=n".into(),
+                "-C".into(),
+                "parallel-compilation=n".into(),
+            ],
             vec!["--version".into()],
         ),
         "wasmtime-py" => {
