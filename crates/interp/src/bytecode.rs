@@ -122,6 +122,29 @@ macro_rules! for_each_op {
             I64Store8 { addr: Slot, value: Slot, offset: u32 },
             I64Store16 { addr: Slot, value: Slot, offset: u32 },
             I64Store32 { addr: Slot, value: Slot, offset: u32 },
+            /// Loads at `base + imm` (wrapping at 2^32, as the `i32.add` it replaces), static offset 0.
+            I32LoadPlus { dst: Slot, base: Slot, imm: i32 },
+            I64LoadPlus { dst: Slot, base: Slot, imm: i32 },
+            F32LoadPlus { dst: Slot, base: Slot, imm: i32 },
+            F64LoadPlus { dst: Slot, base: Slot, imm: i32 },
+            I32Load8SPlus { dst: Slot, base: Slot, imm: i32 },
+            I32Load8UPlus { dst: Slot, base: Slot, imm: i32 },
+            I32Load16SPlus { dst: Slot, base: Slot, imm: i32 },
+            I32Load16UPlus { dst: Slot, base: Slot, imm: i32 },
+            I64Load8SPlus { dst: Slot, base: Slot, imm: i32 },
+            I64Load8UPlus { dst: Slot, base: Slot, imm: i32 },
+            I64Load16SPlus { dst: Slot, base: Slot, imm: i32 },
+            I64Load16UPlus { dst: Slot, base: Slot, imm: i32 },
+            I64Load32SPlus { dst: Slot, base: Slot, imm: i32 },
+            I64Load32UPlus { dst: Slot, base: Slot, imm: i32 },
+            /// Stores at `base + imm` (wrapping at 2^32), static offset 0.
+            I32StorePlus { base: Slot, value: Slot, imm: i32 },
+            I64StorePlus { base: Slot, value: Slot, imm: i32 },
+            I32Store8Plus { base: Slot, value: Slot, imm: i32 },
+            I32Store16Plus { base: Slot, value: Slot, imm: i32 },
+            I64Store8Plus { base: Slot, value: Slot, imm: i32 },
+            I64Store16Plus { base: Slot, value: Slot, imm: i32 },
+            I64Store32Plus { base: Slot, value: Slot, imm: i32 },
             MemorySize { dst: Slot },
             MemoryGrow { dst: Slot, delta: Slot },
             /// Bulk memory: operands (dst, src|value, len) in `base..base+3`.
@@ -379,6 +402,20 @@ impl Op {
             | Op::Const32 { dst, .. }
             | Op::Const64 { dst, .. }
             | Op::Select { dst, .. }
+            | Op::I32LoadPlus { dst, .. }
+            | Op::I64LoadPlus { dst, .. }
+            | Op::F32LoadPlus { dst, .. }
+            | Op::F64LoadPlus { dst, .. }
+            | Op::I32Load8SPlus { dst, .. }
+            | Op::I32Load8UPlus { dst, .. }
+            | Op::I32Load16SPlus { dst, .. }
+            | Op::I32Load16UPlus { dst, .. }
+            | Op::I64Load8SPlus { dst, .. }
+            | Op::I64Load8UPlus { dst, .. }
+            | Op::I64Load16SPlus { dst, .. }
+            | Op::I64Load16UPlus { dst, .. }
+            | Op::I64Load32SPlus { dst, .. }
+            | Op::I64Load32UPlus { dst, .. }
             | Op::GlobalGet { dst, .. }
             | Op::RefFunc { dst, .. }
             | Op::I32Load { dst, .. }

@@ -111,6 +111,11 @@ impl ModuleCode {
     }
 
     /// The code of defined function `def_index`, translating it on first use.
+    ///
+    /// Never inlined: its `OnceLock` closure would otherwise live in the
+    /// calling handler's frame and stop LLVM from making that handler's
+    /// dispatch a tail call.
+    #[inline(never)]
     pub fn get_or_translate(&self, def_index: u32) -> Result<&FuncCode, &CompileError> {
         let code = self.funcs[def_index as usize]
             .get_or_init(|| translate::translate(&self.module, def_index))

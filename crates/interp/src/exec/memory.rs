@@ -17,12 +17,32 @@ macro_rules! effective {
     }};
 }
 
+/// The address of `size` bytes at `base + imm` (wrapping at 2^32), or a trap.
+macro_rules! effective_plus {
+    ($sp:ident, $i:ident, $mem:ident, $len:ident, $size:expr) => {{
+        let ea = r32!($sp, $i.b).wrapping_add($i.c) as u64;
+        if ea + $size as u64 > $len as u64 {
+            return Exit::trap(TrapCode::MemoryOutOfBounds);
+        }
+        $mem.add(ea as usize)
+    }};
+}
+
 macro_rules! loads {
-    ($($name:ident: $t:ty => $conv:expr;)*) => {
+    ($($name:ident, $plus:ident: $t:ty => $conv:expr;)*) => {
         handlers! {$(
             fn $name(ip, sp, mem, len, cx) {
                 let i = &*ip;
                 let p = effective!(sp, i, mem, len, i.b, std::mem::size_of::<$t>());
+                let v = <$t>::from_le(ptr::read_unaligned(p as *const $t));
+                #[allow(clippy::redundant_closure_call)]
+                { slot!(sp, i.a) = ($conv)(v); }
+                next!(ip.add(1), sp, mem, len, cx)
+            }
+
+            fn $plus(ip, sp, mem, len, cx) {
+                let i = &*ip;
+                let p = effective_plus!(sp, i, mem, len, std::mem::size_of::<$t>());
                 let v = <$t>::from_le(ptr::read_unaligned(p as *const $t));
                 #[allow(clippy::redundant_closure_call)]
                 { slot!(sp, i.a) = ($conv)(v); }
@@ -33,24 +53,24 @@ macro_rules! loads {
 }
 
 loads! {
-    I32Load: u32 => |v: u32| v as u64;
-    I64Load: u64 => |v: u64| v;
-    F32Load: u32 => |v: u32| v as u64;
-    F64Load: u64 => |v: u64| v;
-    I32Load8S: i8 => |v: i8| v as i32 as u32 as u64;
-    I32Load8U: u8 => |v: u8| v as u64;
-    I32Load16S: i16 => |v: i16| v as i32 as u32 as u64;
-    I32Load16U: u16 => |v: u16| v as u64;
-    I64Load8S: i8 => |v: i8| v as i64 as u64;
-    I64Load8U: u8 => |v: u8| v as u64;
-    I64Load16S: i16 => |v: i16| v as i64 as u64;
-    I64Load16U: u16 => |v: u16| v as u64;
-    I64Load32S: i32 => |v: i32| v as i64 as u64;
-    I64Load32U: u32 => |v: u32| v as u64;
+    I32Load, I32LoadPlus: u32 => |v: u32| v as u64;
+    I64Load, I64LoadPlus: u64 => |v: u64| v;
+    F32Load, F32LoadPlus: u32 => |v: u32| v as u64;
+    F64Load, F64LoadPlus: u64 => |v: u64| v;
+    I32Load8S, I32Load8SPlus: i8 => |v: i8| v as i32 as u32 as u64;
+    I32Load8U, I32Load8UPlus: u8 => |v: u8| v as u64;
+    I32Load16S, I32Load16SPlus: i16 => |v: i16| v as i32 as u32 as u64;
+    I32Load16U, I32Load16UPlus: u16 => |v: u16| v as u64;
+    I64Load8S, I64Load8SPlus: i8 => |v: i8| v as i64 as u64;
+    I64Load8U, I64Load8UPlus: u8 => |v: u8| v as u64;
+    I64Load16S, I64Load16SPlus: i16 => |v: i16| v as i64 as u64;
+    I64Load16U, I64Load16UPlus: u16 => |v: u16| v as u64;
+    I64Load32S, I64Load32SPlus: i32 => |v: i32| v as i64 as u64;
+    I64Load32U, I64Load32UPlus: u32 => |v: u32| v as u64;
 }
 
 macro_rules! stores {
-    ($($name:ident: $t:ty;)*) => {
+    ($($name:ident, $plus:ident: $t:ty;)*) => {
         handlers! {$(
             fn $name(ip, sp, mem, len, cx) {
                 let i = &*ip;
@@ -58,18 +78,28 @@ macro_rules! stores {
                 ptr::write_unaligned(p as *mut $t, (slot!(sp, i.b) as $t).to_le());
                 next!(ip.add(1), sp, mem, len, cx)
             }
+
+            fn $plus(ip, sp, mem, len, cx) {
+                let i = &*ip;
+                let ea = r32!(sp, i.a).wrapping_add(i.c) as u64;
+                if ea + std::mem::size_of::<$t>() as u64 > len as u64 {
+                    return Exit::trap(TrapCode::MemoryOutOfBounds);
+                }
+                ptr::write_unaligned(mem.add(ea as usize) as *mut $t, (slot!(sp, i.b) as $t).to_le());
+                next!(ip.add(1), sp, mem, len, cx)
+            }
         )*}
     };
 }
 
 stores! {
-    I32Store: u32;
-    I64Store: u64;
-    I32Store8: u8;
-    I32Store16: u16;
-    I64Store8: u8;
-    I64Store16: u16;
-    I64Store32: u32;
+    I32Store, I32StorePlus: u32;
+    I64Store, I64StorePlus: u64;
+    I32Store8, I32Store8Plus: u8;
+    I32Store16, I32Store16Plus: u16;
+    I64Store8, I64Store8Plus: u8;
+    I64Store16, I64Store16Plus: u16;
+    I64Store32, I64Store32Plus: u32;
 }
 
 handlers! {

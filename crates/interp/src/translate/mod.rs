@@ -37,6 +37,16 @@ enum Provider {
     Temp,
     Local(u32),
     Const(u64),
+    /// `local + imm` as an i32 (wrapping): a lazy `i32.add` of a constant to
+    /// a local, which a following load or store takes as its address.
+    LocalPlus(u32, i32),
+}
+
+impl Provider {
+    /// Does this entry's value depend on local `local`?
+    fn reads_local(self, local: u32) -> bool {
+        matches!(self, Provider::Local(l) | Provider::LocalPlus(l, _) if l == local)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -205,6 +215,11 @@ impl<'m> Translator<'m> {
             Provider::Temp => self.home(index),
             Provider::Local(l) => l,
             Provider::Const(v) => self.const_slot(v),
+            Provider::LocalPlus(l, imm) => {
+                let dst = self.home(index);
+                self.emit(Op::I32AddImm { dst, a: l, imm });
+                dst
+            }
         }
     }
 
@@ -251,6 +266,9 @@ impl<'m> Translator<'m> {
                 self.emit(Op::Copy { dst, src: l });
             }
             Provider::Const(v) => self.emit_const(dst, v),
+            Provider::LocalPlus(l, imm) => {
+                self.emit(Op::I32AddImm { dst, a: l, imm });
+            }
         }
         self.stack[index] = Provider::Temp;
     }
@@ -265,7 +283,7 @@ impl<'m> Translator<'m> {
     /// Copy every lazy `local.get` of `local` to its home slot.
     fn materialize_local(&mut self, local: u32) {
         for i in 0..self.stack.len() {
-            if self.stack[i] == Provider::Local(local) {
+            if self.stack[i].reads_local(local) {
                 self.materialize(i);
             }
         }
@@ -273,7 +291,7 @@ impl<'m> Translator<'m> {
 
     fn materialize_all_locals(&mut self) {
         for i in 0..self.stack.len() {
-            if matches!(self.stack[i], Provider::Local(_)) {
+            if matches!(self.stack[i], Provider::Local(_) | Provider::LocalPlus(..)) {
                 self.materialize(i);
             }
         }
@@ -422,6 +440,9 @@ impl<'m> Translator<'m> {
                     self.emit(Op::Copy { dst, src: l });
                 }
                 Provider::Const(v) => self.emit_const(dst, v),
+                Provider::LocalPlus(l, imm) => {
+                    self.emit(Op::I32AddImm { dst, a: l, imm });
+                }
             }
         }
     }

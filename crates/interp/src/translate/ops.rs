@@ -99,16 +99,60 @@ impl Translator<'_> {
         self.binary(make, Imm::None, wide);
     }
 
-    fn load(&mut self, memarg: wasmparser::MemArg, make: fn(Slot, Slot, u32) -> Op) {
+    fn load(
+        &mut self,
+        memarg: wasmparser::MemArg,
+        make: fn(Slot, Slot, u32) -> Op,
+        plus: fn(Slot, Slot, i32) -> Op,
+    ) {
+        if let (Some(Provider::LocalPlus(base, imm)), 0) =
+            (self.stack.last().copied(), memarg.offset)
+        {
+            self.stack.pop();
+            let dst = self.push_temp();
+            self.emit_result(plus(dst, base, imm));
+            return;
+        }
         let addr = self.pop_slot();
         let dst = self.push_temp();
         self.emit_result(make(dst, addr, memarg.offset as u32));
     }
 
-    fn store(&mut self, memarg: wasmparser::MemArg, make: fn(Slot, Slot, u32) -> Op) {
+    fn store(
+        &mut self,
+        memarg: wasmparser::MemArg,
+        make: fn(Slot, Slot, u32) -> Op,
+        plus: fn(Slot, Slot, i32) -> Op,
+    ) {
         let value = self.pop_slot();
+        if let (Some(Provider::LocalPlus(base, imm)), 0) =
+            (self.stack.last().copied(), memarg.offset)
+        {
+            self.stack.pop();
+            self.emit(plus(base, value, imm));
+            return;
+        }
         let addr = self.pop_slot();
         self.emit(make(addr, value, memarg.offset as u32));
+    }
+
+    /// `local + c`, `(local + c1) + c2` and `local - c` stay lazy (see `Provider::LocalPlus`).
+    fn lazy_add(&mut self, negate: bool) -> bool {
+        let len = self.stack.len();
+        let (x, c) = match (self.stack[len - 2], self.stack[len - 1]) {
+            (x, Provider::Const(c)) => (x, c as u32 as i32),
+            (Provider::Const(c), x) if !negate => (x, c as u32 as i32),
+            _ => return false,
+        };
+        let c = if negate { c.wrapping_neg() } else { c };
+        let lazy = match x {
+            Provider::Local(l) => Provider::LocalPlus(l, c),
+            Provider::LocalPlus(l, k) => Provider::LocalPlus(l, k.wrapping_add(c)),
+            _ => return false,
+        };
+        self.stack.truncate(len - 2);
+        self.push(lazy);
+        true
     }
 
     /// Materialise the top `n` entries, pop them, and return the first's slot.
@@ -149,7 +193,7 @@ impl Translator<'_> {
             return;
         }
         let producer = self.last_producer;
-        let had_aliases = self.stack[..index].contains(&Provider::Local(local));
+        let had_aliases = self.stack[..index].iter().any(|p| p.reads_local(local));
         self.materialize_local(local);
         match top {
             Provider::Temp
@@ -168,6 +212,13 @@ impl Translator<'_> {
                 self.emit(Op::Copy { dst: local, src: l });
             }
             Provider::Const(v) => self.emit_const(local, v),
+            Provider::LocalPlus(l, imm) => {
+                self.emit(Op::I32AddImm {
+                    dst: local,
+                    a: l,
+                    imm,
+                });
+            }
         }
         self.stack.pop();
         if tee {
@@ -259,115 +310,139 @@ impl Translator<'_> {
             }
 
             // ---- memory ----
-            W::I32Load { memarg } => self.load(memarg, |dst, addr, offset| Op::I32Load {
-                dst,
-                addr,
-                offset,
-            }),
-            W::I64Load { memarg } => self.load(memarg, |dst, addr, offset| Op::I64Load {
-                dst,
-                addr,
-                offset,
-            }),
-            W::F32Load { memarg } => self.load(memarg, |dst, addr, offset| Op::F32Load {
-                dst,
-                addr,
-                offset,
-            }),
-            W::F64Load { memarg } => self.load(memarg, |dst, addr, offset| Op::F64Load {
-                dst,
-                addr,
-                offset,
-            }),
-            W::I32Load8S { memarg } => self.load(memarg, |dst, addr, offset| Op::I32Load8S {
-                dst,
-                addr,
-                offset,
-            }),
-            W::I32Load8U { memarg } => self.load(memarg, |dst, addr, offset| Op::I32Load8U {
-                dst,
-                addr,
-                offset,
-            }),
-            W::I32Load16S { memarg } => self.load(memarg, |dst, addr, offset| Op::I32Load16S {
-                dst,
-                addr,
-                offset,
-            }),
-            W::I32Load16U { memarg } => self.load(memarg, |dst, addr, offset| Op::I32Load16U {
-                dst,
-                addr,
-                offset,
-            }),
-            W::I64Load8S { memarg } => self.load(memarg, |dst, addr, offset| Op::I64Load8S {
-                dst,
-                addr,
-                offset,
-            }),
-            W::I64Load8U { memarg } => self.load(memarg, |dst, addr, offset| Op::I64Load8U {
-                dst,
-                addr,
-                offset,
-            }),
-            W::I64Load16S { memarg } => self.load(memarg, |dst, addr, offset| Op::I64Load16S {
-                dst,
-                addr,
-                offset,
-            }),
-            W::I64Load16U { memarg } => self.load(memarg, |dst, addr, offset| Op::I64Load16U {
-                dst,
-                addr,
-                offset,
-            }),
-            W::I64Load32S { memarg } => self.load(memarg, |dst, addr, offset| Op::I64Load32S {
-                dst,
-                addr,
-                offset,
-            }),
-            W::I64Load32U { memarg } => self.load(memarg, |dst, addr, offset| Op::I64Load32U {
-                dst,
-                addr,
-                offset,
-            }),
-            W::I32Store { memarg } | W::F32Store { memarg } => {
-                self.store(memarg, |addr, value, offset| Op::I32Store {
+            W::I32Load { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::I32Load { dst, addr, offset },
+                |dst, base, imm| Op::I32LoadPlus { dst, base, imm },
+            ),
+            W::I64Load { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::I64Load { dst, addr, offset },
+                |dst, base, imm| Op::I64LoadPlus { dst, base, imm },
+            ),
+            W::F32Load { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::F32Load { dst, addr, offset },
+                |dst, base, imm| Op::F32LoadPlus { dst, base, imm },
+            ),
+            W::F64Load { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::F64Load { dst, addr, offset },
+                |dst, base, imm| Op::F64LoadPlus { dst, base, imm },
+            ),
+            W::I32Load8S { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::I32Load8S { dst, addr, offset },
+                |dst, base, imm| Op::I32Load8SPlus { dst, base, imm },
+            ),
+            W::I32Load8U { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::I32Load8U { dst, addr, offset },
+                |dst, base, imm| Op::I32Load8UPlus { dst, base, imm },
+            ),
+            W::I32Load16S { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::I32Load16S { dst, addr, offset },
+                |dst, base, imm| Op::I32Load16SPlus { dst, base, imm },
+            ),
+            W::I32Load16U { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::I32Load16U { dst, addr, offset },
+                |dst, base, imm| Op::I32Load16UPlus { dst, base, imm },
+            ),
+            W::I64Load8S { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::I64Load8S { dst, addr, offset },
+                |dst, base, imm| Op::I64Load8SPlus { dst, base, imm },
+            ),
+            W::I64Load8U { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::I64Load8U { dst, addr, offset },
+                |dst, base, imm| Op::I64Load8UPlus { dst, base, imm },
+            ),
+            W::I64Load16S { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::I64Load16S { dst, addr, offset },
+                |dst, base, imm| Op::I64Load16SPlus { dst, base, imm },
+            ),
+            W::I64Load16U { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::I64Load16U { dst, addr, offset },
+                |dst, base, imm| Op::I64Load16UPlus { dst, base, imm },
+            ),
+            W::I64Load32S { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::I64Load32S { dst, addr, offset },
+                |dst, base, imm| Op::I64Load32SPlus { dst, base, imm },
+            ),
+            W::I64Load32U { memarg } => self.load(
+                memarg,
+                |dst, addr, offset| Op::I64Load32U { dst, addr, offset },
+                |dst, base, imm| Op::I64Load32UPlus { dst, base, imm },
+            ),
+            W::I32Store { memarg } | W::F32Store { memarg } => self.store(
+                memarg,
+                |addr, value, offset| Op::I32Store {
                     addr,
                     value,
                     offset,
-                })
-            }
-            W::I64Store { memarg } | W::F64Store { memarg } => {
-                self.store(memarg, |addr, value, offset| Op::I64Store {
+                },
+                |base, value, imm| Op::I32StorePlus { base, value, imm },
+            ),
+            W::I64Store { memarg } | W::F64Store { memarg } => self.store(
+                memarg,
+                |addr, value, offset| Op::I64Store {
                     addr,
                     value,
                     offset,
-                })
-            }
-            W::I32Store8 { memarg } => self.store(memarg, |addr, value, offset| Op::I32Store8 {
-                addr,
-                value,
-                offset,
-            }),
-            W::I32Store16 { memarg } => self.store(memarg, |addr, value, offset| Op::I32Store16 {
-                addr,
-                value,
-                offset,
-            }),
-            W::I64Store8 { memarg } => self.store(memarg, |addr, value, offset| Op::I64Store8 {
-                addr,
-                value,
-                offset,
-            }),
-            W::I64Store16 { memarg } => self.store(memarg, |addr, value, offset| Op::I64Store16 {
-                addr,
-                value,
-                offset,
-            }),
-            W::I64Store32 { memarg } => self.store(memarg, |addr, value, offset| Op::I64Store32 {
-                addr,
-                value,
-                offset,
-            }),
+                },
+                |base, value, imm| Op::I64StorePlus { base, value, imm },
+            ),
+            W::I32Store8 { memarg } => self.store(
+                memarg,
+                |addr, value, offset| Op::I32Store8 {
+                    addr,
+                    value,
+                    offset,
+                },
+                |base, value, imm| Op::I32Store8Plus { base, value, imm },
+            ),
+            W::I32Store16 { memarg } => self.store(
+                memarg,
+                |addr, value, offset| Op::I32Store16 {
+                    addr,
+                    value,
+                    offset,
+                },
+                |base, value, imm| Op::I32Store16Plus { base, value, imm },
+            ),
+            W::I64Store8 { memarg } => self.store(
+                memarg,
+                |addr, value, offset| Op::I64Store8 {
+                    addr,
+                    value,
+                    offset,
+                },
+                |base, value, imm| Op::I64Store8Plus { base, value, imm },
+            ),
+            W::I64Store16 { memarg } => self.store(
+                memarg,
+                |addr, value, offset| Op::I64Store16 {
+                    addr,
+                    value,
+                    offset,
+                },
+                |base, value, imm| Op::I64Store16Plus { base, value, imm },
+            ),
+            W::I64Store32 { memarg } => self.store(
+                memarg,
+                |addr, value, offset| Op::I64Store32 {
+                    addr,
+                    value,
+                    offset,
+                },
+                |base, value, imm| Op::I64Store32Plus { base, value, imm },
+            ),
             W::MemorySize { .. } => {
                 let dst = self.push_temp();
                 self.emit_result(Op::MemorySize { dst });
@@ -462,8 +537,16 @@ impl Translator<'_> {
             W::I32Clz => self.unary(u!(I32Clz)),
             W::I32Ctz => self.unary(u!(I32Ctz)),
             W::I32Popcnt => self.unary(u!(I32Popcnt)),
-            W::I32Add => self.binary(b!(I32Add), Imm::Either(bi!(I32AddImm)), false),
-            W::I32Sub => self.sub(b!(I32Sub), bi!(I32AddImm), false),
+            W::I32Add => {
+                if !self.lazy_add(false) {
+                    self.binary(b!(I32Add), Imm::Either(bi!(I32AddImm)), false)
+                }
+            }
+            W::I32Sub => {
+                if !self.lazy_add(true) {
+                    self.sub(b!(I32Sub), bi!(I32AddImm), false)
+                }
+            }
             W::I32Mul => self.binary(b!(I32Mul), Imm::Either(bi!(I32MulImm)), false),
             W::I32DivS => self.binary(b!(I32DivS), Imm::None, false),
             W::I32DivU => self.binary(b!(I32DivU), Imm::None, false),
