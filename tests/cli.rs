@@ -364,3 +364,51 @@ fn tiers_are_selectable() {
     let r = wx(&["run", "--tier", "bogus", HELLO], None);
     assert_eq!(r.code, Some(2), "{r:#?}");
 }
+
+#[test]
+fn wast_counts_directives_and_fails_on_any_failure() {
+    let dir = scratch("wast");
+    let good = file(
+        &dir,
+        "good.wast",
+        r#"(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+           (assert_return (invoke "add" (i32.const 2) (i32.const 3)) (i32.const 5))
+           (assert_trap (module (func $f unreachable) (start $f)) "unreachable")
+           (assert_invalid (module (func (result i32))) "type mismatch")"#,
+    );
+    let bad = file(
+        &dir,
+        "bad.wast",
+        r#"(module (func (export "one") (result i32) i32.const 1))
+           (assert_return (invoke "one") (i32.const 2))
+           (assert_return (invoke "one") (i32.const 1))"#,
+    );
+    let run = wx(&["wast", &good], None);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(
+        run.stdout.contains("good.wast: 4 passed, 0 failed"),
+        "{run:#?}"
+    );
+    assert_eq!(
+        run.stdout.lines().last(),
+        Some("4 passed, 0 failed"),
+        "{run:#?}"
+    );
+
+    let run = wx(&["wast", "--tier", "interp", &good, &bad], None);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(
+        run.stdout.contains("bad.wast: 2 passed, 1 failed"),
+        "{run:#?}"
+    );
+    assert_eq!(
+        run.stdout.lines().last(),
+        Some("6 passed, 1 failed"),
+        "{run:#?}"
+    );
+    // The failure names its line.
+    assert!(run.stderr.contains("bad.wast:2:"), "{run:#?}");
+
+    let run = wx(&["wast", &format!("{}/missing.wast", dir.display())], None);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+}
