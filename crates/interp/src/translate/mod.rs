@@ -281,8 +281,9 @@ impl<'m> Translator<'m> {
     }
 
     /// Copy every lazy `local.get` of `local` to its home slot.
-    fn materialize_local(&mut self, local: u32) {
-        for i in 0..self.stack.len() {
+    /// (Only entries below `end`: the value being stored is handled by the caller.)
+    fn materialize_local(&mut self, local: u32, end: usize) {
+        for i in 0..end {
             if self.stack[i].reads_local(local) {
                 self.materialize(i);
             }

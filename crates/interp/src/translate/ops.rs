@@ -194,7 +194,7 @@ impl Translator<'_> {
         }
         let producer = self.last_producer;
         let had_aliases = self.stack[..index].iter().any(|p| p.reads_local(local));
-        self.materialize_local(local);
+        self.materialize_local(local, index);
         match top {
             Provider::Temp
                 if !had_aliases && producer.is_some_and(|(_, end)| end == self.ops.len()) =>

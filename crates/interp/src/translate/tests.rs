@@ -94,3 +94,40 @@ fn loops_count_in_their_header() {
     // an offset of 0 is a back-edge too).
     assert_eq!(code[1], Op::BrIfNez { cond: 0, offset: 0 });
 }
+
+#[test]
+fn increments_write_the_local_directly() {
+    // `local.tee` of `local + 1`: one instruction, and the branch reads the local.
+    let code = ops("(loop (br_if 0 (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 1))) (local.get 1)))) i32.const 0");
+    assert_eq!(
+        code[1],
+        Op::I32AddImm {
+            dst: 0,
+            a: 0,
+            imm: 1
+        }
+    );
+    assert_eq!(
+        code[2],
+        Op::BrI32LtU {
+            a: 0,
+            b: 1,
+            offset: -1
+        }
+    );
+}
+
+#[test]
+fn local_plus_const_folds_into_the_address() {
+    let wat = "(module (memory 1) (func (param i32) (result i32) (i32.load (i32.add (local.get 0) (i32.const 8)))))";
+    let info = ModuleInfo::new(&wat::parse_str(wat).unwrap()).unwrap();
+    let code = translate(&info, 0).unwrap().ops.into_vec();
+    assert_eq!(
+        code[0],
+        Op::I32LoadPlus {
+            dst: 1,
+            base: 0,
+            imm: 8
+        }
+    );
+}
