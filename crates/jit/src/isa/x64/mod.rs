@@ -1,0 +1,15 @@
+//! x86-64 back end.
+//!
+//! - [`regs`]: general-purpose and SSE registers with their hardware encodings.
+//! - [`asm`]: the machine-code encoder ([`asm::Assembler`]), labels and
+//!   fixups. It encodes the integer, SSE, SSE2 and SSE4.1 instructions needed
+//!   to compile every scalar WebAssembly 2.0 instruction.
+
+pub mod asm;
+pub mod regs;
+
+pub use asm::{
+    AluOp, AsmError, Assembler, Cond, ExtMode, FloatBitOp, FloatOp, FloatSize, Label, Mem,
+    RoundMode, Scale, ShiftOp, Size,
+};
+pub use regs::{Gpr, Xmm};

@@ -1,0 +1,27 @@
+//! wx-jit: the optimising tier.
+//!
+//! The JIT turns a validated WebAssembly function body into native code. The
+//! planned pipeline, one module per stage, reads:
+//!
+//! ```text
+//! wasm operators ─► IR (virtual registers, basic blocks)
+//!                ─► cheap optimisations (constant folding, copy propagation,
+//!                   dead code, compare+branch fusion, address-mode folding)
+//!                ─► liveness and live intervals
+//!                ─► linear-scan register allocation (spilling, splitting)
+//!                ─► emission through one narrow per-ISA trait
+//! ```
+//!
+//! Everything above emission is shared between ISAs; each ISA under [`isa`]
+//! has the same file set (`regs`, `asm`, and later the ABI and the lowering
+//! trait implementation).
+//!
+//! Status: this crate so far provides the lowest layer, the x86-64 machine
+//! code encoder ([`isa::x64::asm::Assembler`]) and its registers
+//! ([`isa::x64::regs`]). The encoder knows instruction encodings, not wasm.
+//! Functions the JIT cannot compile will be reported as unsupported so the
+//! runtime keeps them in the interpreter.
+
+#![forbid(unsafe_code)]
+
+pub mod isa;
