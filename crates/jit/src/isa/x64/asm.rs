@@ -1274,3 +1274,6 @@ impl Assembler {
 const fn byte_needs_rex(enc: u8) -> bool {
     matches!(enc, 4..=7)
 }
+
+#[cfg(test)]
+mod tests;
