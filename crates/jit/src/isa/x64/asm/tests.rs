@@ -1,6 +1,9 @@
-//! Encoder tests:
+//! Encoder tests (golden disassembly files come later, with the code generator):
 //!
 //! - [`table`]: (call, bytes, Intel text) for every method and the tricky operands;
+//! - [`sweep`]: every register combination and a seeded sample of memory
+//!   operands and immediates, each decoded by iced-x86 and compared operand
+//!   by operand with what was asked for;
 //! - [`labels`]: forward and backward jumps, shared labels, label errors.
 
 use iced_x86::{Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter};
@@ -8,6 +11,7 @@ use iced_x86::{Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter};
 use super::*;
 
 mod labels;
+mod sweep;
 mod table;
 
 /// Decodes `code` (at address 0) into instructions.
