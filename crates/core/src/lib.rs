@@ -6,7 +6,9 @@
 //! - [`vm`]: the `#[repr(C)]` data layout both tiers read (VMContext, entry slots).
 //! - [`memory`], [`table`], [`global`]: runtime storage behind that layout.
 //! - [`instance`]: an instantiated module's resolved storage and its VMContext.
+//! - [`code`]: W^X executable memory for JIT code.
 
+pub mod code;
 pub mod const_expr;
 pub mod error;
 pub mod global;

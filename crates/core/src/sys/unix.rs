@@ -56,3 +56,76 @@ pub(crate) unsafe fn release(base: NonNull<u8>, len: usize) {
         libc::munmap(base.as_ptr().cast(), len);
     }
 }
+
+/// The OS page size.
+pub(crate) fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if n > 0 {
+        n as usize
+    } else {
+        4096
+    }
+}
+
+/// Map `len` bytes of fresh read-write memory.
+pub(crate) fn map_rw(len: usize) -> io::Result<NonNull<u8>> {
+    // SAFETY: an anonymous private mapping at a kernel-chosen address.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(NonNull::new(p.cast()).expect("mmap returned null on success"))
+}
+
+/// Make a mapping read+execute (never writable again) and make the new
+/// instructions visible to instruction fetch.
+///
+/// # Safety
+/// `base`/`len` must be a whole mapping from [`map_rw`].
+pub(crate) unsafe fn make_executable(base: NonNull<u8>, len: usize) -> io::Result<()> {
+    flush_icache(base.as_ptr(), len);
+    // SAFETY: guaranteed by the caller.
+    let r = unsafe { libc::mprotect(base.as_ptr().cast(), len, libc::PROT_READ | libc::PROT_EXEC) };
+    if r != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// x86-64 keeps instruction and data caches coherent.
+#[cfg(not(target_arch = "aarch64"))]
+fn flush_icache(_start: *const u8, _len: usize) {}
+
+/// AArch64: clean the data cache to the point of unification, invalidate
+/// the instruction cache, then synchronise (Arm ARM B2.4.4).
+#[cfg(target_arch = "aarch64")]
+fn flush_icache(start: *const u8, len: usize) {
+    const LINE: usize = 64;
+    let (begin, end) = (start as usize & !(LINE - 1), start as usize + len);
+    let mut p = begin;
+    while p < end {
+        // SAFETY: cache maintenance on addresses of our own mapping.
+        unsafe { std::arch::asm!("dc cvau, {0}", in(reg) p, options(nostack, preserves_flags)) };
+        p += LINE;
+    }
+    // SAFETY: barriers only.
+    unsafe { std::arch::asm!("dsb ish", options(nostack, preserves_flags)) };
+    let mut p = begin;
+    while p < end {
+        // SAFETY: as above.
+        unsafe { std::arch::asm!("ic ivau, {0}", in(reg) p, options(nostack, preserves_flags)) };
+        p += LINE;
+    }
+    // SAFETY: barriers only.
+    unsafe { std::arch::asm!("dsb ish", "isb", options(nostack, preserves_flags)) };
+}
