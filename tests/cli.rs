@@ -412,3 +412,39 @@ fn wast_counts_directives_and_fails_on_any_failure() {
     let run = wx(&["wast", &format!("{}/missing.wast", dir.display())], None);
     assert_eq!(run.code, Some(1), "{run:#?}");
 }
+
+#[test]
+fn explore_prints_each_functions_bytecode() {
+    let dir = scratch("explore");
+    let wat = file(
+        &dir,
+        "m.wat",
+        r#"(module
+             (func $inc (export "inc") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+             (func $twice (param i32) (result i32) (call $inc (call $inc (local.get 0)))))"#,
+    );
+    let run = wx(&["explore", &wat], None);
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(
+        run.stdout.contains("function 0 `inc` [i32] -> [i32]"),
+        "{run:#?}"
+    );
+    assert!(
+        run.stdout.contains("I32AddImm { dst: 1, a: 0, imm: 1 }"),
+        "{run:#?}"
+    );
+    assert!(run.stdout.contains("CallInternal { def: 0"), "{run:#?}");
+
+    let run = wx(&["explore", "--func", "1", &wat], None);
+    assert!(
+        !run.stdout.contains("`inc`") && run.stdout.contains("function 1"),
+        "{run:#?}"
+    );
+
+    let run = wx(&["explore", "--func", "nope", &wat], None);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.error_line().contains("no defined function `nope`"),
+        "{run:#?}"
+    );
+}

@@ -2,5 +2,6 @@
 //! by the workspace's spec tests) and the `run` and `bench` commands.
 
 pub mod bench;
+pub mod explore;
 pub mod run;
 pub mod wast;

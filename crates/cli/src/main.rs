@@ -23,6 +23,8 @@ enum Command {
     /// Run benchmark programs on wx tiers (and other engines), check their
     /// output, and report times.
     Bench(wx::bench::BenchArgs),
+    /// Print what wx made of a module's functions (today: interpreter bytecode).
+    Explore(wx::explore::ExploreArgs),
     /// Run .wast spec scripts and report passed/failed directives.
     Wast {
         /// Execution tier.
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Run(args) => wx::run::main(args),
         Command::Bench(args) => wx::bench::main(args),
+        Command::Explore(args) => wx::explore::main(args),
         Command::Wast {
             tier,
             verbose,

@@ -14,6 +14,7 @@
 mod config;
 mod engine;
 mod error;
+mod explore;
 mod externals;
 mod func;
 mod instance;
@@ -28,6 +29,7 @@ mod values;
 pub use config::{Config, Strategy};
 pub use engine::Engine;
 pub use error::{Error, Result, Trap};
+pub use explore::FunctionReport;
 pub use externals::{Extern, Global, Memory, Table};
 pub use func::{Caller, Func};
 pub use instance::Instance;

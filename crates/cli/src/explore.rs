@@ -1,0 +1,45 @@
+//! `wx explore`: print what wx made of each function of a module.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use wx_runtime::{Engine, Error, Module};
+
+#[derive(clap::Args, Debug)]
+pub struct ExploreArgs {
+    /// Only this function (name or index in the function index space).
+    #[arg(long = "func", value_name = "NAME|INDEX")]
+    pub func: Option<String>,
+
+    /// The module (.wasm or .wat).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+}
+
+pub fn main(args: ExploreArgs) -> ExitCode {
+    match explore(&args) {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(if matches!(e, Error::Usage(_)) { 2 } else { 1 })
+        }
+    }
+}
+
+fn explore(args: &ExploreArgs) -> Result<String, Error> {
+    let engine = Engine::default();
+    let module = Module::from_file(&engine, &args.file)?;
+    let mut out = String::new();
+    for f in module.explore(args.func.as_deref())? {
+        out.push_str(&format!(
+            "function {} `{}` {}\n",
+            f.index, f.name, f.signature
+        ));
+        out.push_str("-- interpreter bytecode --\n");
+        out.push_str(&f.interp);
+        out.push('\n');
+    }
+    Ok(out)
+}
