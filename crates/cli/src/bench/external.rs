@@ -4,7 +4,7 @@
 //! `benches/engines/`, built into this binary and written to a temporary
 //! directory for the session.
 
-use super::{EngineInfo, EngineKind, Measured, Outcome, Program, Sample};
+use super::{measure_runs, EngineInfo, EngineKind, Outcome, Program, Sample};
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -228,20 +228,7 @@ impl External {
         timeout: Duration,
         progress: &mut dyn FnMut(&Sample),
     ) -> Outcome {
-        if let Err(why) = &program.expected {
-            return Outcome::Failed(why.clone());
-        }
-        let mut measured = Measured::default();
-        for _ in 0..runs {
-            match self.run_once(program, timeout) {
-                Ok(sample) => {
-                    progress(&sample);
-                    measured.samples.push(sample);
-                }
-                Err(why) => return Outcome::Failed(why),
-            }
-        }
-        Outcome::Ok(measured)
+        measure_runs(program, runs, progress, |_| self.run_once(program, timeout))
     }
 
     fn run_once(&self, program: &Program, timeout: Duration) -> Result<Sample, String> {

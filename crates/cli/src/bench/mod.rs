@@ -97,6 +97,31 @@ pub struct Measured {
     pub funcs_run: Option<usize>,
 }
 
+/// Run `once` up to `runs` times, reporting each sample to `progress`;
+/// stop at the first failure. `once` may also record facts in the
+/// `Measured` (tier-ups, functions run).
+pub(crate) fn measure_runs(
+    program: &Program,
+    runs: u32,
+    progress: &mut dyn FnMut(&Sample),
+    mut once: impl FnMut(&mut Measured) -> Result<Sample, String>,
+) -> Outcome {
+    if let Err(why) = &program.expected {
+        return Outcome::Failed(why.clone());
+    }
+    let mut measured = Measured::default();
+    for _ in 0..runs {
+        match once(&mut measured) {
+            Ok(sample) => {
+                progress(&sample);
+                measured.samples.push(sample);
+            }
+            Err(why) => return Outcome::Failed(why),
+        }
+    }
+    Outcome::Ok(measured)
+}
+
 impl Measured {
     pub fn median_time(&self) -> f64 {
         median(&self.samples.iter().map(|s| s.time).collect::<Vec<_>>())

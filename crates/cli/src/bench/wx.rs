@@ -1,6 +1,6 @@
 //! Running a program under a wx tier, in this process.
 
-use super::{EngineInfo, EngineKind, Measured, Outcome, Program, Sample};
+use super::{measure_runs, EngineInfo, EngineKind, Outcome, Program, Sample};
 use crate::run::{start, wasi_linker, Failure};
 use std::time::Instant;
 use wx_runtime::{Config, Engine, FuncStats, Module, Store, Strategy};
@@ -36,24 +36,15 @@ pub fn measure(
     runs: u32,
     progress: &mut dyn FnMut(&Sample),
 ) -> Outcome {
-    if let Err(why) = &program.expected {
-        return Outcome::Failed(why.clone());
-    }
-    let mut measured = Measured::default();
-    for _ in 0..runs {
-        let run = match run_once(program, tier) {
-            Ok(run) => run,
-            Err(why) => return Outcome::Failed(why),
-        };
-        if let Err(why) = program.check(&run.stdout) {
-            return Outcome::Failed(with_stderr(why, &run.stderr));
-        }
+    measure_runs(program, runs, progress, |measured| {
+        let run = run_once(program, tier)?;
+        program
+            .check(&run.stdout)
+            .map_err(|why| with_stderr(why, &run.stderr))?;
         measured.tiered_up = tiered_up(tier, &run.stats);
         measured.funcs_run = Some(run.stats.iter().filter(|s| s.calls > 0).count());
-        progress(&run.sample);
-        measured.samples.push(run.sample);
-    }
-    Outcome::Ok(measured)
+        Ok(run.sample)
+    })
 }
 
 /// Functions the JIT compiled. The interpreter compiles none; for the other
