@@ -16,12 +16,14 @@
 //! has the same file set (`regs`, `asm`, and later the ABI and the lowering
 //! trait implementation).
 //!
-//! Status: this crate so far provides the lowest layer, the x86-64 machine
-//! code encoder ([`isa::x64::asm::Assembler`]) and its registers
-//! ([`isa::x64::regs`]). The encoder knows instruction encodings, not wasm.
+//! Status: this crate so far provides the IR ([`ir`]: types, instructions,
+//! blocks, a printer and a structural verifier) and the lowest layer, the
+//! x86-64 machine code encoder ([`isa::x64::asm::Assembler`]) and its
+//! registers ([`isa::x64::regs`]). The encoder knows instruction encodings, not wasm.
 //! Functions the JIT cannot compile will be reported as unsupported so the
 //! runtime keeps them in the interpreter.
 
 #![forbid(unsafe_code)]
 
+pub mod ir;
 pub mod isa;

@@ -1,0 +1,560 @@
+//! The JIT's intermediate representation.
+//!
+//! A function is a list of basic blocks in emission order; each block is a
+//! contiguous range of [`Inst`]s ending in exactly one terminator. Values live
+//! in virtual registers ([`VReg`]) of four machine types (references are
+//! `I64`). The IR is *not* SSA: wasm locals are vregs that are written many
+//! times, and values that flow into a block from several edges (block
+//! results, loop parameters) each have one vreg that every edge writes. That
+//! keeps translation a single pass; liveness is computed by dataflow.
+//!
+//! Invariants:
+//! - Every block's last instruction is a terminator; no terminator elsewhere.
+//! - [`Func::layout`] lists the blocks in emission order; their instruction
+//!   ranges follow one another and cover `insts` exactly. (Block numbers are
+//!   handed out when a branch first needs a target, so they need not follow
+//!   the layout.)
+//! - Variable-length operand lists (call arguments and results, return
+//!   values, branch tables) live in the [`Func::lists`] pool, so building the
+//!   IR allocates per function, not per instruction.
+
+mod print;
+
+use std::ops::Range;
+use wx_core::TrapCode;
+
+/// A virtual register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VReg(pub u32);
+
+/// A basic block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlockId(pub u32);
+
+/// A run of entries in [`Func::lists`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct List {
+    pub start: u32,
+    pub len: u32,
+}
+
+/// Machine types of values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ty {
+    I32,
+    I64,
+    F32,
+    F64,
+}
+
+impl Ty {
+    pub fn is_float(self) -> bool {
+        matches!(self, Ty::F32 | Ty::F64)
+    }
+}
+
+/// Integer binary operations (wrapping; shifts and rotates mask the count).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IBinOp {
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+    Shl,
+    ShrS,
+    ShrU,
+    Rotl,
+    Rotr,
+}
+
+/// Integer division and remainder (trapping).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DivOp {
+    DivS,
+    DivU,
+    RemS,
+    RemU,
+}
+
+/// Integer unary operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IUnOp {
+    Clz,
+    Ctz,
+    Popcnt,
+    Extend8S,
+    Extend16S,
+    /// i64 only.
+    Extend32S,
+}
+
+/// Integer comparisons (result is an i32 0 or 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntCC {
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+}
+
+impl IntCC {
+    /// The condition that holds exactly when `self` does not.
+    pub fn invert(self) -> IntCC {
+        use IntCC::*;
+        match self {
+            Eq => Ne,
+            Ne => Eq,
+            LtS => GeS,
+            LtU => GeU,
+            GtS => LeS,
+            GtU => LeU,
+            LeS => GtS,
+            LeU => GtU,
+            GeS => LtS,
+            GeU => LtU,
+        }
+    }
+}
+
+/// Float binary operations with wasm semantics (NaN propagation, signed zeros).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FBinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Min,
+    Max,
+    Copysign,
+}
+
+/// Float unary operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FUnOp {
+    Abs,
+    Neg,
+    Sqrt,
+    Ceil,
+    Floor,
+    Trunc,
+    Nearest,
+}
+
+/// Float comparisons (ordered; `Ne` is true for NaN operands).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FloatCC {
+    Eq,
+    Ne,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+}
+
+/// Conversions between types. `Trunc*` trap on NaN or overflow;
+/// `TruncSat*` saturate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConvOp {
+    I32WrapI64,
+    I64ExtendI32S,
+    I64ExtendI32U,
+    TruncS,
+    TruncU,
+    TruncSatS,
+    TruncSatU,
+    ConvertS,
+    ConvertU,
+    F32DemoteF64,
+    F64PromoteF32,
+    /// Same bits, other type.
+    Reinterpret,
+}
+
+/// Memory access widths and extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemKind {
+    /// Full width of the value type.
+    Full,
+    S8,
+    U8,
+    S16,
+    U16,
+    S32,
+    U32,
+}
+
+/// Operations the generated code leaves to the runtime.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Libcall {
+    MemorySize,
+    MemoryGrow,
+}
+
+/// One IR instruction.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Inst {
+    /// `dst = bits` (raw bits of a value of type `ty`).
+    Const {
+        ty: Ty,
+        dst: VReg,
+        bits: u64,
+    },
+    Move {
+        ty: Ty,
+        dst: VReg,
+        src: VReg,
+    },
+    IBin {
+        op: IBinOp,
+        ty: Ty,
+        dst: VReg,
+        a: VReg,
+        b: VReg,
+    },
+    /// `dst = a op imm` (`imm` sign-extended for i64).
+    IBinImm {
+        op: IBinOp,
+        ty: Ty,
+        dst: VReg,
+        a: VReg,
+        imm: i32,
+    },
+    IDiv {
+        op: DivOp,
+        ty: Ty,
+        dst: VReg,
+        a: VReg,
+        b: VReg,
+    },
+    IUn {
+        op: IUnOp,
+        ty: Ty,
+        dst: VReg,
+        src: VReg,
+    },
+    /// `dst = (a == 0)` as i32.
+    Eqz {
+        ty: Ty,
+        dst: VReg,
+        src: VReg,
+    },
+    ICmp {
+        cc: IntCC,
+        ty: Ty,
+        dst: VReg,
+        a: VReg,
+        b: VReg,
+    },
+    ICmpImm {
+        cc: IntCC,
+        ty: Ty,
+        dst: VReg,
+        a: VReg,
+        imm: i32,
+    },
+    FBin {
+        op: FBinOp,
+        ty: Ty,
+        dst: VReg,
+        a: VReg,
+        b: VReg,
+    },
+    FUn {
+        op: FUnOp,
+        ty: Ty,
+        dst: VReg,
+        src: VReg,
+    },
+    FCmp {
+        cc: FloatCC,
+        ty: Ty,
+        dst: VReg,
+        a: VReg,
+        b: VReg,
+    },
+    /// Convert `src` (of type `from`) to `dst` (of type `to`).
+    Convert {
+        op: ConvOp,
+        from: Ty,
+        to: Ty,
+        dst: VReg,
+        src: VReg,
+    },
+    /// `dst = if cond != 0 { a } else { b }`.
+    Select {
+        ty: Ty,
+        dst: VReg,
+        cond: VReg,
+        a: VReg,
+        b: VReg,
+    },
+    Load {
+        ty: Ty,
+        kind: MemKind,
+        dst: VReg,
+        addr: VReg,
+        offset: u32,
+    },
+    Store {
+        ty: Ty,
+        kind: MemKind,
+        addr: VReg,
+        value: VReg,
+        offset: u32,
+    },
+    GlobalGet {
+        ty: Ty,
+        dst: VReg,
+        index: u32,
+    },
+    GlobalSet {
+        ty: Ty,
+        src: VReg,
+        index: u32,
+    },
+    /// Call function `func` (through its entry slot) with `args`, writing `rets`.
+    Call {
+        func: u32,
+        args: List,
+        rets: List,
+    },
+    Libcall {
+        call: Libcall,
+        args: List,
+        rets: List,
+    },
+
+    // ---- terminators ----
+    Jump {
+        target: BlockId,
+    },
+    /// Go to `then` if the i32 `cond` is non-zero, else to `otherwise`.
+    Branch {
+        cond: VReg,
+        then: BlockId,
+        otherwise: BlockId,
+    },
+    /// Fused compare and branch.
+    BranchCmp {
+        cc: IntCC,
+        ty: Ty,
+        a: VReg,
+        b: VReg,
+        then: BlockId,
+        otherwise: BlockId,
+    },
+    BranchCmpImm {
+        cc: IntCC,
+        ty: Ty,
+        a: VReg,
+        imm: i32,
+        then: BlockId,
+        otherwise: BlockId,
+    },
+    /// Jump to `targets[index]`, or the last entry if out of range.
+    BrTable {
+        index: VReg,
+        targets: List,
+    },
+    Return {
+        values: List,
+    },
+    Trap {
+        code: TrapCode,
+    },
+}
+
+impl Inst {
+    pub fn is_terminator(&self) -> bool {
+        matches!(
+            self,
+            Inst::Jump { .. }
+                | Inst::Branch { .. }
+                | Inst::BranchCmp { .. }
+                | Inst::BranchCmpImm { .. }
+                | Inst::BrTable { .. }
+                | Inst::Return { .. }
+                | Inst::Trap { .. }
+        )
+    }
+}
+
+/// A basic block: a range of instructions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockData {
+    pub insts: Range<u32>,
+}
+
+/// A function in IR form.
+#[derive(Clone, Debug, Default)]
+pub struct Func {
+    /// Types of all virtual registers, indexed by `VReg`.
+    pub vregs: Vec<Ty>,
+    /// The vregs holding the parameters on entry (the first locals).
+    pub params: Vec<VReg>,
+    pub results: Vec<Ty>,
+    pub insts: Vec<Inst>,
+    /// Indexed by `BlockId`.
+    pub blocks: Vec<BlockData>,
+    /// Blocks in emission order.
+    pub layout: Vec<BlockId>,
+    /// Pool of list operands (vreg or block numbers).
+    pub lists: Vec<u32>,
+}
+
+impl Func {
+    pub fn new_vreg(&mut self, ty: Ty) -> VReg {
+        self.vregs.push(ty);
+        VReg(self.vregs.len() as u32 - 1)
+    }
+
+    pub fn ty(&self, v: VReg) -> Ty {
+        self.vregs[v.0 as usize]
+    }
+
+    pub fn list(&mut self, items: impl IntoIterator<Item = u32>) -> List {
+        let start = self.lists.len() as u32;
+        self.lists.extend(items);
+        List {
+            start,
+            len: self.lists.len() as u32 - start,
+        }
+    }
+
+    pub fn list_items(&self, l: List) -> &[u32] {
+        &self.lists[l.start as usize..(l.start + l.len) as usize]
+    }
+
+    /// The successor blocks of block `b`.
+    pub fn succs(&self, b: BlockId) -> Vec<BlockId> {
+        let last = self.blocks[b.0 as usize].insts.end - 1;
+        match self.insts[last as usize] {
+            Inst::Jump { target } => vec![target],
+            Inst::Branch {
+                then, otherwise, ..
+            }
+            | Inst::BranchCmp {
+                then, otherwise, ..
+            }
+            | Inst::BranchCmpImm {
+                then, otherwise, ..
+            } => vec![then, otherwise],
+            Inst::BrTable { targets, .. } => self
+                .list_items(targets)
+                .iter()
+                .map(|&t| BlockId(t))
+                .collect(),
+            _ => vec![],
+        }
+    }
+
+    /// Check the structural invariants (see the module documentation).
+    pub fn verify(&self) -> Result<(), String> {
+        let mut next = 0u32;
+        if self.layout.len() != self.blocks.len() {
+            return Err("layout and blocks differ in length".into());
+        }
+        for &BlockId(i) in &self.layout {
+            let b = &self.blocks[i as usize];
+            if b.insts.start != next || b.insts.end <= b.insts.start {
+                return Err(format!(
+                    "block {i}: range {:?} does not follow {next}",
+                    b.insts
+                ));
+            }
+            for at in b.insts.clone() {
+                let last = at + 1 == b.insts.end;
+                if self.insts[at as usize].is_terminator() != last {
+                    return Err(format!("block {i}: instruction {at} misplaced terminator"));
+                }
+            }
+            for s in self.succs(BlockId(i)) {
+                if s.0 as usize >= self.blocks.len() {
+                    return Err(format!("block {i}: branch to missing block {}", s.0));
+                }
+            }
+            next = b.insts.end;
+        }
+        if next as usize != self.insts.len() {
+            return Err("instructions outside any block".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `fn(x: i32) -> i32 { if x < 10 { x + 1 } else { x } }`, built by hand.
+    fn sample() -> Func {
+        let mut f = Func::default();
+        let x = f.new_vreg(Ty::I32);
+        let r = f.new_vreg(Ty::I32);
+        f.params.push(x);
+        f.results.push(Ty::I32);
+        let (b0, b1, b2, b3) = (BlockId(0), BlockId(1), BlockId(2), BlockId(3));
+        f.insts.push(Inst::BranchCmpImm {
+            cc: IntCC::LtS,
+            ty: Ty::I32,
+            a: x,
+            imm: 10,
+            then: b1,
+            otherwise: b2,
+        });
+        f.insts.push(Inst::IBinImm {
+            op: IBinOp::Add,
+            ty: Ty::I32,
+            dst: r,
+            a: x,
+            imm: 1,
+        });
+        f.insts.push(Inst::Jump { target: b3 });
+        f.insts.push(Inst::Move {
+            ty: Ty::I32,
+            dst: r,
+            src: x,
+        });
+        f.insts.push(Inst::Jump { target: b3 });
+        let ret = f.list([r.0]);
+        f.insts.push(Inst::Return { values: ret });
+        for range in [0..1, 1..3, 3..5, 5..6] {
+            f.blocks.push(BlockData { insts: range });
+        }
+        f.layout = vec![b0, b1, b2, b3];
+        f
+    }
+
+    #[test]
+    fn prints_and_verifies() {
+        let f = sample();
+        f.verify().unwrap();
+        assert_eq!(f.succs(BlockId(0)), vec![BlockId(1), BlockId(2)]);
+        assert_eq!(
+            f.to_string(),
+            "function(v0: i32) -> [i32]\n\
+             block0:\n  br_i32.lt_s v0, 10, block1, block2\n\
+             block1:\n  v1 = i32.add v0, 1\n  jump block3\n\
+             block2:\n  v1 = v0\n  jump block3\n\
+             block3:\n  return v1\n"
+        );
+    }
+
+    #[test]
+    fn verify_rejects_broken_blocks() {
+        let mut f = sample();
+        f.blocks[1].insts = 1..2; // ends in an add, not a terminator
+        assert!(f.verify().is_err());
+        let mut f = sample();
+        f.insts[0] = Inst::Jump { target: BlockId(9) };
+        assert!(f.verify().is_err());
+    }
+}

@@ -1,0 +1,195 @@
+//! Text form of the IR, for `wx explore` and golden tests.
+
+use super::{BlockId, Func, Inst, List, Ty, VReg};
+use std::fmt::{self, Display, Write};
+
+impl Display for Ty {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Ty::I32 => "i32",
+            Ty::I64 => "i64",
+            Ty::F32 => "f32",
+            Ty::F64 => "f64",
+        })
+    }
+}
+
+impl Display for VReg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "v{}", self.0)
+    }
+}
+
+impl Display for BlockId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "block{}", self.0)
+    }
+}
+
+fn lower(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Func {
+    fn regs(&self, l: List) -> String {
+        let items: Vec<String> = self
+            .list_items(l)
+            .iter()
+            .map(|&v| VReg(v).to_string())
+            .collect();
+        items.join(", ")
+    }
+
+    /// One instruction as text.
+    pub fn inst_text(&self, inst: &Inst) -> String {
+        let name = |x: &dyn fmt::Debug| lower(&format!("{x:?}"));
+        match *inst {
+            Inst::Const { ty, dst, bits } => match ty {
+                Ty::F32 => format!(
+                    "{dst} = f32.const {} (0x{bits:x})",
+                    f32::from_bits(bits as u32)
+                ),
+                Ty::F64 => format!("{dst} = f64.const {} (0x{bits:x})", f64::from_bits(bits)),
+                _ => format!("{dst} = {ty}.const {}", bits as i64),
+            },
+            Inst::Move { dst, src, .. } => format!("{dst} = {src}"),
+            Inst::IBin { op, ty, dst, a, b } => format!("{dst} = {ty}.{} {a}, {b}", name(&op)),
+            Inst::IBinImm {
+                op,
+                ty,
+                dst,
+                a,
+                imm,
+            } => format!("{dst} = {ty}.{} {a}, {imm}", name(&op)),
+            Inst::IDiv { op, ty, dst, a, b } => format!("{dst} = {ty}.{} {a}, {b}", name(&op)),
+            Inst::IUn { op, ty, dst, src } => format!("{dst} = {ty}.{} {src}", name(&op)),
+            Inst::Eqz { ty, dst, src } => format!("{dst} = {ty}.eqz {src}"),
+            Inst::ICmp { cc, ty, dst, a, b } => format!("{dst} = {ty}.{} {a}, {b}", name(&cc)),
+            Inst::ICmpImm {
+                cc,
+                ty,
+                dst,
+                a,
+                imm,
+            } => format!("{dst} = {ty}.{} {a}, {imm}", name(&cc)),
+            Inst::FBin { op, ty, dst, a, b } => format!("{dst} = {ty}.{} {a}, {b}", name(&op)),
+            Inst::FUn { op, ty, dst, src } => format!("{dst} = {ty}.{} {src}", name(&op)),
+            Inst::FCmp { cc, ty, dst, a, b } => format!("{dst} = {ty}.{} {a}, {b}", name(&cc)),
+            Inst::Convert {
+                op,
+                from,
+                to,
+                dst,
+                src,
+            } => format!("{dst} = {to}.{}_{from} {src}", name(&op)),
+            Inst::Select {
+                dst, cond, a, b, ..
+            } => format!("{dst} = select {cond}, {a}, {b}"),
+            Inst::Load {
+                ty,
+                kind,
+                dst,
+                addr,
+                offset,
+            } => {
+                format!("{dst} = {ty}.load.{} {addr}+{offset}", name(&kind))
+            }
+            Inst::Store {
+                ty,
+                kind,
+                addr,
+                value,
+                offset,
+            } => {
+                format!("{ty}.store.{} {addr}+{offset}, {value}", name(&kind))
+            }
+            Inst::GlobalGet { dst, index, .. } => format!("{dst} = global.get {index}"),
+            Inst::GlobalSet { src, index, .. } => format!("global.set {index}, {src}"),
+            Inst::Call { func, args, rets } => {
+                format!("[{}] = call {func}({})", self.regs(rets), self.regs(args))
+            }
+            Inst::Libcall { call, args, rets } => {
+                format!(
+                    "[{}] = libcall {}({})",
+                    self.regs(rets),
+                    name(&call),
+                    self.regs(args)
+                )
+            }
+            Inst::Jump { target } => format!("jump {target}"),
+            Inst::Branch {
+                cond,
+                then,
+                otherwise,
+            } => format!("br_if {cond}, {then}, {otherwise}"),
+            Inst::BranchCmp {
+                cc,
+                ty,
+                a,
+                b,
+                then,
+                otherwise,
+            } => {
+                format!("br_{ty}.{} {a}, {b}, {then}, {otherwise}", name(&cc))
+            }
+            Inst::BranchCmpImm {
+                cc,
+                ty,
+                a,
+                imm,
+                then,
+                otherwise,
+            } => {
+                format!("br_{ty}.{} {a}, {imm}, {then}, {otherwise}", name(&cc))
+            }
+            Inst::BrTable { index, targets } => {
+                let t: Vec<String> = self
+                    .list_items(targets)
+                    .iter()
+                    .map(|&b| BlockId(b).to_string())
+                    .collect();
+                format!("br_table {index}, [{}]", t.join(", "))
+            }
+            Inst::Return { values } => format!("return {}", self.regs(values)),
+            Inst::Trap { code } => format!("trap \"{code}\""),
+        }
+    }
+}
+
+impl Display for Func {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let params: Vec<String> = self
+            .params
+            .iter()
+            .map(|&p| format!("{p}: {}", self.ty(p)))
+            .collect();
+        let results: Vec<String> = self.results.iter().map(|t| t.to_string()).collect();
+        writeln!(
+            f,
+            "function({}) -> [{}]",
+            params.join(", "),
+            results.join(", ")
+        )?;
+        for &id in &self.layout {
+            let b = &self.blocks[id.0 as usize];
+            writeln!(f, "{id}:")?;
+            for at in b.insts.clone() {
+                let mut line = String::new();
+                let _ = write!(line, "  {}", self.inst_text(&self.insts[at as usize]));
+                writeln!(f, "{line}")?;
+            }
+        }
+        Ok(())
+    }
+}
