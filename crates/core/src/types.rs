@@ -135,7 +135,8 @@ pub fn limits_match(actual_min: u64, actual_max: Option<u64>, min: u64, max: Opt
     }
 }
 
-pub(crate) fn val_type(t: wasmparser::ValType) -> Result<ValType, String> {
+/// A wasmparser value type as wx's; an error names the unsupported feature.
+pub fn val_type(t: wasmparser::ValType) -> Result<ValType, String> {
     Ok(match t {
         wasmparser::ValType::I32 => ValType::I32,
         wasmparser::ValType::I64 => ValType::I64,

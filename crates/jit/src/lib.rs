@@ -25,5 +25,9 @@
 
 #![forbid(unsafe_code)]
 
+mod error;
 pub mod ir;
 pub mod isa;
+pub mod translate;
+
+pub use error::JitError;

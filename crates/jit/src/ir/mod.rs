@@ -373,6 +373,29 @@ pub enum Inst {
 }
 
 impl Inst {
+    /// The register this instruction defines, if it defines exactly one.
+    pub fn dst_mut(&mut self) -> Option<&mut VReg> {
+        match self {
+            Inst::Const { dst, .. }
+            | Inst::Move { dst, .. }
+            | Inst::IBin { dst, .. }
+            | Inst::IBinImm { dst, .. }
+            | Inst::IDiv { dst, .. }
+            | Inst::IUn { dst, .. }
+            | Inst::Eqz { dst, .. }
+            | Inst::ICmp { dst, .. }
+            | Inst::ICmpImm { dst, .. }
+            | Inst::FBin { dst, .. }
+            | Inst::FUn { dst, .. }
+            | Inst::FCmp { dst, .. }
+            | Inst::Convert { dst, .. }
+            | Inst::Select { dst, .. }
+            | Inst::Load { dst, .. }
+            | Inst::GlobalGet { dst, .. } => Some(dst),
+            _ => None,
+        }
+    }
+
     pub fn is_terminator(&self) -> bool {
         matches!(
             self,

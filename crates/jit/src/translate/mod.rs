@@ -1,0 +1,602 @@
+//! WebAssembly function body -> IR, in one pass.
+//!
+//! Like the interpreter's translator, this keeps a model of the operand
+//! stack whose entries are a register, a constant, or a lazy read of a local,
+//! so `local.get` and constants cost nothing until an instruction needs them
+//! (copy propagation) and constant operands become immediates or fold away.
+//!
+//! Control flow: each `block`/`if` gets result registers that every edge to
+//! its end writes; each `loop` gets parameter registers its back-edges
+//! write. Branches that carry values get an edge block for the moves, so the
+//! fall-through path is untouched. Entering any block first copies lazy
+//! local reads out (a later `local.set` in one arm must not change a value
+//! pushed before the block). A comparison immediately consumed by a branch
+//! fuses into it.
+//!
+//! Operators outside the supported set end translation with
+//! [`JitError::Unsupported`]; the runtime then keeps the function in the
+//! interpreter.
+
+mod ops;
+
+use crate::error::JitError;
+use crate::ir::{BlockData, BlockId, Func, Inst, IntCC, Ty, VReg};
+use wasmparser::{BinaryReader, FunctionBody, Operator};
+use wx_core::module::ModuleInfo;
+use wx_core::{TrapCode, ValType};
+
+/// Where a stack entry's value is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Val {
+    Reg(VReg),
+    Const(u64),
+    Local(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Entry {
+    val: Val,
+    ty: Ty,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    Block,
+    Loop,
+    If,
+    Else,
+    Function,
+}
+
+#[derive(Debug)]
+struct Frame {
+    kind: Kind,
+    /// Stack height below the frame's parameters.
+    height: usize,
+    /// Registers the values live in where branches to this frame arrive:
+    /// loop parameters for a loop, results otherwise.
+    targets: Vec<VReg>,
+    result_tys: Vec<Ty>,
+    /// Where branches go (created when first needed; a loop's is its header).
+    block: Option<BlockId>,
+    /// `if`: the block of the else arm and the parameters it starts with.
+    else_block: Option<BlockId>,
+    else_params: Vec<Entry>,
+}
+
+pub(crate) struct Translator<'m> {
+    module: &'m ModuleInfo,
+    f: Func,
+    locals: Vec<VReg>,
+    stack: Vec<Entry>,
+    frames: Vec<Frame>,
+    /// The block being filled; `None` in unreachable code.
+    cur: Option<BlockId>,
+    /// Blocks opened inside unreachable code (skipped entirely).
+    dead_depth: u32,
+    /// The last instruction, if it defined the top stack entry's register.
+    last_def: Option<(usize, VReg)>,
+}
+
+pub(crate) fn ty_of(t: ValType) -> Ty {
+    match t {
+        ValType::I32 => Ty::I32,
+        ValType::I64 | ValType::Ref(_) => Ty::I64,
+        ValType::F32 => Ty::F32,
+        ValType::F64 => Ty::F64,
+    }
+}
+
+/// Translate defined function `def_index` of `module` to IR.
+pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<Func, JitError> {
+    let index = module.num_imported_funcs + def_index;
+    let ty = module.func_type(index);
+    let (bytes, offset) = module.body(def_index);
+    let body = FunctionBody::new(BinaryReader::new(bytes, offset as u64));
+    let mut t = Translator {
+        module,
+        f: Func::default(),
+        locals: Vec::new(),
+        stack: Vec::new(),
+        frames: Vec::new(),
+        cur: None,
+        dead_depth: 0,
+        last_def: None,
+    };
+    for p in ty.params() {
+        let v = t.f.new_vreg(ty_of(*p));
+        t.locals.push(v);
+        t.f.params.push(v);
+    }
+    t.f.results = ty.results().iter().map(|r| ty_of(*r)).collect();
+    let entry = t.new_block();
+    t.start(entry);
+    for local in body.get_locals_reader()? {
+        let (count, vt) = local?;
+        let vt = wx_core::types::val_type(vt)
+            .map_err(|feature| JitError::Unsupported { opcode: feature })?;
+        for _ in 0..count {
+            let v = t.f.new_vreg(ty_of(vt));
+            t.locals.push(v);
+            t.emit(Inst::Const {
+                ty: ty_of(vt),
+                dst: v,
+                bits: 0,
+            });
+        }
+    }
+    let results = t.f.results.clone();
+    t.frames.push(Frame {
+        kind: Kind::Function,
+        height: 0,
+        targets: Vec::new(),
+        result_tys: results,
+        block: None,
+        else_block: None,
+        else_params: Vec::new(),
+    });
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        let op = reader.read()?;
+        t.operator(op)?;
+    }
+    t.f.verify().map_err(JitError::Internal)?;
+    Ok(t.f)
+}
+
+impl Translator<'_> {
+    // ---- blocks ----
+
+    fn new_block(&mut self) -> BlockId {
+        self.f.blocks.push(BlockData { insts: 0..0 });
+        BlockId(self.f.blocks.len() as u32 - 1)
+    }
+
+    fn start(&mut self, b: BlockId) {
+        let at = self.f.insts.len() as u32;
+        self.f.blocks[b.0 as usize].insts = at..at;
+        self.f.layout.push(b);
+        self.cur = Some(b);
+        self.last_def = None;
+    }
+
+    fn emit(&mut self, inst: Inst) -> usize {
+        debug_assert!(self.cur.is_some(), "emitting into unreachable code");
+        self.f.insts.push(inst);
+        self.last_def = None;
+        self.f.insts.len() - 1
+    }
+
+    /// End the current block with `inst`.
+    fn terminate(&mut self, inst: Inst) {
+        self.emit(inst);
+        if let Some(b) = self.cur.take() {
+            self.f.blocks[b.0 as usize].insts.end = self.f.insts.len() as u32;
+        }
+    }
+
+    /// The block branches to frame `depth` go to.
+    fn target_block(&mut self, depth: u32) -> BlockId {
+        let idx = self.frames.len() - 1 - depth as usize;
+        if let Some(b) = self.frames[idx].block {
+            return b;
+        }
+        let b = self.new_block();
+        self.frames[idx].block = Some(b);
+        b
+    }
+
+    // ---- values ----
+
+    fn push(&mut self, val: Val, ty: Ty) {
+        self.stack.push(Entry { val, ty });
+    }
+
+    /// Push a fresh register of type `ty`, to be defined by the next instruction.
+    fn push_def(&mut self, ty: Ty) -> VReg {
+        let v = self.f.new_vreg(ty);
+        self.push(Val::Reg(v), ty);
+        v
+    }
+
+    /// Emit `inst`, which defines the (just pushed) top register.
+    fn emit_def(&mut self, inst: Inst, v: VReg) {
+        let at = self.emit(inst);
+        self.last_def = Some((at, v));
+    }
+
+    fn pop(&mut self) -> Entry {
+        self.stack
+            .pop()
+            .expect("validated code never pops an empty stack")
+    }
+
+    /// A register holding `e`'s value.
+    fn reg(&mut self, e: Entry) -> VReg {
+        match e.val {
+            Val::Reg(v) => v,
+            Val::Local(l) => self.locals[l as usize],
+            Val::Const(bits) => {
+                let v = self.f.new_vreg(e.ty);
+                self.emit(Inst::Const {
+                    ty: e.ty,
+                    dst: v,
+                    bits,
+                });
+                v
+            }
+        }
+    }
+
+    fn pop_reg(&mut self) -> VReg {
+        let e = self.pop();
+        self.reg(e)
+    }
+
+    /// Copy lazy reads of local `l` (or of every local) below `end` into registers.
+    fn materialize_locals(&mut self, only: Option<u32>, end: usize) {
+        for i in 0..end {
+            if let Val::Local(l) = self.stack[i].val {
+                if only.is_none_or(|o| o == l) {
+                    let ty = self.stack[i].ty;
+                    let v = self.f.new_vreg(ty);
+                    self.emit(Inst::Move {
+                        ty,
+                        dst: v,
+                        src: self.locals[l as usize],
+                    });
+                    self.stack[i].val = Val::Reg(v);
+                }
+            }
+        }
+    }
+
+    /// Write the top `targets.len()` values into `targets`.
+    fn move_top_into(&mut self, targets: &[VReg]) {
+        let n = targets.len();
+        let base = self.stack.len() - n;
+        let mut moves = 0..n;
+        // The top value was just computed: compute it into its target.
+        if let (Some(&last), Some((at, def))) = (targets.last(), self.last_def) {
+            if self.stack[base + n - 1].val == Val::Reg(def) && at + 1 == self.f.insts.len() {
+                *self.f.insts[at].dst_mut().expect("definitions have a dst") = last;
+                self.last_def = None;
+                moves = 0..n - 1;
+            }
+        }
+        for i in moves {
+            let dst = targets[i];
+            let e = self.stack[base + i];
+            match e.val {
+                Val::Const(bits) => {
+                    self.emit(Inst::Const {
+                        ty: e.ty,
+                        dst,
+                        bits,
+                    });
+                }
+                _ => {
+                    let src = self.reg(e);
+                    if src != dst {
+                        self.emit(Inst::Move { ty: e.ty, dst, src });
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- control ----
+
+    fn block_tys(&self, bt: wasmparser::BlockType) -> Result<(Vec<Ty>, Vec<Ty>), JitError> {
+        Ok(match bt {
+            wasmparser::BlockType::Empty => (vec![], vec![]),
+            wasmparser::BlockType::Type(t) => {
+                let t =
+                    wx_core::types::val_type(t).map_err(|f| JitError::Unsupported { opcode: f })?;
+                (vec![], vec![ty_of(t)])
+            }
+            wasmparser::BlockType::FuncType(i) => {
+                let f = &self.module.types[i as usize];
+                (
+                    f.params().iter().map(|t| ty_of(*t)).collect(),
+                    f.results().iter().map(|t| ty_of(*t)).collect(),
+                )
+            }
+        })
+    }
+
+    fn fresh(&mut self, tys: &[Ty]) -> Vec<VReg> {
+        tys.iter().map(|t| self.f.new_vreg(*t)).collect()
+    }
+
+    fn open(&mut self, kind: Kind, bt: wasmparser::BlockType) -> Result<(), JitError> {
+        let (params, results) = self.block_tys(bt)?;
+        // An `if` consumes its condition before anything else happens.
+        let cond = if kind == Kind::If {
+            Some(self.pop_cond())
+        } else {
+            None
+        };
+        let len = self.stack.len();
+        self.materialize_locals(None, len);
+        let height = len - params.len();
+        let frame = match kind {
+            Kind::Loop => {
+                let targets = self.fresh(&params);
+                self.move_top_into(&targets);
+                self.stack.truncate(height);
+                for (&v, &ty) in targets.iter().zip(&params) {
+                    self.push(Val::Reg(v), ty);
+                }
+                let header = self.new_block();
+                self.terminate(Inst::Jump { target: header });
+                self.start(header);
+                Frame {
+                    kind,
+                    height,
+                    targets,
+                    result_tys: results,
+                    block: Some(header),
+                    else_block: None,
+                    else_params: Vec::new(),
+                }
+            }
+            Kind::If => {
+                let (then, otherwise) = (self.new_block(), self.new_block());
+                self.branch_on(cond.expect("if has a condition"), then, otherwise);
+                self.start(then);
+                let else_params = self.stack[height..].to_vec();
+                Frame {
+                    kind,
+                    height,
+                    targets: self.fresh(&results),
+                    result_tys: results,
+                    block: None,
+                    else_block: Some(otherwise),
+                    else_params,
+                }
+            }
+            _ => Frame {
+                kind,
+                height,
+                targets: self.fresh(&results),
+                result_tys: results,
+                block: None,
+                else_block: None,
+                else_params: Vec::new(),
+            },
+        };
+        self.frames.push(frame);
+        Ok(())
+    }
+
+    /// Pop a branch condition, fusing it with the comparison that computed it.
+    fn pop_cond(&mut self) -> Cond {
+        let top = *self.stack.last().expect("validated condition");
+        if let (Val::Reg(v), Some((at, def))) = (top.val, self.last_def) {
+            if v == def && at + 1 == self.f.insts.len() {
+                let fused = match self.f.insts[at] {
+                    Inst::ICmp { cc, ty, a, b, .. } => Some(Cond::Cmp(cc, ty, a, b)),
+                    Inst::ICmpImm { cc, ty, a, imm, .. } => Some(Cond::CmpImm(cc, ty, a, imm)),
+                    Inst::Eqz { ty, src, .. } => Some(Cond::CmpImm(IntCC::Eq, ty, src, 0)),
+                    _ => None,
+                };
+                if let Some(c) = fused {
+                    self.f.insts.pop();
+                    self.stack.pop();
+                    if v.0 as usize + 1 == self.f.vregs.len() {
+                        self.f.vregs.pop();
+                    }
+                    self.last_def = None;
+                    return c;
+                }
+            }
+        }
+        if let Val::Const(bits) = top.val {
+            self.stack.pop();
+            return Cond::Const(bits as u32 != 0);
+        }
+        Cond::Reg(self.pop_reg())
+    }
+
+    fn branch_on(&mut self, cond: Cond, then: BlockId, otherwise: BlockId) {
+        let inst = match cond {
+            Cond::Reg(c) => Inst::Branch {
+                cond: c,
+                then,
+                otherwise,
+            },
+            Cond::Cmp(cc, ty, a, b) => Inst::BranchCmp {
+                cc,
+                ty,
+                a,
+                b,
+                then,
+                otherwise,
+            },
+            Cond::CmpImm(cc, ty, a, imm) => Inst::BranchCmpImm {
+                cc,
+                ty,
+                a,
+                imm,
+                then,
+                otherwise,
+            },
+            Cond::Const(true) => Inst::Jump { target: then },
+            Cond::Const(false) => Inst::Jump { target: otherwise },
+        };
+        self.terminate(inst);
+    }
+
+    fn ret(&mut self) {
+        let n = self.f.results.len();
+        let base = self.stack.len() - n;
+        let mut regs = Vec::with_capacity(n);
+        for i in 0..n {
+            let e = self.stack[base + i];
+            regs.push(self.reg(e).0);
+        }
+        let values = self.f.list(regs);
+        self.terminate(Inst::Return { values });
+    }
+
+    /// Branch to frame `depth` with the top values (unconditionally).
+    fn br(&mut self, depth: u32) {
+        let idx = self.frames.len() - 1 - depth as usize;
+        if self.frames[idx].kind == Kind::Function {
+            return self.ret();
+        }
+        let targets = self.frames[idx].targets.clone();
+        self.move_top_into(&targets);
+        let b = self.target_block(depth);
+        self.terminate(Inst::Jump { target: b });
+    }
+
+    fn br_if(&mut self, depth: u32) {
+        let cond = self.pop_cond();
+        let idx = self.frames.len() - 1 - depth as usize;
+        let cont = self.new_block();
+        if self.frames[idx].kind != Kind::Function && self.frames[idx].targets.is_empty() {
+            let b = self.target_block(depth);
+            self.branch_on(cond, b, cont);
+        } else {
+            // The taken edge needs moves (or a return): give it its own block.
+            let edge = self.new_block();
+            self.branch_on(cond, edge, cont);
+            self.start(edge);
+            self.br(depth);
+        }
+        self.start(cont);
+    }
+
+    fn br_table(&mut self, targets: &[u32], default: u32) {
+        let index = self.pop_reg();
+        let mut blocks = Vec::with_capacity(targets.len() + 1);
+        let mut edges = Vec::new();
+        for &depth in targets.iter().chain(std::iter::once(&default)) {
+            let idx = self.frames.len() - 1 - depth as usize;
+            if self.frames[idx].kind != Kind::Function && self.frames[idx].targets.is_empty() {
+                blocks.push(self.target_block(depth).0);
+            } else {
+                let edge = self.new_block();
+                blocks.push(edge.0);
+                edges.push((edge, depth));
+            }
+        }
+        let list = self.f.list(blocks);
+        self.terminate(Inst::BrTable {
+            index,
+            targets: list,
+        });
+        for (edge, depth) in edges {
+            self.start(edge);
+            self.br(depth);
+        }
+    }
+
+    fn do_else(&mut self) {
+        let frame = self.frames.last().expect("else in if");
+        let targets = frame.targets.clone();
+        if self.cur.is_some() {
+            self.move_top_into(&targets);
+            let b = self.target_block(0);
+            self.terminate(Inst::Jump { target: b });
+        }
+        let frame = self.frames.last_mut().expect("else in if");
+        frame.kind = Kind::Else;
+        let else_block = frame.else_block.take().expect("if has an else block");
+        let (height, params) = (frame.height, std::mem::take(&mut frame.else_params));
+        self.stack.truncate(height);
+        self.stack.extend(params);
+        self.start(else_block);
+    }
+
+    fn end(&mut self) {
+        let frame = self.frames.last().expect("end of a frame");
+        if frame.kind == Kind::Function {
+            if self.cur.is_some() {
+                self.ret();
+            }
+            self.frames.pop();
+            return;
+        }
+        if frame.kind == Kind::Loop {
+            // Falling out of a loop continues in the same block with the
+            // results where they are.
+            self.frames.pop();
+            return;
+        }
+        let targets = frame.targets.clone();
+        if self.cur.is_some() {
+            self.move_top_into(&targets);
+            let b = self.target_block(0);
+            self.terminate(Inst::Jump { target: b });
+        }
+        let frame = self.frames.last_mut().expect("end of a frame");
+        if let Some(else_block) = frame.else_block.take() {
+            // `if` without `else`: the false edge passes the parameters on.
+            let (height, params) = (frame.height, std::mem::take(&mut frame.else_params));
+            self.stack.truncate(height);
+            self.stack.extend(params);
+            self.start(else_block);
+            self.move_top_into(&targets);
+            let b = self.target_block(0);
+            self.terminate(Inst::Jump { target: b });
+        }
+        let frame = self.frames.pop().expect("end of a frame");
+        self.stack.truncate(frame.height);
+        for (&v, &ty) in frame.targets.iter().zip(&frame.result_tys) {
+            self.push(Val::Reg(v), ty);
+        }
+        // Unreachable end (no edge arrives): stay in unreachable code.
+        if let Some(b) = frame.block {
+            self.start(b);
+        }
+    }
+
+    fn operator(&mut self, op: Operator<'_>) -> Result<(), JitError> {
+        if self.cur.is_none() {
+            match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                    self.dead_depth += 1
+                }
+                Operator::End if self.dead_depth > 0 => self.dead_depth -= 1,
+                Operator::Else if self.dead_depth == 0 => self.do_else(),
+                Operator::End => self.end(),
+                _ => {}
+            }
+            return Ok(());
+        }
+        match op {
+            Operator::Block { blockty } => self.open(Kind::Block, blockty)?,
+            Operator::Loop { blockty } => self.open(Kind::Loop, blockty)?,
+            Operator::If { blockty } => self.open(Kind::If, blockty)?,
+            Operator::Else => self.do_else(),
+            Operator::End => self.end(),
+            Operator::Br { relative_depth } => self.br(relative_depth),
+            Operator::BrIf { relative_depth } => self.br_if(relative_depth),
+            Operator::BrTable { targets } => {
+                let list = targets.targets().collect::<Result<Vec<u32>, _>>()?;
+                self.br_table(&list, targets.default());
+            }
+            Operator::Return => self.ret(),
+            Operator::Unreachable => self.terminate(Inst::Trap {
+                code: TrapCode::Unreachable,
+            }),
+            other => self.plain(other)?,
+        }
+        Ok(())
+    }
+}
+
+/// A branch condition.
+#[derive(Clone, Copy, Debug)]
+enum Cond {
+    Reg(VReg),
+    Cmp(IntCC, Ty, VReg, VReg),
+    CmpImm(IntCC, Ty, VReg, i32),
+    Const(bool),
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,134 @@
+//! Golden IR for small functions, and a sweep over the benchmark programs.
+
+use super::translate;
+use crate::error::JitError;
+use wx_core::ModuleInfo;
+
+fn ir(wat: &str, def: u32) -> String {
+    let info = ModuleInfo::new(&wat::parse_str(wat).unwrap()).unwrap();
+    translate(&info, def).unwrap().to_string()
+}
+
+#[test]
+fn straight_line_with_immediates_and_folding() {
+    let text = ir(
+        "(module (func (param i32 i32) (result i32)
+           (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.add (i32.const 2) (i32.const 5)))))",
+        0,
+    );
+    assert_eq!(
+        text,
+        "function(v0: i32, v1: i32) -> [i32]\n\
+         block0:\n  v2 = i32.mul v0, 3\n  v3 = i32.add v2, 7\n  return v3\n"
+    );
+}
+
+#[test]
+fn if_else_with_a_result_and_a_fused_compare() {
+    let text = ir(
+        "(module (func $fib (param i32) (result i32)
+           (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+             (then (local.get 0))
+             (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                            (call $fib (i32.sub (local.get 0) (i32.const 2))))))))",
+        0,
+    );
+    assert_eq!(
+        text,
+        "function(v0: i32) -> [i32]\n\
+         block0:\n  br_i32.lt_u v0, 2, block1, block2\n\
+         block1:\n  v1 = v0\n  jump block3\n\
+         block2:\n  v2 = i32.add v0, -1\n  [v3] = call 0(v2)\n  v4 = i32.add v0, -2\n  [v5] = call 0(v4)\n  v1 = i32.add v3, v5\n  jump block3\n\
+         block3:\n  return v1\n"
+    );
+}
+
+#[test]
+fn loops_write_locals_directly_and_branch_back() {
+    let text = ir(
+        "(module (func (param $n i32) (result i32) (local $acc i32)
+           (loop $l
+             (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+             (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+           (local.get $acc)))",
+        0,
+    );
+    assert_eq!(
+        text,
+        "function(v0: i32) -> [i32]\n\
+         block0:\n  v1 = i32.const 0\n  jump block1\n\
+         block1:\n  v1 = i32.add v1, v0\n  v0 = i32.add v0, -1\n  br_if v0, block1, block2\n\
+         block2:\n  return v1\n"
+    );
+}
+
+#[test]
+fn branches_with_values_get_edge_blocks() {
+    let text = ir(
+        "(module (func (param i32 i32) (result i32)
+           (block (result i32)
+             (br_if 0 (i32.const 7) (local.get 0))
+             (drop)
+             (local.get 1))))",
+        0,
+    );
+    assert_eq!(
+        text,
+        "function(v0: i32, v1: i32) -> [i32]\n\
+         block0:\n  br_if v0, block2, block1\n\
+         block2:\n  v2 = i32.const 7\n  jump block3\n\
+         block1:\n  v2 = v1\n  jump block3\n\
+         block3:\n  return v2\n"
+    );
+}
+
+#[test]
+fn a_pushed_local_survives_a_later_write() {
+    let text = ir(
+        "(module (func (param i32) (result i32)
+           (local.get 0) (local.set 0 (i32.const 9)) (local.get 0) (i32.sub)))",
+        0,
+    );
+    assert_eq!(
+        text,
+        "function(v0: i32) -> [i32]\n\
+         block0:\n  v1 = v0\n  v0 = i32.const 9\n  v2 = i32.sub v1, v0\n  return v2\n"
+    );
+}
+
+#[test]
+fn unsupported_operators_are_reported() {
+    let info = ModuleInfo::new(
+        &wat::parse_str("(module (table 1 funcref) (func (result i32) (table.size 0)))").unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        translate(&info, 0).unwrap_err(),
+        JitError::Unsupported {
+            opcode: "TableSize".into()
+        }
+    );
+}
+
+/// Every function of every benchmark program translates to valid IR or is
+/// reported unsupported (the translator verifies its output).
+#[test]
+fn benchmark_programs_translate() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../benches/programs");
+    let mut translated = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "wasm") {
+            continue;
+        }
+        let info = ModuleInfo::new(&std::fs::read(&path).unwrap()).unwrap();
+        for def in 0..info.num_defined_funcs() {
+            match translate(&info, def) {
+                Ok(_) => translated += 1,
+                Err(JitError::Unsupported { .. }) => {}
+                Err(e) => panic!("{}: function {def}: {e}", path.display()),
+            }
+        }
+    }
+    assert!(translated > 1000, "only {translated} functions translated");
+}
