@@ -17,7 +17,9 @@
 //! trait implementation).
 //!
 //! Status: this crate so far provides the IR ([`ir`]: types, instructions,
-//! blocks, a printer and a structural verifier) and the lowest layer, the
+//! blocks, a printer and a structural verifier), translation from wasm
+//! ([`translate`]), liveness and linear-scan register allocation with a
+//! checker ([`regalloc`]), and the lowest layer, the
 //! x86-64 machine code encoder ([`isa::x64::asm::Assembler`]) and its
 //! registers ([`isa::x64::regs`]). The encoder knows instruction encodings, not wasm.
 //! Functions the JIT cannot compile will be reported as unsupported so the
@@ -28,6 +30,7 @@
 mod error;
 pub mod ir;
 pub mod isa;
+pub mod regalloc;
 pub mod translate;
 
 pub use error::JitError;

@@ -1,0 +1,141 @@
+//! Allocation on translated functions, checked by the independent checker.
+
+use super::liveness::analyze;
+use super::{allocate, check, Loc, MachineEnv, PReg, RegSet};
+use crate::ir::{Func, Inst, VReg};
+use crate::translate::translate;
+use wx_core::ModuleInfo;
+
+fn func(wat: &str, def: u32) -> Func {
+    let info = ModuleInfo::new(&wat::parse_str(wat).unwrap()).unwrap();
+    translate(&info, def).unwrap()
+}
+
+fn env(ints: u8, floats: u8) -> MachineEnv {
+    MachineEnv {
+        int_regs: (0..ints).map(PReg).collect(),
+        float_regs: (32..32 + floats).map(PReg).collect(),
+    }
+}
+
+/// Calls clobber registers 0 and 1.
+fn calls_clobber(inst: &Inst) -> RegSet {
+    if matches!(inst, Inst::Call { .. }) {
+        0b11
+    } else {
+        0
+    }
+}
+
+const LOOP: &str = "(module (func (param $n i32) (result i32) (local $acc i32)
+    (loop $l
+      (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc)))";
+
+#[test]
+fn loop_carried_values_stay_live_around_the_loop() {
+    let f = func(LOOP, 0);
+    let live = analyze(&f);
+    let iv = |v: u32| {
+        live.intervals
+            .iter()
+            .find(|iv| iv.vreg == VReg(v))
+            .copied()
+            .unwrap()
+    };
+    // v0 (n) and v1 (acc) are used after the back-edge, so they live until
+    // the loop's last instruction at least.
+    let loop_end = 2 * (f.blocks[1].insts.end - 1);
+    assert!(
+        iv(0).end >= loop_end && iv(1).end >= loop_end,
+        "{:?}",
+        live.intervals
+    );
+}
+
+#[test]
+fn enough_registers_means_no_spills() {
+    let f = func(LOOP, 0);
+    let a = allocate(&f, &env(4, 4), |_| 0);
+    check(&f, &a, |_| 0).unwrap();
+    assert_eq!(a.spill_slots, 0);
+    assert!(matches!(a.loc(VReg(0)), Loc::Reg(_)));
+}
+
+#[test]
+fn pressure_spills_and_stays_correct() {
+    // Ten values live at once, four registers.
+    let mut body = String::new();
+    for i in 0..10 {
+        body.push_str(&format!(
+            "(local.set {} (i32.mul (local.get 0) (i32.const {})))",
+            i + 1,
+            i + 3
+        ));
+    }
+    let mut sum = String::from("(local.get 1)");
+    for i in 2..=10 {
+        sum = format!("(i32.add {sum} (local.get {i}))");
+    }
+    let wat = format!("(module (func (param i32) (result i32) (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) {body} {sum}))");
+    let f = func(&wat, 0);
+    let a = allocate(&f, &env(4, 2), |_| 0);
+    check(&f, &a, |_| 0).unwrap();
+    assert!(a.spill_slots > 0);
+}
+
+#[test]
+fn values_live_across_calls_avoid_clobbered_registers() {
+    let f = func(
+        "(module (func $g (param i32) (result i32) (local.get 0))
+           (func (param i32) (result i32) (i32.add (local.get 0) (call $g (local.get 0)))))",
+        1,
+    );
+    let a = allocate(&f, &env(4, 2), calls_clobber);
+    check(&f, &a, calls_clobber).unwrap();
+    // v0 is used after the call: it must not sit in r0 or r1.
+    assert!(
+        !matches!(a.loc(VReg(0)), Loc::Reg(PReg(0)) | Loc::Reg(PReg(1))),
+        "{:?}",
+        a.locs
+    );
+}
+
+#[test]
+fn the_checker_catches_conflicts() {
+    let f = func(LOOP, 0);
+    let mut a = allocate(&f, &env(4, 4), |_| 0);
+    // n and acc are live together: force them into one register.
+    a.locs[1] = a.locs[0];
+    assert!(check(&f, &a, |_| 0).is_err());
+    let a = allocate(&f, &env(4, 4), |_| 0);
+    assert!(check(&f, &a, |_| u64::MAX).is_err());
+}
+
+/// Every translatable benchmark function allocates with few registers and
+/// clobbering calls, and the checker accepts the result.
+#[test]
+fn benchmark_functions_allocate_and_check() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../benches/programs");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "wasm")
+            || path.to_string_lossy().contains("many_funcs")
+        {
+            continue;
+        }
+        let info = ModuleInfo::new(&std::fs::read(&path).unwrap()).unwrap();
+        for def in 0..info.num_defined_funcs() {
+            let Ok(f) = translate(&info, def) else {
+                continue;
+            };
+            let a = allocate(&f, &env(5, 3), calls_clobber);
+            check(&f, &a, calls_clobber)
+                .unwrap_or_else(|e| panic!("{}: {def}: {e}", path.display()));
+            checked += 1;
+        }
+    }
+    assert!(checked > 500, "only {checked} functions checked");
+}
