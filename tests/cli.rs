@@ -421,7 +421,9 @@ fn explore_prints_each_functions_bytecode() {
         "m.wat",
         r#"(module
              (func $inc (export "inc") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-             (func $twice (param i32) (result i32) (call $inc (call $inc (local.get 0)))))"#,
+             (func $twice (param i32) (result i32) (call $inc (call $inc (local.get 0))))
+             (table 1 funcref)
+             (func $size (result i32) (table.size 0)))"#,
     );
     let run = wx(&["explore", &wat], None);
     assert_eq!(run.code, Some(0), "{run:#?}");
@@ -434,6 +436,11 @@ fn explore_prints_each_functions_bytecode() {
         "{run:#?}"
     );
     assert!(run.stdout.contains("CallInternal { def: 0"), "{run:#?}");
+    assert!(run.stdout.contains("-- JIT IR --"), "{run:#?}");
+    assert!(run.stdout.contains("v1 = i32.add v0, 1"), "{run:#?}");
+    assert!(run.stdout.contains("-- register allocation (x86-64) --"), "{run:#?}");
+
+    assert!(run.stdout.contains("-- JIT: not compiled: unsupported operator `TableSize` --"), "{run:#?}");
 
     let run = wx(&["explore", "--func", "1", &wat], None);
     assert!(

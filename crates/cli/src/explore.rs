@@ -39,6 +39,15 @@ fn explore(args: &ExploreArgs) -> Result<String, Error> {
         ));
         out.push_str("-- interpreter bytecode --\n");
         out.push_str(&f.interp);
+        match &f.jit {
+            Ok(jit) => {
+                out.push_str("-- JIT IR --\n");
+                out.push_str(&jit.ir);
+                out.push_str("-- register allocation (x86-64) --\n");
+                out.push_str(&jit.allocation);
+            }
+            Err(why) => out.push_str(&format!("-- JIT: not compiled: {why} --\n")),
+        }
         out.push('\n');
     }
     Ok(out)

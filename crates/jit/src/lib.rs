@@ -28,9 +28,11 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod explore;
 pub mod ir;
 pub mod isa;
 pub mod regalloc;
 pub mod translate;
 
 pub use error::JitError;
+pub use explore::{explore, Explored};

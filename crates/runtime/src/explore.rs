@@ -14,6 +14,9 @@ pub struct FunctionReport {
     pub signature: String,
     /// The interpreter's bytecode, one instruction per line, with the frame layout.
     pub interp: String,
+    /// The JIT's IR and register allocation (x86-64), or why the JIT
+    /// does not compile this function.
+    pub jit: Result<wx_jit::Explored, String>,
 }
 
 impl Module {
@@ -54,11 +57,13 @@ impl Module {
             for (at, op) in code.ops.iter().enumerate() {
                 let _ = writeln!(interp, "{at:5}: {op:?}");
             }
+            let jit = wx_jit::explore(info, def).map_err(|e| e.to_string());
             out.push(FunctionReport {
                 index,
                 name,
                 signature: info.func_type(index).to_string(),
                 interp,
+                jit,
             });
         }
         if out.is_empty() {
