@@ -27,6 +27,7 @@
 
 #![forbid(unsafe_code)]
 
+mod compile;
 mod error;
 mod explore;
 pub mod ir;
@@ -34,5 +35,6 @@ pub mod isa;
 pub mod regalloc;
 pub mod translate;
 
+pub use compile::{compile, CompiledCode};
 pub use error::JitError;
 pub use explore::{explore, Explored};

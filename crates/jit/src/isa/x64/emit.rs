@@ -1,0 +1,735 @@
+//! x86-64 code generation from allocated IR (integer subset).
+//!
+//! Compiled functions use the array calling convention of the entry slots
+//! (`wx_core::vm::ArrayCall`): `(callee: *const VMFuncRef, caller_vmctx,
+//! values: *mut u64, len) -> u32`, arguments and results in `values`, and a
+//! status in eax (0, or a trap code). A trap anywhere in the function jumps
+//! to the epilogue with its code in eax, and a failed callee's status is
+//! passed on the same way, so traps unwind frame by frame and Rust frames are
+//! never skipped.
+//!
+//! ```text
+//! [rbp + 8]            return address
+//! [rbp]                caller's rbp
+//! [rbp - 8 .. - 40]    saved rbx, r12, r13, r14, r15
+//! [rbp - 48]           values pointer
+//! [rbp - 56 - 8k]      spill slot k
+//! [rsp + 8i]           outgoing call values (max over the calls)
+//! ```
+//!
+//! r14 holds the instance's VMContext and r15 memory 0's base for the whole
+//! function. Loads and stores rely on the guard region: the address is the
+//! zero-extended 32-bit operand plus the static offset, and a fault at a
+//! recorded trap site is an out-of-bounds access.
+//!
+//! Floating-point values, conversions to/from floats and runtime calls are
+//! not emitted yet: functions using them are reported as unsupported.
+
+use super::asm::{AluOp, Assembler, Cond, ExtMode, Label, Mem, Scale, ShiftOp, Size};
+use super::regs::Gpr;
+use crate::error::JitError;
+use crate::ir::{BlockId, ConvOp, DivOp, Func, IBinOp, IUnOp, Inst, IntCC, MemKind, Ty, VReg};
+use crate::regalloc::{Allocation, Loc};
+use wx_core::vm::{VMContext, VMFuncRef};
+use wx_core::TrapCode;
+
+use Gpr::{Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R10, R11, R14, R15};
+
+/// Machine code of one function and where it may fault.
+#[derive(Clone, Debug)]
+pub struct CompiledCode {
+    pub code: Vec<u8>,
+    /// Code offsets of instructions that fault on an out-of-bounds access.
+    pub trap_sites: Vec<(u32, TrapCode)>,
+}
+
+/// Bytes of saved registers and the values pointer below rbp.
+const SAVED: i32 = 48;
+
+enum L {
+    R(Gpr),
+    M(Mem),
+}
+
+struct Emitter<'a> {
+    f: &'a Func,
+    alloc: &'a Allocation,
+    asm: Assembler,
+    labels: Vec<Label>,
+    epilogue: Label,
+    trap_sites: Vec<(u32, TrapCode)>,
+}
+
+fn unsupported(what: &str) -> JitError {
+    JitError::Unsupported {
+        opcode: what.to_string(),
+    }
+}
+
+fn size(ty: Ty) -> Size {
+    if ty == Ty::I64 {
+        Size::S64
+    } else {
+        Size::S32
+    }
+}
+
+fn cond(cc: IntCC) -> Cond {
+    match cc {
+        IntCC::Eq => Cond::E,
+        IntCC::Ne => Cond::Ne,
+        IntCC::LtS => Cond::L,
+        IntCC::LtU => Cond::B,
+        IntCC::GtS => Cond::G,
+        IntCC::GtU => Cond::A,
+        IntCC::LeS => Cond::Le,
+        IntCC::LeU => Cond::Be,
+        IntCC::GeS => Cond::Ge,
+        IntCC::GeU => Cond::Ae,
+    }
+}
+
+fn alu(op: IBinOp) -> Option<AluOp> {
+    Some(match op {
+        IBinOp::Add => AluOp::Add,
+        IBinOp::Sub => AluOp::Sub,
+        IBinOp::And => AluOp::And,
+        IBinOp::Or => AluOp::Or,
+        IBinOp::Xor => AluOp::Xor,
+        _ => return None,
+    })
+}
+
+fn shift(op: IBinOp) -> Option<ShiftOp> {
+    Some(match op {
+        IBinOp::Shl => ShiftOp::Shl,
+        IBinOp::ShrS => ShiftOp::Sar,
+        IBinOp::ShrU => ShiftOp::Shr,
+        IBinOp::Rotl => ShiftOp::Rol,
+        IBinOp::Rotr => ShiftOp::Ror,
+        _ => return None,
+    })
+}
+
+fn gpr_of(p: crate::regalloc::PReg) -> Result<Gpr, JitError> {
+    Gpr::from_enc(p.0).ok_or_else(|| unsupported("floating-point values"))
+}
+
+/// Generate code for `f` with allocation `alloc`.
+pub fn emit(f: &Func, alloc: &Allocation) -> Result<CompiledCode, JitError> {
+    if f.vregs.iter().any(|t| t.is_float()) || f.results.iter().any(|t| t.is_float()) {
+        return Err(unsupported("floating-point values"));
+    }
+    let mut asm = Assembler::with_capacity(f.insts.len() * 8);
+    let labels = (0..f.blocks.len()).map(|_| asm.new_label()).collect();
+    let epilogue = asm.new_label();
+    let mut e = Emitter {
+        f,
+        alloc,
+        asm,
+        labels,
+        epilogue,
+        trap_sites: Vec::new(),
+    };
+    e.prologue();
+    for (i, &b) in f.layout.iter().enumerate() {
+        let next = f.layout.get(i + 1).copied();
+        e.asm.bind(e.labels[b.0 as usize]);
+        for at in f.blocks[b.0 as usize].insts.clone() {
+            e.inst(&f.insts[at as usize], next)?;
+        }
+    }
+    e.epilogue();
+    let Emitter {
+        asm, trap_sites, ..
+    } = e;
+    let code = asm
+        .finish()
+        .map_err(|err| JitError::Internal(err.to_string()))?;
+    Ok(CompiledCode { code, trap_sites })
+}
+
+impl Emitter<'_> {
+    fn outgoing_slots(&self) -> u32 {
+        let f = self.f;
+        f.insts
+            .iter()
+            .map(|i| match i {
+                Inst::Call { args, rets, .. } => args.len.max(rets.len),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn prologue(&mut self) {
+        let outgoing = self.outgoing_slots();
+        let a = &mut self.asm;
+        a.push(Rbp);
+        a.mov_rr(Size::S64, Rbp, Rsp);
+        for r in [Gpr::Rbx, Gpr::R12, Gpr::R13, R14, R15] {
+            a.push(r);
+        }
+        // 8 (values pointer) + spills + outgoing area, keeping rsp 16-aligned.
+        let mut bytes = 8 + 8 * (self.alloc.spill_slots + outgoing) as i32;
+        if bytes % 16 != 8 {
+            bytes += 8;
+        }
+        a.alu_ri(AluOp::Sub, Size::S64, Rsp, bytes);
+        a.store(Size::S64, Mem::new(Rbp, -SAVED), Rdx);
+        a.load(
+            Size::S64,
+            R14,
+            Mem::new(Rdi, std::mem::offset_of!(VMFuncRef, vmctx) as i32),
+        );
+        // Stack-limit check (0 = unlimited).
+        a.alu_rm(
+            AluOp::Cmp,
+            Size::S64,
+            Rsp,
+            Mem::new(R14, std::mem::offset_of!(VMContext, stack_limit) as i32),
+        );
+        let ok = a.new_label();
+        a.jcc(Cond::Ae, ok);
+        a.mov_ri(Size::S32, Rax, TrapCode::StackOverflow as i32);
+        a.jmp(self.epilogue);
+        a.bind(ok);
+        // Memory 0's base (a null VMMemory means the module has no memory).
+        a.load(
+            Size::S64,
+            R15,
+            Mem::new(R14, std::mem::offset_of!(VMContext, memory0) as i32),
+        );
+        a.test_rr(Size::S64, R15, R15);
+        let no_memory = a.new_label();
+        a.jcc(Cond::E, no_memory);
+        a.load(Size::S64, R15, Mem::new(R15, 0));
+        a.bind(no_memory);
+        // Parameters may be allocated to rdx itself: read them through r11.
+        self.asm.mov_rr(Size::S64, R11, Rdx);
+        for (i, &p) in self.f.params.iter().enumerate() {
+            let m = Mem::new(R11, 8 * i as i32);
+            match self.loc(p) {
+                L::R(r) => self.asm.load(Size::S64, r, m),
+                L::M(slot) => {
+                    self.asm.load(Size::S64, R10, m);
+                    self.asm.store(Size::S64, slot, R10);
+                }
+            }
+        }
+    }
+
+    fn epilogue(&mut self) {
+        let a = &mut self.asm;
+        a.bind(self.epilogue);
+        a.lea(Size::S64, Rsp, Mem::new(Rbp, -40));
+        for r in [R15, R14, Gpr::R13, Gpr::R12, Gpr::Rbx] {
+            a.pop(r);
+        }
+        a.pop(Rbp);
+        a.ret();
+    }
+
+    fn loc(&self, v: VReg) -> L {
+        match self.alloc.loc(v) {
+            Loc::Reg(p) => L::R(gpr_of(p).expect("float vregs are rejected up front")),
+            Loc::Stack(k) => L::M(Mem::new(Rbp, -SAVED - 8 - 8 * k as i32)),
+            // Never live: any scratch will do.
+            Loc::None => L::R(R11),
+        }
+    }
+
+    /// A register holding `v` (loaded into `scratch` if spilled).
+    fn src(&mut self, v: VReg, scratch: Gpr) -> Gpr {
+        match self.loc(v) {
+            L::R(r) => r,
+            L::M(m) => {
+                self.asm.load(Size::S64, scratch, m);
+                scratch
+            }
+        }
+    }
+
+    /// The register to compute `v` into (`scratch` if spilled).
+    fn dst(&self, v: VReg, scratch: Gpr) -> Gpr {
+        match self.loc(v) {
+            L::R(r) => r,
+            L::M(_) => scratch,
+        }
+    }
+
+    /// Store `r` to `v`'s slot if `v` is spilled.
+    fn commit(&mut self, v: VReg, r: Gpr) {
+        if let L::M(m) = self.loc(v) {
+            self.asm.store(Size::S64, m, r);
+        }
+    }
+
+    fn mov(&mut self, sz: Size, dst: Gpr, src: Gpr) {
+        if dst != src {
+            self.asm.mov_rr(sz, dst, src);
+        }
+    }
+
+    fn trap(&mut self, code: TrapCode) {
+        self.asm.mov_ri(Size::S32, Rax, code as i32);
+        self.asm.jmp(self.epilogue);
+    }
+
+    /// Jump to a block unless it comes next.
+    fn goto(&mut self, b: BlockId, next: Option<BlockId>) {
+        if Some(b) != next {
+            self.asm.jmp(self.labels[b.0 as usize]);
+        }
+    }
+
+    /// Branch on `cc` to `then`, else to `otherwise`.
+    fn branch(&mut self, cc: Cond, then: BlockId, otherwise: BlockId, next: Option<BlockId>) {
+        if Some(then) == next {
+            self.asm.jcc(cc.invert(), self.labels[otherwise.0 as usize]);
+        } else {
+            self.asm.jcc(cc, self.labels[then.0 as usize]);
+            self.goto(otherwise, next);
+        }
+    }
+
+    fn set_flag(&mut self, cc: Cond, dst: VReg) {
+        let d = self.dst(dst, R10);
+        self.asm.setcc(cc, R11);
+        self.asm.movzx_rr(ExtMode::BL, d, R11);
+        self.commit(dst, d);
+    }
+
+    /// The memory operand for `addr + offset` (the address in r10).
+    fn address(&mut self, addr: VReg, offset: u32) -> Mem {
+        let ra = self.src(addr, R10);
+        // A 32-bit move zero-extends the wasm address.
+        self.asm.mov_rr(Size::S32, R10, ra);
+        if offset <= i32::MAX as u32 {
+            return Mem::indexed(R15, R10, Scale::X1, offset as i32);
+        }
+        // Offsets past 2^31 do not fit a displacement: add them in steps
+        // (r11 may hold the value being stored).
+        let mut rest = offset as u64;
+        while rest > 0 {
+            let step = rest.min(i32::MAX as u64);
+            self.asm.alu_ri(AluOp::Add, Size::S64, R10, step as i32);
+            rest -= step;
+        }
+        Mem::indexed(R15, R10, Scale::X1, 0)
+    }
+
+    fn trap_site(&mut self) {
+        self.trap_sites
+            .push((self.asm.offset() as u32, TrapCode::MemoryOutOfBounds));
+    }
+
+    fn ibin(&mut self, op: IBinOp, ty: Ty, dst: VReg, a: VReg, b: VReg) -> Result<(), JitError> {
+        let sz = size(ty);
+        if let Some(sop) = shift(op) {
+            let ra = self.src(a, R10);
+            self.mov(Size::S64, R10, ra);
+            let rb = self.src(b, R11);
+            self.mov(Size::S32, Rcx, rb);
+            self.asm.shift_cl(sop, sz, R10);
+            let d = self.dst(dst, R10);
+            self.mov(Size::S64, d, R10);
+            self.commit(dst, d);
+            return Ok(());
+        }
+        let rb = self.src(b, R11);
+        let ra = self.src(a, R10);
+        let d = self.dst(dst, R10);
+        let commutative = matches!(
+            op,
+            IBinOp::Add | IBinOp::Mul | IBinOp::And | IBinOp::Or | IBinOp::Xor
+        );
+        let (d_final, lhs, rhs) = if d == rb && d != ra {
+            if commutative {
+                (d, d, ra)
+            } else {
+                self.mov(sz, R10, ra);
+                (d, R10, rb)
+            }
+        } else {
+            self.mov(sz, d, ra);
+            (d, d, rb)
+        };
+        match alu(op) {
+            Some(aop) => self.asm.alu_rr(aop, sz, lhs, rhs),
+            None => self.asm.imul_rr(sz, lhs, rhs),
+        }
+        self.mov(sz, d_final, lhs);
+        self.commit(dst, d_final);
+        Ok(())
+    }
+
+    fn ibin_imm(&mut self, op: IBinOp, ty: Ty, dst: VReg, a: VReg, imm: i32) {
+        let sz = size(ty);
+        let ra = self.src(a, R10);
+        let d = self.dst(dst, R10);
+        if let Some(sop) = shift(op) {
+            self.mov(sz, d, ra);
+            let bits = if ty == Ty::I64 { 63 } else { 31 };
+            self.asm.shift_ri(sop, sz, d, (imm & bits) as u8);
+        } else if op == IBinOp::Mul {
+            self.asm.imul_rri(sz, d, ra, imm);
+        } else {
+            self.mov(sz, d, ra);
+            self.asm.alu_ri(
+                alu(op).expect("non-shift, non-mul ops are ALU ops"),
+                sz,
+                d,
+                imm,
+            );
+        }
+        self.commit(dst, d);
+    }
+
+    fn idiv(&mut self, op: DivOp, ty: Ty, dst: VReg, a: VReg, b: VReg) {
+        let sz = size(ty);
+        let rb = self.src(b, R11);
+        self.mov(Size::S64, R11, rb);
+        let ra = self.src(a, R10);
+        self.mov(Size::S64, Rax, ra);
+        let (div0, done) = (self.asm.new_label(), self.asm.new_label());
+        self.asm.test_rr(sz, R11, R11);
+        self.asm.jcc(Cond::E, div0);
+        let signed = matches!(op, DivOp::DivS | DivOp::RemS);
+        if signed {
+            let normal = self.asm.new_label();
+            self.asm.alu_ri(AluOp::Cmp, sz, R11, -1);
+            self.asm.jcc(Cond::Ne, normal);
+            if op == DivOp::DivS {
+                // MIN / -1 overflows.
+                if ty == Ty::I64 {
+                    self.asm.mov_imm64(R10, i64::MIN as u64);
+                    self.asm.alu_rr(AluOp::Cmp, sz, Rax, R10);
+                } else {
+                    self.asm.alu_ri(AluOp::Cmp, sz, Rax, i32::MIN);
+                }
+                let fine = self.asm.new_label();
+                self.asm.jcc(Cond::Ne, fine);
+                self.trap(TrapCode::IntegerOverflow);
+                self.asm.bind(fine);
+                // x / -1 = -x (no overflow left).
+                self.asm.neg(sz, Rax);
+            } else {
+                // x % -1 = 0 (and MIN % -1 must not fault).
+                self.asm.alu_rr(AluOp::Xor, Size::S32, Rdx, Rdx);
+            }
+            self.asm.jmp(done);
+            self.asm.bind(normal);
+            if ty == Ty::I64 {
+                self.asm.cqo();
+            } else {
+                self.asm.cdq();
+            }
+            self.asm.idiv(sz, R11);
+        } else {
+            self.asm.alu_rr(AluOp::Xor, Size::S32, Rdx, Rdx);
+            self.asm.div(sz, R11);
+        }
+        self.asm.bind(done);
+        let result = if matches!(op, DivOp::DivS | DivOp::DivU) {
+            Rax
+        } else {
+            Rdx
+        };
+        let after = self.asm.new_label();
+        self.asm.jmp(after);
+        self.asm.bind(div0);
+        self.trap(TrapCode::IntegerDivideByZero);
+        self.asm.bind(after);
+        let d = self.dst(dst, R10);
+        self.mov(sz, d, result);
+        self.commit(dst, d);
+    }
+
+    fn iun(&mut self, op: IUnOp, ty: Ty, dst: VReg, src: VReg) {
+        let sz = size(ty);
+        let rs = self.src(src, R10);
+        let d = self.dst(dst, R10);
+        let width = if ty == Ty::I64 { 64 } else { 32 };
+        match op {
+            IUnOp::Clz => {
+                // clz = (width - 1) - bsr, with bsr(0) taken as -1.
+                self.asm.mov_ri(Size::S64, R11, -1);
+                self.asm.bsr(sz, R10, rs);
+                self.asm.cmov_rr(Cond::E, Size::S64, R10, R11);
+                self.asm.mov_ri(Size::S32, R11, width - 1);
+                self.asm.alu_rr(AluOp::Sub, sz, R11, R10);
+                self.mov(sz, d, R11);
+            }
+            IUnOp::Ctz => {
+                self.asm.mov_ri(Size::S32, R11, width);
+                self.asm.bsf(sz, R10, rs);
+                self.asm.cmov_rr(Cond::E, Size::S64, R10, R11);
+                self.mov(sz, d, R10);
+            }
+            IUnOp::Popcnt => self.asm.popcnt(sz, d, rs),
+            IUnOp::Extend8S => self.asm.movsx_rr(
+                if ty == Ty::I64 {
+                    ExtMode::BQ
+                } else {
+                    ExtMode::BL
+                },
+                d,
+                rs,
+            ),
+            IUnOp::Extend16S => self.asm.movsx_rr(
+                if ty == Ty::I64 {
+                    ExtMode::WQ
+                } else {
+                    ExtMode::WL
+                },
+                d,
+                rs,
+            ),
+            IUnOp::Extend32S => self.asm.movsx_rr(ExtMode::LQ, d, rs),
+        }
+        self.commit(dst, d);
+    }
+
+    fn inst(&mut self, inst: &Inst, next: Option<BlockId>) -> Result<(), JitError> {
+        match *inst {
+            Inst::Const { dst, bits, ty } => {
+                let d = self.dst(dst, R10);
+                let bits = if ty == Ty::I32 {
+                    bits as u32 as u64
+                } else {
+                    bits
+                };
+                self.asm.mov_imm64(d, bits);
+                self.commit(dst, d);
+            }
+            Inst::Move { dst, src, .. } => {
+                let s = self.src(src, R10);
+                let d = self.dst(dst, R10);
+                self.mov(Size::S64, d, s);
+                self.commit(dst, d);
+            }
+            Inst::IBin { op, ty, dst, a, b } => self.ibin(op, ty, dst, a, b)?,
+            Inst::IBinImm {
+                op,
+                ty,
+                dst,
+                a,
+                imm,
+            } => self.ibin_imm(op, ty, dst, a, imm),
+            Inst::IDiv { op, ty, dst, a, b } => self.idiv(op, ty, dst, a, b),
+            Inst::IUn { op, ty, dst, src } => self.iun(op, ty, dst, src),
+            Inst::Eqz { ty, dst, src } => {
+                let r = self.src(src, R10);
+                self.asm.test_rr(size(ty), r, r);
+                self.set_flag(Cond::E, dst);
+            }
+            Inst::ICmp { cc, ty, dst, a, b } => {
+                let (rb, ra) = (self.src(b, R11), self.src(a, R10));
+                self.asm.alu_rr(AluOp::Cmp, size(ty), ra, rb);
+                self.set_flag(cond(cc), dst);
+            }
+            Inst::ICmpImm {
+                cc,
+                ty,
+                dst,
+                a,
+                imm,
+            } => {
+                let ra = self.src(a, R10);
+                self.asm.alu_ri(AluOp::Cmp, size(ty), ra, imm);
+                self.set_flag(cond(cc), dst);
+            }
+            Inst::Select {
+                ty,
+                dst,
+                cond: c,
+                a,
+                b,
+            } => {
+                let rc = self.src(c, R11);
+                self.asm.test_rr(Size::S32, rc, rc);
+                let rb = self.src(b, R11);
+                self.mov(Size::S64, R10, rb);
+                let ra = self.src(a, R11);
+                self.asm.cmov_rr(Cond::Ne, Size::S64, R10, ra);
+                let _ = ty;
+                let d = self.dst(dst, R10);
+                self.mov(Size::S64, d, R10);
+                self.commit(dst, d);
+            }
+            Inst::Convert { op, dst, src, .. } => {
+                let rs = self.src(src, R10);
+                let d = self.dst(dst, R10);
+                match op {
+                    ConvOp::I32WrapI64 | ConvOp::I64ExtendI32U => self.asm.mov_rr(Size::S32, d, rs),
+                    ConvOp::I64ExtendI32S => self.asm.movsx_rr(ExtMode::LQ, d, rs),
+                    _ => return Err(unsupported("floating-point conversions")),
+                }
+                self.commit(dst, d);
+            }
+            Inst::Load {
+                ty,
+                kind,
+                dst,
+                addr,
+                offset,
+            } => {
+                let m = self.address(addr, offset);
+                let d = self.dst(dst, R11);
+                self.trap_site();
+                let wide = ty == Ty::I64;
+                match kind {
+                    MemKind::Full => self.asm.load(size(ty), d, m),
+                    MemKind::U8 => self.asm.movzx_rm(ExtMode::BL, d, m),
+                    MemKind::S8 => {
+                        self.asm
+                            .movsx_rm(if wide { ExtMode::BQ } else { ExtMode::BL }, d, m)
+                    }
+                    MemKind::U16 => self.asm.movzx_rm(ExtMode::WL, d, m),
+                    MemKind::S16 => {
+                        self.asm
+                            .movsx_rm(if wide { ExtMode::WQ } else { ExtMode::WL }, d, m)
+                    }
+                    MemKind::U32 => self.asm.load(Size::S32, d, m),
+                    MemKind::S32 => self.asm.movsx_rm(ExtMode::LQ, d, m),
+                }
+                self.commit(dst, d);
+            }
+            Inst::Store {
+                ty,
+                kind,
+                addr,
+                value,
+                offset,
+            } => {
+                let rv = self.src(value, R11);
+                let m = self.address(addr, offset);
+                let sz = match kind {
+                    MemKind::Full => size(ty),
+                    MemKind::U8 | MemKind::S8 => Size::S8,
+                    MemKind::U16 | MemKind::S16 => Size::S16,
+                    MemKind::U32 | MemKind::S32 => Size::S32,
+                };
+                self.trap_site();
+                self.asm.store(sz, m, rv);
+            }
+            Inst::GlobalGet { ty, dst, index } => {
+                self.asm.load(
+                    Size::S64,
+                    R11,
+                    Mem::new(R14, std::mem::offset_of!(VMContext, globals) as i32),
+                );
+                self.asm
+                    .load(Size::S64, R11, Mem::new(R11, 8 * index as i32));
+                let d = self.dst(dst, R10);
+                self.asm.load(size(ty), d, Mem::new(R11, 0));
+                self.commit(dst, d);
+            }
+            Inst::GlobalSet { ty, src, index } => {
+                let r = self.src(src, R10);
+                self.asm.load(
+                    Size::S64,
+                    R11,
+                    Mem::new(R14, std::mem::offset_of!(VMContext, globals) as i32),
+                );
+                self.asm
+                    .load(Size::S64, R11, Mem::new(R11, 8 * index as i32));
+                self.asm.store(size(ty), Mem::new(R11, 0), r);
+            }
+            Inst::Call { func, args, rets } => {
+                let f = self.f;
+                for (i, &v) in f.list_items(args).iter().enumerate() {
+                    let r = self.src(VReg(v), R10);
+                    self.asm.store(Size::S64, Mem::new(Rsp, 8 * i as i32), r);
+                }
+                self.asm.load(
+                    Size::S64,
+                    Rdi,
+                    Mem::new(R14, std::mem::offset_of!(VMContext, funcs) as i32),
+                );
+                self.asm
+                    .load(Size::S64, Rdi, Mem::new(Rdi, 8 * func as i32));
+                self.asm.mov_rr(Size::S64, Rsi, R14);
+                self.asm.mov_rr(Size::S64, Rdx, Rsp);
+                self.asm
+                    .mov_ri(Size::S32, Rcx, args.len.max(rets.len) as i32);
+                self.asm.call_m(Mem::new(
+                    Rdi,
+                    std::mem::offset_of!(VMFuncRef, array_call) as i32,
+                ));
+                // A trapping callee's status passes straight on.
+                self.asm.test_rr(Size::S32, Rax, Rax);
+                self.asm.jcc(Cond::Ne, self.epilogue);
+                for (i, &v) in f.list_items(rets).iter().enumerate() {
+                    let d = self.dst(VReg(v), R10);
+                    self.asm.load(Size::S64, d, Mem::new(Rsp, 8 * i as i32));
+                    self.commit(VReg(v), d);
+                }
+            }
+            Inst::Libcall { .. } => return Err(unsupported("memory.size / memory.grow")),
+            Inst::FBin { .. } | Inst::FUn { .. } | Inst::FCmp { .. } => {
+                return Err(unsupported("floating-point values"))
+            }
+            Inst::Jump { target } => self.goto(target, next),
+            Inst::Branch {
+                cond: c,
+                then,
+                otherwise,
+            } => {
+                let r = self.src(c, R10);
+                self.asm.test_rr(Size::S32, r, r);
+                self.branch(Cond::Ne, then, otherwise, next);
+            }
+            Inst::BranchCmp {
+                cc,
+                ty,
+                a,
+                b,
+                then,
+                otherwise,
+            } => {
+                let (rb, ra) = (self.src(b, R11), self.src(a, R10));
+                self.asm.alu_rr(AluOp::Cmp, size(ty), ra, rb);
+                self.branch(cond(cc), then, otherwise, next);
+            }
+            Inst::BranchCmpImm {
+                cc,
+                ty,
+                a,
+                imm,
+                then,
+                otherwise,
+            } => {
+                let ra = self.src(a, R10);
+                self.asm.alu_ri(AluOp::Cmp, size(ty), ra, imm);
+                self.branch(cond(cc), then, otherwise, next);
+            }
+            Inst::BrTable { index, targets } => {
+                let r = self.src(index, R10);
+                let items: Vec<u32> = self.f.list_items(targets).to_vec();
+                let (default, cases) = items.split_last().expect("a branch table has a default");
+                for (i, &b) in cases.iter().enumerate() {
+                    self.asm.alu_ri(AluOp::Cmp, Size::S32, r, i as i32);
+                    self.asm.jcc(Cond::E, self.labels[b as usize]);
+                }
+                self.goto(BlockId(*default), next);
+            }
+            Inst::Return { values } => {
+                self.asm.load(Size::S64, R11, Mem::new(Rbp, -SAVED));
+                let f = self.f;
+                for (i, &v) in f.list_items(values).iter().enumerate() {
+                    let r = self.src(VReg(v), R10);
+                    self.asm.store(Size::S64, Mem::new(R11, 8 * i as i32), r);
+                }
+                self.asm.alu_rr(AluOp::Xor, Size::S32, Rax, Rax);
+                self.asm.jmp(self.epilogue);
+            }
+            Inst::Trap { code } => self.trap(code),
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
