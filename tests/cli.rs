@@ -438,9 +438,16 @@ fn explore_prints_each_functions_bytecode() {
     assert!(run.stdout.contains("CallInternal { def: 0"), "{run:#?}");
     assert!(run.stdout.contains("-- JIT IR --"), "{run:#?}");
     assert!(run.stdout.contains("v1 = i32.add v0, 1"), "{run:#?}");
-    assert!(run.stdout.contains("-- register allocation (x86-64) --"), "{run:#?}");
+    assert!(
+        run.stdout.contains("-- register allocation (x86-64) --"),
+        "{run:#?}"
+    );
 
-    assert!(run.stdout.contains("-- JIT: not compiled: unsupported operator `TableSize` --"), "{run:#?}");
+    assert!(
+        run.stdout
+            .contains("-- JIT: not compiled: unsupported operator `TableSize` --"),
+        "{run:#?}"
+    );
 
     let run = wx(&["explore", "--func", "1", &wat], None);
     assert!(

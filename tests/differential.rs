@@ -211,7 +211,10 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1);
     let reference = Wasmi;
-    let tiers: Vec<Box<dyn Oracle>> = vec![Box::new(Wx(wx_runtime::Strategy::Interp))];
+    let mut tiers: Vec<Box<dyn Oracle>> = vec![Box::new(Wx(wx_runtime::Strategy::Interp))];
+    if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+        tiers.push(Box::new(Wx(wx_runtime::Strategy::Jit)));
+    }
     let mut seed = 0x9e37_79b9_7f4a_7c15u64 ^ seed0;
     let (mut passed, mut failed) = (0u64, 0u64);
     for iter in 0..iters {

@@ -3,6 +3,9 @@
 use wx::wast::{run_script, Counts};
 use wx_runtime::Strategy;
 
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+const TIERS: &[Strategy] = &[Strategy::Interp, Strategy::Jit];
+#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
 const TIERS: &[Strategy] = &[Strategy::Interp];
 
 fn main() {

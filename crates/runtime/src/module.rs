@@ -2,9 +2,11 @@
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::traps::CodeRange;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
+use wx_core::code::CodeMemory;
 use wx_core::types::ExternType;
 use wx_core::ModuleInfo;
 use wx_interp::ModuleCode;
@@ -21,6 +23,77 @@ pub(crate) struct ModuleInner {
     pub(crate) info: Arc<ModuleInfo>,
     /// Interpreter code, shared by every instance (translated lazily).
     pub(crate) code: Arc<ModuleCode>,
+    /// JIT code per defined function (strategy `jit`); `None` = interpreted.
+    pub(crate) compiled: Vec<Option<CodeMemory>>,
+}
+
+impl Drop for ModuleInner {
+    fn drop(&mut self) {
+        let starts: Vec<usize> = self
+            .compiled
+            .iter()
+            .flatten()
+            .map(|c| c.as_ptr() as usize)
+            .collect();
+        if !starts.is_empty() {
+            crate::traps::unregister(&starts);
+        }
+    }
+}
+
+/// Compile every defined function with the JIT; functions it does not
+/// support stay in the interpreter (reported under `wx::tier`).
+fn compile_all(info: &ModuleInfo) -> Vec<Option<CodeMemory>> {
+    let mut ranges = Vec::new();
+    let compiled = (0..info.num_defined_funcs())
+        .map(|def| {
+            let index = info.num_imported_funcs + def;
+            let start = Instant::now();
+            match wx_jit::compile(info, def) {
+                Ok(code) => match CodeMemory::new(&code.code) {
+                    Ok(mem) => {
+                        let base = mem.as_ptr() as usize;
+                        ranges.push(CodeRange {
+                            start: base,
+                            end: base + mem.len(),
+                            epilogue: base + code.epilogue as usize,
+                            sites: code.trap_sites.iter().map(|(o, _)| *o).collect(),
+                        });
+                        tracing::debug!(
+                            target: "wx::tier",
+                            func = index,
+                            name = %info.func_name(index),
+                            micros = start.elapsed().as_micros() as u64,
+                            wasm_bytes = info.bodies[def as usize].range.len(),
+                            code_bytes = mem.len(),
+                            "compiled"
+                        );
+                        Some(mem)
+                    }
+                    Err(e) => {
+                        tracing::warn!(target: "wx::tier", func = index, error = %e, "kept in the interpreter");
+                        None
+                    }
+                },
+                Err(e) => {
+                    tracing::debug!(
+                        target: "wx::tier",
+                        func = index,
+                        name = %info.func_name(index),
+                        reason = %e,
+                        "kept in the interpreter"
+                    );
+                    None
+                }
+            }
+        })
+        .collect();
+    let mut ranges_sorted = ranges;
+    ranges_sorted.sort_by_key(|r| r.start);
+    if !ranges_sorted.is_empty() {
+        crate::traps::register(ranges_sorted);
+    }
+    compiled
 }
 
 /// An import a module expects.
@@ -59,6 +132,11 @@ impl Module {
         let start = Instant::now();
         let info = Arc::new(ModuleInfo::new(bytes)?);
         let code = Arc::new(ModuleCode::new(info.clone()));
+        let compiled = if engine.config().strategy == crate::config::Strategy::Jit {
+            compile_all(&info)
+        } else {
+            Vec::new()
+        };
         tracing::debug!(
             target: "wx::compile",
             module = info.name.as_deref().unwrap_or(""),
@@ -72,6 +150,7 @@ impl Module {
                 engine: engine.clone(),
                 info,
                 code,
+                compiled,
             }),
         })
     }
@@ -112,6 +191,12 @@ impl Module {
             name: e.name.clone(),
             ty: info.export_type(e),
         })
+    }
+
+    /// How many functions the JIT compiled (strategy `jit`); the others run
+    /// in the interpreter.
+    pub fn compiled_functions(&self) -> usize {
+        self.inner.compiled.iter().flatten().count()
     }
 
     /// The decoded module (for tools such as `wx explore`).

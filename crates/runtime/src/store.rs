@@ -44,6 +44,8 @@ pub struct StoreOpaque {
     // Boxed: the VM layout points into these, so they must not move.
     #[allow(clippy::vec_box, reason = "instances must keep their address")]
     pub(crate) instances: Vec<Box<CoreInstance>>,
+    /// Modules instantiated here, kept alive for their compiled code.
+    pub(crate) modules: Vec<crate::module::Module>,
     pub(crate) memories: Vec<*mut LinearMemory>,
     pub(crate) tables: Vec<*mut TableInstance>,
     pub(crate) globals: Vec<*mut GlobalInstance>,
@@ -77,6 +79,9 @@ pub struct StoreOpaque {
     pub(crate) stacks: Vec<Stack>,
     /// Active host -> wasm entries on this thread's native stack.
     pub(crate) depth: u32,
+    /// Lowest native stack address compiled code may use (0 = no limit);
+    /// every instance's VMContext points here.
+    pub(crate) stack_limit: usize,
     /// The error of a host function, on its way out through wasm frames.
     pub(crate) pending_error: Option<Error>,
     pub(crate) pending_panic: Option<Box<dyn Any + Send>>,
@@ -95,6 +100,7 @@ impl<T> Store<T> {
                     engine: engine.clone(),
                     id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
                     instances: Vec::new(),
+                    modules: Vec::new(),
                     memories: Vec::new(),
                     tables: Vec::new(),
                     globals: Vec::new(),
@@ -111,6 +117,7 @@ impl<T> Store<T> {
                     externrefs: Vec::new(),
                     stacks: Vec::new(),
                     depth: 0,
+                    stack_limit: 0,
                     pending_error: None,
                     pending_panic: None,
                 },

@@ -254,11 +254,89 @@ fn link_errors_name_the_import() {
 }
 
 #[test]
-fn strategies_without_a_jit_are_refused() {
+fn unavailable_strategies_are_refused() {
+    let mut config = Config::new();
+    config.strategy(Strategy::Tiered);
+    let err = Engine::new(&config).unwrap_err();
+    assert!(err.to_string().contains("tiered"), "{err}");
+    config.strategy(Strategy::Jit);
+    let jit = Engine::new(&config);
+    assert_eq!(
+        jit.is_ok(),
+        cfg!(all(target_arch = "x86_64", target_os = "linux"))
+    );
+}
+
+/// Under the `jit` strategy compiled and interpreted functions call each
+/// other, and traps (explicit, division, out of bounds) come back as traps.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn jit_and_interpreter_functions_mix() {
     let mut config = Config::new();
     config.strategy(Strategy::Jit);
-    let err = Engine::new(&config).unwrap_err();
-    assert!(err.to_string().contains("JIT"), "{err}");
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (memory 1)
+            (func $fib (export "fib") (param i32) (result i32)
+              (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
+                (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                               (call $half (i32.sub (local.get 0) (i32.const 2)))))))
+            ;; floats keep this one in the interpreter; it calls back into fib.
+            (func $half (param i32) (result i32)
+              (call $fib (i32.trunc_f64_s (f64.convert_i32_s (local.get 0)))))
+            (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+            (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+            (func (export "deep") (param i32) (result i32)
+              (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+                (else (i32.add (i32.const 1) (call 4 (i32.sub (local.get 0) (i32.const 1))))))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let fib = instance
+        .get_typed_func::<i32, i32>(&mut store, "fib")
+        .unwrap();
+    assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
+    let div = instance
+        .get_typed_func::<(i32, i32), i32>(&mut store, "div")
+        .unwrap();
+    assert_eq!(div.call(&mut store, (7, 2)).unwrap(), 3);
+    assert_eq!(
+        div.call(&mut store, (1, 0)).unwrap_err().trap_code(),
+        Some(TrapCode::IntegerDivideByZero)
+    );
+    assert_eq!(
+        div.call(&mut store, (i32::MIN, -1))
+            .unwrap_err()
+            .trap_code(),
+        Some(TrapCode::IntegerOverflow)
+    );
+    let load = instance
+        .get_typed_func::<i32, i32>(&mut store, "load")
+        .unwrap();
+    assert_eq!(load.call(&mut store, 65532).unwrap(), 0);
+    assert_eq!(
+        load.call(&mut store, 65533).unwrap_err().trap_code(),
+        Some(TrapCode::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        load.call(&mut store, -1).unwrap_err().trap_code(),
+        Some(TrapCode::MemoryOutOfBounds)
+    );
+    let deep = instance
+        .get_typed_func::<i32, i32>(&mut store, "deep")
+        .unwrap();
+    assert_eq!(deep.call(&mut store, 10_000).unwrap(), 10_000);
+    assert_eq!(
+        deep.call(&mut store, 100_000_000).unwrap_err().trap_code(),
+        Some(TrapCode::StackOverflow)
+    );
+    // Still usable after all those traps.
+    assert_eq!(fib.call(&mut store, 10).unwrap(), 55);
 }
 
 #[test]

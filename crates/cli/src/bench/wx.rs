@@ -26,6 +26,8 @@ struct Run {
     stdout: Vec<u8>,
     stderr: Vec<u8>,
     stats: Vec<FuncStats>,
+    /// Functions the JIT compiled.
+    compiled: usize,
 }
 
 /// `runs` runs of `program` on `tier`, each reported to `progress`; stops
@@ -41,19 +43,17 @@ pub fn measure(
         program
             .check(&run.stdout)
             .map_err(|why| with_stderr(why, &run.stderr))?;
-        measured.tiered_up = tiered_up(tier, &run.stats);
+        measured.tiered_up = tiered_up(tier, run.compiled);
         measured.funcs_run = Some(run.stats.iter().filter(|s| s.calls > 0).count());
         Ok(run.sample)
     })
 }
 
-/// Functions the JIT compiled. The interpreter compiles none; for the other
-/// tiers `FuncStats` does not say yet, so the count is unknown rather than
-/// guessed.
-fn tiered_up(tier: Strategy, _stats: &[FuncStats]) -> Option<usize> {
+/// Functions the JIT compiled (the interpreter compiles none).
+fn tiered_up(tier: Strategy, compiled: usize) -> Option<usize> {
     match tier {
         Strategy::Interp => Some(0),
-        Strategy::Jit | Strategy::Tiered => None,
+        Strategy::Jit | Strategy::Tiered => Some(compiled),
     }
 }
 
@@ -109,6 +109,7 @@ fn run_once(program: &Program, tier: Strategy) -> Result<Run, String> {
         stdout,
         stderr,
         stats: store.func_stats(),
+        compiled: module.compiled_functions(),
     })
 }
 

@@ -182,7 +182,13 @@ macro_rules! enter {
 macro_rules! call {
     ($f:expr, $at:expr, $call_len:expr, $ret:expr, $sp:ident, $mem:ident, $len:ident, $cx:ident) => {{
         let f: *const VMFuncRef = $f;
-        if (*f).kind == FuncKind::Wasm {
+        // Compiled wasm functions are entered through their entry slot, like host functions.
+        if (*f).kind == FuncKind::Wasm
+            && (*f)
+                .wasm_call
+                .load(std::sync::atomic::Ordering::Relaxed)
+                .is_null()
+        {
             let callee_instance = (*(*f).vmctx).instance;
             let callee_module_code = if callee_instance == $cx.instance {
                 $cx.module_code
@@ -271,6 +277,13 @@ handlers! {
 
     fn CallInternal(ip, sp, mem, len, cx) {
         let i = &*ip;
+        let instance = &*cx.instance;
+        let index = instance.module.num_imported_funcs + i.a;
+        let slot = *instance.funcs.get_unchecked(index as usize);
+        if !(*slot).wasm_call.load(std::sync::atomic::Ordering::Relaxed).is_null() {
+            let call_len = *(&*cx.module_code).call_len.get_unchecked(index as usize);
+            call!(slot, i.b, call_len, ip.add(1), sp, mem, len, cx)
+        }
         let module_code = &*cx.module_code;
         let callee = match module_code.resolved(i.a) {
             Some(c) => c,

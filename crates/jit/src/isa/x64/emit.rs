@@ -39,6 +39,9 @@ use Gpr::{Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R10, R11, R14, R15};
 #[derive(Clone, Debug)]
 pub struct CompiledCode {
     pub code: Vec<u8>,
+    /// Offset of the epilogue, which returns the trap code in eax: where
+    /// the signal handler resumes after a fault at a trap site.
+    pub epilogue: u32,
     /// Code offsets of instructions that fault on an out-of-bounds access.
     pub trap_sites: Vec<(u32, TrapCode)>,
 }
@@ -141,12 +144,20 @@ pub fn emit(f: &Func, alloc: &Allocation) -> Result<CompiledCode, JitError> {
     }
     e.epilogue();
     let Emitter {
-        asm, trap_sites, ..
+        asm,
+        trap_sites,
+        epilogue,
+        ..
     } = e;
+    let epilogue = asm.label_offset(epilogue).expect("the epilogue is bound") as u32;
     let code = asm
         .finish()
         .map_err(|err| JitError::Internal(err.to_string()))?;
-    Ok(CompiledCode { code, trap_sites })
+    Ok(CompiledCode {
+        code,
+        epilogue,
+        trap_sites,
+    })
 }
 
 impl Emitter<'_> {
@@ -182,14 +193,16 @@ impl Emitter<'_> {
             R14,
             Mem::new(Rdi, std::mem::offset_of!(VMFuncRef, vmctx) as i32),
         );
-        // Stack-limit check (0 = unlimited).
-        a.alu_rm(
-            AluOp::Cmp,
+        // Stack-limit check: the VMContext points at the limit (null = none).
+        a.load(
             Size::S64,
-            Rsp,
+            R11,
             Mem::new(R14, std::mem::offset_of!(VMContext, stack_limit) as i32),
         );
+        a.test_rr(Size::S64, R11, R11);
         let ok = a.new_label();
+        a.jcc(Cond::E, ok);
+        a.alu_rm(AluOp::Cmp, Size::S64, Rsp, Mem::new(R11, 0));
         a.jcc(Cond::Ae, ok);
         a.mov_ri(Size::S32, Rax, TrapCode::StackOverflow as i32);
         a.jmp(self.epilogue);
@@ -208,6 +221,9 @@ impl Emitter<'_> {
         // Parameters may be allocated to rdx itself: read them through r11.
         self.asm.mov_rr(Size::S64, R11, Rdx);
         for (i, &p) in self.f.params.iter().enumerate() {
+            if self.alloc.loc(p) == Loc::None {
+                continue; // never read
+            }
             let m = Mem::new(R11, 8 * i as i32);
             match self.loc(p) {
                 L::R(r) => self.asm.load(Size::S64, r, m),
