@@ -462,3 +462,46 @@ fn explore_prints_each_functions_bytecode() {
         "{run:#?}"
     );
 }
+
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn perf_map_names_compiled_functions() {
+    let dir = scratch("perfmap");
+    let wat = file(
+        &dir,
+        "m.wat",
+        r#"(module (func $answer (export "answer") (result i32) (i32.const 42)))"#,
+    );
+    let child = Command::new(wx_bin())
+        .args([
+            "run",
+            "--tier",
+            "jit",
+            "--perf-map",
+            "--invoke",
+            "answer",
+            &wat,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn wx");
+    let pid = child.id();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "42");
+    let map = format!("/tmp/perf-{pid}.map");
+    let text = std::fs::read_to_string(&map).expect("perf map written");
+    std::fs::remove_file(&map).ok();
+    let line = text
+        .lines()
+        .find(|l| l.ends_with("::answer"))
+        .expect("a line for $answer");
+    let fields: Vec<&str> = line.split(' ').collect();
+    assert_eq!(fields.len(), 3, "{line}");
+    assert!(
+        u64::from_str_radix(fields[0], 16).is_ok()
+            && u64::from_str_radix(fields[1], 16).unwrap() > 0,
+        "{line}"
+    );
+}

@@ -46,6 +46,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "TIER", default_value = "interp")]
     pub tier: Strategy,
 
+    /// Write /tmp/perf-<pid>.map for compiled code (also: WX_PERF_MAP=1).
+    #[arg(long)]
+    pub perf_map: bool,
+
     /// The program (.wasm or .wat). Options for wx go before it; everything
     /// after it is passed to the program.
     #[arg(value_name = "FILE")]
@@ -127,7 +131,12 @@ fn one_line(msg: &str, file: &Path) -> String {
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
-    let engine = Engine::new(Config::new().strategy(args.tier))?;
+    let mut config = Config::new();
+    config.strategy(args.tier);
+    if args.perf_map {
+        config.perf_map(true);
+    }
+    let engine = Engine::new(&config)?;
     let module = Module::from_file(&engine, &args.file)?;
     let ctx = wasi_ctx(args)?;
     let mut store = Store::new(&engine, ctx);

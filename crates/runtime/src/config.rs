@@ -47,6 +47,7 @@ pub struct Config {
     pub(crate) max_stack_slots: usize,
     pub(crate) max_memory_pages: u32,
     pub(crate) max_table_elements: u32,
+    pub(crate) perf_map: bool,
 }
 
 impl Default for Config {
@@ -57,6 +58,7 @@ impl Default for Config {
             max_stack_slots: 16 << 20,
             max_memory_pages: 65536,
             max_table_elements: 10_000_000,
+            perf_map: std::env::var_os("WX_PERF_MAP").is_some_and(|v| v != "0"),
         }
     }
 }
@@ -94,6 +96,13 @@ impl Config {
     /// Largest number of elements any table may reach.
     pub fn max_table_elements(&mut self, n: u32) -> &mut Self {
         self.max_table_elements = n;
+        self
+    }
+
+    /// Write `/tmp/perf-<pid>.map` lines for compiled code, so `perf report`
+    /// names JIT functions (default: on when `WX_PERF_MAP` is set and not `0`).
+    pub fn perf_map(&mut self, on: bool) -> &mut Self {
+        self.perf_map = on;
         self
     }
 

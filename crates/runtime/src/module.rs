@@ -41,6 +41,35 @@ impl Drop for ModuleInner {
     }
 }
 
+/// Append `START SIZE name` lines for `compiled` to `/tmp/perf-<pid>.map`
+/// (the format `perf` reads for JIT code). Failing to write is not an error
+/// of the program being run: it is reported and ignored.
+fn write_perf_map(info: &ModuleInfo, compiled: &[Option<CodeMemory>]) {
+    use std::io::Write as _;
+    let path = format!("/tmp/perf-{}.map", std::process::id());
+    let mut text = String::new();
+    for (def, code) in compiled.iter().enumerate() {
+        if let Some(code) = code {
+            let index = info.num_imported_funcs + def as u32;
+            let module = info.name.as_deref().unwrap_or("wasm");
+            text.push_str(&format!(
+                "{:x} {:x} {module}::{}\n",
+                code.as_ptr() as usize,
+                code.len(),
+                info.func_name(index)
+            ));
+        }
+    }
+    let result = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    if let Err(e) = result {
+        tracing::warn!(target: "wx::tier", path = %path, error = %e, "cannot write the perf map");
+    }
+}
+
 /// Compile every defined function with the JIT; functions it does not
 /// support stay in the interpreter (reported under `wx::tier`).
 fn compile_all(info: &ModuleInfo) -> Vec<Option<CodeMemory>> {
@@ -137,6 +166,9 @@ impl Module {
         } else {
             Vec::new()
         };
+        if engine.config().perf_map {
+            write_perf_map(&info, &compiled);
+        }
         tracing::debug!(
             target: "wx::compile",
             module = info.name.as_deref().unwrap_or(""),
