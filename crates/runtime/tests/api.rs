@@ -368,3 +368,36 @@ fn counters_record_calls_and_loops() {
     assert_eq!(run.calls, 1);
     assert_eq!(run.loop_iterations, 50);
 }
+
+/// `call_indirect` in compiled code: calls through the table, and the three
+/// ways it can trap.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn jit_call_indirect_checks_and_traps() {
+    let mut config = Config::new();
+    config.strategy(Strategy::Jit);
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (type $ii (func (param i32) (result i32)))
+            (type $v (func))
+            (table 4 funcref)
+            (elem (i32.const 0) $double $nop)
+            (func $double (type $ii) (i32.mul (local.get 0) (i32.const 2)))
+            (func $nop (type $v))
+            (func (export "call") (param i32 i32) (result i32)
+              (call_indirect (type $ii) (local.get 1) (local.get 0))))"#,
+    )
+    .unwrap();
+    assert_eq!(module.compiled_functions(), 3);
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
+    let call = instance.get_typed_func::<(i32, i32), i32>(&mut store, "call").unwrap();
+    assert_eq!(call.call(&mut store, (0, 21)).unwrap(), 42);
+    let trap = |r: Result<i32>| r.unwrap_err().trap_code();
+    assert_eq!(trap(call.call(&mut store, (1, 0))), Some(TrapCode::IndirectCallTypeMismatch));
+    assert_eq!(trap(call.call(&mut store, (2, 0))), Some(TrapCode::UninitializedElement));
+    assert_eq!(trap(call.call(&mut store, (4, 0))), Some(TrapCode::UndefinedElement));
+    assert_eq!(trap(call.call(&mut store, (-1, 0))), Some(TrapCode::UndefinedElement));
+}

@@ -326,6 +326,15 @@ pub enum Inst {
         args: List,
         rets: List,
     },
+    /// Call the function at `index` in table `table`, which must have the
+    /// canonical signature `sig`.
+    CallIndirect {
+        sig: u32,
+        table: u32,
+        index: VReg,
+        args: List,
+        rets: List,
+    },
     Libcall {
         call: Libcall,
         args: List,

@@ -119,6 +119,17 @@ impl Func {
             Inst::Call { func, args, rets } => {
                 format!("[{}] = call {func}({})", self.regs(rets), self.regs(args))
             }
+            Inst::CallIndirect {
+                sig,
+                table,
+                index,
+                args,
+                rets,
+            } => format!(
+                "[{}] = call_indirect table{table}[{index}] sig{sig}({})",
+                self.regs(rets),
+                self.regs(args)
+            ),
             Inst::Libcall { call, args, rets } => {
                 format!(
                     "[{}] = libcall {}({})",

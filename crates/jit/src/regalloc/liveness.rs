@@ -83,6 +83,13 @@ pub fn operands(f: &Func, inst: &Inst, uses: &mut Vec<VReg>, defs: &mut Vec<VReg
             uses.extend(list(args));
             defs.extend(list(rets));
         }
+        Inst::CallIndirect {
+            index, args, rets, ..
+        } => {
+            uses.push(index);
+            uses.extend(list(args));
+            defs.extend(list(rets));
+        }
         Inst::Branch { cond, .. } => uses.push(cond),
         Inst::BranchCmp { a, b, .. } => uses.extend([a, b]),
         Inst::BranchCmpImm { a, .. } => uses.push(a),

@@ -376,6 +376,35 @@ impl Translator<'_> {
                     rets,
                 });
             }
+            W::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let ty = self.module.types[type_index as usize].clone();
+                let index = self.pop_reg();
+                let n = ty.params().len();
+                let base = self.stack.len() - n;
+                let mut args = Vec::with_capacity(n);
+                for i in 0..n {
+                    let e = self.stack[base + i];
+                    args.push(self.reg(e).0);
+                }
+                self.stack.truncate(base);
+                let rets: Vec<u32> = ty
+                    .results()
+                    .iter()
+                    .map(|t| self.push_def(ty_of(*t)).0)
+                    .collect();
+                let (args, rets) = (self.f.list(args), self.f.list(rets));
+                let sig = self.module.sig_ids[type_index as usize].0;
+                self.emit(Inst::CallIndirect {
+                    sig,
+                    table: table_index,
+                    index,
+                    args,
+                    rets,
+                });
+            }
             W::MemorySize { .. } => {
                 let dst = self.push_def(I32);
                 let (args, rets) = (self.f.list([]), self.f.list([dst.0]));

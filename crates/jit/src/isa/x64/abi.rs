@@ -68,7 +68,7 @@ pub fn machine_env() -> MachineEnv {
 /// The registers `inst` destroys.
 pub fn clobbers(inst: &Inst) -> RegSet {
     match inst {
-        Inst::Call { .. } | Inst::Libcall { .. } => {
+        Inst::Call { .. } | Inst::CallIndirect { .. } | Inst::Libcall { .. } => {
             set(CALLER_SAVED_GPRS.iter().map(|&r| gpr(r)))
                 | set(Xmm::ALL[..14].iter().map(|&r| xmm(r)))
         }

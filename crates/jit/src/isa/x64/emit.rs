@@ -30,7 +30,7 @@ use super::regs::Gpr;
 use crate::error::JitError;
 use crate::ir::{BlockId, ConvOp, DivOp, Func, IBinOp, IUnOp, Inst, IntCC, MemKind, Ty, VReg};
 use crate::regalloc::{Allocation, Loc};
-use wx_core::vm::{VMContext, VMFuncRef};
+use wx_core::vm::{VMContext, VMFuncRef, VMTable};
 use wx_core::TrapCode;
 
 use Gpr::{Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R10, R11, R14, R15};
@@ -166,7 +166,9 @@ impl Emitter<'_> {
         f.insts
             .iter()
             .map(|i| match i {
-                Inst::Call { args, rets, .. } => args.len.max(rets.len),
+                Inst::Call { args, rets, .. } | Inst::CallIndirect { args, rets, .. } => {
+                    args.len.max(rets.len)
+                }
                 _ => 0,
             })
             .max()
@@ -333,6 +335,36 @@ impl Emitter<'_> {
             rest -= step;
         }
         Mem::indexed(R15, R10, Scale::X1, 0)
+    }
+
+    /// Store call arguments to the outgoing area.
+    fn store_args(&mut self, args: crate::ir::List) {
+        let f = self.f;
+        for (i, &v) in f.list_items(args).iter().enumerate() {
+            let r = self.src(VReg(v), R10);
+            self.asm.store(Size::S64, Mem::new(Rsp, 8 * i as i32), r);
+        }
+    }
+
+    /// Call the entry slot in rdi (arguments already stored) and fetch the
+    /// results; a failing callee's status is passed on.
+    fn call_slot(&mut self, args: crate::ir::List, rets: crate::ir::List) {
+        self.asm.mov_rr(Size::S64, Rsi, R14);
+        self.asm.mov_rr(Size::S64, Rdx, Rsp);
+        self.asm
+            .mov_ri(Size::S32, Rcx, args.len.max(rets.len) as i32);
+        self.asm.call_m(Mem::new(
+            Rdi,
+            std::mem::offset_of!(VMFuncRef, array_call) as i32,
+        ));
+        self.asm.test_rr(Size::S32, Rax, Rax);
+        self.asm.jcc(Cond::Ne, self.epilogue);
+        let f = self.f;
+        for (i, &v) in f.list_items(rets).iter().enumerate() {
+            let d = self.dst(VReg(v), R10);
+            self.asm.load(Size::S64, d, Mem::new(Rsp, 8 * i as i32));
+            self.commit(VReg(v), d);
+        }
     }
 
     fn trap_site(&mut self) {
@@ -654,11 +686,7 @@ impl Emitter<'_> {
                 self.asm.store(size(ty), Mem::new(R11, 0), r);
             }
             Inst::Call { func, args, rets } => {
-                let f = self.f;
-                for (i, &v) in f.list_items(args).iter().enumerate() {
-                    let r = self.src(VReg(v), R10);
-                    self.asm.store(Size::S64, Mem::new(Rsp, 8 * i as i32), r);
-                }
+                self.store_args(args);
                 self.asm.load(
                     Size::S64,
                     Rdi,
@@ -666,22 +694,60 @@ impl Emitter<'_> {
                 );
                 self.asm
                     .load(Size::S64, Rdi, Mem::new(Rdi, 8 * func as i32));
-                self.asm.mov_rr(Size::S64, Rsi, R14);
-                self.asm.mov_rr(Size::S64, Rdx, Rsp);
+                self.call_slot(args, rets);
+            }
+            Inst::CallIndirect {
+                sig,
+                table,
+                index,
+                args,
+                rets,
+            } => {
+                self.store_args(args);
+                let r = self.src(index, R10);
+                self.asm.mov_rr(Size::S32, R10, r);
+                self.asm.load(
+                    Size::S64,
+                    R11,
+                    Mem::new(R14, std::mem::offset_of!(VMContext, tables) as i32),
+                );
                 self.asm
-                    .mov_ri(Size::S32, Rcx, args.len.max(rets.len) as i32);
-                self.asm.call_m(Mem::new(
-                    Rdi,
-                    std::mem::offset_of!(VMFuncRef, array_call) as i32,
-                ));
-                // A trapping callee's status passes straight on.
-                self.asm.test_rr(Size::S32, Rax, Rax);
-                self.asm.jcc(Cond::Ne, self.epilogue);
-                for (i, &v) in f.list_items(rets).iter().enumerate() {
-                    let d = self.dst(VReg(v), R10);
-                    self.asm.load(Size::S64, d, Mem::new(Rsp, 8 * i as i32));
-                    self.commit(VReg(v), d);
-                }
+                    .load(Size::S64, R11, Mem::new(R11, 8 * table as i32));
+                self.asm.alu_rm(
+                    AluOp::Cmp,
+                    Size::S32,
+                    R10,
+                    Mem::new(R11, std::mem::offset_of!(VMTable, len) as i32),
+                );
+                let (in_bounds, non_null, sig_ok) = (
+                    self.asm.new_label(),
+                    self.asm.new_label(),
+                    self.asm.new_label(),
+                );
+                self.asm.jcc(Cond::B, in_bounds);
+                self.trap(TrapCode::UndefinedElement);
+                self.asm.bind(in_bounds);
+                self.asm.load(
+                    Size::S64,
+                    R11,
+                    Mem::new(R11, std::mem::offset_of!(VMTable, base) as i32),
+                );
+                self.asm
+                    .load(Size::S64, Rdi, Mem::indexed(R11, R10, Scale::X8, 0));
+                self.asm.test_rr(Size::S64, Rdi, Rdi);
+                self.asm.jcc(Cond::Ne, non_null);
+                self.trap(TrapCode::UninitializedElement);
+                self.asm.bind(non_null);
+                self.asm.load(
+                    Size::S32,
+                    R11,
+                    Mem::new(Rdi, std::mem::offset_of!(VMFuncRef, sig) as i32),
+                );
+                self.asm.alu_ri(AluOp::Cmp, Size::S32, R11, sig as i32);
+                self.asm.jcc(Cond::E, sig_ok);
+                self.trap(TrapCode::IndirectCallTypeMismatch);
+                self.asm.bind(sig_ok);
+                self.call_slot(args, rets);
             }
             Inst::Libcall { .. } => return Err(unsupported("memory.size / memory.grow")),
             Inst::FBin { .. } | Inst::FUn { .. } | Inst::FCmp { .. } => {
