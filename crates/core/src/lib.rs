@@ -13,6 +13,7 @@ pub mod const_expr;
 pub mod error;
 pub mod global;
 pub mod instance;
+pub mod libcalls;
 pub mod memory;
 pub mod module;
 pub mod sig;

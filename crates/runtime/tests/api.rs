@@ -392,12 +392,69 @@ fn jit_call_indirect_checks_and_traps() {
     .unwrap();
     assert_eq!(module.compiled_functions(), 3);
     let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine).instantiate(&mut store, &module).unwrap();
-    let call = instance.get_typed_func::<(i32, i32), i32>(&mut store, "call").unwrap();
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let call = instance
+        .get_typed_func::<(i32, i32), i32>(&mut store, "call")
+        .unwrap();
     assert_eq!(call.call(&mut store, (0, 21)).unwrap(), 42);
     let trap = |r: Result<i32>| r.unwrap_err().trap_code();
-    assert_eq!(trap(call.call(&mut store, (1, 0))), Some(TrapCode::IndirectCallTypeMismatch));
-    assert_eq!(trap(call.call(&mut store, (2, 0))), Some(TrapCode::UninitializedElement));
-    assert_eq!(trap(call.call(&mut store, (4, 0))), Some(TrapCode::UndefinedElement));
-    assert_eq!(trap(call.call(&mut store, (-1, 0))), Some(TrapCode::UndefinedElement));
+    assert_eq!(
+        trap(call.call(&mut store, (1, 0))),
+        Some(TrapCode::IndirectCallTypeMismatch)
+    );
+    assert_eq!(
+        trap(call.call(&mut store, (2, 0))),
+        Some(TrapCode::UninitializedElement)
+    );
+    assert_eq!(
+        trap(call.call(&mut store, (4, 0))),
+        Some(TrapCode::UndefinedElement)
+    );
+    assert_eq!(
+        trap(call.call(&mut store, (-1, 0))),
+        Some(TrapCode::UndefinedElement)
+    );
+}
+
+/// memory.size and memory.grow in compiled code, and loads after growth.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn jit_memory_grows() {
+    let mut config = Config::new();
+    config.strategy(Strategy::Jit);
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module (memory 1 3)
+            (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+            (func (export "size") (result i32) (memory.size))
+            (func (export "poke") (param i32) (result i32)
+              (i32.store (local.get 0) (i32.const 7)) (i32.load (local.get 0))))"#,
+    )
+    .unwrap();
+    assert_eq!(module.compiled_functions(), 3);
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let grow = instance
+        .get_typed_func::<i32, i32>(&mut store, "grow")
+        .unwrap();
+    let size = instance
+        .get_typed_func::<(), i32>(&mut store, "size")
+        .unwrap();
+    let poke = instance
+        .get_typed_func::<i32, i32>(&mut store, "poke")
+        .unwrap();
+    assert_eq!(size.call(&mut store, ()).unwrap(), 1);
+    assert_eq!(
+        poke.call(&mut store, 70_000).unwrap_err().trap_code(),
+        Some(TrapCode::MemoryOutOfBounds)
+    );
+    assert_eq!(grow.call(&mut store, 1).unwrap(), 1);
+    assert_eq!(size.call(&mut store, ()).unwrap(), 2);
+    assert_eq!(poke.call(&mut store, 70_000).unwrap(), 7);
+    assert_eq!(grow.call(&mut store, 5).unwrap(), -1);
 }

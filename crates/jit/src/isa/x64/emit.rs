@@ -22,15 +22,19 @@
 //! zero-extended 32-bit operand plus the static offset, and a fault at a
 //! recorded trap site is an out-of-bounds access.
 //!
-//! Floating-point values, conversions to/from floats and runtime calls are
-//! not emitted yet: functions using them are reported as unsupported.
+//! `memory.size` reads the memory's length; `memory.grow` calls
+//! `wx_core::libcalls::memory_grow` by address. Floating-point values and
+//! conversions to/from floats are not emitted yet: functions using them are
+//! reported as unsupported.
 
 use super::asm::{AluOp, Assembler, Cond, ExtMode, Label, Mem, Scale, ShiftOp, Size};
 use super::regs::Gpr;
 use crate::error::JitError;
-use crate::ir::{BlockId, ConvOp, DivOp, Func, IBinOp, IUnOp, Inst, IntCC, MemKind, Ty, VReg};
+use crate::ir::{
+    BlockId, ConvOp, DivOp, Func, IBinOp, IUnOp, Inst, IntCC, Libcall, MemKind, Ty, VReg,
+};
 use crate::regalloc::{Allocation, Loc};
-use wx_core::vm::{VMContext, VMFuncRef, VMTable};
+use wx_core::vm::{VMContext, VMFuncRef, VMMemory, VMTable};
 use wx_core::TrapCode;
 
 use Gpr::{Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R10, R11, R14, R15};
@@ -749,7 +753,47 @@ impl Emitter<'_> {
                 self.asm.bind(sig_ok);
                 self.call_slot(args, rets);
             }
-            Inst::Libcall { .. } => return Err(unsupported("memory.size / memory.grow")),
+            Inst::Libcall {
+                call: Libcall::MemorySize,
+                rets,
+                ..
+            } => {
+                // The current length, in pages (the VMMemory's `len` / 64 KiB).
+                let dst = VReg(self.f.list_items(rets)[0]);
+                let d = self.dst(dst, R10);
+                self.asm.load(
+                    Size::S64,
+                    R11,
+                    Mem::new(R14, std::mem::offset_of!(VMContext, memory0) as i32),
+                );
+                self.asm.load(
+                    Size::S64,
+                    d,
+                    Mem::new(R11, std::mem::offset_of!(VMMemory, len) as i32),
+                );
+                self.asm.shift_ri(ShiftOp::Shr, Size::S64, d, 16);
+                self.commit(dst, d);
+            }
+            Inst::Libcall {
+                call: Libcall::MemoryGrow,
+                args,
+                rets,
+            } => {
+                let (delta, dst) = (
+                    VReg(self.f.list_items(args)[0]),
+                    VReg(self.f.list_items(rets)[0]),
+                );
+                let r = self.src(delta, R10);
+                self.asm.mov_rr(Size::S32, Rsi, r);
+                self.asm.mov_rr(Size::S64, Rdi, R14);
+                // A safe cast of the function's address; the call is in the generated code.
+                let target = wx_core::libcalls::memory_grow as *const () as u64;
+                self.asm.mov_imm64(R11, target);
+                self.asm.call_r(R11);
+                let d = self.dst(dst, R10);
+                self.mov(Size::S32, d, Rax);
+                self.commit(dst, d);
+            }
             Inst::FBin { .. } | Inst::FUn { .. } | Inst::FCmp { .. } => {
                 return Err(unsupported("floating-point values"))
             }
