@@ -35,6 +35,9 @@ pub mod isa;
 pub mod regalloc;
 pub mod translate;
 
+#[cfg(test)]
+mod test_util;
+
 pub use compile::{compile, CompiledCode};
 pub use error::JitError;
 pub use explore::{explore, Explored};

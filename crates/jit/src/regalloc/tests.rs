@@ -117,16 +117,8 @@ fn the_checker_catches_conflicts() {
 /// clobbering calls, and the checker accepts the result.
 #[test]
 fn benchmark_functions_allocate_and_check() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../benches/programs");
     let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "wasm")
-            || path.to_string_lossy().contains("many_funcs")
-        {
-            continue;
-        }
-        let info = ModuleInfo::new(&std::fs::read(&path).unwrap()).unwrap();
+    for (path, info) in crate::test_util::benchmark_modules(false) {
         for def in 0..info.num_defined_funcs() {
             let Ok(f) = translate(&info, def) else {
                 continue;

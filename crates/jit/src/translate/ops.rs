@@ -244,6 +244,24 @@ impl Translator<'_> {
         });
     }
 
+    /// Pop a call's arguments into registers and push its results.
+    fn call_operands(&mut self, ty: &wx_core::FuncType) -> (crate::ir::List, crate::ir::List) {
+        let n = ty.params().len();
+        let base = self.stack.len() - n;
+        let mut args = Vec::with_capacity(n);
+        for i in 0..n {
+            let e = self.stack[base + i];
+            args.push(self.reg(e).0);
+        }
+        self.stack.truncate(base);
+        let rets: Vec<u32> = ty
+            .results()
+            .iter()
+            .map(|t| self.push_def(ty_of(*t)).0)
+            .collect();
+        (self.f.list(args), self.f.list(rets))
+    }
+
     fn convert(&mut self, op: ConvOp, from: Ty, to: Ty) {
         self.def1(to, |dst, src| Inst::Convert {
             op,
@@ -356,20 +374,7 @@ impl Translator<'_> {
             W::F64Const { value } => self.push(Val::Const(value.bits()), F64),
             W::Call { function_index } => {
                 let ty = self.module.func_type(function_index).clone();
-                let n = ty.params().len();
-                let base = self.stack.len() - n;
-                let mut args = Vec::with_capacity(n);
-                for i in 0..n {
-                    let e = self.stack[base + i];
-                    args.push(self.reg(e).0);
-                }
-                self.stack.truncate(base);
-                let rets: Vec<u32> = ty
-                    .results()
-                    .iter()
-                    .map(|t| self.push_def(ty_of(*t)).0)
-                    .collect();
-                let (args, rets) = (self.f.list(args), self.f.list(rets));
+                let (args, rets) = self.call_operands(&ty);
                 self.emit(Inst::Call {
                     func: function_index,
                     args,
@@ -382,20 +387,7 @@ impl Translator<'_> {
             } => {
                 let ty = self.module.types[type_index as usize].clone();
                 let index = self.pop_reg();
-                let n = ty.params().len();
-                let base = self.stack.len() - n;
-                let mut args = Vec::with_capacity(n);
-                for i in 0..n {
-                    let e = self.stack[base + i];
-                    args.push(self.reg(e).0);
-                }
-                self.stack.truncate(base);
-                let rets: Vec<u32> = ty
-                    .results()
-                    .iter()
-                    .map(|t| self.push_def(ty_of(*t)).0)
-                    .collect();
-                let (args, rets) = (self.f.list(args), self.f.list(rets));
+                let (args, rets) = self.call_operands(&ty);
                 let sig = self.module.sig_ids[type_index as usize].0;
                 self.emit(Inst::CallIndirect {
                     sig,

@@ -114,14 +114,8 @@ fn unsupported_operators_are_reported() {
 /// reported unsupported (the translator verifies its output).
 #[test]
 fn benchmark_programs_translate() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../benches/programs");
     let mut translated = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "wasm") {
-            continue;
-        }
-        let info = ModuleInfo::new(&std::fs::read(&path).unwrap()).unwrap();
+    for (path, info) in crate::test_util::benchmark_modules(true) {
         for def in 0..info.num_defined_funcs() {
             match translate(&info, def) {
                 Ok(_) => translated += 1,

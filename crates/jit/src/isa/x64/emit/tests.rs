@@ -85,16 +85,8 @@ fn floats_are_not_compiled_yet() {
 /// as valid x86-64 and puts its trap sites on memory operands based on r15.
 #[test]
 fn benchmark_functions_compile_to_valid_code() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../benches/programs");
     let mut compiled = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "wasm")
-            || path.to_string_lossy().contains("many_funcs")
-        {
-            continue;
-        }
-        let info = ModuleInfo::new(&std::fs::read(&path).unwrap()).unwrap();
+    for (path, info) in crate::test_util::benchmark_modules(false) {
         for def in 0..info.num_defined_funcs() {
             let code = match compile(&info, def) {
                 Ok(c) => c,
