@@ -272,9 +272,7 @@ fn unavailable_strategies_are_refused() {
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 #[test]
 fn jit_and_interpreter_functions_mix() {
-    let mut config = Config::new();
-    config.strategy(Strategy::Jit);
-    let engine = Engine::new(&config).unwrap();
+    let engine = jit_engine();
     let module = Module::new(
         &engine,
         r#"(module
@@ -374,9 +372,7 @@ fn counters_record_calls_and_loops() {
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 #[test]
 fn jit_call_indirect_checks_and_traps() {
-    let mut config = Config::new();
-    config.strategy(Strategy::Jit);
-    let engine = Engine::new(&config).unwrap();
+    let engine = jit_engine();
     let module = Module::new(
         &engine,
         r#"(module
@@ -422,9 +418,7 @@ fn jit_call_indirect_checks_and_traps() {
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 #[test]
 fn jit_memory_grows() {
-    let mut config = Config::new();
-    config.strategy(Strategy::Jit);
-    let engine = Engine::new(&config).unwrap();
+    let engine = jit_engine();
     let module = Module::new(
         &engine,
         r#"(module (memory 1 3)
@@ -457,4 +451,12 @@ fn jit_memory_grows() {
     assert_eq!(size.call(&mut store, ()).unwrap(), 2);
     assert_eq!(poke.call(&mut store, 70_000).unwrap(), 7);
     assert_eq!(grow.call(&mut store, 5).unwrap(), -1);
+}
+
+/// An engine that compiles every function it can.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+fn jit_engine() -> Engine {
+    let mut config = Config::new();
+    config.strategy(Strategy::Jit);
+    Engine::new(&config).unwrap()
 }
