@@ -27,8 +27,8 @@
 //! conversions to/from floats are not emitted yet: functions using them are
 //! reported as unsupported.
 
-use super::asm::{AluOp, Assembler, Cond, ExtMode, Label, Mem, Scale, ShiftOp, Size};
-use super::regs::Gpr;
+use super::asm::{AluOp, Assembler, Cond, ExtMode, FloatSize, Label, Mem, Scale, ShiftOp, Size};
+use super::regs::{Gpr, Xmm};
 use crate::error::JitError;
 use crate::ir::{
     BlockId, ConvOp, DivOp, Func, IBinOp, IUnOp, Inst, IntCC, Libcall, MemKind, Ty, VReg,
@@ -55,6 +55,7 @@ const SAVED: i32 = 48;
 
 enum L {
     R(Gpr),
+    X(Xmm),
     M(Mem),
 }
 
@@ -73,8 +74,10 @@ fn unsupported(what: &str) -> JitError {
     }
 }
 
+/// Operand size of a value of type `ty` in a general-purpose register
+/// (floats move through them as raw bits).
 fn size(ty: Ty) -> Size {
-    if ty == Ty::I64 {
+    if matches!(ty, Ty::I64 | Ty::F64) {
         Size::S64
     } else {
         Size::S32
@@ -118,15 +121,8 @@ fn shift(op: IBinOp) -> Option<ShiftOp> {
     })
 }
 
-fn gpr_of(p: crate::regalloc::PReg) -> Result<Gpr, JitError> {
-    Gpr::from_enc(p.0).ok_or_else(|| unsupported("floating-point values"))
-}
-
 /// Generate code for `f` with allocation `alloc`.
 pub fn emit(f: &Func, alloc: &Allocation) -> Result<CompiledCode, JitError> {
-    if f.vregs.iter().any(|t| t.is_float()) || f.results.iter().any(|t| t.is_float()) {
-        return Err(unsupported("floating-point values"));
-    }
     let mut asm = Assembler::with_capacity(f.insts.len() * 8);
     let labels = (0..f.blocks.len()).map(|_| asm.new_label()).collect();
     let epilogue = asm.new_label();
@@ -233,6 +229,7 @@ impl Emitter<'_> {
             let m = Mem::new(R11, 8 * i as i32);
             match self.loc(p) {
                 L::R(r) => self.asm.load(Size::S64, r, m),
+                L::X(x) => self.asm.fload(FloatSize::F64, x, m),
                 L::M(slot) => {
                     self.asm.load(Size::S64, R10, m);
                     self.asm.store(Size::S64, slot, R10);
@@ -254,9 +251,13 @@ impl Emitter<'_> {
 
     fn loc(&self, v: VReg) -> L {
         match self.alloc.loc(v) {
-            Loc::Reg(p) => L::R(gpr_of(p).expect("float vregs are rejected up front")),
+            Loc::Reg(p) if p.0 >= 32 => {
+                L::X(Xmm::from_enc(p.0 - 32).expect("float registers are xmm"))
+            }
+            Loc::Reg(p) => L::R(Gpr::from_enc(p.0).expect("integer registers are gprs")),
             Loc::Stack(k) => L::M(Mem::new(Rbp, -SAVED - 8 - 8 * k as i32)),
             // Never live: any scratch will do.
+            Loc::None if self.f.ty(v).is_float() => L::X(Xmm::Xmm15),
             Loc::None => L::R(R11),
         }
     }
@@ -265,6 +266,16 @@ impl Emitter<'_> {
     fn src(&mut self, v: VReg, scratch: Gpr) -> Gpr {
         match self.loc(v) {
             L::R(r) => r,
+            L::X(x) => {
+                // A float read as raw bits.
+                let size = if self.f.ty(v) == Ty::F32 {
+                    Size::S32
+                } else {
+                    Size::S64
+                };
+                self.asm.movd_from_xmm(size, scratch, x);
+                scratch
+            }
             L::M(m) => {
                 self.asm.load(Size::S64, scratch, m);
                 scratch
@@ -276,14 +287,17 @@ impl Emitter<'_> {
     fn dst(&self, v: VReg, scratch: Gpr) -> Gpr {
         match self.loc(v) {
             L::R(r) => r,
-            L::M(_) => scratch,
+            L::X(_) | L::M(_) => scratch,
         }
     }
 
-    /// Store `r` to `v`'s slot if `v` is spilled.
+    /// Store `r` to `v`'s slot if `v` is spilled (or move raw bits into
+    /// its xmm register if `v` is a float).
     fn commit(&mut self, v: VReg, r: Gpr) {
-        if let L::M(m) = self.loc(v) {
-            self.asm.store(Size::S64, m, r);
+        match self.loc(v) {
+            L::M(m) => self.asm.store(Size::S64, m, r),
+            L::X(x) => self.asm.movd_to_xmm(Size::S64, x, r),
+            L::R(_) => {}
         }
     }
 
@@ -610,13 +624,21 @@ impl Emitter<'_> {
                 self.mov(Size::S64, d, R10);
                 self.commit(dst, d);
             }
-            Inst::Convert { op, dst, src, .. } => {
+            Inst::Convert {
+                op,
+                from,
+                to,
+                dst,
+                src,
+            } => {
                 let rs = self.src(src, R10);
                 let d = self.dst(dst, R10);
                 match op {
                     ConvOp::I32WrapI64 | ConvOp::I64ExtendI32U => self.asm.mov_rr(Size::S32, d, rs),
                     ConvOp::I64ExtendI32S => self.asm.movsx_rr(ExtMode::LQ, d, rs),
-                    _ => return Err(unsupported("floating-point conversions")),
+                    // Same bits: `src`/`commit` move them between register files.
+                    ConvOp::Reinterpret => self.mov(Size::S64, d, rs),
+                    _ => return self.fconvert(op, from, to, dst, src),
                 }
                 self.commit(dst, d);
             }
@@ -794,9 +816,9 @@ impl Emitter<'_> {
                 self.mov(Size::S32, d, Rax);
                 self.commit(dst, d);
             }
-            Inst::FBin { .. } | Inst::FUn { .. } | Inst::FCmp { .. } => {
-                return Err(unsupported("floating-point values"))
-            }
+            Inst::FBin { op, ty, dst, a, b } => self.fbin(op, ty, dst, a, b)?,
+            Inst::FUn { op, ty, dst, src } => self.fun(op, ty, dst, src)?,
+            Inst::FCmp { cc, ty, dst, a, b } => self.fcmp(cc, ty, dst, a, b),
             Inst::Jump { target } => self.goto(target, next),
             Inst::Branch {
                 cond: c,
@@ -857,5 +879,6 @@ impl Emitter<'_> {
     }
 }
 
+mod float;
 #[cfg(test)]
 mod tests;
