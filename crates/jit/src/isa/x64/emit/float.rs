@@ -5,13 +5,16 @@
 //! Comparisons use `ucomiss`/`ucomisd`, whose unordered result (a NaN
 //! operand) sets ZF, PF and CF: equality also needs PF clear, and "less
 //! than" is computed as "above" with the operands swapped, which is false
-//! for unordered operands as wasm requires. Min/max, rounding and
-//! float-to-integer truncation are not emitted yet (reported unsupported).
+//! for unordered operands as wasm requires. Min/max handle NaN and signed
+//! zeros explicitly; rounding uses SSE4.1 `round*`. Float-to-integer
+//! truncation is not emitted yet (reported unsupported).
 
 use super::{size, unsupported, Emitter, L};
 use crate::error::JitError;
 use crate::ir::{ConvOp, FBinOp, FUnOp, FloatCC, Ty, VReg};
-use crate::isa::x64::asm::{AluOp, Cond, ExtMode, FloatOp, FloatSize, ShiftOp, Size};
+use crate::isa::x64::asm::{
+    AluOp, Cond, ExtMode, FloatBitOp, FloatOp, FloatSize, RoundMode, ShiftOp, Size,
+};
 use crate::isa::x64::regs::{Gpr, Xmm};
 
 use Gpr::{R10, R11};
@@ -76,7 +79,7 @@ impl Emitter<'_> {
             FBinOp::Mul => FloatOp::Mul,
             FBinOp::Div => FloatOp::Div,
             FBinOp::Copysign => return self.copysign(ty, dst, a, b),
-            FBinOp::Min | FBinOp::Max => return Err(unsupported("f32/f64 min and max")),
+            FBinOp::Min | FBinOp::Max => return self.min_max(op == FBinOp::Min, ty, dst, a, b),
         };
         let xb = self.fsrc(b, Xmm::Xmm15);
         let xa = self.fsrc(a, Xmm::Xmm14);
@@ -90,6 +93,42 @@ impl Emitter<'_> {
             self.fmov(d, xa);
             self.asm.farith_rr(fop, fs, d, xb);
         }
+        self.fcommit(dst, d);
+        Ok(())
+    }
+
+    /// wasm `min`/`max`: NaN if either operand is NaN, and -0 < +0
+    /// (`minss`/`maxss` alone return the second operand in both cases).
+    fn min_max(&mut self, min: bool, ty: Ty, dst: VReg, a: VReg, b: VReg) -> Result<(), JitError> {
+        let fs = fsize(ty);
+        let xb = self.fsrc(b, Xmm::Xmm15);
+        let xa = self.fsrc(a, Xmm::Xmm14);
+        self.fmov(Xmm::Xmm14, xa);
+        let (nan, ordinary, done) = (
+            self.asm.new_label(),
+            self.asm.new_label(),
+            self.asm.new_label(),
+        );
+        self.asm.ucomis_rr(fs, Xmm::Xmm14, xb);
+        self.asm.jcc(Cond::P, nan);
+        self.asm.jcc(Cond::Ne, ordinary);
+        // Equal: only the signs of zeros can differ; or/and picks -0 / +0.
+        let bitop = if min { FloatBitOp::Or } else { FloatBitOp::And };
+        self.asm.fbit_rr(bitop, fs, Xmm::Xmm14, xb);
+        self.asm.jmp(done);
+        self.asm.bind(nan);
+        self.asm.farith_rr(FloatOp::Add, fs, Xmm::Xmm14, xb);
+        self.asm.jmp(done);
+        self.asm.bind(ordinary);
+        self.asm.farith_rr(
+            if min { FloatOp::Min } else { FloatOp::Max },
+            fs,
+            Xmm::Xmm14,
+            xb,
+        );
+        self.asm.bind(done);
+        let d = self.fdst(dst, Xmm::Xmm14);
+        self.fmov(d, Xmm::Xmm14);
         self.fcommit(dst, d);
         Ok(())
     }
@@ -140,7 +179,17 @@ impl Emitter<'_> {
                 self.commit(dst, d);
             }
             FUnOp::Ceil | FUnOp::Floor | FUnOp::Trunc | FUnOp::Nearest => {
-                return Err(unsupported("float rounding"));
+                // SSE4.1 roundss/roundsd; a NaN comes out quiet.
+                let mode = match op {
+                    FUnOp::Ceil => RoundMode::Up,
+                    FUnOp::Floor => RoundMode::Down,
+                    FUnOp::Trunc => RoundMode::Zero,
+                    _ => RoundMode::Nearest,
+                };
+                let xs = self.fsrc(src, Xmm::Xmm15);
+                let d = self.fdst(dst, Xmm::Xmm14);
+                self.asm.rounds(fsize(ty), mode, d, xs);
+                self.fcommit(dst, d);
             }
         }
         Ok(())
