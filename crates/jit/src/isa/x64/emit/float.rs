@@ -133,6 +133,65 @@ impl Emitter<'_> {
         Ok(())
     }
 
+    /// Trapping float -> int truncation: NaN is an invalid conversion, a
+    /// value outside the target range (exclusive bounds, as in the
+    /// interpreter) an overflow.
+    fn trunc(&mut self, signed: bool, from: Ty, to: Ty, dst: VReg, src: VReg) {
+        let fs = fsize(from);
+        let (lo, hi): (f64, f64) = match (signed, to, from) {
+            (true, Ty::I32, Ty::F32) => (-2147483904.0, 2147483648.0),
+            (true, Ty::I32, _) => (-2147483649.0, 2147483648.0),
+            (false, Ty::I32, _) => (-1.0, 4294967296.0),
+            (_, _, Ty::F32) => (-9223373136366403584.0, 9223372036854775808.0),
+            _ => (-9223372036854777856.0, 9223372036854775808.0),
+        };
+        let bits = |v: f64| {
+            if from == Ty::F32 {
+                (v as f32).to_bits() as u64
+            } else {
+                v.to_bits()
+            }
+        };
+        let const_size = if from == Ty::F32 {
+            Size::S32
+        } else {
+            Size::S64
+        };
+        let xs = self.fsrc(src, Xmm::Xmm15);
+        let (invalid, overflow, done) = (
+            self.asm.new_label(),
+            self.asm.new_label(),
+            self.asm.new_label(),
+        );
+        self.asm.ucomis_rr(fs, xs, xs);
+        self.asm.jcc(Cond::P, invalid);
+        self.asm.mov_imm64(R11, bits(lo));
+        self.asm.movd_to_xmm(const_size, Xmm::Xmm14, R11);
+        self.asm.ucomis_rr(fs, xs, Xmm::Xmm14);
+        self.asm.jcc(Cond::Be, overflow);
+        self.asm.mov_imm64(R11, bits(hi));
+        self.asm.movd_to_xmm(const_size, Xmm::Xmm14, R11);
+        self.asm.ucomis_rr(fs, xs, Xmm::Xmm14);
+        self.asm.jcc(Cond::Ae, overflow);
+        let d = self.dst(dst, R10);
+        if to == Ty::I32 && signed {
+            self.asm.cvtts2si(fs, Size::S32, d, xs);
+        } else {
+            // u32 (and i64) through a 64-bit conversion; u32 keeps the low half.
+            self.asm.cvtts2si(fs, Size::S64, d, xs);
+            if to == Ty::I32 {
+                self.asm.mov_rr(Size::S32, d, d);
+            }
+        }
+        self.commit(dst, d);
+        self.asm.jmp(done);
+        self.asm.bind(invalid);
+        self.trap(wx_core::TrapCode::BadConversionToInteger);
+        self.asm.bind(overflow);
+        self.trap(wx_core::TrapCode::IntegerOverflow);
+        self.asm.bind(done);
+    }
+
     /// `|a|` with `b`'s sign, on the raw bits.
     fn copysign(&mut self, ty: Ty, dst: VReg, a: VReg, b: VReg) -> Result<(), JitError> {
         let sz = size(ty);
@@ -280,11 +339,10 @@ impl Emitter<'_> {
                 self.asm.cvtsi2s(fsize(to), width, d, R10);
                 self.fcommit(dst, d);
             }
-            _ => {
-                return Err(unsupported(
-                    "float-to-integer truncation and u64-to-float conversion",
-                ))
+            ConvOp::TruncS | ConvOp::TruncU if !(op == ConvOp::TruncU && to == Ty::I64) => {
+                self.trunc(op == ConvOp::TruncS, from, to, dst, src);
             }
+            _ => return Err(unsupported("saturating truncation and u64 conversions")),
         }
         Ok(())
     }

@@ -72,10 +72,10 @@ fn memory_accesses_are_trap_sites() {
 }
 
 #[test]
-fn float_arithmetic_compiles_and_truncation_does_not_yet() {
+fn float_arithmetic_compiles_and_saturating_truncation_does_not_yet() {
     let info = module(
         "(module (func (param f64 f64) (result f64) (f64.add (local.get 0) (local.get 1)))
-                 (func (param f64) (result i32) (i32.trunc_f64_s (local.get 0))))",
+                 (func (param f64) (result i32) (i32.trunc_sat_f64_s (local.get 0))))",
     );
     let body = text(&compile(&info, 0).unwrap().code);
     assert!(body.contains("addsd"), "{body}");
