@@ -6,8 +6,9 @@
 //! operand) sets ZF, PF and CF: equality also needs PF clear, and "less
 //! than" is computed as "above" with the operands swapped, which is false
 //! for unordered operands as wasm requires. Min/max handle NaN and signed
-//! zeros explicitly; rounding uses SSE4.1 `round*`. Float-to-integer
-//! truncation is not emitted yet (reported unsupported).
+//! zeros explicitly; rounding uses SSE4.1 `round*`; trapping truncation
+//! checks NaN and the range before `cvtt*`. Saturating truncation and the
+//! u64 conversions are not emitted yet (reported unsupported).
 
 use super::{size, unsupported, Emitter, L};
 use crate::error::JitError;
