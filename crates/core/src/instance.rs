@@ -258,11 +258,6 @@ impl Instance {
         self.funcs[index as usize]
     }
 
-    /// Entry slot of defined function `def_index`.
-    pub fn defined_func(&self, def_index: u32) -> &VMFuncRef {
-        &self.defined_funcs[def_index as usize]
-    }
-
     /// Point defined function `def_index`'s entry slot at compiled code
     /// implementing the array calling convention.
     ///

@@ -242,7 +242,7 @@ pub(crate) fn instantiate(
     // SAFETY: `resolve` checked every import's type, and all imported
     // objects are owned by this store, which outlives the instance (so does
     // its stack-limit cell).
-    let core = unsafe {
+    let mut core = unsafe {
         CoreInstance::new(
             info.clone(),
             resolved,
@@ -254,7 +254,6 @@ pub(crate) fn instantiate(
         )
     }
     .map_err(Error::Instantiate)?;
-    let mut core = core;
     for (def, code) in module.inner.compiled.iter().enumerate() {
         if let Some(code) = code {
             // SAFETY: the code was compiled for this module's function `def`

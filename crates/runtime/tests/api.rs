@@ -128,17 +128,12 @@ fn call_depth_is_configurable() {
     let mut config = Config::new();
     config.max_call_depth(1000);
     let engine = Engine::new(&config).unwrap();
-    let module = Module::new(
+    let (mut store, instance) = setup(
         &engine,
         r#"(module (func $d (export "d") (param i32) (result i32)
             (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
               (else (i32.add (i32.const 1) (call $d (i32.sub (local.get 0) (i32.const 1))))))))"#,
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    );
     let d = instance
         .get_typed_func::<i32, i32>(&mut store, "d")
         .unwrap();
@@ -186,15 +181,10 @@ fn memories_globals_and_tables() {
 #[test]
 fn externrefs_round_trip() {
     let engine = Engine::default();
-    let module = Module::new(
+    let (mut store, instance) = setup(
         &engine,
         r#"(module (func (export "id") (param externref) (result externref) local.get 0))"#,
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    );
     let r = ExternRef::new(&mut store, String::from("hello"));
     let f = instance.get_func(&mut store, "id").unwrap();
     let mut out = [Val::ExternRef(None)];
@@ -273,7 +263,7 @@ fn unavailable_strategies_are_refused() {
 #[test]
 fn jit_and_interpreter_functions_mix() {
     let engine = jit_engine();
-    let module = Module::new(
+    let (mut store, instance) = setup(
         &engine,
         r#"(module
             (memory 1)
@@ -289,12 +279,7 @@ fn jit_and_interpreter_functions_mix() {
             (func (export "deep") (param i32) (result i32)
               (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
                 (else (i32.add (i32.const 1) (call 4 (i32.sub (local.get 0) (i32.const 1))))))))"#,
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    );
     let fib = instance
         .get_typed_func::<i32, i32>(&mut store, "fib")
         .unwrap();
@@ -340,7 +325,7 @@ fn jit_and_interpreter_functions_mix() {
 #[test]
 fn counters_record_calls_and_loops() {
     let engine = Engine::default();
-    let module = Module::new(
+    let (mut store, instance) = setup(
         &engine,
         r#"(module
             (func $leaf (result i32) (i32.const 1))
@@ -349,12 +334,7 @@ fn counters_record_calls_and_loops() {
                 (local.set $acc (i32.add (local.get $acc) (call $leaf)))
                 (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
               (local.get $acc)))"#,
-    )
-    .unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Linker::new(&engine)
-        .instantiate(&mut store, &module)
-        .unwrap();
+    );
     let run = instance
         .get_typed_func::<i32, i32>(&mut store, "run")
         .unwrap();
@@ -459,4 +439,14 @@ fn jit_engine() -> Engine {
     let mut config = Config::new();
     config.strategy(Strategy::Jit);
     Engine::new(&config).unwrap()
+}
+
+/// A fresh store with `wat` instantiated (no imports).
+fn setup(engine: &Engine, wat: &str) -> (Store<()>, Instance) {
+    let module = Module::new(engine, wat).unwrap();
+    let mut store = Store::new(engine, ());
+    let instance = Linker::new(engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    (store, instance)
 }
