@@ -449,6 +449,37 @@ fn explore_prints_each_functions_bytecode() {
         "{run:#?}"
     );
 
+    // The machine code of `inc`: offsets, bytes and Intel syntax, from the
+    // frame setup to the return, with the epilogue marked.
+    let inc = run.stdout.split("function 1 ").next().unwrap_or_default();
+    let code = inc
+        .split("-- machine code (x86-64) --\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no disassembly: {run:#?}"));
+    let lines: Vec<&str> = code.lines().collect();
+    assert!(
+        lines[0].starts_with("; ") && lines[0].contains(" bytes"),
+        "{code}"
+    );
+    assert!(
+        lines[1].trim_start().starts_with("0: 55 ") && lines[1].ends_with("push rbp"),
+        "{code}"
+    );
+    assert!(lines[2].ends_with("mov rbp, rsp"), "{code}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(" add ") && l.ends_with(", 1")),
+        "{code}"
+    );
+    assert!(code.contains("epilogue:\n"), "{code}");
+    assert!(code.contains("pop rbp\n"), "{code}");
+    assert!(
+        code.ends_with(" ret\n\n") || code.ends_with("  ret\n"),
+        "{code}"
+    );
+    assert!(!code.contains("(bad)"), "{code}");
+
     let run = wx(&["explore", "--func", "1", &wat], None);
     assert!(
         !run.stdout.contains("`inc`") && run.stdout.contains("function 1"),

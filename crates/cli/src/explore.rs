@@ -45,6 +45,13 @@ fn explore(args: &ExploreArgs) -> Result<String, Error> {
                 out.push_str(&jit.ir);
                 out.push_str("-- register allocation (x86-64) --\n");
                 out.push_str(&jit.allocation);
+                match &jit.disassembly {
+                    Ok(text) => {
+                        out.push_str("-- machine code (x86-64) --\n");
+                        out.push_str(text);
+                    }
+                    Err(why) => out.push_str(&format!("-- machine code: not emitted: {why} --\n")),
+                }
             }
             Err(why) => out.push_str(&format!("-- JIT: not compiled: {why} --\n")),
         }

@@ -1,21 +1,31 @@
-//! What the JIT makes of a function, as text (for `wx explore`).
+//! What the JIT makes of a function, as text (for `wx explore`): the IR, the
+//! register allocation, and the machine code disassembled by iced-x86 with
+//! the trap sites and the epilogue marked.
 
 use crate::error::JitError;
-use crate::isa::x64::abi;
+use crate::isa::x64::{abi, emit};
 use crate::regalloc::{allocate, check, Loc};
 use crate::translate::translate;
+use iced_x86::{
+    Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter, Mnemonic, OpKind, Register,
+};
 use std::fmt::Write as _;
-use wx_core::ModuleInfo;
+use wx_core::{ModuleInfo, TrapCode};
 
-/// The IR and the register allocation of one function.
+/// The IR, the register allocation and the machine code of one function.
 #[derive(Clone, Debug)]
 pub struct Explored {
     pub ir: String,
     /// One line per live interval: vreg, positions, location.
     pub allocation: String,
+    /// The x86-64 code, one instruction per line (offset, bytes, Intel
+    /// syntax), or why the emitter refused the function.
+    pub disassembly: Result<String, JitError>,
 }
 
-/// Translate and allocate defined function `def_index` for x86-64.
+/// Translate, allocate and emit defined function `def_index` for x86-64.
+/// Translation and allocation errors are returned; an emission error is
+/// reported in [`Explored::disassembly`] so the IR can still be read.
 pub fn explore(module: &ModuleInfo, def_index: u32) -> Result<Explored, JitError> {
     let f = translate(module, def_index)?;
     let alloc = allocate(&f, &abi::machine_env(), abi::clobbers);
@@ -39,8 +49,166 @@ pub fn explore(module: &ModuleInfo, def_index: u32) -> Result<Explored, JitError
         );
     }
     let _ = writeln!(allocation, "; {} spill slots", alloc.spill_slots);
+    let disassembly = emit::emit(&f, &alloc).map(|code| disassemble(&code));
     Ok(Explored {
         ir: f.to_string(),
         allocation,
+        disassembly,
     })
+}
+
+/// Bytes shown per line; longer instructions continue on the next line.
+const BYTES_PER_LINE: usize = 8;
+
+/// `code` as text: a summary line, then one line per instruction,
+/// `offset: bytes  instruction`, offsets in hex from the function's start
+/// (branch targets print the same way). The epilogue gets a label line,
+/// each recorded trap site a `; trap: ...` comment, and each branch to the
+/// epilogue a `; to epilogue` comment, naming the trap when the status put
+/// in eax just before is a trap code (an explicit trap).
+pub fn disassemble(code: &emit::CompiledCode) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "; {} bytes, {} trap sites, epilogue at {:#x}",
+        code.code.len(),
+        code.trap_sites.len(),
+        code.epilogue
+    );
+    let mut formatter = IntelFormatter::new();
+    let opts = formatter.options_mut();
+    opts.set_hex_prefix("0x");
+    opts.set_hex_suffix("");
+    opts.set_uppercase_hex(false);
+    opts.set_branch_leading_zeros(false);
+    opts.set_space_after_operand_separator(true);
+    let insts: Vec<Instruction> = Decoder::with_ip(64, &code.code, 0, DecoderOptions::NONE)
+        .into_iter()
+        .collect();
+    let epilogue = u64::from(code.epilogue);
+    let mut text = String::new();
+    for (k, inst) in insts.iter().enumerate() {
+        let at = inst.ip() as usize;
+        let bytes = &code.code[at..at + inst.len()];
+        if inst.ip() == epilogue {
+            out.push_str("      epilogue:\n");
+        }
+        text.clear();
+        if inst.is_invalid() {
+            text.push_str("(bad)");
+        } else {
+            formatter.format(inst, &mut text);
+        }
+        for (_, trap) in code
+            .trap_sites
+            .iter()
+            .filter(|(site, _)| *site as usize == at)
+        {
+            let _ = write!(text, "  ; trap: {trap}");
+        }
+        let is_branch =
+            inst.op0_kind() == OpKind::NearBranch64 && inst.mnemonic() != Mnemonic::Call;
+        if is_branch && inst.near_branch_target() == epilogue {
+            text.push_str("  ; to epilogue");
+            let status = k.checked_sub(1).map(|p| &insts[p]).filter(|p| {
+                p.mnemonic() == Mnemonic::Mov
+                    && p.op0_kind() == OpKind::Register
+                    && p.op0_register() == Register::EAX
+                    && p.op1_kind() == OpKind::Immediate32
+            });
+            if let Some(trap) = status.and_then(|p| TrapCode::from_u32(p.immediate32())) {
+                let _ = write!(text, " (trap: {trap})");
+            }
+        }
+        for (k, chunk) in bytes.chunks(BYTES_PER_LINE).enumerate() {
+            let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+            let hex = hex.join(" ");
+            if k == 0 {
+                let _ = writeln!(
+                    out,
+                    "{at:6x}: {hex:<w$}  {text}",
+                    w = BYTES_PER_LINE * 3 - 1
+                );
+            } else {
+                let _ = writeln!(out, "{:6}  {hex}", "");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn explore_wat(wat: &str) -> Explored {
+        let info = ModuleInfo::new(&wat::parse_str(wat).unwrap()).unwrap();
+        explore(&info, 0).unwrap()
+    }
+
+    #[test]
+    fn disassembly_marks_the_prologue_trap_sites_and_epilogue() {
+        let e = explore_wat(
+            "(module (memory 1) (func (param i32) (result i32)
+               (i32.load offset=4 (local.get 0))))",
+        );
+        let text = e.disassembly.unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[0].starts_with("; ") && lines[0].contains("1 trap sites"),
+            "{text}"
+        );
+        assert!(
+            lines[1].starts_with("     0: 55 ") && lines[1].ends_with("push rbp"),
+            "{text}"
+        );
+        assert!(lines[2].ends_with("mov rbp, rsp"), "{text}");
+        let trap = lines
+            .iter()
+            .find(|l| l.contains("; trap:"))
+            .expect("{text}");
+        assert!(
+            trap.contains("[r15+") && trap.contains("out of bounds memory access"),
+            "{text}"
+        );
+        let epilogue = lines
+            .iter()
+            .position(|l| l.trim() == "epilogue:")
+            .expect("{text}");
+        assert!(
+            lines[epilogue + 1..].iter().any(|l| l.ends_with("pop rbp")),
+            "{text}"
+        );
+        assert!(text.ends_with("ret\n"), "{text}");
+        assert!(!text.contains("(bad)"), "{text}");
+        // The prologue's stack-limit check is an explicit trap.
+        assert!(
+            text.contains("; to epilogue (trap: call stack exhausted)"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn explicit_traps_are_named() {
+        let e = explore_wat(
+            "(module (func (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1))))",
+        );
+        let text = e.disassembly.unwrap();
+        assert!(text.contains("(trap: integer divide by zero)"), "{text}");
+        assert!(text.contains("div "), "{text}");
+    }
+
+    #[test]
+    fn an_emission_error_keeps_the_ir() {
+        // Saturating truncation is translated but not emitted (yet); once it
+        // is, this test still passes through the `Ok` arm.
+        let e = explore_wat(
+            "(module (func (param f64) (result i32) (i32.trunc_sat_f64_s (local.get 0))))",
+        );
+        assert!(!e.ir.is_empty() && !e.allocation.is_empty());
+        match e.disassembly {
+            Ok(text) => assert!(text.ends_with("ret\n"), "{text}"),
+            Err(err) => assert!(matches!(err, JitError::Unsupported { .. }), "{err}"),
+        }
+    }
 }
