@@ -1,4 +1,4 @@
-//! x86-64 code generation from allocated IR (integer subset).
+//! x86-64 code generation from allocated IR.
 //!
 //! Compiled functions use the array calling convention of the entry slots
 //! (`wx_core::vm::ArrayCall`): `(callee: *const VMFuncRef, caller_vmctx,
@@ -23,9 +23,8 @@
 //! recorded trap site is an out-of-bounds access.
 //!
 //! `memory.size` reads the memory's length; `memory.grow` calls
-//! `wx_core::libcalls::memory_grow` by address. Floating-point values and
-//! conversions to/from floats are not emitted yet: functions using them are
-//! reported as unsupported.
+//! `wx_core::libcalls::memory_grow` by address. Floating point and the
+//! float conversions are in [`float`].
 
 use super::asm::{AluOp, Assembler, Cond, ExtMode, FloatSize, Label, Mem, Scale, ShiftOp, Size};
 use super::regs::{Gpr, Xmm};
@@ -66,12 +65,6 @@ struct Emitter<'a> {
     labels: Vec<Label>,
     epilogue: Label,
     trap_sites: Vec<(u32, TrapCode)>,
-}
-
-fn unsupported(what: &str) -> JitError {
-    JitError::Unsupported {
-        opcode: what.to_string(),
-    }
 }
 
 /// Operand size of a value of type `ty` in a general-purpose register

@@ -7,10 +7,15 @@
 //! than" is computed as "above" with the operands swapped, which is false
 //! for unordered operands as wasm requires. Min/max handle NaN and signed
 //! zeros explicitly; rounding uses SSE4.1 `round*`; trapping truncation
-//! checks NaN and the range before `cvtt*`. Saturating truncation and the
-//! u64 conversions are not emitted yet (reported unsupported).
+//! checks NaN and the range before `cvtt*`; saturating truncation converts
+//! first and repairs the out-of-range cases (`cvtt*` answers the "integer
+//! indefinite" MIN for NaN and overflow), so the common case costs one
+//! compare. SSE has no unsigned 64-bit conversions: float -> u64 converts
+//! values from 2^63 up after subtracting 2^63, and u64 -> float converts
+//! values from 2^63 up halved (keeping the low bit sticky, so rounding is
+//! still correct) and doubles the result.
 
-use super::{size, unsupported, Emitter, L};
+use super::{size, Emitter, L};
 use crate::error::JitError;
 use crate::ir::{ConvOp, FBinOp, FUnOp, FloatCC, Ty, VReg};
 use crate::isa::x64::asm::{
@@ -143,6 +148,7 @@ impl Emitter<'_> {
             (true, Ty::I32, Ty::F32) => (-2147483904.0, 2147483648.0),
             (true, Ty::I32, _) => (-2147483649.0, 2147483648.0),
             (false, Ty::I32, _) => (-1.0, 4294967296.0),
+            (false, _, _) => (-1.0, 18446744073709551616.0),
             (_, _, Ty::F32) => (-9223373136366403584.0, 9223372036854775808.0),
             _ => (-9223372036854777856.0, 9223372036854775808.0),
         };
@@ -177,6 +183,9 @@ impl Emitter<'_> {
         let d = self.dst(dst, R10);
         if to == Ty::I32 && signed {
             self.asm.cvtts2si(fs, Size::S32, d, xs);
+        } else if to == Ty::I64 && !signed {
+            // In range: no saturation needed.
+            self.float_to_u64(fs, d, xs, false);
         } else {
             // u32 (and i64) through a 64-bit conversion; u32 keeps the low half.
             self.asm.cvtts2si(fs, Size::S64, d, xs);
@@ -191,6 +200,120 @@ impl Emitter<'_> {
         self.asm.bind(overflow);
         self.trap(wx_core::TrapCode::IntegerOverflow);
         self.asm.bind(done);
+    }
+
+    /// Float `xs` (not NaN, above -1, and below 2^64 unless `saturate`) to
+    /// a u64 in `d`: values below 2^63 convert directly, the others after
+    /// subtracting 2^63, whose bit is then put back. With `saturate`,
+    /// values from 2^64 up give `u64::MAX`. Clobbers r11, xmm14 and xmm15.
+    fn float_to_u64(&mut self, fs: FloatSize, d: Gpr, xs: Xmm, saturate: bool) {
+        let (big, done) = (self.asm.new_label(), self.asm.new_label());
+        let two63 = if fs == FloatSize::F32 {
+            (9223372036854775808.0f32).to_bits() as u64
+        } else {
+            (9223372036854775808.0f64).to_bits()
+        };
+        let const_size = if fs == FloatSize::F32 {
+            Size::S32
+        } else {
+            Size::S64
+        };
+        self.asm.mov_imm64(R11, two63);
+        self.asm.movd_to_xmm(const_size, Xmm::Xmm14, R11);
+        self.asm.ucomis_rr(fs, xs, Xmm::Xmm14);
+        self.asm.jcc(Cond::Ae, big);
+        self.asm.cvtts2si(fs, Size::S64, d, xs);
+        self.asm.jmp(done);
+        self.asm.bind(big);
+        self.fmov(Xmm::Xmm15, xs);
+        self.asm.farith_rr(FloatOp::Sub, fs, Xmm::Xmm15, Xmm::Xmm14);
+        self.asm.cvtts2si(fs, Size::S64, d, Xmm::Xmm15);
+        if saturate {
+            // Still 2^63 or more after the subtraction: past u64::MAX.
+            let in_range = self.asm.new_label();
+            self.asm.test_rr(Size::S64, d, d);
+            self.asm.jcc(Cond::Ns, in_range);
+            self.asm.mov_ri(Size::S64, d, -1);
+            self.asm.jmp(done);
+            self.asm.bind(in_range);
+        }
+        self.asm.mov_imm64(R11, 1 << 63);
+        self.asm.alu_rr(AluOp::Xor, Size::S64, d, R11);
+        self.asm.bind(done);
+    }
+
+    /// Saturating float -> int truncation: NaN gives 0, values below or
+    /// above the target range its minimum or maximum.
+    fn trunc_sat(&mut self, signed: bool, from: Ty, to: Ty, dst: VReg, src: VReg) {
+        let fs = fsize(from);
+        let sz = size(to);
+        let xs = self.fsrc(src, Xmm::Xmm15);
+        let d = self.dst(dst, R10);
+        let (zero, done) = (self.asm.new_label(), self.asm.new_label());
+        if signed {
+            self.asm.cvtts2si(fs, sz, d, xs);
+            // `d - 1` overflows only for MIN: the one result that may be wrong.
+            self.asm.alu_ri(AluOp::Cmp, sz, d, 1);
+            self.asm.jcc(Cond::No, done);
+            self.asm.ucomis_rr(fs, xs, xs);
+            self.asm.jcc(Cond::P, zero);
+            self.asm
+                .fbit_rr(FloatBitOp::Xor, FloatSize::F64, Xmm::Xmm14, Xmm::Xmm14);
+            self.asm.ucomis_rr(fs, xs, Xmm::Xmm14);
+            self.asm.jcc(Cond::B, done); // negative: MIN is right
+            if to == Ty::I32 {
+                self.asm.mov_ri(Size::S32, d, i32::MAX);
+            } else {
+                self.asm.mov_imm64(d, i64::MAX as u64);
+            }
+            self.asm.jmp(done);
+        } else {
+            // NaN (unordered sets CF and ZF) and everything up to 0 give 0.
+            self.asm
+                .fbit_rr(FloatBitOp::Xor, FloatSize::F64, Xmm::Xmm14, Xmm::Xmm14);
+            self.asm.ucomis_rr(fs, xs, Xmm::Xmm14);
+            self.asm.jcc(Cond::Be, zero);
+            if to == Ty::I32 {
+                // Through a 64-bit conversion; from 2^63 up it answers MIN,
+                // which as unsigned is above u32::MAX too.
+                self.asm.cvtts2si(fs, Size::S64, d, xs);
+                self.asm.mov_ri(Size::S32, R11, -1);
+                self.asm.alu_rr(AluOp::Cmp, Size::S64, d, R11);
+                self.asm.cmov_rr(Cond::A, Size::S64, d, R11);
+            } else {
+                self.float_to_u64(fs, d, xs, true);
+            }
+            self.asm.jmp(done);
+        }
+        self.asm.bind(zero);
+        self.asm.alu_rr(AluOp::Xor, Size::S32, d, d);
+        self.asm.bind(done);
+        self.commit(dst, d);
+    }
+
+    /// u64 -> float: non-negative as i64 converts directly; otherwise
+    /// convert `(x >> 1) | (x & 1)` and double it.
+    fn u64_to_float(&mut self, to: Ty, dst: VReg, src: VReg) {
+        let fs = fsize(to);
+        let rs = self.src(src, R10);
+        self.mov(Size::S64, R10, rs);
+        let d = self.fdst(dst, Xmm::Xmm14);
+        let (big, done) = (self.asm.new_label(), self.asm.new_label());
+        // cvtsi2s* merges into the low lane: clear the register first.
+        self.asm.fbit_rr(FloatBitOp::Xor, FloatSize::F64, d, d);
+        self.asm.test_rr(Size::S64, R10, R10);
+        self.asm.jcc(Cond::S, big);
+        self.asm.cvtsi2s(fs, Size::S64, d, R10);
+        self.asm.jmp(done);
+        self.asm.bind(big);
+        self.asm.mov_rr(Size::S64, R11, R10);
+        self.asm.shift_ri(ShiftOp::Shr, Size::S64, R11, 1);
+        self.asm.alu_ri(AluOp::And, Size::S32, R10, 1);
+        self.asm.alu_rr(AluOp::Or, Size::S64, R11, R10);
+        self.asm.cvtsi2s(fs, Size::S64, d, R11);
+        self.asm.farith_rr(FloatOp::Add, fs, d, d);
+        self.asm.bind(done);
+        self.fcommit(dst, d);
     }
 
     /// `|a|` with `b`'s sign, on the raw bits.
@@ -319,7 +442,8 @@ impl Emitter<'_> {
                 }
                 self.fcommit(dst, d);
             }
-            ConvOp::ConvertS | ConvOp::ConvertU if !(op == ConvOp::ConvertU && from == Ty::I64) => {
+            ConvOp::ConvertU if from == Ty::I64 => self.u64_to_float(to, dst, src),
+            ConvOp::ConvertS | ConvOp::ConvertU => {
                 let rs = self.src(src, R10);
                 let width = if op == ConvOp::ConvertU || from == Ty::I64 {
                     // An unsigned i32 converts exactly as a (non-negative) i64.
@@ -340,10 +464,20 @@ impl Emitter<'_> {
                 self.asm.cvtsi2s(fsize(to), width, d, R10);
                 self.fcommit(dst, d);
             }
-            ConvOp::TruncS | ConvOp::TruncU if !(op == ConvOp::TruncU && to == Ty::I64) => {
+            ConvOp::TruncS | ConvOp::TruncU => {
                 self.trunc(op == ConvOp::TruncS, from, to, dst, src);
             }
-            _ => return Err(unsupported("saturating truncation and u64 conversions")),
+            ConvOp::TruncSatS | ConvOp::TruncSatU => {
+                self.trunc_sat(op == ConvOp::TruncSatS, from, to, dst, src);
+            }
+            ConvOp::I32WrapI64
+            | ConvOp::I64ExtendI32S
+            | ConvOp::I64ExtendI32U
+            | ConvOp::Reinterpret => {
+                return Err(JitError::Internal(format!(
+                    "integer conversion {op:?} reached the float emitter"
+                )))
+            }
         }
         Ok(())
     }

@@ -72,17 +72,31 @@ fn memory_accesses_are_trap_sites() {
 }
 
 #[test]
-fn float_arithmetic_compiles_and_saturating_truncation_does_not_yet() {
+fn float_arithmetic_and_every_conversion_compile() {
     let info = module(
         "(module (func (param f64 f64) (result f64) (f64.add (local.get 0) (local.get 1)))
-                 (func (param f64) (result i32) (i32.trunc_sat_f64_s (local.get 0))))",
+                 (func (param f64) (result i32) (i32.trunc_sat_f64_s (local.get 0)))
+                 (func (param f32) (result i64) (i64.trunc_sat_f32_u (local.get 0)))
+                 (func (param f64) (result i64) (i64.trunc_f64_u (local.get 0)))
+                 (func (param i64) (result f32) (f32.convert_i64_u (local.get 0))))",
     );
     let body = text(&compile(&info, 0).unwrap().code);
     assert!(body.contains("addsd"), "{body}");
-    assert!(matches!(
-        compile(&info, 1),
-        Err(JitError::Unsupported { .. })
-    ));
+    // Saturating: convert, and only a MIN result (`cmp 1` overflows) is
+    // looked at again; nothing traps.
+    let sat = text(&compile(&info, 1).unwrap().code);
+    assert!(sat.contains("cvttsd2si eax,xmm0\ncmp eax,1\njno"), "{sat}");
+    assert!(sat.contains("mov eax,7FFFFFFFh"), "{sat}");
+    let u64_sat = text(&compile(&info, 2).unwrap().code);
+    assert!(u64_sat.contains("subss xmm15,xmm14"), "{u64_sat}");
+    assert!(u64_sat.contains("mov rax,0FFFFFFFFFFFFFFFFh"), "{u64_sat}");
+    // Trapping u64: the range check traps as an overflow (code 3).
+    let u64_trap = text(&compile(&info, 3).unwrap().code);
+    assert!(u64_trap.contains("mov eax,3\n"), "{u64_trap}");
+    // u64 -> float halves values with the top bit set and doubles the result.
+    let from_u64 = text(&compile(&info, 4).unwrap().code);
+    assert!(from_u64.contains("shr r11,1"), "{from_u64}");
+    assert!(from_u64.contains("addss xmm0,xmm0"), "{from_u64}");
 }
 
 /// Every benchmark function compiles (or is reported unsupported), decodes
