@@ -1,14 +1,15 @@
 //! The project's own `.wast` regression scripts (in `wast/`), on every tier.
 
 use wx::wast::{run_script, Counts};
-use wx_runtime::Strategy;
-
-#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-const TIERS: &[Strategy] = &[Strategy::Interp, Strategy::Jit];
-#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
-const TIERS: &[Strategy] = &[Strategy::Interp];
+#[path = "support/tiers.rs"]
+mod support_tiers;
+use support_tiers::tiers;
 
 fn main() {
+    wx::on_wasm_stack(run);
+}
+
+fn run() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("wast");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("wast/ exists")
@@ -18,11 +19,11 @@ fn main() {
     files.sort();
     println!("interpreter dispatch: {}", wx_interp::DISPATCH_MODE);
     let mut total = Counts::default();
-    for tier in TIERS {
+    for (tier, config) in tiers() {
         for path in &files {
             let text = std::fs::read_to_string(path).expect("readable script");
             let name = path.file_name().unwrap_or_default().to_string_lossy();
-            let c = run_script(&name, &text, *tier, true);
+            let c = run_script(&name, &text, &config, true);
             println!("[{tier}] {name}: {} passed, {} failed", c.passed, c.failed);
             total.add(c);
         }

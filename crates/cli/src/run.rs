@@ -17,8 +17,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wx_runtime::{
-    Config, Engine, Error, Extern, Func, FuncStats, Instance, Linker, Module, Store, Strategy, Val,
-    ValType,
+    Config, Engine, Error, Extern, Func, FuncStats, FuncTier, Instance, Linker, Module, Store,
+    Strategy, Val, ValType, DEFAULT_JIT_THRESHOLD,
 };
 use wx_wasi::WasiCtx;
 
@@ -38,13 +38,18 @@ pub struct RunArgs {
     #[arg(long = "env", value_name = "K=V")]
     pub envs: Vec<String>,
 
-    /// After the run, print the hottest functions (calls, loop iterations) to stderr.
+    /// After the run, print the hottest functions (calls, loop iterations,
+    /// tier, compile time) to stderr.
     #[arg(long)]
     pub stats: bool,
 
-    /// Execution tier: interp, jit or tiered.
-    #[arg(long, value_name = "TIER", default_value = "interp")]
+    /// Execution tier: interp, jit or tiered (default where the JIT exists).
+    #[arg(long, value_name = "TIER", default_value_t = Strategy::default())]
     pub tier: Strategy,
+
+    /// Under `tiered`: compile a function after this many calls.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_JIT_THRESHOLD)]
+    pub jit_threshold: u64,
 
     /// Write /tmp/perf-<pid>.map for compiled code (also: WX_PERF_MAP=1).
     #[arg(long)]
@@ -132,7 +137,7 @@ fn one_line(msg: &str, file: &Path) -> String {
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
     let mut config = Config::new();
-    config.strategy(args.tier);
+    config.strategy(args.tier).jit_threshold(args.jit_threshold);
     if args.perf_map {
         config.perf_map(true);
     }
@@ -363,27 +368,48 @@ pub fn format_val(v: &Val) -> String {
     }
 }
 
-/// The `--stats` table: functions that ran, hottest first.
+/// The `--stats` table: functions that ran in the interpreter or were
+/// compiled, hottest first, with their tier and compile time.
 pub fn stats_table(mut stats: Vec<FuncStats>, top: usize) -> String {
-    stats.retain(|s| s.calls + s.loop_iterations > 0);
+    stats.retain(|s| s.calls + s.loop_iterations > 0 || s.tier != FuncTier::Interpreted);
     stats.sort_by(|a, b| {
         (b.calls + b.loop_iterations)
             .cmp(&(a.calls + a.loop_iterations))
             .then(a.index.cmp(&b.index))
     });
+    let compiled = stats
+        .iter()
+        .filter(|s| matches!(s.tier, FuncTier::Compiled { .. }))
+        .count();
     let mut out = String::new();
     let shown = stats.len().min(top);
     let _ = writeln!(
         out,
-        "wx: {} function{} ran; the {shown} hottest by calls + loop iterations:",
+        "wx: {} function{} ran, {compiled} compiled; the {shown} hottest by interpreted calls + loop iterations:",
         stats.len(),
         if stats.len() == 1 { "" } else { "s" },
     );
-    let _ = writeln!(out, "{:>14} {:>14}  function", "calls", "loop iters");
+    let _ = writeln!(
+        out,
+        "{:>14} {:>14}  {:<8} {:>10}  function",
+        "calls", "loop iters", "tier", "compile"
+    );
     for s in stats.iter().take(top) {
-        let _ = write!(out, "{:>14} {:>14}  {}", s.calls, s.loop_iterations, s.name);
+        let (tier, compile) = match &s.tier {
+            FuncTier::Interpreted => ("interp", "-".to_string()),
+            FuncTier::Compiled { compile_time, .. } => ("jit", format!("{:.1?}", compile_time)),
+            FuncTier::Rejected { .. } => ("interp!", "-".to_string()),
+        };
+        let _ = write!(
+            out,
+            "{:>14} {:>14}  {tier:<8} {compile:>10}  {}",
+            s.calls, s.loop_iterations, s.name
+        );
         if s.name != format!("func[{}]", s.index) {
             let _ = write!(out, " (func[{}])", s.index);
+        }
+        if let FuncTier::Rejected { reason } = &s.tier {
+            let _ = write!(out, " [kept in the interpreter: {reason}]");
         }
         out.push('\n');
     }
@@ -502,6 +528,7 @@ mod tests {
             name: format!("f{index}"),
             calls,
             loop_iterations: loops,
+            tier: FuncTier::Interpreted,
         };
         let table = stats_table(vec![s(0, 1, 0), s(1, 5, 100), s(2, 0, 0), s(3, 50, 0)], 2);
         let lines: Vec<&str> = table.lines().collect();
@@ -517,5 +544,33 @@ mod tests {
             20,
         );
         assert!(table.ends_with(" func[7]\n"), "{table}");
+        let table = stats_table(
+            vec![
+                FuncStats {
+                    tier: FuncTier::Compiled {
+                        compile_time: std::time::Duration::from_micros(42),
+                        code_bytes: 100,
+                    },
+                    ..s(1, 0, 0)
+                },
+                FuncStats {
+                    tier: FuncTier::Rejected {
+                        reason: "unsupported opcode X".into(),
+                    },
+                    ..s(2, 3, 0)
+                },
+            ],
+            20,
+        );
+        assert!(table.contains("2 functions ran, 1 compiled"), "{table}");
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(
+            lines[2].contains("interp!") && lines[2].contains("unsupported opcode X"),
+            "{table}"
+        );
+        assert!(
+            lines[3].contains(" jit ") && lines[3].contains("42.0µs"),
+            "{table}"
+        );
     }
 }

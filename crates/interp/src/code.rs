@@ -8,6 +8,7 @@
 
 use crate::bytecode::Op;
 use crate::exec::dispatch::Instr;
+use crate::tier::Tiering;
 use crate::translate;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -33,6 +34,12 @@ pub struct FuncCode {
     pub calls: AtomicU64,
     pub loops: Box<[AtomicU64]>,
     pub translate_time: Duration,
+    /// The function's index among the module's defined functions.
+    pub def_index: u32,
+    /// Call count at which the function is reported hot (`u64::MAX`: never).
+    pub(crate) hot_calls: u64,
+    /// Loop iteration count at which the function is reported hot.
+    pub(crate) hot_loop: u64,
 }
 
 impl FuncCode {
@@ -56,12 +63,26 @@ impl FuncCode {
         }
     }
 
+    /// Count one entry; true when this entry makes the function hot.
     #[inline(always)]
-    pub(crate) fn count_call(&self) {
-        self.calls.store(
-            self.calls.load(Ordering::Relaxed).wrapping_add(1),
-            Ordering::Relaxed,
-        );
+    pub(crate) fn count_call(&self) -> bool {
+        let n = self.calls.load(Ordering::Relaxed).wrapping_add(1);
+        self.calls.store(n, Ordering::Relaxed);
+        n == self.hot_calls
+    }
+
+    /// Count one iteration of loop `counter`; true when this iteration
+    /// makes the function hot.
+    #[inline(always)]
+    pub(crate) fn count_loop(&self, counter: u32) -> bool {
+        match self.loops.get(counter as usize) {
+            Some(c) => {
+                let n = c.load(Ordering::Relaxed).wrapping_add(1);
+                c.store(n, Ordering::Relaxed);
+                n == self.hot_loop
+            }
+            None => false,
+        }
     }
 
     /// Entries so far.
@@ -86,10 +107,18 @@ pub struct ModuleCode {
     /// `max(params, results)` of every function (imported first): the length
     /// of the value array when calling it through the array convention.
     pub(crate) call_len: Box<[u32]>,
+    /// When set, functions report themselves hot to the runtime.
+    pub(crate) tiering: Option<Tiering>,
 }
 
 impl ModuleCode {
+    /// Code for `module` that never reports hot functions.
     pub fn new(module: Arc<ModuleInfo>) -> ModuleCode {
+        ModuleCode::with_tiering(module, None)
+    }
+
+    /// Code for `module` whose functions report to `tiering` when hot.
+    pub fn with_tiering(module: Arc<ModuleInfo>, tiering: Option<Tiering>) -> ModuleCode {
         let funcs = (0..module.num_defined_funcs())
             .map(|_| OnceLock::new())
             .collect();
@@ -107,6 +136,7 @@ impl ModuleCode {
             funcs,
             resolved,
             call_len,
+            tiering,
         }
     }
 
@@ -118,7 +148,14 @@ impl ModuleCode {
     #[inline(never)]
     pub fn get_or_translate(&self, def_index: u32) -> Result<&FuncCode, &CompileError> {
         let code = self.funcs[def_index as usize]
-            .get_or_init(|| translate::translate(&self.module, def_index))
+            .get_or_init(|| {
+                let mut code = translate::translate(&self.module, def_index)?;
+                if let Some(t) = &self.tiering {
+                    code.hot_calls = t.call_threshold.max(1);
+                    code.hot_loop = t.loop_threshold.max(1);
+                }
+                Ok(code)
+            })
             .as_ref()?;
         self.resolved[def_index as usize]
             .store(code as *const FuncCode as *mut FuncCode, Ordering::Release);

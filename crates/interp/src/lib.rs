@@ -9,10 +9,12 @@
 pub mod bytecode;
 pub mod code;
 pub mod exec;
+pub mod tier;
 pub mod translate;
 
 pub use code::{FuncCode, ModuleCode};
 pub use exec::{invoke, Stack, StackLimits};
+pub use tier::{Hot, TierUp, Tiering};
 
 /// How this build dispatches instructions: `"tail"` (threaded tail calls)
 /// or `"loop"` (a driver loop); see `exec/dispatch.rs`.

@@ -4,15 +4,28 @@ use std::fmt;
 use std::str::FromStr;
 
 /// How functions are executed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Strategy {
     /// Interpret every function.
-    #[default]
     Interp,
     /// Compile every function before its first call (needs the JIT tier).
     Jit,
-    /// Interpret first, compile hot functions (needs the JIT tier).
+    /// Interpret first, compile hot functions (needs the JIT tier). The
+    /// default where the JIT tier exists.
     Tiered,
+    /// For testing: compile every other function before its first call and
+    /// interpret the rest, so calls cross tiers constantly.
+    Mixed,
+}
+
+impl Default for Strategy {
+    fn default() -> Self {
+        if crate::engine::JIT_AVAILABLE {
+            Strategy::Tiered
+        } else {
+            Strategy::Interp
+        }
+    }
 }
 
 impl FromStr for Strategy {
@@ -22,6 +35,7 @@ impl FromStr for Strategy {
             "interp" => Ok(Strategy::Interp),
             "jit" => Ok(Strategy::Jit),
             "tiered" => Ok(Strategy::Tiered),
+            "mixed" => Ok(Strategy::Mixed),
             other => Err(format!(
                 "unknown tier `{other}` (expected interp, jit or tiered)"
             )),
@@ -35,6 +49,7 @@ impl fmt::Display for Strategy {
             Strategy::Interp => "interp",
             Strategy::Jit => "jit",
             Strategy::Tiered => "tiered",
+            Strategy::Mixed => "mixed",
         })
     }
 }
@@ -48,17 +63,27 @@ pub struct Config {
     pub(crate) max_memory_pages: u32,
     pub(crate) max_table_elements: u32,
     pub(crate) perf_map: bool,
+    pub(crate) jit_threshold: u64,
+    pub(crate) jit_loop_threshold: u64,
 }
+
+/// Calls after which `tiered` compiles a function (see docs/benchmarks.md
+/// for the measurement behind it).
+pub const DEFAULT_JIT_THRESHOLD: u64 = 1000;
+/// Iterations of one loop after which `tiered` compiles its function.
+pub const DEFAULT_JIT_LOOP_THRESHOLD: u64 = 10_000;
 
 impl Default for Config {
     fn default() -> Self {
         Config {
-            strategy: Strategy::Interp,
+            strategy: Strategy::default(),
             max_call_depth: 100_000,
             max_stack_slots: 16 << 20,
             max_memory_pages: 65536,
             max_table_elements: 10_000_000,
             perf_map: std::env::var_os("WX_PERF_MAP").is_some_and(|v| v != "0"),
+            jit_threshold: DEFAULT_JIT_THRESHOLD,
+            jit_loop_threshold: DEFAULT_JIT_LOOP_THRESHOLD,
         }
     }
 }
@@ -68,14 +93,30 @@ impl Config {
         Config::default()
     }
 
-    /// Execution strategy. Only [`Strategy::Interp`] exists in this build;
-    /// the others are refused by [`crate::Engine::new`].
+    /// Execution strategy. Where the JIT tier is missing (it needs x86-64
+    /// Linux), [`crate::Engine::new`] refuses all but [`Strategy::Interp`].
     pub fn strategy(&mut self, s: Strategy) -> &mut Self {
         self.strategy = s;
         self
     }
 
-    /// Most wasm frames live at once; deeper recursion traps with "call stack exhausted".
+    /// Under [`Strategy::Tiered`], compile a function when its call count
+    /// reaches `calls` (at least 1).
+    pub fn jit_threshold(&mut self, calls: u64) -> &mut Self {
+        self.jit_threshold = calls.max(1);
+        self
+    }
+
+    /// Under [`Strategy::Tiered`], compile a function when one of its loops
+    /// has run `iterations` times; its next call runs the compiled code.
+    pub fn jit_loop_threshold(&mut self, iterations: u64) -> &mut Self {
+        self.jit_loop_threshold = iterations.max(1);
+        self
+    }
+
+    /// Most interpreted wasm frames live at once in one host -> wasm entry;
+    /// deeper recursion traps with "call stack exhausted". Compiled code is
+    /// bounded by the native stack instead (the same trap).
     pub fn max_call_depth(&mut self, frames: usize) -> &mut Self {
         self.max_call_depth = frames;
         self

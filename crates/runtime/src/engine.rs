@@ -4,6 +4,9 @@ use crate::config::{Config, Strategy};
 use crate::error::{Error, Result};
 use std::sync::Arc;
 
+/// Whether this build has the JIT tier.
+pub(crate) const JIT_AVAILABLE: bool = cfg!(all(target_arch = "x86_64", target_os = "linux"));
+
 /// A handle to shared configuration; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Engine {
@@ -13,18 +16,11 @@ pub struct Engine {
 impl Engine {
     /// An engine with `config`. Fails if the config asks for a tier this build lacks.
     pub fn new(config: &Config) -> Result<Engine> {
-        let jit_here = cfg!(all(target_arch = "x86_64", target_os = "linux"));
-        match config.strategy {
-            Strategy::Interp => {}
-            Strategy::Jit if jit_here => {}
-            Strategy::Jit => {
-                return Err(Error::Unsupported("the JIT tier runs on x86-64 Linux only in this build".into()))
-            }
-            Strategy::Tiered => {
-                return Err(Error::Unsupported(
-                    "the `tiered` strategy (tier-up at run time) is not available yet; use `jit` or `interp`".into(),
-                ))
-            }
+        if config.strategy != Strategy::Interp && !JIT_AVAILABLE {
+            return Err(Error::Unsupported(format!(
+                "strategy `{}` needs the JIT tier, which runs on x86-64 Linux only in this build",
+                config.strategy
+            )));
         }
         Ok(Engine {
             inner: Arc::new(config.clone()),

@@ -254,13 +254,11 @@ pub(crate) fn instantiate(
         )
     }
     .map_err(Error::Instantiate)?;
-    for (def, code) in module.inner.compiled.iter().enumerate() {
-        if let Some(code) = code {
-            // SAFETY: the code was compiled for this module's function `def`
-            // and implements the array convention; the store keeps the module
-            // (which owns the mapping) alive as long as the instance.
-            unsafe { core.set_compiled(def as u32, code.as_ptr()) };
-        }
+    for (def, compiled) in module.inner.compiled() {
+        // SAFETY: the code was compiled for this module's function `def`
+        // and implements the array convention; the store keeps the module
+        // (which owns the mapping) alive as long as the instance.
+        unsafe { core.set_compiled(def, compiled.code.as_ptr()) };
     }
     s.modules.push(module.clone());
     let index = s.instances.len();

@@ -1,15 +1,15 @@
 //! Compiled (validated, not yet instantiated) modules.
 
+use crate::config::Strategy;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::traps::CodeRange;
+use crate::tier::{compile_function, Compiled, Outcome, TierHook, Trigger};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
-use wx_core::code::CodeMemory;
 use wx_core::types::ExternType;
 use wx_core::ModuleInfo;
-use wx_interp::ModuleCode;
+use wx_interp::{ModuleCode, Tiering};
 
 /// A validated module, ready to instantiate any number of times. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -23,17 +23,26 @@ pub(crate) struct ModuleInner {
     pub(crate) info: Arc<ModuleInfo>,
     /// Interpreter code, shared by every instance (translated lazily).
     pub(crate) code: Arc<ModuleCode>,
-    /// JIT code per defined function (strategy `jit`); `None` = interpreted.
-    pub(crate) compiled: Vec<Option<CodeMemory>>,
+    /// Per defined function: unset until the JIT is asked for it, then its
+    /// code or the reason it stays interpreted.
+    pub(crate) compiled: Box<[OnceLock<Outcome>]>,
+}
+
+impl ModuleInner {
+    /// The functions compiled so far, by defined index.
+    pub(crate) fn compiled(&self) -> impl Iterator<Item = (u32, &Compiled)> {
+        self.compiled
+            .iter()
+            .enumerate()
+            .filter_map(|(def, c)| Some((def as u32, c.get()?.as_ref().ok()?)))
+    }
 }
 
 impl Drop for ModuleInner {
     fn drop(&mut self) {
         let starts: Vec<usize> = self
-            .compiled
-            .iter()
-            .flatten()
-            .map(|c| c.as_ptr() as usize)
+            .compiled()
+            .map(|(_, c)| c.code.as_ptr() as usize)
             .collect();
         if !starts.is_empty() {
             crate::traps::unregister(&starts);
@@ -44,21 +53,25 @@ impl Drop for ModuleInner {
 /// Append `START SIZE name` lines for `compiled` to `/tmp/perf-<pid>.map`
 /// (the format `perf` reads for JIT code). Failing to write is not an error
 /// of the program being run: it is reported and ignored.
-fn write_perf_map(info: &ModuleInfo, compiled: &[Option<CodeMemory>]) {
+pub(crate) fn write_perf_map<'a>(
+    info: &ModuleInfo,
+    compiled: impl IntoIterator<Item = (u32, &'a Compiled)>,
+) {
     use std::io::Write as _;
     let path = format!("/tmp/perf-{}.map", std::process::id());
     let mut text = String::new();
-    for (def, code) in compiled.iter().enumerate() {
-        if let Some(code) = code {
-            let index = info.num_imported_funcs + def as u32;
-            let module = info.name.as_deref().unwrap_or("wasm");
-            text.push_str(&format!(
-                "{:x} {:x} {module}::{}\n",
-                code.as_ptr() as usize,
-                code.len(),
-                info.func_name(index)
-            ));
-        }
+    let module = info.name.as_deref().unwrap_or("wasm");
+    for (def, c) in compiled {
+        let index = info.num_imported_funcs + def;
+        text.push_str(&format!(
+            "{:x} {:x} {module}::{}\n",
+            c.code.as_ptr() as usize,
+            c.code.len(),
+            info.func_name(index)
+        ));
+    }
+    if text.is_empty() {
+        return;
     }
     let result = std::fs::OpenOptions::new()
         .create(true)
@@ -68,61 +81,6 @@ fn write_perf_map(info: &ModuleInfo, compiled: &[Option<CodeMemory>]) {
     if let Err(e) = result {
         tracing::warn!(target: "wx::tier", path = %path, error = %e, "cannot write the perf map");
     }
-}
-
-/// Compile every defined function with the JIT; functions it does not
-/// support stay in the interpreter (reported under `wx::tier`).
-fn compile_all(info: &ModuleInfo) -> Vec<Option<CodeMemory>> {
-    let mut ranges = Vec::new();
-    let compiled = (0..info.num_defined_funcs())
-        .map(|def| {
-            let index = info.num_imported_funcs + def;
-            let start = Instant::now();
-            match wx_jit::compile(info, def) {
-                Ok(code) => match CodeMemory::new(&code.code) {
-                    Ok(mem) => {
-                        let base = mem.as_ptr() as usize;
-                        ranges.push(CodeRange {
-                            start: base,
-                            end: base + mem.len(),
-                            epilogue: base + code.epilogue as usize,
-                            sites: code.trap_sites.iter().map(|(o, _)| *o).collect(),
-                        });
-                        tracing::debug!(
-                            target: "wx::tier",
-                            func = index,
-                            name = %info.func_name(index),
-                            micros = start.elapsed().as_micros() as u64,
-                            wasm_bytes = info.bodies[def as usize].range.len(),
-                            code_bytes = mem.len(),
-                            "compiled"
-                        );
-                        Some(mem)
-                    }
-                    Err(e) => {
-                        tracing::warn!(target: "wx::tier", func = index, error = %e, "kept in the interpreter");
-                        None
-                    }
-                },
-                Err(e) => {
-                    tracing::debug!(
-                        target: "wx::tier",
-                        func = index,
-                        name = %info.func_name(index),
-                        reason = %e,
-                        "kept in the interpreter"
-                    );
-                    None
-                }
-            }
-        })
-        .collect();
-    let mut ranges_sorted = ranges;
-    ranges_sorted.sort_by_key(|r| r.start);
-    if !ranges_sorted.is_empty() {
-        crate::traps::register(ranges_sorted);
-    }
-    compiled
 }
 
 /// An import a module expects.
@@ -160,14 +118,38 @@ impl Module {
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let start = Instant::now();
         let info = Arc::new(ModuleInfo::new(bytes)?);
-        let code = Arc::new(ModuleCode::new(info.clone()));
-        let compiled = if engine.config().strategy == crate::config::Strategy::Jit {
-            compile_all(&info)
-        } else {
-            Vec::new()
+        let config = engine.config();
+        let inner = Arc::new_cyclic(|weak| {
+            let tiering = (config.strategy == Strategy::Tiered).then(|| Tiering {
+                call_threshold: config.jit_threshold,
+                loop_threshold: config.jit_loop_threshold,
+                hook: Box::new(TierHook {
+                    module: weak.clone(),
+                }),
+            });
+            ModuleInner {
+                engine: engine.clone(),
+                code: Arc::new(ModuleCode::with_tiering(info.clone(), tiering)),
+                compiled: (0..info.num_defined_funcs())
+                    .map(|_| OnceLock::new())
+                    .collect(),
+                info: info.clone(),
+            }
+        });
+        // `jit` compiles everything now; `mixed` every other function.
+        let eager = match config.strategy {
+            Strategy::Jit => 1,
+            Strategy::Mixed => 2,
+            Strategy::Interp | Strategy::Tiered => 0,
         };
-        if engine.config().perf_map {
-            write_perf_map(&info, &compiled);
+        if eager > 0 {
+            for def in (0..info.num_defined_funcs()).step_by(eager) {
+                inner.compiled[def as usize]
+                    .get_or_init(|| compile_function(&info, def, Trigger::Eager));
+            }
+            if config.perf_map {
+                write_perf_map(&info, inner.compiled());
+            }
         }
         tracing::debug!(
             target: "wx::compile",
@@ -177,14 +159,7 @@ impl Module {
             micros = start.elapsed().as_micros() as u64,
             "module validated"
         );
-        Ok(Module {
-            inner: Arc::new(ModuleInner {
-                engine: engine.clone(),
-                info,
-                code,
-                compiled,
-            }),
-        })
+        Ok(Module { inner })
     }
 
     /// A module from a `.wasm` or `.wat` file.
@@ -225,10 +200,11 @@ impl Module {
         })
     }
 
-    /// How many functions the JIT compiled (strategy `jit`); the others run
-    /// in the interpreter.
+    /// How many functions the JIT has compiled so far (all it supports
+    /// under `jit`; the hot ones under `tiered`); the others run in the
+    /// interpreter.
     pub fn compiled_functions(&self) -> usize {
-        self.inner.compiled.iter().flatten().count()
+        self.inner.compiled().count()
     }
 
     /// The decoded module (for tools such as `wx explore`).

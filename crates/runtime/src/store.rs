@@ -87,7 +87,7 @@ pub struct StoreOpaque {
     pub(crate) pending_panic: Option<Box<dyn Any + Send>>,
 }
 
-/// Most nested host -> wasm entries (each uses native stack).
+/// Most nested interpreter entries where the thread's stack bounds are unknown.
 pub(crate) const MAX_REENTRY: u32 = 200;
 
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);

@@ -5,6 +5,22 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use wx_core::vm::VMFuncRef;
 use wx_core::TrapCode;
 
+/// Native stack an interpreter entry must find free: what its handlers may
+/// use before unwinding to their driver, plus the driver and this trampoline.
+const ENTRY_STACK: usize = 320 * 1024;
+
+/// Whether the native stack has room for one more interpreter entry. Mixed
+/// tiers nest entries (interpreter -> compiled -> interpreter ...), so the
+/// limit is the thread's stack where it is known, else a fixed count.
+fn room_for_entry(s: &StoreOpaque) -> bool {
+    if s.stack_limit == 0 {
+        return s.depth < MAX_REENTRY;
+    }
+    let probe = 0u8;
+    let sp = std::hint::black_box(&probe) as *const u8 as usize;
+    sp >= s.stack_limit.saturating_add(ENTRY_STACK)
+}
+
 /// Enter the interpreter to run the wasm function `callee`.
 ///
 /// Each entry takes its own interpreter stack from the store's pool, so a
@@ -21,7 +37,7 @@ pub(crate) unsafe extern "C" fn interp_array_call(
     let mut stack = {
         // SAFETY: no other reference to the store is live across this block.
         let s = unsafe { &mut *store };
-        if s.depth >= MAX_REENTRY {
+        if !room_for_entry(s) {
             return TrapCode::StackOverflow as u32;
         }
         s.depth += 1;

@@ -8,12 +8,15 @@
 //! other trap. Every other fault goes to the previously installed handler.
 //!
 //! The handler allocates nothing and takes no lock: it reads an immutable
-//! registry snapshot through an atomic pointer. Writers (module creation and
-//! drop) build a new snapshot under a mutex and publish it; old snapshots are
-//! retained, never freed, since a handler may still be reading one.
+//! registry snapshot through an atomic pointer. Writers (compilation, module
+//! drop) build a new snapshot under a mutex and publish it. A handler
+//! announces itself in `READERS` before loading the pointer; a writer that
+//! sees no reader after publishing frees the older snapshots, since any
+//! handler arriving later loads the new one (all four accesses are SeqCst).
 
 use parking_lot::Mutex;
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::sync::Once;
 use wx_core::TrapCode;
 
@@ -23,8 +26,8 @@ pub(crate) struct CodeRange {
     pub start: usize,
     pub end: usize,
     pub epilogue: usize,
-    /// Offsets of trap sites from `start`, sorted.
-    pub sites: Vec<u32>,
+    /// Offsets of trap sites from `start`, sorted (shared between snapshots).
+    pub sites: Arc<[u32]>,
 }
 
 #[derive(Default)]
@@ -34,10 +37,13 @@ struct Registry {
 }
 
 static CURRENT: AtomicPtr<Registry> = AtomicPtr::new(std::ptr::null_mut());
+/// Signal handlers currently reading a snapshot.
+static READERS: AtomicUsize = AtomicUsize::new(0);
 #[allow(
     clippy::vec_box,
     reason = "the handler reads snapshots by address; they must not move"
 )]
+/// Published snapshots not yet freed; the last is the current one.
 static WRITERS: Mutex<Vec<Box<Registry>>> = Mutex::new(Vec::new());
 
 fn publish(update: impl FnOnce(&mut Vec<CodeRange>)) {
@@ -49,7 +55,10 @@ fn publish(update: impl FnOnce(&mut Vec<CodeRange>)) {
     update(&mut ranges);
     ranges.sort_by_key(|r| r.start);
     let mut next = Box::new(Registry { ranges });
-    CURRENT.store(&mut *next, Ordering::Release);
+    CURRENT.store(&mut *next, Ordering::SeqCst);
+    if READERS.load(Ordering::SeqCst) == 0 {
+        retained.clear();
+    }
     retained.push(next);
 }
 
@@ -66,11 +75,19 @@ pub(crate) fn unregister(starts: &[usize]) {
 
 /// Where to resume after a fault at `pc`, if `pc` is a registered trap site.
 fn resume_at(pc: usize) -> Option<usize> {
-    let reg = CURRENT.load(Ordering::Acquire);
+    READERS.fetch_add(1, Ordering::SeqCst);
+    let resume = lookup(pc);
+    READERS.fetch_sub(1, Ordering::SeqCst);
+    resume
+}
+
+fn lookup(pc: usize) -> Option<usize> {
+    let reg = CURRENT.load(Ordering::SeqCst);
     if reg.is_null() {
         return None;
     }
-    // SAFETY: published snapshots are never freed (see the module docs).
+    // SAFETY: a snapshot is freed only when no handler is reading, and
+    // this one announced itself in READERS before loading it.
     let ranges = unsafe { &(*reg).ranges };
     let i = ranges.partition_point(|r| r.start <= pc).checked_sub(1)?;
     let r = &ranges[i];

@@ -125,8 +125,10 @@ fn host_errors_and_traps_propagate() {
 
 #[test]
 fn call_depth_is_configurable() {
+    // The frame limit is the interpreter's; compiled code is bounded by the
+    // native stack.
     let mut config = Config::new();
-    config.max_call_depth(1000);
+    config.strategy(Strategy::Interp).max_call_depth(1000);
     let engine = Engine::new(&config).unwrap();
     let (mut store, instance) = setup(
         &engine,
@@ -244,17 +246,194 @@ fn link_errors_name_the_import() {
 }
 
 #[test]
-fn unavailable_strategies_are_refused() {
+fn strategies_need_the_jit_where_it_exists() {
+    let jit_here = cfg!(all(target_arch = "x86_64", target_os = "linux"));
     let mut config = Config::new();
-    config.strategy(Strategy::Tiered);
-    let err = Engine::new(&config).unwrap_err();
-    assert!(err.to_string().contains("tiered"), "{err}");
-    config.strategy(Strategy::Jit);
-    let jit = Engine::new(&config);
-    assert_eq!(
-        jit.is_ok(),
-        cfg!(all(target_arch = "x86_64", target_os = "linux"))
+    let default = if jit_here {
+        Strategy::Tiered
+    } else {
+        Strategy::Interp
+    };
+    assert_eq!(config.get_strategy(), default);
+    for s in [Strategy::Jit, Strategy::Tiered, Strategy::Mixed] {
+        config.strategy(s);
+        match Engine::new(&config) {
+            Ok(_) => assert!(jit_here),
+            Err(e) => {
+                assert!(!jit_here);
+                assert!(e.to_string().contains(&s.to_string()), "{e}");
+            }
+        }
+    }
+}
+
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+fn tiered_engine(calls: u64, loop_iterations: u64) -> Engine {
+    let mut config = Config::new();
+    config
+        .strategy(Strategy::Tiered)
+        .jit_threshold(calls)
+        .jit_loop_threshold(loop_iterations);
+    Engine::new(&config).unwrap()
+}
+
+/// The tier a function ended in, by name.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+fn tier_of(store: &Store<()>, name: &str) -> Option<FuncTier> {
+    store
+        .func_stats()
+        .into_iter()
+        .find(|s| s.name == name)
+        .map(|s| s.tier)
+}
+
+/// A function is compiled when its call count reaches the threshold, and
+/// from then on its calls (from the host and from wasm) run compiled code.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn tiered_compiles_at_the_call_threshold() {
+    let engine = tiered_engine(3, 1_000_000);
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (func $sq (export "sq") (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+            (func (export "sum_sq") (param i32) (result i32) (local $s i32)
+              (block (loop
+                (br_if 1 (i32.eqz (local.get 0)))
+                (local.set $s (i32.add (local.get $s) (call $sq (local.get 0))))
+                (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                (br 0)))
+              (local.get $s)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let sq = instance
+        .get_typed_func::<i32, i32>(&mut store, "sq")
+        .unwrap();
+    let sum_sq = instance
+        .get_typed_func::<i32, i32>(&mut store, "sum_sq")
+        .unwrap();
+    assert_eq!(sq.call(&mut store, 7).unwrap(), 49);
+    assert_eq!(sq.call(&mut store, 8).unwrap(), 64);
+    assert_eq!(module.compiled_functions(), 0);
+    assert_eq!(tier_of(&store, "sq"), Some(FuncTier::Interpreted));
+    // The third call crosses the threshold: it finishes in the interpreter,
+    // later calls enter the compiled code.
+    assert_eq!(sq.call(&mut store, 9).unwrap(), 81);
+    assert_eq!(module.compiled_functions(), 1);
+    assert!(
+        matches!(tier_of(&store, "sq"), Some(FuncTier::Compiled { code_bytes, .. }) if code_bytes > 0)
     );
+    assert_eq!(sq.call(&mut store, -3).unwrap(), 9);
+    // Interpreted code calls the compiled `sq`, and `sum_sq` itself tiers
+    // up on its third call, while its callee is already compiled.
+    for _ in 0..4 {
+        assert_eq!(sum_sq.call(&mut store, 10).unwrap(), 385);
+    }
+    assert_eq!(module.compiled_functions(), 2);
+    // The interpreter stopped counting `sq` once it was compiled.
+    let calls = store
+        .func_stats()
+        .into_iter()
+        .find(|s| s.name == "sq")
+        .unwrap()
+        .calls;
+    assert_eq!(calls, 3);
+}
+
+/// A function whose loop gets hot is compiled, so its next call runs
+/// compiled code; recursion that crosses the threshold mid-way finishes
+/// correctly with frames of both tiers on the stack.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn tiered_compiles_hot_loops_and_mid_recursion() {
+    let engine = tiered_engine(10, 1000);
+    let (mut store, instance) = setup(
+        &engine,
+        r#"(module
+            (func (export "count") (param i32) (result i64) (local $acc i64)
+              (loop $l
+                (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get 0))))
+                (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))
+                (br_if $l))
+              (local.get $acc))
+            (func $fib (export "fib") (param i32) (result i32)
+              (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
+                (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                               (call $fib (i32.sub (local.get 0) (i32.const 2))))))))"#,
+    );
+    let count = instance
+        .get_typed_func::<i32, i64>(&mut store, "count")
+        .unwrap();
+    assert_eq!(count.call(&mut store, 100).unwrap(), 5050);
+    assert_eq!(tier_of(&store, "count"), Some(FuncTier::Interpreted));
+    assert_eq!(count.call(&mut store, 5000).unwrap(), 12_502_500);
+    assert!(matches!(
+        tier_of(&store, "count"),
+        Some(FuncTier::Compiled { .. })
+    ));
+    assert_eq!(count.call(&mut store, 5000).unwrap(), 12_502_500);
+    let fib = instance
+        .get_typed_func::<i32, i32>(&mut store, "fib")
+        .unwrap();
+    assert_eq!(fib.call(&mut store, 20).unwrap(), 6765);
+    assert!(matches!(
+        tier_of(&store, "fib"),
+        Some(FuncTier::Compiled { .. })
+    ));
+    assert_eq!(fib.call(&mut store, 21).unwrap(), 10946);
+}
+
+/// Every instance of a module in the store switches to the compiled code,
+/// and instances made later start with it.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn tier_up_reaches_every_instance() {
+    let engine = tiered_engine(2, 1_000_000);
+    let module = Module::new(
+        &engine,
+        r#"(module (memory 1)
+            (func (export "poke") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+            (func (export "peek") (param i32) (result i32) (i32.load (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let linker = Linker::new(&engine);
+    let a = linker.instantiate(&mut store, &module).unwrap();
+    let b = linker.instantiate(&mut store, &module).unwrap();
+    let poke_a = a
+        .get_typed_func::<(i32, i32), ()>(&mut store, "poke")
+        .unwrap();
+    let poke_b = b
+        .get_typed_func::<(i32, i32), ()>(&mut store, "poke")
+        .unwrap();
+    let peek_b = b.get_typed_func::<i32, i32>(&mut store, "peek").unwrap();
+    poke_a.call(&mut store, (0, 1)).unwrap();
+    poke_a.call(&mut store, (0, 2)).unwrap();
+    assert_eq!(module.compiled_functions(), 1);
+    // b's `poke` runs compiled code, on b's own memory.
+    poke_b.call(&mut store, (4, 99)).unwrap();
+    assert_eq!(peek_b.call(&mut store, 4).unwrap(), 99);
+    assert_eq!(peek_b.call(&mut store, 0).unwrap(), 0);
+    let c = linker.instantiate(&mut store, &module).unwrap();
+    let poke_c = c
+        .get_typed_func::<(i32, i32), ()>(&mut store, "poke")
+        .unwrap();
+    let err = poke_c.call(&mut store, (65535, 1)).unwrap_err();
+    assert!(
+        err.to_string().contains("out of bounds memory access"),
+        "{err}"
+    );
+    let calls = store
+        .func_stats()
+        .into_iter()
+        .find(|s| s.name == "poke")
+        .unwrap()
+        .calls;
+    assert_eq!(calls, 2, "only a's first two calls were interpreted");
 }
 
 /// Under the `jit` strategy compiled and interpreted functions call each

@@ -53,7 +53,7 @@ pub fn measure(
 fn tiered_up(tier: Strategy, compiled: usize) -> Option<usize> {
     match tier {
         Strategy::Interp => Some(0),
-        Strategy::Jit | Strategy::Tiered => Some(compiled),
+        Strategy::Jit | Strategy::Tiered | Strategy::Mixed => Some(compiled),
     }
 }
 

@@ -13,7 +13,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, QuoteWatTest, Wast, WastDirective, WastExecute, WastInvoke};
-use wx_runtime::{Config, Engine, Error, Instance, Linker, Module, Store, Strategy, Val};
+use wx_runtime::{Config, Engine, Error, Instance, Linker, Module, Store, Val};
 
 /// Passed and failed directive counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -29,10 +29,11 @@ impl Counts {
     }
 }
 
-/// Run the script `text` (named `name` in messages) on `tier`.
+/// Run the script `text` (named `name` in messages) with an engine made from
+/// `config` (its strategy says which tier).
 /// Failures are printed to stderr (all of them when `verbose`, else the first 10).
-pub fn run_script(name: &str, text: &str, tier: Strategy, verbose: bool) -> Counts {
-    let mut runner = match Runner::new(tier) {
+pub fn run_script(name: &str, text: &str, config: &Config, verbose: bool) -> Counts {
+    let mut runner = match Runner::new(config) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{name}: {e}");
@@ -99,10 +100,8 @@ struct Runner {
 type Outcome = Result<(), String>;
 
 impl Runner {
-    fn new(tier: Strategy) -> Result<Runner, Error> {
-        let mut config = Config::new();
-        config.strategy(tier);
-        let engine = Engine::new(&config)?;
+    fn new(config: &Config) -> Result<Runner, Error> {
+        let engine = Engine::new(config)?;
         let mut store = Store::new(&engine, ());
         let mut linker = Linker::new(&engine);
         linker.allow_shadowing(true);

@@ -8,6 +8,7 @@
 use super::dispatch::{handlers, next, next_checked, r32, slot, tri, Exit};
 use super::{count_loop, mem_view, memory0, module_code_of, Frame};
 use crate::code::FuncCode;
+use crate::tier::{self, Hot};
 use std::ptr;
 use wx_core::vm::{FuncKind, VMFuncRef};
 use wx_core::TrapCode;
@@ -38,7 +39,7 @@ macro_rules! branches {
                     #[allow(clippy::redundant_closure_call)]
                     if (|$x: u64, $y: u32| $cond)(x, y) {
                         let target = ip.offset(i.$off as i32 as isize);
-                        count_loop(&*cx.code, (*target.sub(1)).a);
+                        count_loop(cx, (*target.sub(1)).a);
                         next_checked!(target, sp, mem, len, cx)
                     }
                     next!(ip.add(1), sp, mem, len, cx)
@@ -94,7 +95,7 @@ macro_rules! compare_branches {
                     let ($x, $y) = (r32!(sp, i.a), r32!(sp, i.b));
                     if $cond {
                         let target = ip.offset(i.c as i32 as isize);
-                        count_loop(&*cx.code, (*target.sub(1)).a);
+                        count_loop(cx, (*target.sub(1)).a);
                         next_checked!(target, sp, mem, len, cx)
                     }
                     next!(ip.add(1), sp, mem, len, cx)
@@ -164,7 +165,14 @@ macro_rules! enter {
         $cx.base = new_base;
         let sp = stack.values.as_mut_ptr().add(new_base);
         callee.init_frame(sp);
-        callee.count_call();
+        if callee.count_call() {
+            tier::report(
+                $callee_module_code,
+                callee_instance,
+                callee,
+                Hot::Calls(callee.hot_calls),
+            );
+        }
         $cx.code = callee;
         $cx.module_code = $callee_module_code;
         let (mem, len) = if callee_instance != $cx.instance {
@@ -230,7 +238,7 @@ handlers! {
 
     fn BrBack(ip, sp, mem, len, cx) {
         let target = ip.offset((*ip).a as i32 as isize);
-        count_loop(&*cx.code, (*target.sub(1)).a);
+        count_loop(cx, (*target.sub(1)).a);
         next_checked!(target, sp, mem, len, cx)
     }
 
@@ -249,7 +257,7 @@ handlers! {
     }
 
     fn LoopHeader(ip, sp, mem, len, cx) {
-        count_loop(&*cx.code, (*ip).a);
+        count_loop(cx, (*ip).a);
         next!(ip.add(1), sp, mem, len, cx)
     }
 

@@ -21,9 +21,9 @@ mod memory;
 mod numeric;
 
 use crate::code::{FuncCode, ModuleCode};
+use crate::tier::{self, Hot};
 use dispatch::Instr;
 use std::ptr;
-use std::sync::atomic::Ordering;
 use wx_core::instance::Instance;
 use wx_core::vm::{FuncKind, VMFuncRef, VMMemory};
 use wx_core::TrapCode;
@@ -68,7 +68,7 @@ pub struct Stack {
 impl Stack {
     pub fn new(limits: StackLimits) -> Stack {
         Stack {
-            values: vec![0; 1024],
+            values: vec![0; 256],
             frames: Vec::new(),
             limits,
         }
@@ -197,7 +197,10 @@ unsafe fn invoke_inner(
     stack.values[..np].copy_from_slice(&values[..np]);
     // SAFETY: the stack holds at least `frame_size` slots (reserved above).
     unsafe { c.init_frame(stack.values.as_mut_ptr()) };
-    c.count_call();
+    if c.count_call() {
+        // SAFETY: all three are live (see above).
+        unsafe { tier::report(module_code, instance, code, Hot::Calls(c.hot_calls)) };
+    }
     let mut cx = Cx {
         stack,
         code,
@@ -243,11 +246,24 @@ unsafe fn run(cx: &mut Cx) -> Result<(), TrapCode> {
     }
 }
 
-/// Count one iteration of loop `counter` (entry or back-edge).
+/// Count one iteration of loop `counter` (entry or back-edge) of the
+/// running function, reporting the function if that makes it hot.
+///
+/// # Safety
+/// `cx` describes a live frame (its code, module code and instance).
 #[inline(always)]
-pub(crate) fn count_loop(code: &FuncCode, counter: u32) {
-    if let Some(c) = code.loops.get(counter as usize) {
-        c.store(c.load(Ordering::Relaxed).wrapping_add(1), Ordering::Relaxed);
+pub(crate) unsafe fn count_loop(cx: &Cx, counter: u32) {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let code = &*cx.code;
+        if code.count_loop(counter) {
+            tier::report(
+                cx.module_code,
+                cx.instance,
+                cx.code,
+                Hot::Loop(code.hot_loop),
+            );
+        }
     }
 }
 

@@ -170,6 +170,9 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
         calls: AtomicU64::new(0),
         loops: (0..t.loops).map(|_| AtomicU64::new(0)).collect(),
         translate_time: start.elapsed(),
+        def_index,
+        hot_calls: u64::MAX,
+        hot_loop: u64::MAX,
     };
     tracing::trace!(
         target: "wx::interp",

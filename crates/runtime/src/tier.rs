@@ -1,0 +1,166 @@
+//! The tiering policy: when to compile a function, and how its entry slots
+//! change to the compiled code.
+//!
+//! - `jit` compiles every function when the module is created; `mixed` (a
+//!   test mode) compiles every other one, so calls cross tiers constantly.
+//! - `tiered` interprets first. The interpreter reports a function hot when
+//!   its call count reaches the call threshold or one of its loops reaches
+//!   the loop threshold; [`TierHook`] then compiles it (once per module, on
+//!   the reporting thread) and points the entry slot of every instance of
+//!   the module in that store at the compiled code. Frames already
+//!   interpreting the function finish in the interpreter; every later call,
+//!   from either tier, enters the compiled code.
+//! - A function the JIT rejects stays interpreted for good; the reason is
+//!   recorded once.
+
+use crate::module::ModuleInner;
+use crate::store::StoreOpaque;
+use crate::traps::CodeRange;
+use std::fmt;
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+use wx_core::code::CodeMemory;
+use wx_core::instance::Instance as CoreInstance;
+use wx_core::ModuleInfo;
+use wx_interp::{Hot, TierUp};
+
+/// A function compiled by the JIT.
+pub(crate) struct Compiled {
+    pub code: CodeMemory,
+    pub compile_time: Duration,
+}
+
+impl fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Compiled")
+            .field("bytes", &self.code.len())
+            .field("compile_time", &self.compile_time)
+            .finish()
+    }
+}
+
+/// The result of trying to compile one function: the code, or why it stays
+/// in the interpreter.
+pub(crate) type Outcome = Result<Compiled, String>;
+
+/// What led to a compilation, for the `wx::tier` event.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Trigger {
+    /// Strategy `jit` or `mixed`: compiled with the module.
+    Eager,
+    /// Strategy `tiered`: the interpreter reported the function hot.
+    Hot(Hot),
+}
+
+/// Compile defined function `def` and make faults at its trap sites traps.
+pub(crate) fn compile_function(info: &ModuleInfo, def: u32, trigger: Trigger) -> Outcome {
+    let index = info.num_imported_funcs + def;
+    let name = info.func_name(index);
+    let wasm_bytes = info.bodies[def as usize].range.len();
+    let start = Instant::now();
+    let compiled = wx_jit::compile(info, def)
+        .map_err(|e| e.to_string())
+        .and_then(|code| {
+            let mem = CodeMemory::new(&code.code).map_err(|e| e.to_string())?;
+            Ok((code, mem))
+        });
+    let (code, mem) = match compiled {
+        Ok(c) => c,
+        Err(reason) => {
+            match trigger {
+                Trigger::Eager => {
+                    tracing::debug!(target: "wx::tier", func = index, name = %name, reason = %reason, "kept in the interpreter")
+                }
+                Trigger::Hot(_) => {
+                    tracing::info!(target: "wx::tier", func = index, name = %name, reason = %reason, "kept in the interpreter")
+                }
+            }
+            return Err(reason);
+        }
+    };
+    let compile_time = start.elapsed();
+    let base = mem.as_ptr() as usize;
+    crate::traps::register(vec![CodeRange {
+        start: base,
+        end: base + mem.len(),
+        epilogue: base + code.epilogue as usize,
+        sites: code.trap_sites.iter().map(|(o, _)| *o).collect(),
+    }]);
+    let micros = compile_time.as_micros() as u64;
+    match trigger {
+        Trigger::Eager => tracing::debug!(
+            target: "wx::tier",
+            func = index,
+            name = %name,
+            micros,
+            wasm_bytes,
+            code_bytes = mem.len(),
+            "compiled"
+        ),
+        Trigger::Hot(why) => {
+            let (calls, loop_iterations) = match why {
+                Hot::Calls(n) => (n, 0),
+                Hot::Loop(n) => (0, n),
+            };
+            tracing::info!(
+                target: "wx::tier",
+                func = index,
+                name = %name,
+                calls,
+                loop_iterations,
+                micros,
+                wasm_bytes,
+                code_bytes = mem.len(),
+                "tier-up"
+            )
+        }
+    }
+    Ok(Compiled {
+        code: mem,
+        compile_time,
+    })
+}
+
+/// The runtime's answer to "this function is hot" (strategy `tiered`).
+pub(crate) struct TierHook {
+    pub module: Weak<ModuleInner>,
+}
+
+impl TierUp for TierHook {
+    unsafe fn hot(&self, instance: *mut CoreInstance, def: u32, why: Hot) {
+        let Some(module) = self.module.upgrade() else {
+            return;
+        };
+        let outcome = module.compiled[def as usize]
+            .get_or_init(|| compile_function(&module.info, def, Trigger::Hot(why)));
+        let Ok(compiled) = outcome else { return };
+        let code = compiled.code.as_ptr();
+        if module.engine.config().perf_map {
+            crate::module::write_perf_map(&module.info, [(def, compiled)]);
+        }
+        // SAFETY: the caller guarantees `instance` is live and belongs to
+        // the store running on this thread; its `store` field is that store.
+        unsafe {
+            let store = (*(*instance).vmctx()).store.cast::<StoreOpaque>();
+            swap_in(store, &module, def, code);
+        }
+    }
+}
+
+/// Point `def`'s entry slot at `code` in every instance of `module` in `store`.
+///
+/// # Safety
+/// `store` is live and used by this thread; `code` is `def`'s compiled code,
+/// owned by `module`, which the store keeps alive.
+unsafe fn swap_in(store: *mut StoreOpaque, module: &Arc<ModuleInner>, def: u32, code: *const u8) {
+    let module_code = Arc::as_ptr(&module.code).cast::<u8>();
+    // SAFETY: guaranteed by the caller. The interpreter holds raw pointers
+    // to these instances, not references, while it reports a hot function.
+    unsafe {
+        for inst in (*store).instances.iter_mut() {
+            if Arc::as_ptr(&inst.code).cast::<u8>() == module_code {
+                inst.set_compiled(def, code);
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+//! The configurations conformance tests run on: every tier this build has,
+//! plus the tier-crossing modes (`tiered` compiling on the first call, and
+//! `mixed`, which compiles every other function). `WX_TIERS=jit,mixed`
+//! narrows the list.
+
+use wx_runtime::{Config, Strategy};
+
+pub fn tiers() -> Vec<(&'static str, Config)> {
+    let with = |strategy, threshold| {
+        let mut c = Config::new();
+        c.strategy(strategy).jit_threshold(threshold);
+        c
+    };
+    let mut out = vec![("interp", with(Strategy::Interp, 1))];
+    if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+        out.push(("jit", with(Strategy::Jit, 1)));
+        out.push(("tiered-1", with(Strategy::Tiered, 1)));
+        out.push(("mixed", with(Strategy::Mixed, 1)));
+    }
+    if let Ok(only) = std::env::var("WX_TIERS") {
+        out.retain(|(name, _)| only.split(',').any(|t| t == *name));
+    }
+    out
+}
