@@ -443,11 +443,9 @@ fn explore_prints_each_functions_bytecode() {
         "{run:#?}"
     );
 
-    assert!(
-        run.stdout
-            .contains("-- JIT: not compiled: unsupported operator `TableSize` --"),
-        "{run:#?}"
-    );
+    // Table operators are compiled too (table.size inline).
+    assert!(run.stdout.contains("v0 = table.size 0"), "{run:#?}");
+    assert!(!run.stdout.contains("-- JIT: not compiled"), "{run:#?}");
 
     // The machine code of `inc`: offsets, bytes and Intel syntax, from the
     // frame setup to the return, with the epilogue marked.
@@ -535,4 +533,82 @@ fn perf_map_names_compiled_functions() {
             && u64::from_str_radix(fields[1], 16).unwrap() > 0,
         "{line}"
     );
+}
+
+/// `--jit-threshold` decides when `tiered` compiles; each tier-up is an
+/// info event under `wx::tier`, and `--stats` shows the tier and compile time.
+#[test]
+fn tier_up_is_logged_and_shown_in_stats() {
+    if !cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+        return;
+    }
+    let dir = scratch("tierup");
+    let wat = file(
+        &dir,
+        "fib.wat",
+        r#"(module
+          (func $fib (export "fib") (param i32) (result i32)
+            (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+              (then (local.get 0))
+              (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                             (call $fib (i32.sub (local.get 0) (i32.const 2))))))))"#,
+    );
+    let out = Command::new(wx_bin())
+        .args([
+            "run",
+            "--tier",
+            "tiered",
+            "--jit-threshold",
+            "50",
+            "--stats",
+        ])
+        .args(["--invoke", "fib", &wat, "20"])
+        .env("WX_LOG", "wx::tier=info")
+        .output()
+        .expect("run wx");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stdout, "6765\n");
+    let event = stderr
+        .lines()
+        .find(|l| l.contains("tier-up"))
+        .unwrap_or_else(|| panic!("no tier-up event: {stderr}"));
+    for field in [
+        "func=0",
+        "name=fib",
+        "calls=50",
+        "micros=",
+        "wasm_bytes=",
+        "code_bytes=",
+    ] {
+        assert!(event.contains(field), "{field} missing: {event}");
+    }
+    let row = stderr
+        .lines()
+        .find(|l| l.ends_with(" fib (func[0])"))
+        .unwrap_or_else(|| panic!("no stats row: {stderr}"));
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        cols[0], "50",
+        "interpreted calls stop at the threshold: {row}"
+    );
+    assert_eq!(cols[2], "jit", "{row}");
+    assert!(cols[3].ends_with('s'), "a compile time: {row}");
+    // The same threshold option exists on `wx wast`.
+    let script = file(
+        &dir,
+        "t.wast",
+        format!(
+            "{}\n(assert_return (invoke \"fib\" (i32.const 15)) (i32.const 610))",
+            std::fs::read_to_string(&wat).unwrap()
+        ),
+    );
+    let r = wx(
+        &["wast", "--tier", "tiered", "--jit-threshold", "1", &script],
+        None,
+    );
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert!(r.stdout.ends_with("\n2 passed, 0 failed\n"), "{r:#?}");
+    std::fs::remove_dir_all(dir).ok();
 }

@@ -3,7 +3,7 @@
 use crate::config::Strategy;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::tier::{compile_function, Compiled, Outcome, TierHook, Trigger};
+use crate::tier::{compile_function, register, Compiled, Outcome, TierHook, Trigger};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -147,6 +147,7 @@ impl Module {
                 inner.compiled[def as usize]
                     .get_or_init(|| compile_function(&info, def, Trigger::Eager));
             }
+            register(inner.compiled().map(|(_, c)| c));
             if config.perf_map {
                 write_perf_map(&info, inner.compiled());
             }

@@ -28,6 +28,8 @@ use wx_interp::{Hot, TierUp};
 pub(crate) struct Compiled {
     pub code: CodeMemory,
     pub compile_time: Duration,
+    /// The code's range and trap sites, for the fault handler.
+    range: CodeRange,
 }
 
 impl fmt::Debug for Compiled {
@@ -52,7 +54,9 @@ pub(crate) enum Trigger {
     Hot(Hot),
 }
 
-/// Compile defined function `def` and make faults at its trap sites traps.
+/// Compile defined function `def`. Faults at its trap sites become traps
+/// only once its range is registered ([`register`]); callers register
+/// batches, since each registration copies the registry.
 pub(crate) fn compile_function(info: &ModuleInfo, def: u32, trigger: Trigger) -> Outcome {
     let index = info.num_imported_funcs + def;
     let name = info.func_name(index);
@@ -80,12 +84,12 @@ pub(crate) fn compile_function(info: &ModuleInfo, def: u32, trigger: Trigger) ->
     };
     let compile_time = start.elapsed();
     let base = mem.as_ptr() as usize;
-    crate::traps::register(vec![CodeRange {
+    let range = CodeRange {
         start: base,
         end: base + mem.len(),
         epilogue: base + code.epilogue as usize,
         sites: code.trap_sites.iter().map(|(o, _)| *o).collect(),
-    }]);
+    };
     let micros = compile_time.as_micros() as u64;
     match trigger {
         Trigger::Eager => tracing::debug!(
@@ -118,7 +122,16 @@ pub(crate) fn compile_function(info: &ModuleInfo, def: u32, trigger: Trigger) ->
     Ok(Compiled {
         code: mem,
         compile_time,
+        range,
     })
+}
+
+/// Make faults at the trap sites of `compiled` wasm traps.
+pub(crate) fn register<'a>(compiled: impl IntoIterator<Item = &'a Compiled>) {
+    let ranges: Vec<CodeRange> = compiled.into_iter().map(|c| c.range.clone()).collect();
+    if !ranges.is_empty() {
+        crate::traps::register(ranges);
+    }
 }
 
 /// The runtime's answer to "this function is hot" (strategy `tiered`).
@@ -131,8 +144,13 @@ impl TierUp for TierHook {
         let Some(module) = self.module.upgrade() else {
             return;
         };
-        let outcome = module.compiled[def as usize]
-            .get_or_init(|| compile_function(&module.info, def, Trigger::Hot(why)));
+        let outcome = module.compiled[def as usize].get_or_init(|| {
+            let outcome = compile_function(&module.info, def, Trigger::Hot(why));
+            if let Ok(c) = &outcome {
+                register([c]);
+            }
+            outcome
+        });
         let Ok(compiled) = outcome else { return };
         let code = compiled.code.as_ptr();
         if module.engine.config().perf_map {
