@@ -20,7 +20,9 @@ lint:
 # The benchmark suite (docs/benchmarks.md): every program in benches/programs
 # on each wx tier, output checked against native results, beside the other
 # engines found on PATH (wasmi, wasmtime, wasmtime-py, node); then the
-# criterion micro benchmarks (translation MB/s, call overhead, dispatch).
+# criterion micro benchmarks (translation MB/s, call overhead, dispatch,
+# JIT compile MB/s).
 bench:
     cargo run --release -p wx -- bench --runs 3 --external --svg docs/bench-interp.svg --json docs/bench-interp.json
     cargo bench -p wx-runtime
+    cargo bench -p wx-jit --bench compile
