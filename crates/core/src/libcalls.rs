@@ -1,16 +1,177 @@
 //! Functions compiled code calls for work it leaves to the runtime.
 //!
 //! Each takes the calling instance's VMContext first and uses the C ABI, so
-//! JIT code can call it by address.
+//! JIT code can call it by address; the index immediates of the operator
+//! (memory, table, segment) come next, then its operands. They do the work
+//! through the same [`Instance`] operations the interpreter uses.
+//!
+//! Those that can trap return a status: 0, or a [`TrapCode`] as u32, which
+//! compiled code returns from the function like any other trap.
+//!
+//! Every function here requires (the `# Safety` of each): `vmctx` is a live
+//! instance's context, called on the thread that owns its store, and the
+//! indices are valid for the instance's module (guaranteed by validation).
+//! Compiled code runs on the store's thread, so while a libcall runs no
+//! other reference to the instance is in use.
 
+use crate::instance::Instance;
+use crate::trap::TrapCode;
 use crate::vm::VMContext;
+
+/// The instance behind `vmctx`.
+///
+/// # Safety
+/// As for every libcall (see the module documentation).
+unsafe fn instance<'a>(vmctx: *mut VMContext) -> &'a mut Instance {
+    // SAFETY: guaranteed by the caller.
+    unsafe { &mut *(*vmctx).instance }
+}
+
+fn status(r: Result<(), TrapCode>) -> u32 {
+    match r {
+        Ok(()) => 0,
+        Err(code) => code as u32,
+    }
+}
 
 /// `memory.grow` on memory 0: the old size in pages, or -1 (as u32).
 ///
 /// # Safety
-/// `vmctx` must be a live instance's context, with a memory 0.
+/// See the module documentation; the instance has a memory 0.
 pub unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, delta: u32) -> u32 {
-    // SAFETY: guaranteed by the caller; compiled code runs on the store's
-    // thread, so no other reference to the instance is in use.
-    unsafe { (*(*vmctx).instance).memory_grow(0, delta) as u32 }
+    // SAFETY: guaranteed by the caller.
+    unsafe { instance(vmctx) }.memory_grow(0, delta) as u32
+}
+
+/// `memory.fill`: a status.
+///
+/// # Safety
+/// See the module documentation.
+pub unsafe extern "C" fn memory_fill(
+    vmctx: *mut VMContext,
+    mem: u32,
+    dst: u32,
+    value: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: guaranteed by the caller.
+    status(unsafe { instance(vmctx) }.memory_fill(mem, dst, value as u8, len))
+}
+
+/// `memory.copy`: a status.
+///
+/// # Safety
+/// See the module documentation.
+pub unsafe extern "C" fn memory_copy(
+    vmctx: *mut VMContext,
+    dst_mem: u32,
+    src_mem: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: guaranteed by the caller.
+    status(unsafe { instance(vmctx) }.memory_copy(dst_mem, src_mem, dst, src, len))
+}
+
+/// `memory.init`: a status.
+///
+/// # Safety
+/// See the module documentation.
+pub unsafe extern "C" fn memory_init(
+    vmctx: *mut VMContext,
+    mem: u32,
+    data: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: guaranteed by the caller.
+    status(unsafe { instance(vmctx) }.memory_init(mem, data, dst, src, len))
+}
+
+/// `data.drop`.
+///
+/// # Safety
+/// See the module documentation.
+pub unsafe extern "C" fn data_drop(vmctx: *mut VMContext, data: u32) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { instance(vmctx) }.data_drop(data)
+}
+
+/// `table.grow`: the old size, or -1 (as u32).
+///
+/// # Safety
+/// See the module documentation; `init` is a reference of the table's type.
+pub unsafe extern "C" fn table_grow(
+    vmctx: *mut VMContext,
+    table: u32,
+    init: u64,
+    delta: u32,
+) -> u32 {
+    // SAFETY: guaranteed by the caller.
+    unsafe { instance(vmctx) }
+        .table(table)
+        .grow(delta, init)
+        .map_or(u32::MAX, |old| old)
+}
+
+/// `table.fill`: a status.
+///
+/// # Safety
+/// See the module documentation; `value` is a reference of the table's type.
+pub unsafe extern "C" fn table_fill(
+    vmctx: *mut VMContext,
+    table: u32,
+    dst: u32,
+    value: u64,
+    len: u32,
+) -> u32 {
+    // SAFETY: guaranteed by the caller.
+    status(
+        unsafe { instance(vmctx) }
+            .table(table)
+            .fill(dst, value, len),
+    )
+}
+
+/// `table.copy`: a status.
+///
+/// # Safety
+/// See the module documentation.
+pub unsafe extern "C" fn table_copy(
+    vmctx: *mut VMContext,
+    dst_table: u32,
+    src_table: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: guaranteed by the caller.
+    status(unsafe { instance(vmctx) }.table_copy(dst_table, src_table, dst, src, len))
+}
+
+/// `table.init`: a status.
+///
+/// # Safety
+/// See the module documentation.
+pub unsafe extern "C" fn table_init(
+    vmctx: *mut VMContext,
+    table: u32,
+    elem: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u32 {
+    // SAFETY: guaranteed by the caller.
+    status(unsafe { instance(vmctx) }.table_init(table, elem, dst, src, len))
+}
+
+/// `elem.drop`.
+///
+/// # Safety
+/// See the module documentation.
+pub unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { instance(vmctx) }.elem_drop(elem)
 }

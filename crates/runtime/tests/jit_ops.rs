@@ -263,3 +263,194 @@ fn conversions_match_the_interpreter_and_rust() {
         assert_eq!(got, want, "{}{:?}", call.0, call.1);
     }
 }
+
+// ---- references, tables and bulk memory ----
+
+const TABLES_AND_MEMORY: &str = r#"(module
+  (type $r (func (result i32)))
+  (memory 1 2)
+  (table $t 4 10 funcref)
+  (table $u 2 funcref)
+  (table $e 3 externref)
+  (func $f1 (type $r) (i32.const 11))
+  (func $f2 (type $r) (i32.const 22))
+  (func $f3 (type $r) (i32.const 33))
+  (elem $seg funcref (ref.func $f1) (ref.func $f2) (ref.null func) (ref.func $f3))
+  (elem declare func $f1 $f2 $f3)
+  (data $d "hello, world")
+
+  ;; -1 for a null entry, else what the entry returns.
+  (func (export "probe") (param i32) (result i32)
+    (if (result i32) (ref.is_null (table.get $t (local.get 0)))
+      (then (i32.const -1))
+      (else (call_indirect $t (type $r) (local.get 0)))))
+  (func (export "probe_u") (param i32) (result i32)
+    (if (result i32) (ref.is_null (table.get $u (local.get 0)))
+      (then (i32.const -1))
+      (else (call_indirect $u (type $r) (local.get 0)))))
+  (func (export "set_f1") (param i32) (table.set $t (local.get 0) (ref.func $f1)))
+  (func (export "set_null") (param i32) (table.set $t (local.get 0) (ref.null func)))
+  (func (export "move") (param i32 i32) (table.set $t (local.get 0) (table.get $u (local.get 1))))
+  (func (export "size") (result i32) (table.size $t))
+  (func (export "grow") (param i32) (result i32) (table.grow $t (ref.func $f2) (local.get 0)))
+  (func (export "fill") (param i32 i32) (table.fill $t (local.get 0) (ref.func $f3) (local.get 1)))
+  (func (export "copy") (param i32 i32 i32)
+    (table.copy $t $t (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "copy_to_u") (param i32 i32 i32)
+    (table.copy $u $t (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "init") (param i32 i32 i32)
+    (table.init $t $seg (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "elem_drop") (elem.drop $seg))
+  (func (export "select_null") (param i32) (result i32)
+    (ref.is_null (select (result funcref) (ref.func $f1) (ref.null func) (local.get 0))))
+  (func (export "extern") (param i32) (result i32 i32)
+    (table.fill $e (i32.const 0) (ref.null extern) (table.size $e))
+    (table.grow $e (ref.null extern) (local.get 0))
+    (ref.is_null (table.get $e (i32.const 0))))
+
+  (func (export "mfill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "mcopy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "minit") (param i32 i32 i32) (memory.init $d (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "data_drop") (data.drop $d))
+  (func (export "mgrow") (param i32) (result i32) (memory.grow (local.get 0)))
+  ;; A hash of bytes [a, a + n).
+  (func (export "hash") (param $a i32) (param $n i32) (result i32) (local $h i32)
+    (block $done
+      (loop $l
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $h (i32.add (i32.mul (local.get $h) (i32.const 31))
+                               (i32.load8_u (local.get $a))))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $l)))
+    (local.get $h))
+
+  ;; Many values live across table operations and runtime calls, so some
+  ;; operands are spilled or in argument registers.
+  (func (export "pressure") (param $i i32) (result i32)
+    (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32)
+    (local $f i32) (local $g i32) (local $h i32) (local $j i32) (local $k i32)
+    (local.set $a (i32.add (local.get $i) (i32.const 1)))
+    (local.set $b (i32.mul (local.get $a) (i32.const 3)))
+    (local.set $c (i32.xor (local.get $b) (i32.const 5)))
+    (local.set $d (i32.add (local.get $c) (local.get $a)))
+    (local.set $e (i32.sub (local.get $d) (i32.const 7)))
+    (local.set $f (i32.add (local.get $e) (local.get $b)))
+    (local.set $g (i32.mul (local.get $f) (local.get $c)))
+    (local.set $h (i32.add (local.get $g) (i32.const 9)))
+    (local.set $j (i32.shl (local.get $h) (i32.const 2)))
+    (local.set $k (i32.or (local.get $j) (local.get $d)))
+    (table.set $t (i32.and (local.get $k) (i32.const 3)) (table.get $t (i32.and (local.get $h) (i32.const 3))))
+    (memory.fill (i32.and (local.get $a) (i32.const 255)) (local.get $b) (i32.and (local.get $c) (i32.const 15)))
+    (memory.copy (local.get $d) (local.get $e) (i32.and (local.get $f) (i32.const 31)))
+    (i32.add (i32.add (i32.add (local.get $a) (local.get $b)) (i32.add (local.get $c) (local.get $d)))
+      (i32.add (i32.add (i32.add (local.get $e) (local.get $f)) (i32.add (local.get $g) (local.get $h)))
+        (i32.add (i32.add (local.get $j) (local.get $k)) (table.size $t)))))
+)"#;
+
+#[test]
+fn tables_and_bulk_memory_match_the_interpreter() {
+    let i = Val::I32;
+    let c = |name, args: &[i32]| (name, args.iter().map(|&a| i(a)).collect::<Vec<_>>());
+    let mut calls = vec![];
+    let probe_all = |calls: &mut Vec<(&'static str, Vec<Val>)>| {
+        for k in 0..11 {
+            calls.push(c("probe", &[k]));
+        }
+        calls.push(c("probe_u", &[0]));
+        calls.push(c("probe_u", &[1]));
+        calls.push(c("probe_u", &[2]));
+        calls.push(c("size", &[]));
+    };
+    probe_all(&mut calls);
+    calls.extend([
+        c("set_f1", &[0]),
+        c("set_f1", &[3]),
+        c("set_f1", &[4]),
+        c("set_f1", &[-1]),
+        c("set_null", &[0]),
+        c("move", &[1, 0]),
+        c("move", &[1, 5]),
+        c("init", &[0, 0, 4]),
+        c("init", &[1, 1, 3]),
+        c("init", &[2, 2, 3]),
+        c("init", &[4, 0, 0]),
+        c("init", &[5, 0, 0]),
+        c("init", &[0, 4, 0]),
+        c("init", &[0, 5, 0]),
+    ]);
+    probe_all(&mut calls);
+    calls.extend([
+        c("copy", &[1, 0, 3]),
+        c("copy", &[0, 1, 3]),
+        c("copy", &[2, 2, 3]),
+        c("copy", &[4, 0, 0]),
+        c("copy", &[5, 0, 0]),
+        c("copy_to_u", &[0, 2, 2]),
+        c("copy_to_u", &[1, 3, 2]),
+        c("fill", &[1, 2]),
+        c("fill", &[3, 2]),
+        c("fill", &[4, 0]),
+        c("select_null", &[0]),
+        c("select_null", &[1]),
+        c("extern", &[2]),
+        c("extern", &[100]),
+    ]);
+    probe_all(&mut calls);
+    calls.extend([
+        c("grow", &[0]),
+        c("grow", &[3]),
+        c("grow", &[4]),
+        c("grow", &[3]),
+        c("grow", &[-1]),
+        c("set_f1", &[6]),
+        c("elem_drop", &[]),
+        c("init", &[0, 0, 0]),
+        c("init", &[0, 0, 1]),
+        c("pressure", &[1]),
+        c("pressure", &[12345]),
+    ]);
+    probe_all(&mut calls);
+
+    calls.extend([
+        c("minit", &[100, 0, 12]),
+        c("minit", &[200, 7, 5]),
+        c("minit", &[65530, 0, 7]),
+        c("minit", &[65536, 0, 0]),
+        c("minit", &[65537, 0, 0]),
+        c("minit", &[0, 12, 0]),
+        c("minit", &[0, 13, 0]),
+        c("hash", &[0, 300]),
+        c("mcopy", &[104, 100, 8]),
+        c("mcopy", &[200, 204, 8]),
+        c("mcopy", &[65530, 0, 6]),
+        c("mcopy", &[65530, 0, 7]),
+        c("mcopy", &[0, -1, 2]),
+        c("mcopy", &[65536, 65536, 0]),
+        c("hash", &[0, 300]),
+        c("mfill", &[10, 0x1ab, 20]),
+        c("mfill", &[65535, 7, 1]),
+        c("mfill", &[65535, 7, 2]),
+        c("mfill", &[65536, 7, 0]),
+        c("mfill", &[65537, 7, 0]),
+        c("hash", &[0, 300]),
+        c("hash", &[65500, 36]),
+        c("mgrow", &[1]),
+        c("mfill", &[65535, 9, 100]),
+        c("mcopy", &[131000, 65500, 536]),
+        c("hash", &[65500, 200]),
+        c("mgrow", &[1]),
+        c("data_drop", &[]),
+        c("minit", &[0, 0, 0]),
+        c("minit", &[0, 0, 1]),
+        c("pressure", &[7]),
+        c("hash", &[0, 300]),
+    ]);
+    let outcomes = differential(TABLES_AND_MEMORY, &calls);
+    // The script reaches every kind of outcome.
+    for code in [TrapCode::TableOutOfBounds, TrapCode::MemoryOutOfBounds] {
+        assert!(outcomes.contains(&Err(code)), "no {code:?}");
+    }
+    assert!(outcomes.contains(&Ok(vec![i(-1)])));
+    assert!(outcomes.contains(&Ok(vec![i(33)])));
+}

@@ -191,11 +191,67 @@ pub enum MemKind {
     U32,
 }
 
-/// Operations the generated code leaves to the runtime.
+/// Operations the generated code leaves to the runtime (the functions of
+/// `wx_core::libcalls`, called with the instance's VMContext, the indices
+/// here, and then the instruction's arguments). Those that can trap return
+/// a status that the generated code turns into a trap.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Libcall {
+    /// `[] -> [pages]` (emitted inline).
     MemorySize,
+    /// `[delta] -> [old pages or -1]`.
     MemoryGrow,
+    /// `[dst, value, len] -> []`.
+    MemoryFill { mem: u32 },
+    /// `[dst, src, len] -> []`.
+    MemoryCopy { dst_mem: u32, src_mem: u32 },
+    /// `[dst, src, len] -> []`.
+    MemoryInit { mem: u32, data: u32 },
+    /// `[] -> []`.
+    DataDrop { data: u32 },
+    /// `[init, delta] -> [old size or -1]`.
+    TableGrow { table: u32 },
+    /// `[dst, value, len] -> []`.
+    TableFill { table: u32 },
+    /// `[dst, src, len] -> []`.
+    TableCopy { dst_table: u32, src_table: u32 },
+    /// `[dst, src, len] -> []`.
+    TableInit { table: u32, elem: u32 },
+    /// `[] -> []`.
+    ElemDrop { elem: u32 },
+}
+
+impl Libcall {
+    /// Whether the call returns a status (0 or a trap code) rather than a value.
+    pub fn can_trap(self) -> bool {
+        matches!(
+            self,
+            Libcall::MemoryFill { .. }
+                | Libcall::MemoryCopy { .. }
+                | Libcall::MemoryInit { .. }
+                | Libcall::TableFill { .. }
+                | Libcall::TableCopy { .. }
+                | Libcall::TableInit { .. }
+        )
+    }
+
+    /// The index immediates passed before the arguments.
+    pub fn immediates(self) -> Vec<u32> {
+        match self {
+            Libcall::MemorySize | Libcall::MemoryGrow => vec![],
+            Libcall::MemoryFill { mem } => vec![mem],
+            Libcall::MemoryCopy { dst_mem, src_mem } => vec![dst_mem, src_mem],
+            Libcall::MemoryInit { mem, data } => vec![mem, data],
+            Libcall::DataDrop { data } => vec![data],
+            Libcall::TableGrow { table } | Libcall::TableFill { table } => vec![table],
+            Libcall::TableCopy {
+                dst_table,
+                src_table,
+            } => vec![dst_table, src_table],
+            Libcall::TableInit { table, elem } => vec![table, elem],
+            Libcall::ElemDrop { elem } => vec![elem],
+        }
+    }
 }
 
 /// One IR instruction.
@@ -320,6 +376,28 @@ pub enum Inst {
         src: VReg,
         index: u32,
     },
+    /// `dst` = the funcref of function `func` (its entry slot).
+    FuncRef {
+        dst: VReg,
+        func: u32,
+    },
+    /// `dst = table[index]`; traps out of bounds.
+    TableGet {
+        table: u32,
+        dst: VReg,
+        index: VReg,
+    },
+    /// `table[index] = value`; traps out of bounds.
+    TableSet {
+        table: u32,
+        index: VReg,
+        value: VReg,
+    },
+    /// `dst` = the table's length (i32).
+    TableSize {
+        table: u32,
+        dst: VReg,
+    },
     /// Call function `func` (through its entry slot) with `args`, writing `rets`.
     Call {
         func: u32,
@@ -400,7 +478,10 @@ impl Inst {
             | Inst::Convert { dst, .. }
             | Inst::Select { dst, .. }
             | Inst::Load { dst, .. }
-            | Inst::GlobalGet { dst, .. } => Some(dst),
+            | Inst::GlobalGet { dst, .. }
+            | Inst::FuncRef { dst, .. }
+            | Inst::TableGet { dst, .. }
+            | Inst::TableSize { dst, .. } => Some(dst),
             _ => None,
         }
     }

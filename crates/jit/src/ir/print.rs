@@ -1,6 +1,6 @@
 //! Text form of the IR, for `wx explore` and golden tests.
 
-use super::{BlockId, Func, Inst, List, Ty, VReg};
+use super::{BlockId, Func, Inst, Libcall, List, Ty, VReg};
 use std::fmt::{self, Display, Write};
 
 impl Display for Ty {
@@ -11,6 +11,22 @@ impl Display for Ty {
             Ty::F32 => "f32",
             Ty::F64 => "f64",
         })
+    }
+}
+
+/// The libcall's name (that of its `wx_core::libcalls` function) and its
+/// index immediates: `table_copy[1, 0]`.
+impl Display for Libcall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let debug = format!("{self:?}");
+        let variant = debug.split(' ').next().unwrap_or(&debug);
+        f.write_str(&lower(variant))?;
+        let imms = self.immediates();
+        if !imms.is_empty() {
+            let imms: Vec<String> = imms.iter().map(|i| i.to_string()).collect();
+            write!(f, "[{}]", imms.join(", "))?;
+        }
+        Ok(())
     }
 }
 
@@ -116,6 +132,14 @@ impl Func {
             }
             Inst::GlobalGet { dst, index, .. } => format!("{dst} = global.get {index}"),
             Inst::GlobalSet { src, index, .. } => format!("global.set {index}, {src}"),
+            Inst::FuncRef { dst, func } => format!("{dst} = ref.func {func}"),
+            Inst::TableGet { table, dst, index } => format!("{dst} = table.get {table}, {index}"),
+            Inst::TableSet {
+                table,
+                index,
+                value,
+            } => format!("table.set {table}, {index}, {value}"),
+            Inst::TableSize { table, dst } => format!("{dst} = table.size {table}"),
             Inst::Call { func, args, rets } => {
                 format!("[{}] = call {func}({})", self.regs(rets), self.regs(args))
             }
@@ -132,9 +156,8 @@ impl Func {
             ),
             Inst::Libcall { call, args, rets } => {
                 format!(
-                    "[{}] = libcall {}({})",
+                    "[{}] = libcall {call}({})",
                     self.regs(rets),
-                    name(&call),
                     self.regs(args)
                 )
             }

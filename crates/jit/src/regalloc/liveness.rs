@@ -51,7 +51,10 @@ pub fn operands(f: &Func, inst: &Inst, uses: &mut Vec<VReg>, defs: &mut Vec<VReg
     defs.clear();
     let list = |l: crate::ir::List| f.list_items(l).iter().map(|&v| VReg(v));
     match *inst {
-        Inst::Const { dst, .. } | Inst::GlobalGet { dst, .. } => defs.push(dst),
+        Inst::Const { dst, .. }
+        | Inst::GlobalGet { dst, .. }
+        | Inst::FuncRef { dst, .. }
+        | Inst::TableSize { dst, .. } => defs.push(dst),
         Inst::Move { dst, src, .. }
         | Inst::IBinImm { dst, a: src, .. }
         | Inst::IUn { dst, src, .. }
@@ -59,7 +62,10 @@ pub fn operands(f: &Func, inst: &Inst, uses: &mut Vec<VReg>, defs: &mut Vec<VReg
         | Inst::ICmpImm { dst, a: src, .. }
         | Inst::FUn { dst, src, .. }
         | Inst::Convert { dst, src, .. }
-        | Inst::Load { dst, addr: src, .. } => {
+        | Inst::Load { dst, addr: src, .. }
+        | Inst::TableGet {
+            dst, index: src, ..
+        } => {
             uses.push(src);
             defs.push(dst);
         }
@@ -77,7 +83,10 @@ pub fn operands(f: &Func, inst: &Inst, uses: &mut Vec<VReg>, defs: &mut Vec<VReg
             uses.extend([cond, a, b]);
             defs.push(dst);
         }
-        Inst::Store { addr, value, .. } => uses.extend([addr, value]),
+        Inst::Store { addr, value, .. }
+        | Inst::TableSet {
+            index: addr, value, ..
+        } => uses.extend([addr, value]),
         Inst::GlobalSet { src, .. } => uses.push(src),
         Inst::Call { args, rets, .. } | Inst::Libcall { args, rets, .. } => {
             uses.extend(list(args));

@@ -262,6 +262,21 @@ impl Translator<'_> {
         (self.f.list(args), self.f.list(rets))
     }
 
+    /// A call to the runtime taking the top `n` values, producing one of
+    /// type `ret` if given.
+    fn libcall(&mut self, call: Libcall, n: usize, ret: Option<Ty>) {
+        let base = self.stack.len() - n;
+        let mut args = Vec::with_capacity(n);
+        for i in 0..n {
+            let e = self.stack[base + i];
+            args.push(self.reg(e).0);
+        }
+        self.stack.truncate(base);
+        let rets: Vec<u32> = ret.map(|ty| self.push_def(ty).0).into_iter().collect();
+        let (args, rets) = (self.f.list(args), self.f.list(rets));
+        self.emit(Inst::Libcall { call, args, rets });
+    }
+
     fn convert(&mut self, op: ConvOp, from: Ty, to: Ty) {
         self.def1(to, |dst, src| Inst::Convert {
             op,
@@ -397,24 +412,78 @@ impl Translator<'_> {
                     rets,
                 });
             }
-            W::MemorySize { .. } => {
-                let dst = self.push_def(I32);
-                let (args, rets) = (self.f.list([]), self.f.list([dst.0]));
-                self.emit(Inst::Libcall {
-                    call: Libcall::MemorySize,
-                    args,
-                    rets,
+            W::MemorySize { .. } => self.libcall(Libcall::MemorySize, 0, Some(I32)),
+            W::MemoryGrow { .. } => self.libcall(Libcall::MemoryGrow, 1, Some(I32)),
+            W::MemoryFill { mem } => self.libcall(Libcall::MemoryFill { mem }, 3, None),
+            W::MemoryCopy { dst_mem, src_mem } => {
+                self.libcall(Libcall::MemoryCopy { dst_mem, src_mem }, 3, None)
+            }
+            W::MemoryInit { data_index, mem } => self.libcall(
+                Libcall::MemoryInit {
+                    mem,
+                    data: data_index,
+                },
+                3,
+                None,
+            ),
+            W::DataDrop { data_index } => {
+                self.libcall(Libcall::DataDrop { data: data_index }, 0, None)
+            }
+
+            // ---- references and tables ----
+            W::RefNull { .. } => self.push(Val::Const(0), I64),
+            W::RefIsNull => self.eqz(I64),
+            W::RefFunc { function_index } => {
+                let dst = self.push_def(I64);
+                self.emit_def(
+                    Inst::FuncRef {
+                        dst,
+                        func: function_index,
+                    },
+                    dst,
+                );
+            }
+            W::TableGet { table } => {
+                let index = self.pop_reg();
+                let dst = self.push_def(I64);
+                self.emit_def(Inst::TableGet { table, dst, index }, dst);
+            }
+            W::TableSet { table } => {
+                let value = self.pop_reg();
+                let index = self.pop_reg();
+                self.emit(Inst::TableSet {
+                    table,
+                    index,
+                    value,
                 });
             }
-            W::MemoryGrow { .. } => {
-                let delta = self.pop_reg();
+            W::TableSize { table } => {
                 let dst = self.push_def(I32);
-                let (args, rets) = (self.f.list([delta.0]), self.f.list([dst.0]));
-                self.emit(Inst::Libcall {
-                    call: Libcall::MemoryGrow,
-                    args,
-                    rets,
-                });
+                self.emit_def(Inst::TableSize { table, dst }, dst);
+            }
+            W::TableGrow { table } => self.libcall(Libcall::TableGrow { table }, 2, Some(I32)),
+            W::TableFill { table } => self.libcall(Libcall::TableFill { table }, 3, None),
+            W::TableCopy {
+                dst_table,
+                src_table,
+            } => self.libcall(
+                Libcall::TableCopy {
+                    dst_table,
+                    src_table,
+                },
+                3,
+                None,
+            ),
+            W::TableInit { elem_index, table } => self.libcall(
+                Libcall::TableInit {
+                    table,
+                    elem: elem_index,
+                },
+                3,
+                None,
+            ),
+            W::ElemDrop { elem_index } => {
+                self.libcall(Libcall::ElemDrop { elem: elem_index }, 0, None)
             }
 
             // ---- memory ----

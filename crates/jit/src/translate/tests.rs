@@ -97,16 +97,30 @@ fn a_pushed_local_survives_a_later_write() {
 }
 
 #[test]
-fn unsupported_operators_are_reported() {
-    let info = ModuleInfo::new(
-        &wat::parse_str("(module (table 1 funcref) (func (result i32) (table.size 0)))").unwrap(),
-    )
-    .unwrap();
+fn references_tables_and_bulk_memory() {
+    let text = ir(
+        r#"(module (memory 1) (table $t 2 funcref) (elem func 0) (data "ab")
+           (func (param i32) (result i32)
+             (table.set $t (local.get 0) (ref.func 0))
+             (memory.fill (i32.const 0) (i32.const 7) (local.get 0))
+             (table.init $t 0 (i32.const 0) (i32.const 0) (i32.const 1))
+             (elem.drop 0)
+             (drop (table.grow $t (ref.null func) (i32.const 1)))
+             (i32.add (table.size $t) (ref.is_null (table.get $t (local.get 0))))))"#,
+        0,
+    );
+    // References are i64 (null = 0); table.get/set/size are inline, the
+    // rest call the runtime with their indices ahead of the operands.
     assert_eq!(
-        translate(&info, 0).unwrap_err(),
-        JitError::Unsupported {
-            opcode: "TableSize".into()
-        }
+        text,
+        "function(v0: i32) -> [i32]\n\
+         block0:\n  v1 = ref.func 0\n  table.set 0, v0, v1\n\
+         \x20 v2 = i32.const 0\n  v3 = i32.const 7\n  [] = libcall memory_fill[0](v2, v3, v0)\n\
+         \x20 v4 = i32.const 0\n  v5 = i32.const 0\n  v6 = i32.const 1\n\
+         \x20 [] = libcall table_init[0, 0](v4, v5, v6)\n  [] = libcall elem_drop[0]()\n\
+         \x20 v7 = i64.const 0\n  v8 = i32.const 1\n  [v9] = libcall table_grow[0](v7, v8)\n\
+         \x20 v10 = table.size 0\n  v11 = table.get 0, v0\n  v12 = i64.eqz v11\n\
+         \x20 v13 = i32.add v10, v12\n  return v13\n"
     );
 }
 

@@ -22,9 +22,15 @@
 //! zero-extended 32-bit operand plus the static offset, and a fault at a
 //! recorded trap site is an out-of-bounds access.
 //!
-//! `memory.size` reads the memory's length; `memory.grow` calls
-//! `wx_core::libcalls::memory_grow` by address. Floating point and the
-//! float conversions are in [`float`].
+//! `memory.size`, `table.size`, `table.get`/`table.set` (bounds-checked
+//! against the `VMTable`) and `ref.func` (the entry slot's address) are
+//! inline. `memory.grow` and the bulk operations call their function in
+//! `wx_core::libcalls` by address, with the C ABI: the VMContext, the index
+//! immediates, then the operands (passed through the outgoing area, since
+//! they may sit in argument registers). A libcall that can trap returns a
+//! status, and a non-zero one goes to the epilogue as the trap code, like
+//! a failed callee's. Floating point and the float conversions are in
+//! [`float`].
 
 use super::asm::{AluOp, Assembler, Cond, ExtMode, FloatSize, Label, Mem, Scale, ShiftOp, Size};
 use super::regs::{Gpr, Xmm};
@@ -162,6 +168,7 @@ impl Emitter<'_> {
                 Inst::Call { args, rets, .. } | Inst::CallIndirect { args, rets, .. } => {
                     args.len.max(rets.len)
                 }
+                Inst::Libcall { args, .. } => args.len,
                 _ => 0,
             })
             .max()
@@ -376,6 +383,104 @@ impl Emitter<'_> {
             self.asm.load(Size::S64, d, Mem::new(Rsp, 8 * i as i32));
             self.commit(VReg(v), d);
         }
+    }
+
+    /// Load table `table`'s `VMTable` pointer into r11.
+    fn table_ptr(&mut self, table: u32) {
+        self.asm.load(
+            Size::S64,
+            R11,
+            Mem::new(R14, std::mem::offset_of!(VMContext, tables) as i32),
+        );
+        self.asm
+            .load(Size::S64, R11, Mem::new(R11, 8 * table as i32));
+    }
+
+    /// The address of element `index` of table `table` (in r10/r11),
+    /// after trapping if it is out of bounds.
+    fn table_slot(&mut self, table: u32, index: VReg) -> Mem {
+        let r = self.src(index, R10);
+        self.asm.mov_rr(Size::S32, R10, r);
+        self.table_ptr(table);
+        self.asm.alu_rm(
+            AluOp::Cmp,
+            Size::S32,
+            R10,
+            Mem::new(R11, std::mem::offset_of!(VMTable, len) as i32),
+        );
+        let in_bounds = self.asm.new_label();
+        self.asm.jcc(Cond::B, in_bounds);
+        self.trap(TrapCode::TableOutOfBounds);
+        self.asm.bind(in_bounds);
+        self.asm.load(
+            Size::S64,
+            R11,
+            Mem::new(R11, std::mem::offset_of!(VMTable, base) as i32),
+        );
+        Mem::indexed(R11, R10, Scale::X8, 0)
+    }
+
+    /// Call `call`'s function in `wx_core::libcalls`: the VMContext, the
+    /// index immediates, then the arguments, in the C ABI's registers. A
+    /// status other than 0 is a trap and goes to the epilogue as it is.
+    fn libcall(
+        &mut self,
+        call: Libcall,
+        args: crate::ir::List,
+        rets: crate::ir::List,
+    ) -> Result<(), JitError> {
+        use wx_core::libcalls as lc;
+        // Safe casts of the functions' addresses; the calls are in the generated code.
+        let target = match call {
+            Libcall::MemorySize => {
+                return Err(JitError::Internal("memory.size is emitted inline".into()))
+            }
+            Libcall::MemoryGrow => lc::memory_grow as *const (),
+            Libcall::MemoryFill { .. } => lc::memory_fill as *const (),
+            Libcall::MemoryCopy { .. } => lc::memory_copy as *const (),
+            Libcall::MemoryInit { .. } => lc::memory_init as *const (),
+            Libcall::DataDrop { .. } => lc::data_drop as *const (),
+            Libcall::TableGrow { .. } => lc::table_grow as *const (),
+            Libcall::TableFill { .. } => lc::table_fill as *const (),
+            Libcall::TableCopy { .. } => lc::table_copy as *const (),
+            Libcall::TableInit { .. } => lc::table_init as *const (),
+            Libcall::ElemDrop { .. } => lc::elem_drop as *const (),
+        } as u64;
+        const ARG_REGS: [Gpr; 6] = [Rdi, Rsi, Rdx, Rcx, Gpr::R8, Gpr::R9];
+        let imms = call.immediates();
+        if 1 + imms.len() + args.len as usize > ARG_REGS.len() {
+            return Err(JitError::Internal(format!(
+                "libcall {call} has too many arguments"
+            )));
+        }
+        // The operands may sit in argument registers: pass them through the
+        // outgoing area rather than ordering the moves.
+        self.store_args(args);
+        self.asm.mov_rr(Size::S64, Rdi, R14);
+        for (&imm, &reg) in imms.iter().zip(&ARG_REGS[1..]) {
+            self.asm.mov_ri(Size::S32, reg, imm as i32);
+        }
+        for (i, &reg) in ARG_REGS[1 + imms.len()..]
+            .iter()
+            .take(args.len as usize)
+            .enumerate()
+        {
+            self.asm.load(Size::S64, reg, Mem::new(Rsp, 8 * i as i32));
+        }
+        self.asm.mov_imm64(R11, target);
+        self.asm.call_r(R11);
+        if call.can_trap() {
+            self.asm.test_rr(Size::S32, Rax, Rax);
+            self.asm.jcc(Cond::Ne, self.epilogue);
+        }
+        if let Some(&ret) = self.f.list_items(rets).first() {
+            let dst = VReg(ret);
+            let d = self.dst(dst, R10);
+            // Only eax is defined: clear the upper half.
+            self.asm.mov_rr(Size::S32, d, Rax);
+            self.commit(dst, d);
+        }
+        Ok(())
     }
 
     fn trap_site(&mut self) {
@@ -725,13 +830,7 @@ impl Emitter<'_> {
                 self.store_args(args);
                 let r = self.src(index, R10);
                 self.asm.mov_rr(Size::S32, R10, r);
-                self.asm.load(
-                    Size::S64,
-                    R11,
-                    Mem::new(R14, std::mem::offset_of!(VMContext, tables) as i32),
-                );
-                self.asm
-                    .load(Size::S64, R11, Mem::new(R11, 8 * table as i32));
+                self.table_ptr(table);
                 self.asm.alu_rm(
                     AluOp::Cmp,
                     Size::S32,
@@ -789,25 +888,42 @@ impl Emitter<'_> {
                 self.asm.shift_ri(ShiftOp::Shr, Size::S64, d, 16);
                 self.commit(dst, d);
             }
-            Inst::Libcall {
-                call: Libcall::MemoryGrow,
-                args,
-                rets,
-            } => {
-                let (delta, dst) = (
-                    VReg(self.f.list_items(args)[0]),
-                    VReg(self.f.list_items(rets)[0]),
-                );
-                let r = self.src(delta, R10);
-                self.asm.mov_rr(Size::S32, Rsi, r);
-                self.asm.mov_rr(Size::S64, Rdi, R14);
-                // A safe cast of the function's address; the call is in the generated code.
-                let target = wx_core::libcalls::memory_grow as *const () as u64;
-                self.asm.mov_imm64(R11, target);
-                self.asm.call_r(R11);
+            Inst::Libcall { call, args, rets } => self.libcall(call, args, rets)?,
+            Inst::FuncRef { dst, func } => {
                 let d = self.dst(dst, R10);
-                self.mov(Size::S32, d, Rax);
+                self.asm.load(
+                    Size::S64,
+                    d,
+                    Mem::new(R14, std::mem::offset_of!(VMContext, funcs) as i32),
+                );
+                self.asm.load(Size::S64, d, Mem::new(d, 8 * func as i32));
                 self.commit(dst, d);
+            }
+            Inst::TableSize { table, dst } => {
+                self.table_ptr(table);
+                let d = self.dst(dst, R10);
+                self.asm.load(
+                    Size::S32,
+                    d,
+                    Mem::new(R11, std::mem::offset_of!(VMTable, len) as i32),
+                );
+                self.commit(dst, d);
+            }
+            Inst::TableGet { table, dst, index } => {
+                let slot = self.table_slot(table, index);
+                let d = self.dst(dst, R10);
+                self.asm.load(Size::S64, d, slot);
+                self.commit(dst, d);
+            }
+            Inst::TableSet {
+                table,
+                index,
+                value,
+            } => {
+                let slot = self.table_slot(table, index);
+                self.asm.lea(Size::S64, R11, slot);
+                let v = self.src(value, R10);
+                self.asm.store(Size::S64, Mem::new(R11, 0), v);
             }
             Inst::FBin { op, ty, dst, a, b } => self.fbin(op, ty, dst, a, b)?,
             Inst::FUn { op, ty, dst, src } => self.fun(op, ty, dst, src)?,

@@ -99,6 +99,30 @@ fn float_arithmetic_and_every_conversion_compile() {
     assert!(from_u64.contains("addss xmm0,xmm0"), "{from_u64}");
 }
 
+#[test]
+fn table_access_is_inline_and_bulk_operations_call_the_runtime() {
+    let info = module(
+        "(module (memory 1) (table 2 funcref)
+           (func (param i32) (result funcref) (table.get 0 (local.get 0)))
+           (func (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2))))",
+    );
+    let get = text(&compile(&info, 0).unwrap().code);
+    // Bounds check against the VMTable's length; out of bounds is trap 6.
+    assert!(get.contains("cmp r10d,[r11+8]\njb"), "{get}");
+    assert!(get.contains("mov eax,6\n"), "{get}");
+    assert!(get.contains("mov rax,[r11+r10*8]\n"), "{get}");
+    let copy = text(&compile(&info, 1).unwrap().code);
+    // VMContext, the memory indices, then the operands through the outgoing
+    // area; a non-zero status goes to the epilogue as the trap code.
+    assert!(
+        copy.contains(
+            "mov rdi,r14\nmov esi,0\nmov edx,0\nmov rcx,[rsp]\nmov r8,[rsp+8]\nmov r9,[rsp+10h]\n"
+        ),
+        "{copy}"
+    );
+    assert!(copy.contains("call r11\ntest eax,eax\njne"), "{copy}");
+}
+
 /// Every benchmark function compiles (or is reported unsupported), decodes
 /// as valid x86-64 and puts its trap sites on memory operands based on r15.
 #[test]
