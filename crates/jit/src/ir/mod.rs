@@ -486,6 +486,30 @@ impl Inst {
         }
     }
 
+    /// Whether the instruction only computes its result: no trap, no
+    /// memory or global write, no call. Such an instruction whose result
+    /// nobody reads can be dropped.
+    pub fn is_pure(&self) -> bool {
+        match self {
+            Inst::Const { .. }
+            | Inst::Move { .. }
+            | Inst::IBin { .. }
+            | Inst::IBinImm { .. }
+            | Inst::IUn { .. }
+            | Inst::Eqz { .. }
+            | Inst::ICmp { .. }
+            | Inst::ICmpImm { .. }
+            | Inst::FBin { .. }
+            | Inst::FUn { .. }
+            | Inst::FCmp { .. }
+            | Inst::Select { .. }
+            | Inst::GlobalGet { .. }
+            | Inst::FuncRef { .. } => true,
+            Inst::Convert { op, .. } => !matches!(op, ConvOp::TruncS | ConvOp::TruncU),
+            _ => false,
+        }
+    }
+
     pub fn is_terminator(&self) -> bool {
         matches!(
             self,

@@ -3,9 +3,9 @@
 //! Instructions are numbered in layout order; instruction `i` reads its
 //! operands at position `2i` and writes its results at `2i + 1`. A value
 //! live into a block is live from the block's first position; a value live
-//! out of it is live to the block's last position. The interval of a vreg
-//! is the smallest range covering all positions where it is live (no
-//! lifetime holes): conservative, simple, and what classic linear scan uses.
+//! out of it is live to the block's last position. Each vreg gets its exact
+//! live ranges (with lifetime holes: wasm locals are vregs written many
+//! times, often dead between uses) and their hull, its interval.
 
 use crate::ir::{BlockId, Func, Inst, VReg};
 
@@ -37,10 +37,15 @@ impl BitSet {
         changed
     }
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, &bits)| {
-            (0..64)
-                .filter(move |b| bits & (1 << b) != 0)
-                .map(move |b| (w * 64 + b) as u32)
+        self.0.iter().enumerate().flat_map(|(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let b = bits.trailing_zeros();
+                    bits &= bits - 1;
+                    w as u32 * 64 + b
+                })
+            })
         })
     }
 }
@@ -108,7 +113,8 @@ pub fn operands(f: &Func, inst: &Inst, uses: &mut Vec<VReg>, defs: &mut Vec<VReg
     }
 }
 
-/// A live interval in instruction positions (inclusive).
+/// A live interval in instruction positions (inclusive): the hull of the
+/// vreg's live ranges.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Interval {
     pub vreg: VReg,
@@ -116,12 +122,38 @@ pub struct Interval {
     pub end: u32,
 }
 
-/// Live-out sets per block (indexed by block id) and the intervals of all
-/// vregs that are ever live.
+/// Where a vreg is live: sorted, disjoint, non-adjacent inclusive position
+/// ranges. The gaps between them are lifetime holes, where its register
+/// may hold other values.
+pub type Ranges = Vec<(u32, u32)>;
+
+/// Whether two range lists share a position.
+pub fn intersects(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        if x.1 < y.0 {
+            i += 1;
+        } else if y.1 < x.0 {
+            j += 1;
+        } else {
+            return true;
+        }
+    }
+    false
+}
+
+/// Live-out sets per block (indexed by block id), the intervals of all
+/// vregs that are ever live, and each vreg's live ranges.
 #[derive(Debug)]
 pub struct Liveness {
     pub live_out: Vec<BitSet>,
     pub intervals: Vec<Interval>,
+    /// Indexed by vreg; empty for vregs never live.
+    pub ranges: Vec<Ranges>,
+    /// Indexed by instruction: pure instructions whose result is never
+    /// read (dead code; they get no ranges and are not emitted).
+    pub dead: Vec<bool>,
 }
 
 /// Compute liveness of `f` (which must verify).
@@ -171,45 +203,71 @@ pub fn analyze(f: &Func) -> Liveness {
         }
     }
 
-    // Intervals: extend over every position where a vreg is live or used.
-    const NONE: (u32, u32) = (u32::MAX, 0);
-    let mut range = vec![NONE; n];
-    let mut extend = |v: u32, p: u32| {
-        let r = &mut range[v as usize];
-        r.0 = r.0.min(p);
-        r.1 = r.1.max(p);
-    };
-    for &BlockId(b) in &f.layout {
+    // Ranges, built backwards: a range opens (at its end) where a value is
+    // live out or used, and closes at its definition or the block's start.
+    // A definition nobody reads still occupies its own position, unless
+    // the instruction is pure: then it is dead, and so are its uses.
+    let mut ranges: Vec<Ranges> = vec![Vec::new(); n];
+    let mut dead = vec![false; f.insts.len()];
+    let mut open: Vec<Option<u32>> = vec![None; n];
+    for &BlockId(b) in f.layout.iter().rev() {
         let insts = f.blocks[b as usize].insts.clone();
         let (first, last) = (insts.start * 2, insts.end * 2 - 1);
-        for v in live_in[b as usize].iter() {
-            extend(v, first);
-        }
         for v in live_out[b as usize].iter() {
-            extend(v, last);
+            open[v as usize] = Some(last);
         }
-        for at in insts {
-            operands(f, &f.insts[at as usize], &mut uses, &mut defs);
-            for u in &uses {
-                extend(u.0, at * 2);
+        for at in insts.rev() {
+            let inst = &f.insts[at as usize];
+            operands(f, inst, &mut uses, &mut defs);
+            if inst.is_pure() && defs.iter().all(|d| open[d.0 as usize].is_none()) {
+                dead[at as usize] = true;
+                continue;
             }
             for d in &defs {
-                extend(d.0, at * 2 + 1);
+                let end = open[d.0 as usize].take().unwrap_or(at * 2 + 1);
+                push_range(&mut ranges[d.0 as usize], at * 2 + 1, end);
+            }
+            for u in &uses {
+                open[u.0 as usize].get_or_insert(at * 2);
             }
         }
+        // Whatever is still open is live in (live-in = upward-exposed uses
+        // plus live-out values the block does not define).
+        for v in live_in[b as usize].iter() {
+            if let Some(end) = open[v as usize].take() {
+                push_range(&mut ranges[v as usize], first, end);
+            }
+        }
+        debug_assert!(open.iter().all(Option::is_none));
     }
-    let intervals = range
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.0 != u32::MAX)
-        .map(|(v, r)| Interval {
-            vreg: VReg(v as u32),
-            start: r.0,
-            end: r.1,
-        })
-        .collect();
+    let mut intervals = Vec::new();
+    for (v, r) in ranges.iter_mut().enumerate() {
+        r.reverse();
+        if let (Some(&(start, _)), Some(&(_, end))) = (r.first(), r.last()) {
+            intervals.push(Interval {
+                vreg: VReg(v as u32),
+                start,
+                end,
+            });
+        }
+    }
     Liveness {
         live_out,
         intervals,
+        ranges,
+        dead,
     }
+}
+
+/// Add `[start, end]` to ranges being built from the end backwards (so in
+/// descending order), merging it with the previous one if they touch.
+fn push_range(r: &mut Ranges, start: u32, end: u32) {
+    if let Some(last) = r.last_mut() {
+        if end + 1 >= last.0 {
+            last.0 = last.0.min(start);
+            last.1 = last.1.max(end);
+            return;
+        }
+    }
+    r.push((start, end));
 }

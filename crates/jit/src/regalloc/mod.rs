@@ -3,18 +3,23 @@
 //! The allocator reads the IR and returns a location for every virtual
 //! register; it never rewrites the IR (the emitter applies the result).
 //!
-//! Linear scan (Poletto & Sarkar) walks intervals by start position, keeping
-//! the active ones sorted by end. When no register of the right class is free,
-//! it spills whichever interval ends last: the current one or an active one.
+//! Linear scan (after Poletto & Sarkar, with Wimmer's lifetime holes) walks
+//! intervals by start position. Each vreg's live ranges come from liveness
+//! with their holes, so wasm locals that are dead between uses share
+//! registers. When no register of the right class is free, spill weights
+//! (uses weighted by loop depth) decide who goes to the stack: the new
+//! interval or the occupants of the cheapest register. Moves hint their two
+//! sides into one register.
+//!
 //! Machine constraints come in as *clobbers*: registers an instruction
-//! destroys (a call: the caller-saved set; a division: rax/rdx). An interval
-//! that spans a clobbering instruction can only use registers it does not
+//! destroys (a call: the caller-saved set; a division: rax/rdx). A vreg
+//! live across a clobbering instruction can only use registers it does not
 //! clobber, so values live across calls land in callee-saved registers or on
 //! the stack; this is where a later interval-splitting pass will pay off.
 //!
-//! [`check`] verifies an allocation independently: no two overlapping
-//! intervals share a register, and no interval keeps a register across an
-//! instruction that clobbers it.
+//! [`check`] verifies an allocation independently, from a fresh liveness
+//! analysis: no two vregs live at the same position share a register, and
+//! no vreg keeps a register across an instruction that clobbers it.
 
 pub mod liveness;
 
@@ -70,6 +75,10 @@ pub struct Allocation {
     pub locs: Vec<Loc>,
     pub spill_slots: u32,
     pub intervals: Vec<Interval>,
+    /// Live ranges per vreg (see [`liveness::Ranges`]).
+    pub ranges: Vec<liveness::Ranges>,
+    /// Dead instructions, which the emitter skips (see [`liveness::Liveness::dead`]).
+    pub dead: Vec<bool>,
 }
 
 impl Allocation {
@@ -91,67 +100,148 @@ fn clobber_points(f: &Func, clobbers: &impl Fn(&Inst) -> RegSet) -> Vec<(u32, Re
         .collect()
 }
 
-/// The registers clobbered strictly inside `iv` (a value defined by the
-/// clobbering instruction itself, or last used by it, is not affected).
-fn clobbered_within(points: &[(u32, RegSet)], iv: &Interval) -> RegSet {
-    let from = points.partition_point(|&(p, _)| p <= iv.start);
-    points[from..]
+/// The registers clobbered strictly inside one of `ranges` (a value defined
+/// by the clobbering instruction itself, or last used by it, is not affected).
+fn clobbered_within(points: &[(u32, RegSet)], ranges: &[(u32, u32)]) -> RegSet {
+    let mut set = 0;
+    for &(start, end) in ranges {
+        let from = points.partition_point(|&(p, _)| p <= start);
+        set |= points[from..]
+            .iter()
+            .take_while(|&&(p, _)| p < end)
+            .fold(0, |acc, &(_, s)| acc | s);
+    }
+    set
+}
+
+/// Loop nesting depth of every instruction. Wasm control flow is
+/// structured, so a loop is the layout range from a branch target to the
+/// last block that branches back to it.
+fn loop_depths(f: &Func) -> Vec<u32> {
+    let mut order = vec![0u32; f.blocks.len()];
+    for (i, b) in f.layout.iter().enumerate() {
+        order[b.0 as usize] = i as u32;
+    }
+    let mut delta = vec![0i32; f.insts.len() + 1];
+    for &b in &f.layout {
+        for s in f.succs(b) {
+            if order[s.0 as usize] <= order[b.0 as usize] {
+                delta[f.blocks[s.0 as usize].insts.start as usize] += 1;
+                delta[f.blocks[b.0 as usize].insts.end as usize] -= 1;
+            }
+        }
+    }
+    let mut depth = 0i32;
+    delta[..f.insts.len()]
         .iter()
-        .take_while(|&&(p, _)| p < iv.end)
-        .fold(0, |acc, &(_, s)| acc | s)
+        .map(|d| {
+            depth += d;
+            depth.max(0) as u32
+        })
+        .collect()
+}
+
+/// Spill cost of every vreg: its uses and definitions, each weighted by
+/// 8^(loop depth), so values of inner loops keep their registers.
+fn spill_weights(f: &Func) -> Vec<u64> {
+    let depths = loop_depths(f);
+    let mut weights = vec![0u64; f.vregs.len()];
+    let (mut uses, mut defs) = (Vec::new(), Vec::new());
+    for (i, inst) in f.insts.iter().enumerate() {
+        liveness::operands(f, inst, &mut uses, &mut defs);
+        let w = 1u64 << (3 * depths[i].min(6));
+        for v in uses.iter().chain(&defs) {
+            weights[v.0 as usize] += w;
+        }
+    }
+    weights
+}
+
+/// For `dst = src` moves, each side's partner: sharing a register makes
+/// the move free.
+fn move_hints(f: &Func) -> Vec<Option<VReg>> {
+    let mut hints = vec![None; f.vregs.len()];
+    for inst in &f.insts {
+        if let Inst::Move { dst, src, .. } = *inst {
+            hints[dst.0 as usize].get_or_insert(src);
+            hints[src.0 as usize].get_or_insert(dst);
+        }
+    }
+    hints
 }
 
 /// Allocate registers for `f`.
+///
+/// Linear scan over intervals with lifetime holes, each vreg getting one
+/// location for its whole life: a register is free for an interval when no
+/// interval already in it has a range intersecting the new one. When none
+/// is free, the register whose occupants have the lowest total spill
+/// weight is taken from them if they weigh less than the new interval;
+/// otherwise the new interval goes to the stack.
 pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) -> Allocation {
     let live = analyze(f);
     let points = clobber_points(f, &clobbers);
+    let weights = spill_weights(f);
+    let hints = move_hints(f);
     let mut intervals = live.intervals;
     intervals.sort_by_key(|iv| (iv.start, iv.end));
+    let ranges = live.ranges;
+    let dead = live.dead;
     let mut locs = vec![Loc::None; f.vregs.len()];
     let mut spill_slots = 0u32;
-    // Active intervals with their register, sorted by end.
-    let mut active: Vec<(Interval, PReg)> = Vec::new();
+    // Per physical register: the intervals assigned to it not yet ended.
+    let mut occupants: Vec<Vec<Interval>> = vec![Vec::new(); 64];
     for iv in &intervals {
-        active.retain(|(a, _)| a.end >= iv.start);
+        let v = iv.vreg.0 as usize;
         let class = Class::of(f.ty(iv.vreg));
         let regs = match class {
             Class::Int => &env.int_regs,
             Class::Float => &env.float_regs,
         };
-        let forbidden = clobbered_within(&points, iv);
-        let busy: RegSet = active.iter().fold(0, |acc, (_, r)| acc | 1 << r.0);
-        let free = regs.iter().find(|r| (busy | forbidden) & (1 << r.0) == 0);
-        let reg = match free {
-            Some(&r) => Some(r),
-            None => {
-                // Steal from the active interval (of this class, whose register
-                // this interval may use) that ends last, if it ends after us.
-                let victim = active
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (a, r))| {
-                        Class::of(f.ty(a.vreg)) == class
-                            && forbidden & (1 << r.0) == 0
-                            && a.end > iv.end
-                    })
-                    .max_by_key(|(_, (a, _))| a.end)
-                    .map(|(i, _)| i);
-                victim.map(|i| {
-                    let (a, r) = active.remove(i);
-                    locs[a.vreg.0 as usize] = Loc::Stack(spill_slots);
-                    spill_slots += 1;
-                    r
-                })
+        let forbidden = clobbered_within(&points, &ranges[v]);
+        let hint = hints[v].and_then(|h| match locs[h.0 as usize] {
+            Loc::Reg(r) => Some(r),
+            _ => None,
+        });
+        // The cheapest register: (total weight of the occupants to evict, register).
+        let mut best: Option<(u64, PReg)> = None;
+        let candidates = hint.into_iter().chain(regs.iter().copied());
+        for r in candidates {
+            if forbidden & (1 << r.0) != 0 || !regs.contains(&r) {
+                continue;
             }
-        };
-        match reg {
-            Some(r) => {
-                locs[iv.vreg.0 as usize] = Loc::Reg(r);
-                let at = active.partition_point(|(a, _)| a.end <= iv.end);
-                active.insert(at, (*iv, r));
+            let occ = &mut occupants[r.0 as usize];
+            occ.retain(|o| o.end >= iv.start);
+            let cost: u64 = occ
+                .iter()
+                .filter(|o| liveness::intersects(&ranges[o.vreg.0 as usize], &ranges[v]))
+                .map(|o| weights[o.vreg.0 as usize])
+                .sum();
+            if best.is_none_or(|(c, _)| cost < c) {
+                best = Some((cost, r));
+                if cost == 0 {
+                    break;
+                }
             }
-            None => {
-                locs[iv.vreg.0 as usize] = Loc::Stack(spill_slots);
+        }
+        match best {
+            Some((cost, r)) if cost == 0 || cost < weights[v] => {
+                let occ = &mut occupants[r.0 as usize];
+                if cost > 0 {
+                    occ.retain(|o| {
+                        let conflict = liveness::intersects(&ranges[o.vreg.0 as usize], &ranges[v]);
+                        if conflict {
+                            locs[o.vreg.0 as usize] = Loc::Stack(spill_slots);
+                            spill_slots += 1;
+                        }
+                        !conflict
+                    });
+                }
+                occ.push(*iv);
+                locs[v] = Loc::Reg(r);
+            }
+            _ => {
+                locs[v] = Loc::Stack(spill_slots);
                 spill_slots += 1;
             }
         }
@@ -160,6 +250,8 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
         locs,
         spill_slots,
         intervals,
+        ranges,
+        dead,
     }
 }
 
@@ -170,35 +262,34 @@ pub fn check(
     clobbers: impl Fn(&Inst) -> RegSet,
 ) -> Result<(), String> {
     let points = clobber_points(f, &clobbers);
-    let in_reg: Vec<(Interval, PReg)> = alloc
-        .intervals
-        .iter()
-        .filter_map(|iv| match alloc.loc(iv.vreg) {
-            Loc::Reg(r) => Some((*iv, r)),
-            Loc::Stack(_) => None,
-            Loc::None => Some((*iv, PReg(u8::MAX))),
-        })
-        .collect();
-    for (iv, r) in &in_reg {
-        if r.0 == u8::MAX {
-            return Err(format!("{} is live but has no location", iv.vreg));
-        }
-        if clobbered_within(&points, iv) & (1 << r.0) != 0 {
-            return Err(format!(
-                "{} keeps r{} across an instruction that clobbers it",
-                iv.vreg, r.0
-            ));
+    let fresh = analyze(f);
+    if fresh.dead != alloc.dead {
+        return Err("the dead instructions differ from a fresh analysis".into());
+    }
+    let mut by_reg: Vec<Vec<VReg>> = vec![Vec::new(); 64];
+    for iv in &fresh.intervals {
+        let ranges = &fresh.ranges[iv.vreg.0 as usize];
+        match alloc.loc(iv.vreg) {
+            Loc::Reg(r) => {
+                if clobbered_within(&points, ranges) & (1 << r.0) != 0 {
+                    return Err(format!(
+                        "{} keeps r{} across an instruction that clobbers it",
+                        iv.vreg, r.0
+                    ));
+                }
+                by_reg[r.0 as usize].push(iv.vreg);
+            }
+            Loc::Stack(_) => {}
+            Loc::None => return Err(format!("{} is live but has no location", iv.vreg)),
         }
     }
-    let mut sorted = in_reg;
-    sorted.sort_by_key(|(iv, _)| iv.start);
-    for (i, (a, ra)) in sorted.iter().enumerate() {
-        for (b, rb) in &sorted[i + 1..] {
-            if b.start > a.end {
-                break;
-            }
-            if ra == rb {
-                return Err(format!("{} and {} overlap in r{}", a.vreg, b.vreg, ra.0));
+    for (r, vregs) in by_reg.iter().enumerate() {
+        for (i, &a) in vregs.iter().enumerate() {
+            for &b in &vregs[i + 1..] {
+                let (ra, rb) = (&fresh.ranges[a.0 as usize], &fresh.ranges[b.0 as usize]);
+                if liveness::intersects(ra, rb) {
+                    return Err(format!("{a} and {b} are live at once in r{r}"));
+                }
             }
         }
     }

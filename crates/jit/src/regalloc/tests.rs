@@ -131,3 +131,59 @@ fn benchmark_functions_allocate_and_check() {
     }
     assert!(checked > 500, "only {checked} functions checked");
 }
+
+/// Locals dead between their uses leave holes another value can fill:
+/// two loops, each with its own counter and accumulator, need two
+/// registers, not four.
+#[test]
+fn lifetime_holes_let_locals_share_registers() {
+    let f = func(
+        "(module (func (param $n i32) (result i32) (local $i i32) (local $a i32) (local $j i32) (local $b i32)
+           (local.set $i (local.get $n))
+           (loop $l1
+             (local.set $a (i32.add (local.get $a) (local.get $i)))
+             (br_if $l1 (local.tee $i (i32.sub (local.get $i) (i32.const 1)))))
+           (local.set $n (local.get $a))
+           (local.set $j (local.get $n))
+           (local.set $b (local.get $n))
+           (loop $l2
+             (local.set $b (i32.xor (local.get $b) (local.get $j)))
+             (br_if $l2 (local.tee $j (i32.sub (local.get $j) (i32.const 1)))))
+           (local.get $b)))",
+        0,
+    );
+    let a = allocate(&f, &env(2, 1), |_| 0);
+    check(&f, &a, |_| 0).unwrap();
+    assert_eq!(a.spill_slots, 0, "{:?}", a.locs);
+}
+
+/// Under pressure the values of the inner loop keep their registers and
+/// values used only outside it are the ones spilled.
+#[test]
+fn spill_weights_favour_inner_loops() {
+    let mut outer = String::new();
+    for i in 2..8 {
+        outer.push_str(&format!(
+            "(local.set {i} (i32.add (local.get 0) (i32.const {i})))"
+        ));
+    }
+    let mut sum = String::from("(local.get 1)");
+    for i in 2..8 {
+        sum = format!("(i32.add {sum} (local.get {i}))");
+    }
+    let wat = format!(
+        "(module (func (param i32) (result i32) (local i32 i32 i32 i32 i32 i32 i32)
+           {outer}
+           (loop $l
+             (local.set 1 (i32.add (local.get 1) (local.get 0)))
+             (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+           {sum}))"
+    );
+    let f = func(&wat, 0);
+    let a = allocate(&f, &env(4, 1), |_| 0);
+    check(&f, &a, |_| 0).unwrap();
+    assert!(a.spill_slots > 0);
+    for v in [0, 1] {
+        assert!(matches!(a.loc(VReg(v)), Loc::Reg(_)), "v{v}: {:?}", a.locs);
+    }
+}

@@ -138,7 +138,9 @@ pub fn emit(f: &Func, alloc: &Allocation) -> Result<CompiledCode, JitError> {
         let next = f.layout.get(i + 1).copied();
         e.asm.bind(e.labels[b.0 as usize]);
         for at in f.blocks[b.0 as usize].insts.clone() {
-            e.inst(&f.insts[at as usize], next)?;
+            if !alloc.dead[at as usize] {
+                e.inst(&f.insts[at as usize], next)?;
+            }
         }
     }
     e.epilogue();
