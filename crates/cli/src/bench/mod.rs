@@ -37,6 +37,10 @@ pub struct BenchArgs {
     )]
     pub tiers: Vec<Strategy>,
 
+    /// Under `tiered`: compile a function after this many calls.
+    #[arg(long, value_name = "N", default_value_t = wx_runtime::DEFAULT_JIT_THRESHOLD)]
+    pub jit_threshold: u64,
+
     /// Timed runs per program and engine; the table shows the median.
     #[arg(long, value_name = "N", default_value_t = 3,
           value_parser = clap::value_parser!(u32).range(1..))]
@@ -323,7 +327,9 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, Usage> {
                 Outcome::Unavailable(why.clone())
             } else {
                 match &engine.kind {
-                    EngineKind::Wx(tier) => wx::measure(program, *tier, args.runs, &mut progress),
+                    EngineKind::Wx(tier) => {
+                        wx::measure(program, *tier, args.jit_threshold, args.runs, &mut progress)
+                    }
                     EngineKind::External(ext) => {
                         ext.measure(program, args.runs, timeout, &mut progress)
                     }

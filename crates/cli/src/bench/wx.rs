@@ -35,11 +35,12 @@ struct Run {
 pub fn measure(
     program: &Program,
     tier: Strategy,
+    jit_threshold: u64,
     runs: u32,
     progress: &mut dyn FnMut(&Sample),
 ) -> Outcome {
     measure_runs(program, runs, progress, |measured| {
-        let run = run_once(program, tier)?;
+        let run = run_once(program, tier, jit_threshold)?;
         program
             .check(&run.stdout)
             .map_err(|why| with_stderr(why, &run.stderr))?;
@@ -60,8 +61,9 @@ fn tiered_up(tier: Strategy, compiled: usize) -> Option<usize> {
 /// One run: a fresh engine, module, store and instance, as `wx run` makes
 /// them, with stdout and stderr captured. Only `Module::new`, instantiation
 /// and `_start` are timed.
-fn run_once(program: &Program, tier: Strategy) -> Result<Run, String> {
-    let engine = Engine::new(Config::new().strategy(tier)).map_err(|e| e.to_string())?;
+fn run_once(program: &Program, tier: Strategy, jit_threshold: u64) -> Result<Run, String> {
+    let engine = Engine::new(Config::new().strategy(tier).jit_threshold(jit_threshold))
+        .map_err(|e| e.to_string())?;
     let (stdout, out_buf) = Output::buffer();
     let (stderr, err_buf) = Output::buffer();
     let ctx = WasiCtx::builder()
