@@ -42,6 +42,11 @@
 //!   two-byte form; every other jump gets a rel32 that [`Assembler::finish`]
 //!   patches. A rel32 field is always the last four bytes of its instruction,
 //!   so it is relative to the field's offset + 4.
+//! - **Data**: [`Assembler::label_diff32`] appends a 4-byte word, not an
+//!   instruction: the distance from one label to another (jump-table
+//!   entries), patched by [`Assembler::finish`]. [`Assembler::align`] pads
+//!   with `int3`. The caller places data where execution never reaches (after
+//!   an unconditional jump or the final `ret`).
 //!
 //! # Panics
 //!
@@ -454,12 +459,23 @@ impl fmt::Display for AsmError {
 
 impl std::error::Error for AsmError {}
 
-/// A rel32 field to patch with the distance to a label.
+/// A 4-byte field to patch with the distance to a label.
 #[derive(Clone, Copy, Debug)]
 struct Fixup {
-    /// Offset of the 4-byte field; the distance is measured from `at + 4`.
+    /// Offset of the 4-byte field.
     at: usize,
     label: Label,
+    /// Where the distance is measured from.
+    origin: Origin,
+}
+
+/// The origin of a patched distance.
+#[derive(Clone, Copy, Debug)]
+enum Origin {
+    /// The end of the field (`at + 4`): a rel32 ending its instruction.
+    FieldEnd,
+    /// Another label: a data word `label - base`.
+    Label(Label),
 }
 
 /// The r/m operand of a ModRM-encoded instruction: a register encoding or memory.
@@ -497,8 +513,9 @@ fn assert_32_64(size: Size, what: &str) {
 /// The x86-64 encoder: a code buffer, labels and pending jump fixups.
 ///
 /// Post-invariant of every emitting method: exactly one instruction was
-/// appended, and every rel32 naming a label not yet bound has a fixup (a
-/// rel32 to a bound label is final when emitted).
+/// appended (or, for the data methods, one data word or the padding), and
+/// every rel32 naming a label not yet bound has a fixup (a rel32 to a bound
+/// label is final when emitted; a data word always has a fixup).
 #[derive(Default, Debug)]
 pub struct Assembler {
     buf: Vec<u8>,
@@ -561,16 +578,25 @@ impl Assembler {
             return Err(e);
         }
         for f in &self.fixups {
-            let target = match self.labels.get(f.label.0 as usize) {
-                Some(Some(target)) => *target,
-                Some(None) => return Err(AsmError::UnboundLabel(f.label)),
-                None => return Err(AsmError::ForeignLabel(f.label)),
+            let target = self.bound(f.label)?;
+            let origin = match f.origin {
+                Origin::FieldEnd => f.at + 4,
+                Origin::Label(base) => self.bound(base)?,
             };
-            let rel = i32::try_from(target as i64 - (f.at as i64 + 4))
+            let rel = i32::try_from(target as i64 - origin as i64)
                 .map_err(|_| AsmError::JumpOutOfRange(f.label))?;
             self.buf[f.at..f.at + 4].copy_from_slice(&rel.to_le_bytes());
         }
         Ok(self.buf)
+    }
+
+    /// The offset of `label`, or the error that it has none.
+    fn bound(&self, label: Label) -> Result<usize, AsmError> {
+        match self.labels.get(label.0 as usize) {
+            Some(Some(offset)) => Ok(*offset),
+            Some(None) => Err(AsmError::UnboundLabel(label)),
+            None => Err(AsmError::ForeignLabel(label)),
+        }
     }
 
     fn record(&mut self, e: AsmError) {
@@ -716,7 +742,11 @@ impl Assembler {
                 0
             }),
             None => {
-                self.fixups.push(Fixup { at, label });
+                self.fixups.push(Fixup {
+                    at,
+                    label,
+                    origin: Origin::FieldEnd,
+                });
                 0
             }
         };
@@ -1111,6 +1141,27 @@ impl Assembler {
     /// `call [mem]` (indirect through a 64-bit pointer in memory).
     pub fn call_m(&mut self, mem: Mem) {
         self.modrm(None, false, false, &[0xff], 2, Rm::Mem(mem));
+    }
+
+    /// Pads with `int3` up to the next multiple of `to` bytes (a power of two).
+    pub fn align(&mut self, to: usize) {
+        assert!(to.is_power_of_two(), "x64 encoder: alignment {to}");
+        while self.buf.len() % to != 0 {
+            self.byte(0xcc);
+        }
+    }
+
+    /// Data: the 32-bit word `offset(target) - offset(base)`, patched by
+    /// [`Assembler::finish`]. A jump table is a run of these with `base`
+    /// bound at its first word; it is dispatched by
+    /// `lea t, [rip + base]; movsxd i, [t + i*4]; add i, t; jmp i`.
+    pub fn label_diff32(&mut self, target: Label, base: Label) {
+        self.fixups.push(Fixup {
+            at: self.buf.len(),
+            label: target,
+            origin: Origin::Label(base),
+        });
+        self.buf.extend_from_slice(&[0; 4]);
     }
 
     /// `ret`.

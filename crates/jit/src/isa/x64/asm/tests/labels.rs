@@ -1,5 +1,6 @@
 //! Labels: forward and backward jumps, the rel8/rel32 choice, one label used
-//! many times, RIP-relative `lea`, and label misuse reported by `finish`.
+//! many times, RIP-relative `lea`, jump tables of label differences, and
+//! label misuse reported by `finish`.
 
 use iced_x86::{Mnemonic, OpKind, Register};
 
@@ -198,6 +199,110 @@ fn lea_label_forward_and_backward() {
         "48 8d 05 08 00 00 00 4c 8d 25 f2 ff ff ff c3 cc"
     );
     assert_eq!(intel(&code), "lea rax,[0Fh]; lea r12,[0]; ret; int3");
+}
+
+/// A jump table: bounds check, dispatch through 32-bit offsets from the
+/// table's start, cases before and after the table. The code part is
+/// decoded by iced-x86; each entry, added to the table's offset, must be
+/// its case's label.
+#[test]
+fn jump_table_dispatch() {
+    use Gpr::*;
+    let mut a = Assembler::new();
+    let table = a.new_label();
+    let default = a.new_label();
+    let cases: Vec<Label> = (0..4).map(|_| a.new_label()).collect();
+    a.bind(cases[0]); // before the dispatch: a backward entry
+    a.nop();
+    a.nop();
+    a.alu_ri(AluOp::Cmp, Size::S32, Rax, 5);
+    a.jcc(Cond::Ae, default);
+    a.mov_rr(Size::S32, R10, Rax);
+    a.lea_label(R11, table);
+    a.movsx_rm(ExtMode::LQ, R10, Mem::indexed(R11, R10, Scale::X4, 0));
+    a.alu_rr(AluOp::Add, Size::S64, R10, R11);
+    a.jmp_r(R10);
+    a.bind(cases[1]);
+    a.nop();
+    a.bind(cases[2]);
+    a.bind(default);
+    a.ret();
+    a.align(4);
+    a.bind(table);
+    // Case 4 shares case 1's target; case 3 lies after the table.
+    for l in [cases[0], cases[1], cases[2], cases[3], cases[1]] {
+        a.label_diff32(l, table);
+    }
+    a.bind(cases[3]);
+    a.int3();
+    let start = a.label_offset(table).unwrap();
+    let end = a.label_offset(default).unwrap() + 1;
+    let want: Vec<usize> = [0, 1, 2, 3, 1]
+        .iter()
+        .map(|&c| a.label_offset(cases[c]).unwrap())
+        .collect();
+    let code = a.finish().unwrap();
+    // The code ends at 0x21 and is padded with int3 to 0x24.
+    assert_eq!((end, start), (0x21, 0x24));
+    assert_eq!(hex(&code[end..start]), "cc cc cc");
+    assert_eq!(
+        intel(&code[..end]),
+        "nop; nop; cmp eax,5; jae 0000000000000020h; mov r10d,eax; lea r11,[24h]; \
+         movsxd r10,[r11+r10*4]; add r10,r11; jmp r10; nop; ret"
+    );
+    let entries: Vec<usize> = code[start..start + 20]
+        .chunks(4)
+        .map(|w| (start as i64 + i32::from_le_bytes(w.try_into().unwrap()) as i64) as usize)
+        .collect();
+    assert_eq!(entries, want);
+    // Case 0 at 0 is 0x24 behind the table; case 3 at 0x38 is 0x14 ahead.
+    assert_eq!(hex(&code[start..start + 4]), "dc ff ff ff");
+    assert_eq!(hex(&code[start + 12..start + 16]), "14 00 00 00");
+}
+
+#[test]
+fn align_pads_with_int3() {
+    for (before, to, want) in [
+        (0, 4, 0),
+        (1, 4, 3),
+        (4, 4, 0),
+        (5, 8, 3),
+        (7, 2, 1),
+        (3, 1, 0),
+    ] {
+        let mut a = Assembler::new();
+        for _ in 0..before {
+            a.nop();
+        }
+        a.align(to);
+        let code = a.finish().unwrap();
+        assert_eq!(code.len(), before + want, "{before} bytes, align {to}");
+        assert!(code[before..].iter().all(|&b| b == 0xcc));
+    }
+}
+
+#[test]
+fn label_diff32_errors() {
+    let mut a = Assembler::new();
+    let (target, base) = (a.new_label(), a.new_label());
+    a.bind(base);
+    a.label_diff32(target, base);
+    assert_eq!(a.finish(), Err(AsmError::UnboundLabel(target)));
+
+    let mut a = Assembler::new();
+    let (target, base) = (a.new_label(), a.new_label());
+    a.bind(target);
+    a.label_diff32(target, base);
+    assert_eq!(a.finish(), Err(AsmError::UnboundLabel(base)));
+
+    let mut other = Assembler::new();
+    let _ = (other.new_label(), other.new_label());
+    let foreign = other.new_label();
+    let mut a = Assembler::new();
+    let target = a.new_label();
+    a.bind(target);
+    a.label_diff32(target, foreign);
+    assert_eq!(a.finish(), Err(AsmError::ForeignLabel(foreign)));
 }
 
 /// Random programs: labels bound at random points, jumps to random labels

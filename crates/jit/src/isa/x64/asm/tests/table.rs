@@ -101,6 +101,9 @@ fn table() -> Vec<(&'static str, Emit, &'static str, &'static str)> {
         lea(S64, Rsi, mi(R13, R12, X8, 0x1234)) => "4b 8d b4 e5 34 12 00 00", "lea rsi,[r13+r12*8+1234h]";
         lea(S32, Rax, mi(Rax, Rax, X1, 0)) => "8d 04 00", "lea eax,[rax+rax]";
         lea(S64, Rax, m(Rsp, -8)) => "48 8d 44 24 f8", "lea rax,[rsp-8]";
+        // The jump-table load: a sign-extended 32-bit entry.
+        movsx_rm(ExtMode::LQ, R10, mi(R11, R10, X4, 0)) => "4f 63 14 93", "movsxd r10,[r11+r10*4]";
+        movsx_rm(ExtMode::LQ, Rax, mi(R13, Rcx, X4, 0)) => "49 63 44 8d 00", "movsxd rax,[r13+rcx*4]";
 
         // ALU.
         alu_rr(AluOp::Add, S64, Rax, Rcx) => "48 01 c8", "add rax,rcx";
@@ -195,6 +198,7 @@ fn table() -> Vec<(&'static str, Emit, &'static str, &'static str)> {
         // Indirect control flow, stack, traps.
         jmp_r(Rax) => "ff e0", "jmp rax";
         jmp_r(R11) => "41 ff e3", "jmp r11";
+        jmp_r(R10) => "41 ff e2", "jmp r10";
         jmp_m(m(Rax, 0)) => "ff 20", "jmp qword ptr [rax]";
         jmp_m(mi(R8, Rcx, X8, 0)) => "41 ff 24 c8", "jmp qword ptr [r8+rcx*8]";
         call_r(Rcx) => "ff d1", "call rcx";
