@@ -82,7 +82,10 @@ fn bench_runs_verifies_and_reports() {
         assert!(cells[10].parse::<usize>().unwrap() >= 1, "{cells:?}");
         assert!(["us", "ms", "s"].contains(&cells[12].as_str()), "{cells:?}");
         assert!(cells[15].parse::<usize>().is_ok(), "{cells:?}");
-        assert!(cells[16].ends_with('x') && cells[17].ends_with('x'), "{cells:?}");
+        assert!(
+            cells[16].ends_with('x') && cells[17].ends_with('x'),
+            "{cells:?}"
+        );
     } else {
         assert_eq!(
             cells[6..],

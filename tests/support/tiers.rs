@@ -1,6 +1,7 @@
 //! The configurations conformance tests run on: every tier this build has,
-//! plus the tier-crossing modes (`tiered` compiling on the first call, and
-//! `mixed`, which compiles every other function). `WX_TIERS=jit,mixed`
+//! plus the tier-crossing modes (`tiered` compiling on the first call;
+//! `tiered` entering compiled code at every loop's first header (OSR);
+//! and `mixed`, which compiles every other function). `WX_TIERS=jit,mixed`
 //! narrows the list.
 
 use wx_runtime::{Config, Strategy};
@@ -15,6 +16,9 @@ pub fn tiers() -> Vec<(&'static str, Config)> {
     if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
         out.push(("jit", with(Strategy::Jit, 1)));
         out.push(("tiered-1", with(Strategy::Tiered, 1)));
+        let mut osr = with(Strategy::Tiered, u64::MAX);
+        osr.jit_loop_threshold(1);
+        out.push(("osr", osr));
         out.push(("mixed", with(Strategy::Mixed, 1)));
     }
     if let Ok(only) = std::env::var("WX_TIERS") {

@@ -33,6 +33,10 @@ enum Command {
         /// Under `tiered`: compile a function after this many calls.
         #[arg(long, value_name = "N", default_value_t = wx_runtime::DEFAULT_JIT_THRESHOLD)]
         jit_threshold: u64,
+        /// Under `tiered`: compile a function when one of its loops has run
+        /// this many iterations, and move the running call there (OSR).
+        #[arg(long, value_name = "N", default_value_t = wx_runtime::DEFAULT_JIT_LOOP_THRESHOLD)]
+        jit_loop_threshold: u64,
         /// Print every failure in detail.
         #[arg(long, short)]
         verbose: bool,
@@ -68,11 +72,15 @@ fn command(command: Command) -> ExitCode {
         Command::Wast {
             tier,
             jit_threshold,
+            jit_loop_threshold,
             verbose,
             files,
         } => {
             let mut config = wx_runtime::Config::new();
-            config.strategy(tier).jit_threshold(jit_threshold);
+            config
+                .strategy(tier)
+                .jit_threshold(jit_threshold)
+                .jit_loop_threshold(jit_loop_threshold);
             let mut total = wx::wast::Counts::default();
             for file in &files {
                 let counts = match std::fs::read_to_string(file) {

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wx_runtime::{
     Config, Engine, Error, Extern, Func, FuncStats, FuncTier, Instance, Linker, Module, Store,
-    Strategy, Val, ValType, DEFAULT_JIT_THRESHOLD,
+    Strategy, Val, ValType, DEFAULT_JIT_LOOP_THRESHOLD, DEFAULT_JIT_THRESHOLD,
 };
 use wx_wasi::WasiCtx;
 
@@ -50,6 +50,11 @@ pub struct RunArgs {
     /// Under `tiered`: compile a function after this many calls.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_JIT_THRESHOLD)]
     pub jit_threshold: u64,
+
+    /// Under `tiered`: compile a function when one of its loops has run this
+    /// many iterations, and move the running call into the compiled loop (OSR).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_JIT_LOOP_THRESHOLD)]
+    pub jit_loop_threshold: u64,
 
     /// Write /tmp/perf-<pid>.map for compiled code (also: WX_PERF_MAP=1).
     #[arg(long)]
@@ -137,7 +142,10 @@ fn one_line(msg: &str, file: &Path) -> String {
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
     let mut config = Config::new();
-    config.strategy(args.tier).jit_threshold(args.jit_threshold);
+    config
+        .strategy(args.tier)
+        .jit_threshold(args.jit_threshold)
+        .jit_loop_threshold(args.jit_loop_threshold);
     if args.perf_map {
         config.perf_map(true);
     }
@@ -529,6 +537,7 @@ mod tests {
             calls,
             loop_iterations: loops,
             tier: FuncTier::Interpreted,
+            osr_entries: 0,
         };
         let table = stats_table(vec![s(0, 1, 0), s(1, 5, 100), s(2, 0, 0), s(3, 50, 0)], 2);
         let lines: Vec<&str> = table.lines().collect();

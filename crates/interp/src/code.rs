@@ -33,6 +33,9 @@ pub struct FuncCode {
     pub consts: Box<[u64]>,
     pub calls: AtomicU64,
     pub loops: Box<[AtomicU64]>,
+    /// Byte offset (in the module) of each loop's `loop` operator, in
+    /// counter order: how the runtime names a loop to the JIT for OSR.
+    pub loop_offsets: Box<[u32]>,
     pub translate_time: Duration,
     /// The function's index among the module's defined functions.
     pub def_index: u32,

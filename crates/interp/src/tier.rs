@@ -8,7 +8,9 @@
 //! exact crossing: each threshold fires once per function.
 
 use crate::code::{FuncCode, ModuleCode};
+use crate::exec::Cx;
 use wx_core::instance::Instance;
+use wx_core::vm::ArrayCall;
 
 /// Why a function is reported hot.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +30,21 @@ pub trait TierUp: Send + Sync {
     /// # Safety
     /// `instance` is live and belongs to the store running on this thread.
     unsafe fn hot(&self, instance: *mut Instance, def_index: u32, why: Hot);
+
+    /// Code to continue a running call of `def_index` in, entered at the
+    /// header of the loop whose `loop` operator is at byte offset
+    /// `loop_offset`: an array-convention function whose value array holds
+    /// all the function's locals on entry and its results on return. `None`
+    /// keeps the call in the interpreter.
+    ///
+    /// # Safety
+    /// As for [`TierUp::hot`].
+    unsafe fn osr_entry(
+        &self,
+        instance: *mut Instance,
+        def_index: u32,
+        loop_offset: u32,
+    ) -> Option<ArrayCall>;
 }
 
 /// Thresholds and the hook; `None` in [`ModuleCode`] means never tier up.
@@ -65,5 +82,38 @@ pub(crate) unsafe fn report(
         if let Some(t) = &(*module_code).tiering {
             t.hook.hot(instance, (*code).def_index, why);
         }
+    }
+}
+
+/// Loop `counter` of the running function just got hot: report the
+/// function, then ask for an on-stack-replacement entry at that loop and,
+/// if there is one, run the rest of the call in it with the frame's locals
+/// (`sp` is the frame's base). Returns the compiled code's status (0: the
+/// results are in the frame's first slots), or `None` to keep interpreting.
+///
+/// # Safety
+/// `cx` describes the live frame at `sp`, which is at that loop's header.
+#[cold]
+#[inline(never)]
+pub(crate) unsafe fn loop_hot(cx: &Cx, counter: u32, sp: *mut u64) -> Option<u32> {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let code = &*cx.code;
+        report(
+            cx.module_code,
+            cx.instance,
+            cx.code,
+            Hot::Loop(code.hot_loop),
+        );
+        let tiering = (*cx.module_code).tiering.as_ref()?;
+        let offset = *code.loop_offsets.get(counter as usize)?;
+        let entry = tiering
+            .hook
+            .osr_entry(cx.instance, code.def_index, offset)?;
+        let instance = &*cx.instance;
+        let f = instance.func_ref(instance.module.num_imported_funcs + code.def_index);
+        let len = code.num_locals.max(code.num_results) as usize;
+        tracing::debug!(target: "wx::tier", func = (*f).func_index, loop_offset = offset, "entering compiled code at a loop (OSR)");
+        Some(entry(f, instance.vmctx(), sp, len))
     }
 }

@@ -4,6 +4,8 @@ use crate::config::Strategy;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::tier::{compile_function, register, Compiled, Outcome, TierHook, Trigger};
+use parking_lot::Mutex;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -26,6 +28,9 @@ pub(crate) struct ModuleInner {
     /// Per defined function: unset until the JIT is asked for it, then its
     /// code or the reason it stays interpreted.
     pub(crate) compiled: Box<[OnceLock<Outcome>]>,
+    /// On-stack-replacement entries by (defined function, loop offset);
+    /// `None` where the JIT could not make one.
+    pub(crate) osr: Mutex<HashMap<(u32, u32), Option<Compiled>>>,
 }
 
 impl ModuleInner {
@@ -40,9 +45,12 @@ impl ModuleInner {
 
 impl Drop for ModuleInner {
     fn drop(&mut self) {
+        let osr = self.osr.lock();
         let starts: Vec<usize> = self
             .compiled()
-            .map(|(_, c)| c.code.as_ptr() as usize)
+            .map(|(_, c)| c)
+            .chain(osr.values().flatten())
+            .map(|c| c.code.as_ptr() as usize)
             .collect();
         if !starts.is_empty() {
             crate::traps::unregister(&starts);
@@ -133,6 +141,7 @@ impl Module {
                 compiled: (0..info.num_defined_funcs())
                     .map(|_| OnceLock::new())
                     .collect(),
+                osr: Mutex::new(HashMap::new()),
                 info: info.clone(),
             }
         });

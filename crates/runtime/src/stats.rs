@@ -30,6 +30,8 @@ pub struct FuncStats {
     /// Loop-header executions in the interpreter (loop entries plus back-edges).
     pub loop_iterations: u64,
     pub tier: FuncTier,
+    /// Loops at which running calls moved into compiled code (OSR entries made).
+    pub osr_entries: usize,
 }
 
 impl<T> Store<T> {
@@ -56,6 +58,12 @@ impl<T> Store<T> {
                         reason: reason.clone(),
                     },
                 };
+                let osr_entries = inner
+                    .osr
+                    .lock()
+                    .iter()
+                    .filter(|((d, _), c)| *d == def && c.is_some())
+                    .count();
                 if counted.is_none() && tier == FuncTier::Interpreted {
                     continue; // never ran
                 }
@@ -67,6 +75,7 @@ impl<T> Store<T> {
                     calls: counted.map_or(0, |c| c.call_count()),
                     loop_iterations: counted.map_or(0, |c| c.loop_count()),
                     tier,
+                    osr_entries,
                 });
             }
         }

@@ -21,6 +21,7 @@ use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 use wx_core::code::CodeMemory;
 use wx_core::instance::Instance as CoreInstance;
+use wx_core::vm::ArrayCall;
 use wx_core::ModuleInfo;
 use wx_interp::{Hot, TierUp};
 
@@ -62,13 +63,10 @@ pub(crate) fn compile_function(info: &ModuleInfo, def: u32, trigger: Trigger) ->
     let name = info.func_name(index);
     let wasm_bytes = info.bodies[def as usize].range.len();
     let start = Instant::now();
-    let compiled = wx_jit::compile(info, def)
+    let compiled = match wx_jit::compile(info, def)
         .map_err(|e| e.to_string())
-        .and_then(|code| {
-            let mem = CodeMemory::new(&code.code).map_err(|e| e.to_string())?;
-            Ok((code, mem))
-        });
-    let (code, mem) = match compiled {
+        .and_then(|code| load(&code, start))
+    {
         Ok(c) => c,
         Err(reason) => {
             match trigger {
@@ -82,14 +80,7 @@ pub(crate) fn compile_function(info: &ModuleInfo, def: u32, trigger: Trigger) ->
             return Err(reason);
         }
     };
-    let compile_time = start.elapsed();
-    let base = mem.as_ptr() as usize;
-    let range = CodeRange {
-        start: base,
-        end: base + mem.len(),
-        epilogue: base + code.epilogue as usize,
-        sites: code.trap_sites.iter().map(|(o, _)| *o).collect(),
-    };
+    let (compile_time, mem) = (compiled.compile_time, &compiled.code);
     let micros = compile_time.as_micros() as u64;
     match trigger {
         Trigger::Eager => tracing::debug!(
@@ -119,10 +110,22 @@ pub(crate) fn compile_function(info: &ModuleInfo, def: u32, trigger: Trigger) ->
             )
         }
     }
+    Ok(compiled)
+}
+
+/// Map `code` (compiled since `start`) executable, with its trap sites.
+fn load(code: &wx_jit::CompiledCode, start: Instant) -> Result<Compiled, String> {
+    let mem = CodeMemory::new(&code.code).map_err(|e| e.to_string())?;
+    let base = mem.as_ptr() as usize;
     Ok(Compiled {
+        compile_time: start.elapsed(),
+        range: CodeRange {
+            start: base,
+            end: base + mem.len(),
+            epilogue: base + code.epilogue as usize,
+            sites: code.trap_sites.iter().map(|(o, _)| *o).collect(),
+        },
         code: mem,
-        compile_time,
-        range,
     })
 }
 
@@ -162,6 +165,47 @@ impl TierUp for TierHook {
             let store = (*(*instance).vmctx()).store.cast::<StoreOpaque>();
             swap_in(store, &module, def, code);
         }
+    }
+
+    unsafe fn osr_entry(
+        &self,
+        _instance: *mut CoreInstance,
+        def: u32,
+        loop_offset: u32,
+    ) -> Option<ArrayCall> {
+        let module = self.module.upgrade()?;
+        let mut entries = module.osr.lock();
+        let entry = entries.entry((def, loop_offset)).or_insert_with(|| {
+            let index = module.info.num_imported_funcs + def;
+            let start = Instant::now();
+            let compiled = wx_jit::compile_osr(&module.info, def, loop_offset as usize)
+                .map_err(|e| e.to_string())
+                .and_then(|code| load(&code, start));
+            match compiled {
+                Ok(c) => {
+                    register([&c]);
+                    tracing::info!(
+                        target: "wx::tier",
+                        func = index,
+                        name = %module.info.func_name(index),
+                        loop_offset,
+                        micros = c.compile_time.as_micros() as u64,
+                        code_bytes = c.code.len(),
+                        "OSR entry compiled"
+                    );
+                    Some(c)
+                }
+                Err(reason) => {
+                    tracing::info!(target: "wx::tier", func = index, loop_offset, reason = %reason, "no OSR entry; the call stays interpreted");
+                    None
+                }
+            }
+        });
+        let code = entry.as_ref()?.code.as_ptr();
+        // SAFETY: the code implements the array convention (see
+        // `wx_jit::compile_osr`) and lives as long as the module, which the
+        // store running it keeps alive.
+        Some(unsafe { std::mem::transmute::<*const u8, ArrayCall>(code) })
     }
 }
 

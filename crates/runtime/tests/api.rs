@@ -629,3 +629,114 @@ fn setup(engine: &Engine, wat: &str) -> (Store<()>, Instance) {
         .unwrap();
     (store, instance)
 }
+
+fn osr_of(store: &Store<()>, name: &str) -> usize {
+    store
+        .func_stats()
+        .into_iter()
+        .find(|s| s.name == name)
+        .map_or(0, |s| s.osr_entries)
+}
+
+/// A call whose loop gets hot moves into compiled code at the loop header
+/// (OSR) with all its locals, of every type, and finishes there: results
+/// reach an interpreted caller, traps raised after the switch are the
+/// interpreter's traps, and the store stays usable.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn hot_loops_move_running_calls_to_compiled_code() {
+    let engine = tiered_engine(1_000_000, 100);
+    let (mut store, instance) = setup(
+        &engine,
+        r#"(module
+            (memory 1)
+            (elem declare func $kernel)
+            (func $kernel (param $n i32) (param $trap_at i32) (result i64 f64)
+              (local $i i32) (local $a i64) (local $x f64) (local $y f32) (local $r funcref)
+              (local.set $a (i64.const 5))
+              (local.set $x (f64.const 0.5))
+              (local.set $y (f32.const 2))
+              (local.set $r (ref.func $kernel))
+              (block $done
+                (loop $l
+                  (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                  ;; a trap that can only happen after the call moved to compiled code
+                  (if (i32.eq (local.get $i) (local.get $trap_at))
+                    (then (i32.store (i32.const 70000) (i32.const 1))))
+                  (i32.store (i32.mul (i32.and (local.get $i) (i32.const 255)) (i32.const 4)) (local.get $i))
+                  (local.set $a (i64.add (local.get $a) (i64.extend_i32_u (local.get $i))))
+                  (local.set $x (f64.add (local.get $x) (f64.promote_f32 (local.get $y))))
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (br $l)))
+              (if (ref.is_null (local.get $r)) (then unreachable))
+              (local.get $a) (local.get $x))
+            ;; An interpreted caller: the OSR'd call returns into its frame.
+            (func (export "outer") (param i32 i32) (result i64 f64 i32)
+              (call $kernel (local.get 0) (local.get 1))
+              (i32.load (i32.const 4)))
+            (func (export "nested") (param $n i32) (result i32) (local $i i32) (local $j i32) (local $s i32)
+              (loop $o
+                (local.set $j (i32.const 0))
+                (loop $in
+                  (local.set $s (i32.add (local.get $s) (i32.mul (local.get $i) (local.get $j))))
+                  (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                  (br_if $in (i32.lt_u (local.get $j) (local.get $n))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $o (i32.lt_u (local.get $i) (local.get $n))))
+              (local.get $s)))"#,
+    );
+    let outer = instance.get_func(&mut store, "outer").unwrap();
+    let mut results = [Val::I32(0), Val::I32(0), Val::I32(0)];
+    outer
+        .call(&mut store, &[Val::I32(1000), Val::I32(-1)], &mut results)
+        .unwrap();
+    // a = 5 + sum(0..1000), x = 0.5 + 1000 * 2, memory[4] = the last i with i % 256 == 1.
+    assert_eq!(results[0].i64(), Some(5 + 999 * 1000 / 2));
+    assert_eq!(results[1].f64(), Some(2000.5));
+    assert_eq!(results[2].i32(), Some(769));
+    assert_eq!(osr_of(&store, "kernel"), 1);
+    // The next call of the same loop runs compiled from its start (the
+    // function was compiled too), and traps like the interpreter.
+    let err = outer
+        .call(&mut store, &[Val::I32(1000), Val::I32(500)], &mut results)
+        .unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::MemoryOutOfBounds), "{err}");
+    outer
+        .call(&mut store, &[Val::I32(3), Val::I32(-1)], &mut results)
+        .unwrap();
+    assert_eq!(results[0].i64(), Some(8));
+    // Nested loops: the inner one gets hot first, mid-way through the outer.
+    let nested = instance
+        .get_typed_func::<i32, i32>(&mut store, "nested")
+        .unwrap();
+    let n = 60u64;
+    let want = (n * (n - 1) / 2).pow(2) as i32;
+    assert_eq!(nested.call(&mut store, 60).unwrap(), want);
+    assert!(osr_of(&store, "nested") >= 1);
+}
+
+/// A trap raised in compiled code entered by OSR unwinds through
+/// interpreted frames below it.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn osr_traps_reach_the_host_through_interpreted_frames() {
+    let engine = tiered_engine(1_000_000, 50);
+    let (mut store, instance) = setup(
+        &engine,
+        r#"(module
+            (func $spin (param $n i32) (result i32) (local $i i32)
+              (loop $l
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+              (i32.div_u (i32.const 1) (i32.sub (local.get $i) (i32.const 200))))
+            (func (export "run") (param i32) (result i32)
+              (i32.add (i32.const 1) (call $spin (local.get 0)))))"#,
+    );
+    let run = instance
+        .get_typed_func::<i32, i32>(&mut store, "run")
+        .unwrap();
+    let err = run.call(&mut store, 200).unwrap_err();
+    assert_eq!(err.trap_code(), Some(TrapCode::IntegerDivideByZero));
+    assert_eq!(run.call(&mut store, 201).unwrap(), 2);
+    assert_eq!(osr_of(&store, "spin"), 1);
+}

@@ -13,6 +13,42 @@ use std::ptr;
 use wx_core::vm::{FuncKind, VMFuncRef};
 use wx_core::TrapCode;
 
+/// Return to the caller's frame (the results are already in slots 0..n).
+macro_rules! ret {
+    ($cx:ident) => {{
+        let stack = &mut *$cx.stack;
+        if stack.frames.len() == $cx.entry_depth {
+            return Exit::DONE;
+        }
+        let f: Frame = stack.frames.pop().unwrap_unchecked();
+        $cx.code = f.code;
+        $cx.module_code = f.module_code;
+        if $cx.instance != f.instance {
+            $cx.instance = f.instance;
+            $cx.vm_mem = memory0(f.instance);
+        }
+        $cx.base = f.base;
+        let sp = stack.values.as_mut_ptr().add(f.base);
+        // The callee may have grown the memory.
+        let (mem, len) = mem_view($cx.vm_mem);
+        next_checked!(f.ip, sp, mem, len, $cx)
+    }};
+}
+
+/// Count an iteration of loop `$counter`; if the call moved to compiled
+/// code there (OSR), it has run to its end: pass on its trap, or return
+/// from the frame with the results it left in slots 0..n.
+macro_rules! loop_tick {
+    ($cx:ident, $counter:expr, $sp:ident) => {
+        if let Some(rc) = count_loop($cx, $counter, $sp) {
+            if rc != 0 {
+                return Exit::trap(TrapCode::from_u32(rc).unwrap_or(TrapCode::HostError));
+            }
+            ret!($cx)
+        }
+    };
+}
+
 /// Branches whose condition reads operand `a` (and `b`): name, condition on
 /// the two operand values, which operand holds the offset.
 macro_rules! branches {
@@ -39,7 +75,7 @@ macro_rules! branches {
                     #[allow(clippy::redundant_closure_call)]
                     if (|$x: u64, $y: u32| $cond)(x, y) {
                         let target = ip.offset(i.$off as i32 as isize);
-                        count_loop(cx, (*target.sub(1)).a);
+                        loop_tick!(cx, (*target.sub(1)).a, sp);
                         next_checked!(target, sp, mem, len, cx)
                     }
                     next!(ip.add(1), sp, mem, len, cx)
@@ -95,7 +131,7 @@ macro_rules! compare_branches {
                     let ($x, $y) = (r32!(sp, i.a), r32!(sp, i.b));
                     if $cond {
                         let target = ip.offset(i.c as i32 as isize);
-                        count_loop(cx, (*target.sub(1)).a);
+                        loop_tick!(cx, (*target.sub(1)).a, sp);
                         next_checked!(target, sp, mem, len, cx)
                     }
                     next!(ip.add(1), sp, mem, len, cx)
@@ -116,28 +152,6 @@ compare_branches! {
     BrI32LeU: |x, y| x <= y;
     BrI32GeS: |x, y| (x as i32) >= (y as i32);
     BrI32GeU: |x, y| x >= y;
-}
-
-/// Return to the caller's frame (the results are already in slots 0..n).
-macro_rules! ret {
-    ($cx:ident) => {{
-        let stack = &mut *$cx.stack;
-        if stack.frames.len() == $cx.entry_depth {
-            return Exit::DONE;
-        }
-        let f: Frame = stack.frames.pop().unwrap_unchecked();
-        $cx.code = f.code;
-        $cx.module_code = f.module_code;
-        if $cx.instance != f.instance {
-            $cx.instance = f.instance;
-            $cx.vm_mem = memory0(f.instance);
-        }
-        $cx.base = f.base;
-        let sp = stack.values.as_mut_ptr().add(f.base);
-        // The callee may have grown the memory.
-        let (mem, len) = mem_view($cx.vm_mem);
-        next_checked!(f.ip, sp, mem, len, $cx)
-    }};
 }
 
 /// Enter interpreted function `$callee` (of `$callee_instance`, whose code
@@ -238,7 +252,7 @@ handlers! {
 
     fn BrBack(ip, sp, mem, len, cx) {
         let target = ip.offset((*ip).a as i32 as isize);
-        count_loop(cx, (*target.sub(1)).a);
+        loop_tick!(cx, (*target.sub(1)).a, sp);
         next_checked!(target, sp, mem, len, cx)
     }
 
@@ -257,7 +271,7 @@ handlers! {
     }
 
     fn LoopHeader(ip, sp, mem, len, cx) {
-        count_loop(cx, (*ip).a);
+        loop_tick!(cx, (*ip).a, sp);
         next!(ip.add(1), sp, mem, len, cx)
     }
 

@@ -247,22 +247,20 @@ unsafe fn run(cx: &mut Cx) -> Result<(), TrapCode> {
 }
 
 /// Count one iteration of loop `counter` (entry or back-edge) of the
-/// running function, reporting the function if that makes it hot.
+/// running function, whose frame is at `sp`. If that makes the function
+/// hot and the runtime moves the call to compiled code (OSR), returns that
+/// code's status: the caller then returns from the frame (see `osr_return!`).
 ///
 /// # Safety
-/// `cx` describes a live frame (its code, module code and instance).
+/// `cx` describes the live frame at `sp`, which is at that loop's header.
 #[inline(always)]
-pub(crate) unsafe fn count_loop(cx: &Cx, counter: u32) {
+pub(crate) unsafe fn count_loop(cx: &Cx, counter: u32, sp: *mut u64) -> Option<u32> {
     // SAFETY: guaranteed by the caller.
     unsafe {
-        let code = &*cx.code;
-        if code.count_loop(counter) {
-            tier::report(
-                cx.module_code,
-                cx.instance,
-                cx.code,
-                Hot::Loop(code.hot_loop),
-            );
+        if (*cx.code).count_loop(counter) {
+            tier::loop_hot(cx, counter, sp)
+        } else {
+            None
         }
     }
 }

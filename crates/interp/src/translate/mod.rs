@@ -82,7 +82,10 @@ pub(crate) struct Translator<'m> {
     num_locals: u32,
     num_results: u32,
     max_height: u32,
-    loops: u32,
+    /// Byte offset of each loop's `loop` operator, by counter index.
+    loop_offsets: Vec<u32>,
+    /// Byte offset of the operator being translated.
+    op_offset: u32,
     /// Constants read as operands, each given a frame slot (see `const_slot`).
     consts: Vec<u64>,
     const_slots: HashMap<u64, u32>,
@@ -119,7 +122,8 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
         num_locals: num_locals as u32,
         num_results: ty.results().len() as u32,
         max_height: 0,
-        loops: 0,
+        loop_offsets: Vec::new(),
+        op_offset: 0,
         consts: Vec::new(),
         const_slots: HashMap::new(),
         last_producer: None,
@@ -138,7 +142,8 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
     });
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
-        let op = reader.read()?;
+        let (op, at) = reader.read_with_offset()?;
+        t.op_offset = at as u32;
         t.operator(op)?;
     }
     thread_jumps_to_returns(&mut t.ops);
@@ -168,7 +173,8 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
         frame_size,
         consts: t.consts.into_boxed_slice(),
         calls: AtomicU64::new(0),
-        loops: (0..t.loops).map(|_| AtomicU64::new(0)).collect(),
+        loops: t.loop_offsets.iter().map(|_| AtomicU64::new(0)).collect(),
+        loop_offsets: t.loop_offsets.into_boxed_slice(),
         translate_time: start.elapsed(),
         def_index,
         hot_calls: u64::MAX,
@@ -675,8 +681,8 @@ impl<'m> Translator<'m> {
             Operator::Loop { blockty } => {
                 self.block_entry(blockty);
                 self.open(CtrlKind::Loop, blockty, None);
-                let counter = self.loops;
-                self.loops += 1;
+                let counter = self.loop_offsets.len() as u32;
+                self.loop_offsets.push(self.op_offset);
                 let header = self.emit(Op::LoopHeader { counter });
                 self.ctrl.last_mut().expect("loop").header = header;
             }

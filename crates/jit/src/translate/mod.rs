@@ -76,6 +76,16 @@ pub(crate) struct Translator<'m> {
     dead_depth: u32,
     /// The last instruction, if it defined the top stack entry's register.
     last_def: Option<(usize, VReg)>,
+    /// For an on-stack-replacement entry: the byte offset of the `loop` to
+    /// enter at, and the entry block's jump to patch once its header exists.
+    osr: Option<Osr>,
+}
+
+#[derive(Clone, Copy)]
+struct Osr {
+    loop_offset: usize,
+    entry_jump: usize,
+    found: bool,
 }
 
 pub(crate) fn ty_of(t: ValType) -> Ty {
@@ -89,6 +99,29 @@ pub(crate) fn ty_of(t: ValType) -> Ty {
 
 /// Translate defined function `def_index` of `module` to IR.
 pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<Func, JitError> {
+    translate_with(module, def_index, None)
+}
+
+/// Translate defined function `def_index` as an on-stack-replacement entry
+/// at the `loop` whose operator starts at byte offset `loop_offset` (in
+/// module coordinates): the function's parameters are *all* its locals, as
+/// an interpreter frame holds them at that loop's header, and its entry
+/// jumps straight to the header. The rest of the function is translated as
+/// usual, so the compiled code runs the call to its end. Only loops entered
+/// with an empty operand stack and no parameters qualify.
+pub fn translate_osr(
+    module: &ModuleInfo,
+    def_index: u32,
+    loop_offset: usize,
+) -> Result<Func, JitError> {
+    translate_with(module, def_index, Some(loop_offset))
+}
+
+fn translate_with(
+    module: &ModuleInfo,
+    def_index: u32,
+    osr_at: Option<usize>,
+) -> Result<Func, JitError> {
     let index = module.num_imported_funcs + def_index;
     let ty = module.func_type(index);
     let (bytes, offset) = module.body(def_index);
@@ -102,6 +135,7 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<Func, JitError> 
         cur: None,
         dead_depth: 0,
         last_def: None,
+        osr: None,
     };
     for p in ty.params() {
         let v = t.f.new_vreg(ty_of(*p));
@@ -118,12 +152,29 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<Func, JitError> 
         for _ in 0..count {
             let v = t.f.new_vreg(ty_of(vt));
             t.locals.push(v);
-            t.emit(Inst::Const {
-                ty: ty_of(vt),
-                dst: v,
-                bits: 0,
-            });
+            if osr_at.is_some() {
+                t.f.params.push(v);
+            } else {
+                t.emit(Inst::Const {
+                    ty: ty_of(vt),
+                    dst: v,
+                    bits: 0,
+                });
+            }
         }
+    }
+    if let Some(loop_offset) = osr_at {
+        // The target is patched when the loop's header is created; the
+        // function's own start becomes unreachable.
+        let entry_jump = t.f.insts.len();
+        t.terminate(Inst::Jump { target: entry });
+        t.osr = Some(Osr {
+            loop_offset,
+            entry_jump,
+            found: false,
+        });
+        let body = t.new_block();
+        t.start(body);
     }
     let results = t.f.results.clone();
     t.frames.push(Frame {
@@ -137,8 +188,34 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<Func, JitError> 
     });
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
-        let op = reader.read()?;
+        let (op, at) = reader.read_with_offset()?;
+        let osr_header = matches!(op, Operator::Loop { .. })
+            && t.osr.is_some_and(|o| o.loop_offset as u64 == at)
+            && t.cur.is_some();
+        if osr_header && !t.stack.is_empty() {
+            return Err(JitError::Unsupported {
+                opcode: "loop entered with operand-stack values (as an OSR entry)".into(),
+            });
+        }
         t.operator(op)?;
+        if osr_header {
+            let frame = t.frames.last().expect("the loop's frame");
+            if !frame.targets.is_empty() {
+                return Err(JitError::Unsupported {
+                    opcode: "loop with parameters (as an OSR entry)".into(),
+                });
+            }
+            let header = frame.block.expect("a loop has a header");
+            let osr = t.osr.as_mut().expect("an OSR translation");
+            t.f.insts[osr.entry_jump] = Inst::Jump { target: header };
+            osr.found = true;
+        }
+    }
+    if t.osr.is_some_and(|o| !o.found) {
+        return Err(JitError::Internal(format!(
+            "no reachable loop at offset {} for on-stack replacement",
+            osr_at.unwrap_or_default()
+        )));
     }
     t.f.verify().map_err(JitError::Internal)?;
     Ok(t.f)
