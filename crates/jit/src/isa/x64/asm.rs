@@ -1146,7 +1146,7 @@ impl Assembler {
     /// Pads with `int3` up to the next multiple of `to` bytes (a power of two).
     pub fn align(&mut self, to: usize) {
         assert!(to.is_power_of_two(), "x64 encoder: alignment {to}");
-        while self.buf.len() % to != 0 {
+        while self.buf.len() & (to - 1) != 0 {
             self.byte(0xcc);
         }
     }
