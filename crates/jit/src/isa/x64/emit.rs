@@ -31,6 +31,25 @@
 //! status, and a non-zero one goes to the epilogue as the trap code, like
 //! a failed callee's. Floating point and the float conversions are in
 //! [`float`].
+//!
+//! `br_table` with more than [`BR_TABLE_CHAIN_MAX`] cases dispatches through
+//! a jump table: after an unsigned bounds check of the 32-bit index (values
+//! `>= n` take the default),
+//!
+//! ```text
+//! mov   r10d, index                ; zero-extends the u32 index
+//! lea   r11, [rip + table]
+//! movsxd r10, dword [r11 + r10*4]  ; the case's offset from the table
+//! add   r10, r11
+//! jmp   r10
+//! ```
+//!
+//! The tables come after the epilogue's `ret`, 4-byte aligned, one 32-bit
+//! offset per case relative to the table's start (so the code stays
+//! position-independent); [`CompiledCode::jump_tables`] says where they lie,
+//! since those bytes are not instructions.
+
+use std::ops::Range;
 
 use super::asm::{AluOp, Assembler, Cond, ExtMode, FloatSize, Label, Mem, Scale, ShiftOp, Size};
 use super::regs::{Gpr, Xmm};
@@ -53,7 +72,16 @@ pub struct CompiledCode {
     pub epilogue: u32,
     /// Code offsets of instructions that fault on an out-of-bounds access.
     pub trap_sites: Vec<(u32, TrapCode)>,
+    /// Byte ranges of `code` holding `br_table` jump tables (data, not
+    /// instructions): 32-bit little-endian offsets of the case targets,
+    /// relative to the range's start. Sorted, after the epilogue.
+    pub jump_tables: Vec<Range<u32>>,
 }
+
+/// The most cases a `br_table` lowers to as a chain of compares; more get a
+/// jump table. Up to here the chain's compares cost about what the table's
+/// bounds check, load and indirect jump do.
+pub const BR_TABLE_CHAIN_MAX: usize = 4;
 
 /// Bytes of saved registers and the values pointer below rbp.
 const SAVED: i32 = 48;
@@ -71,6 +99,9 @@ struct Emitter<'a> {
     labels: Vec<Label>,
     epilogue: Label,
     trap_sites: Vec<(u32, TrapCode)>,
+    /// Jump tables to place after the epilogue: the table's label and its
+    /// case targets' labels.
+    tables: Vec<(Label, Vec<Label>)>,
 }
 
 /// Operand size of a value of type `ty` in a general-purpose register
@@ -132,6 +163,7 @@ pub fn emit(f: &Func, alloc: &Allocation) -> Result<CompiledCode, JitError> {
         labels,
         epilogue,
         trap_sites: Vec::new(),
+        tables: Vec::new(),
     };
     e.prologue();
     for (i, &b) in f.layout.iter().enumerate() {
@@ -144,6 +176,7 @@ pub fn emit(f: &Func, alloc: &Allocation) -> Result<CompiledCode, JitError> {
         }
     }
     e.epilogue();
+    let jump_tables = e.jump_tables();
     let Emitter {
         asm,
         trap_sites,
@@ -158,6 +191,7 @@ pub fn emit(f: &Func, alloc: &Allocation) -> Result<CompiledCode, JitError> {
         code,
         epilogue,
         trap_sites,
+        jump_tables,
     })
 }
 
@@ -249,6 +283,60 @@ impl Emitter<'_> {
         }
         a.pop(Rbp);
         a.ret();
+    }
+
+    /// Emit the collected jump tables (after the epilogue) and return
+    /// where they lie.
+    fn jump_tables(&mut self) -> Vec<Range<u32>> {
+        let a = &mut self.asm;
+        if !self.tables.is_empty() {
+            a.align(4);
+        }
+        self.tables
+            .iter()
+            .map(|(table, cases)| {
+                a.bind(*table);
+                let start = a.offset() as u32;
+                for &case in cases {
+                    a.label_diff32(case, *table);
+                }
+                start..a.offset() as u32
+            })
+            .collect()
+    }
+
+    /// `br_table`: `cases[i]` for an index `i < cases.len()`, else `default`.
+    fn br_table(
+        &mut self,
+        index: VReg,
+        cases: &[u32],
+        default: u32,
+        next: Option<BlockId>,
+    ) -> Result<(), JitError> {
+        let r = self.src(index, R10);
+        if cases.len() <= BR_TABLE_CHAIN_MAX {
+            for (i, &b) in cases.iter().enumerate() {
+                self.asm.alu_ri(AluOp::Cmp, Size::S32, r, i as i32);
+                self.asm.jcc(Cond::E, self.labels[b as usize]);
+            }
+            self.goto(BlockId(default), next);
+            return Ok(());
+        }
+        let n = i32::try_from(cases.len())
+            .map_err(|_| JitError::Internal(format!("br_table of {} cases", cases.len())))?;
+        self.asm.alu_ri(AluOp::Cmp, Size::S32, r, n);
+        self.asm.jcc(Cond::Ae, self.labels[default as usize]);
+        // The index is read (into r10) before r11 is written.
+        self.asm.mov_rr(Size::S32, R10, r);
+        let table = self.asm.new_label();
+        self.asm.lea_label(R11, table);
+        self.asm
+            .movsx_rm(ExtMode::LQ, R10, Mem::indexed(R11, R10, Scale::X4, 0));
+        self.asm.alu_rr(AluOp::Add, Size::S64, R10, R11);
+        self.asm.jmp_r(R10);
+        let targets = cases.iter().map(|&b| self.labels[b as usize]).collect();
+        self.tables.push((table, targets));
+        Ok(())
     }
 
     fn loc(&self, v: VReg) -> L {
@@ -965,14 +1053,12 @@ impl Emitter<'_> {
                 self.branch(cond(cc), then, otherwise, next);
             }
             Inst::BrTable { index, targets } => {
-                let r = self.src(index, R10);
-                let items: Vec<u32> = self.f.list_items(targets).to_vec();
-                let (default, cases) = items.split_last().expect("a branch table has a default");
-                for (i, &b) in cases.iter().enumerate() {
-                    self.asm.alu_ri(AluOp::Cmp, Size::S32, r, i as i32);
-                    self.asm.jcc(Cond::E, self.labels[b as usize]);
-                }
-                self.goto(BlockId(*default), next);
+                let f = self.f;
+                let (&default, cases) = f
+                    .list_items(targets)
+                    .split_last()
+                    .ok_or_else(|| JitError::Internal("br_table without a default".into()))?;
+                self.br_table(index, cases, default, next)?;
             }
             Inst::Return { values } => {
                 self.asm.load(Size::S64, R11, Mem::new(Rbp, -SAVED));

@@ -1,7 +1,9 @@
 //! Emission checked by disassembly: golden text for a small function, and a
 //! sweep in which every compiled benchmark function must decode cleanly with
-//! every trap site on a memory access.
+//! every trap site on a memory access and every jump-table entry on an
+//! instruction.
 
+use super::{CompiledCode, BR_TABLE_CHAIN_MAX};
 use crate::compile::compile;
 use crate::error::JitError;
 use iced_x86::{Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter, Mnemonic};
@@ -27,6 +29,38 @@ fn text(code: &[u8]) -> String {
         s.push('\n');
     }
     s
+}
+
+/// The instructions of `code`, jump tables skipped, and the targets of
+/// every jump-table entry.
+fn disasm_code(code: &CompiledCode) -> (Vec<(u64, Instruction)>, Vec<u64>) {
+    let mut insts = Vec::new();
+    let mut targets = Vec::new();
+    let mut pos = 0;
+    let decode = |range: std::ops::Range<usize>, insts: &mut Vec<(u64, Instruction)>| {
+        let mut d = Decoder::with_ip(
+            64,
+            &code.code[range.clone()],
+            range.start as u64,
+            DecoderOptions::NONE,
+        );
+        while d.can_decode() {
+            let ip = d.ip();
+            insts.push((ip, d.decode()));
+        }
+    };
+    for t in &code.jump_tables {
+        let (start, end) = (t.start as usize, t.end as usize);
+        assert!(start >= code.epilogue as usize && start & 3 == 0 && start >= pos);
+        decode(pos..start, &mut insts);
+        for word in code.code[start..end].chunks(4) {
+            let rel = i32::from_le_bytes(word.try_into().unwrap());
+            targets.push((start as i64 + i64::from(rel)) as u64);
+        }
+        pos = end;
+    }
+    decode(pos..code.code.len(), &mut insts);
+    (insts, targets)
 }
 
 fn module(wat: &str) -> ModuleInfo {
@@ -135,7 +169,14 @@ fn benchmark_functions_compile_to_valid_code() {
                 Err(JitError::Unsupported { .. }) => continue,
                 Err(e) => panic!("{}: {def}: {e}", path.display()),
             };
-            let insts = disasm(&code.code);
+            let (insts, table_targets) = disasm_code(&code);
+            for t in table_targets {
+                assert!(
+                    insts.iter().any(|(ip, _)| *ip == t),
+                    "{}: {def}: jump-table target {t:#x} is not an instruction",
+                    path.display()
+                );
+            }
             for (ip, i) in &insts {
                 assert_ne!(
                     i.mnemonic(),
@@ -155,4 +196,73 @@ fn benchmark_functions_compile_to_valid_code() {
         }
     }
     assert!(compiled > 200, "only {compiled} functions compiled");
+}
+
+/// A `br_table` of `cases` cases (plus the default) returning the case
+/// number, or `cases` for the default.
+fn br_table_module(cases: u32) -> ModuleInfo {
+    let mut blocks = String::new();
+    for _ in 0..=cases {
+        blocks.push_str("(block ");
+    }
+    let labels: Vec<String> = (0..=cases).map(|i| i.to_string()).collect();
+    let mut body = format!("(br_table {} (local.get 0))", labels.join(" "));
+    for i in 0..=cases {
+        body.push_str(&format!(") (return (i32.const {i}))"));
+    }
+    module(&format!(
+        "(module (func (param i32) (result i32) {blocks}{body} (unreachable)))"
+    ))
+}
+
+#[test]
+fn a_large_br_table_dispatches_through_a_jump_table() {
+    let code = compile(&br_table_module(100), 0).unwrap();
+    assert_eq!(code.jump_tables.len(), 1);
+    let table = code.jump_tables[0].clone();
+    assert_eq!(table.len(), 400, "one 32-bit entry per case");
+    assert_eq!(table.end as usize, code.code.len(), "after the epilogue");
+    let (insts, targets) = disasm_code(&code);
+    let mut f = IntelFormatter::new();
+    let mut body = String::new();
+    for (_, i) in &insts {
+        f.format(i, &mut body);
+        body.push('\n');
+    }
+    // Unsigned bounds check on the 32-bit index, then the dispatch.
+    assert!(body.contains("cmp eax,64h\njae "), "{body}");
+    let dispatch = format!(
+        "mov r10d,eax\nlea r11,[{:X}h]\nmovsxd r10,[r11+r10*4]\nadd r10,r11\njmp r10\n",
+        table.start
+    );
+    assert!(body.contains(&dispatch), "{body}");
+    assert!(!body.contains("cmp eax,5\n"), "no compare chain: {body}");
+    // Each case returns its number: the entry's target puts it in eax.
+    assert_eq!(targets.len(), 100);
+    for (case, t) in targets.iter().enumerate() {
+        let (_, i) = insts
+            .iter()
+            .find(|(ip, _)| ip == t)
+            .expect("on an instruction");
+        assert_eq!(
+            (i.mnemonic(), i.op0_register(), i.immediate32()),
+            (Mnemonic::Mov, iced_x86::Register::EAX, case as u32),
+            "case {case} at {t:#x}"
+        );
+    }
+    // The table bytes, decoded as code, would not be these instructions.
+    assert!(insts.iter().all(|(ip, _)| (*ip as u32) < table.start));
+}
+
+#[test]
+fn a_small_br_table_is_a_compare_chain() {
+    let code = compile(&br_table_module(BR_TABLE_CHAIN_MAX as u32), 0).unwrap();
+    assert!(code.jump_tables.is_empty());
+    let body = text(&code.code);
+    assert!(!body.contains("jmp r10"), "{body}");
+    for i in 0..BR_TABLE_CHAIN_MAX {
+        assert!(body.contains(&format!("cmp eax,{i}\nje ")), "{body}");
+    }
+    let code = compile(&br_table_module(BR_TABLE_CHAIN_MAX as u32 + 1), 0).unwrap();
+    assert_eq!(code.jump_tables.len(), 1);
 }
