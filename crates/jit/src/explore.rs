@@ -1,6 +1,7 @@
 //! What the JIT makes of a function, as text (for `wx explore`): the IR, the
 //! register allocation, and the machine code disassembled by iced-x86 with
-//! the trap sites and the epilogue marked.
+//! the trap sites and the epilogue marked, and `br_table` jump tables shown
+//! as data (case -> target) rather than decoded.
 
 use crate::error::JitError;
 use crate::isa::x64::{abi, emit};
@@ -65,7 +66,8 @@ const BYTES_PER_LINE: usize = 8;
 /// (branch targets print the same way). The epilogue gets a label line,
 /// each recorded trap site a `; trap: ...` comment, and each branch to the
 /// epilogue a `; to epilogue` comment, naming the trap when the status put
-/// in eax just before is a trap code (an explicit trap).
+/// in eax just before is a trap code (an explicit trap). Jump tables get a
+/// header line and one line per entry, `offset: bytes  case i -> target`.
 pub fn disassemble(code: &emit::CompiledCode) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -82,9 +84,48 @@ pub fn disassemble(code: &emit::CompiledCode) -> String {
     opts.set_uppercase_hex(false);
     opts.set_branch_leading_zeros(false);
     opts.set_space_after_operand_separator(true);
-    let insts: Vec<Instruction> = Decoder::with_ip(64, &code.code, 0, DecoderOptions::NONE)
-        .into_iter()
-        .collect();
+    let mut text = String::new();
+    let mut pos = 0;
+    for table in code
+        .jump_tables
+        .iter()
+        .map(|t| t.start as usize..t.end as usize)
+    {
+        disassemble_range(code, pos..table.start, &mut formatter, &mut out);
+        let _ = writeln!(
+            out,
+            "      jump table at {:#x}, {} cases:",
+            table.start,
+            table.len() / 4
+        );
+        for (case, word) in code.code[table.clone()].chunks(4).enumerate() {
+            let rel = i32::from_le_bytes(word.try_into().expect("4-byte entries"));
+            let target = table.start as i64 + i64::from(rel);
+            text.clear();
+            let _ = write!(text, "case {case} -> {target:#x}");
+            write_line(&mut out, table.start + 4 * case, word, &text);
+        }
+        pos = table.end;
+    }
+    disassemble_range(code, pos..code.code.len(), &mut formatter, &mut out);
+    out
+}
+
+/// Appends the instructions in `range` of `code` to `out`.
+fn disassemble_range(
+    code: &emit::CompiledCode,
+    range: std::ops::Range<usize>,
+    formatter: &mut IntelFormatter,
+    out: &mut String,
+) {
+    let insts: Vec<Instruction> = Decoder::with_ip(
+        64,
+        &code.code[range.clone()],
+        range.start as u64,
+        DecoderOptions::NONE,
+    )
+    .into_iter()
+    .collect();
     let epilogue = u64::from(code.epilogue);
     let mut text = String::new();
     for (k, inst) in insts.iter().enumerate() {
@@ -120,21 +161,25 @@ pub fn disassemble(code: &emit::CompiledCode) -> String {
                 let _ = write!(text, " (trap: {trap})");
             }
         }
-        for (k, chunk) in bytes.chunks(BYTES_PER_LINE).enumerate() {
-            let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
-            let hex = hex.join(" ");
-            if k == 0 {
-                let _ = writeln!(
-                    out,
-                    "{at:6x}: {hex:<w$}  {text}",
-                    w = BYTES_PER_LINE * 3 - 1
-                );
-            } else {
-                let _ = writeln!(out, "{:6}  {hex}", "");
-            }
+        write_line(out, at, bytes, &text);
+    }
+}
+
+/// `offset: bytes  text`, the bytes continuing on further lines if long.
+fn write_line(out: &mut String, at: usize, bytes: &[u8], text: &str) {
+    for (k, chunk) in bytes.chunks(BYTES_PER_LINE).enumerate() {
+        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = hex.join(" ");
+        if k == 0 {
+            let _ = writeln!(
+                out,
+                "{at:6x}: {hex:<w$}  {text}",
+                w = BYTES_PER_LINE * 3 - 1
+            );
+        } else {
+            let _ = writeln!(out, "{:6}  {hex}", "");
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -196,6 +241,46 @@ mod tests {
         let text = e.disassembly.unwrap();
         assert!(text.contains("(trap: integer divide by zero)"), "{text}");
         assert!(text.contains("div "), "{text}");
+    }
+
+    #[test]
+    fn jump_tables_are_shown_as_data() {
+        let e = explore_wat(
+            "(module (func (param i32) (result i32)
+               (block (block (block (block (block (block
+                 (br_table 0 1 2 3 4 5 (local.get 0)))
+                 (return (i32.const 10))) (return (i32.const 11)))
+                 (return (i32.const 12))) (return (i32.const 13)))
+                 (return (i32.const 14))) (i32.const 15)))",
+        );
+        let text = e.disassembly.unwrap();
+        assert!(text.contains("jmp r10\n"), "{text}");
+        assert!(!text.contains("(bad)"), "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        let header = lines
+            .iter()
+            .position(|l| l.trim().starts_with("jump table at 0x"))
+            .expect("{text}");
+        assert!(lines[header].ends_with(", 5 cases:"), "{text}");
+        assert!(
+            lines[..header].iter().any(|l| l.trim() == "epilogue:"),
+            "{text}"
+        );
+        let cases = &lines[header + 1..];
+        assert_eq!(cases.len(), 5, "{text}");
+        for (i, line) in cases.iter().enumerate() {
+            // `offset: 4 bytes  case i -> target`, the target an instruction above.
+            let (_, entry) = line.split_once(&format!("case {i} -> 0x")).expect("{text}");
+            let at = format!("{entry:>6}: ");
+            let target = lines[..header]
+                .iter()
+                .find(|l| l.starts_with(&at))
+                .unwrap_or_else(|| panic!("case {i}: no instruction at {entry}\n{text}"));
+            assert!(
+                target.ends_with(&format!("mov eax, 0x{:x}", 10 + i)),
+                "{text}"
+            );
+        }
     }
 
     #[test]
