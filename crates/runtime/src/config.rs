@@ -65,6 +65,7 @@ pub struct Config {
     pub(crate) perf_map: bool,
     pub(crate) jit_threshold: u64,
     pub(crate) jit_loop_threshold: u64,
+    pub(crate) jit_max_function_size: usize,
 }
 
 /// Calls after which `tiered` compiles a function (see docs/benchmarks.md
@@ -84,6 +85,7 @@ impl Default for Config {
             perf_map: std::env::var_os("WX_PERF_MAP").is_some_and(|v| v != "0"),
             jit_threshold: DEFAULT_JIT_THRESHOLD,
             jit_loop_threshold: DEFAULT_JIT_LOOP_THRESHOLD,
+            jit_max_function_size: 1 << 20,
         }
     }
 }
@@ -104,6 +106,13 @@ impl Config {
     /// reaches `calls` (at least 1).
     pub fn jit_threshold(&mut self, calls: u64) -> &mut Self {
         self.jit_threshold = calls.max(1);
+        self
+    }
+
+    /// Largest function body, in bytes of wasm code, the JIT compiles
+    /// (default 1 MiB); larger functions always run in the interpreter.
+    pub fn jit_max_function_size(&mut self, bytes: usize) -> &mut Self {
+        self.jit_max_function_size = bytes;
         self
     }
 

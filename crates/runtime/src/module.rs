@@ -154,7 +154,7 @@ impl Module {
         if eager > 0 {
             for def in (0..info.num_defined_funcs()).step_by(eager) {
                 inner.compiled[def as usize]
-                    .get_or_init(|| compile_function(&info, def, Trigger::Eager));
+                    .get_or_init(|| compile_function(&info, def, Trigger::Eager, config));
             }
             register(inner.compiled().map(|(_, c)| c));
             if config.perf_map {

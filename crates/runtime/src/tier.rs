@@ -13,6 +13,7 @@
 //! - A function the JIT rejects stays interpreted for good; the reason is
 //!   recorded once.
 
+use crate::config::Config;
 use crate::module::ModuleInner;
 use crate::store::StoreOpaque;
 use crate::traps::CodeRange;
@@ -58,13 +59,18 @@ pub(crate) enum Trigger {
 /// Compile defined function `def`. Faults at its trap sites become traps
 /// only once its range is registered ([`register`]); callers register
 /// batches, since each registration copies the registry.
-pub(crate) fn compile_function(info: &ModuleInfo, def: u32, trigger: Trigger) -> Outcome {
+pub(crate) fn compile_function(
+    info: &ModuleInfo,
+    def: u32,
+    trigger: Trigger,
+    config: &Config,
+) -> Outcome {
     let index = info.num_imported_funcs + def;
     let name = info.func_name(index);
     let wasm_bytes = info.bodies[def as usize].range.len();
     let start = Instant::now();
-    let compiled = match wx_jit::compile(info, def)
-        .map_err(|e| e.to_string())
+    let compiled = match within_limit(info, def, config)
+        .and_then(|()| wx_jit::compile(info, def).map_err(|e| e.to_string()))
         .and_then(|code| load(&code, start))
     {
         Ok(c) => c,
@@ -113,6 +119,20 @@ pub(crate) fn compile_function(info: &ModuleInfo, def: u32, trigger: Trigger) ->
     Ok(compiled)
 }
 
+/// Refuse function bodies over the configured size: compile time and
+/// memory grow faster than linearly with size, and huge generated
+/// functions rarely repay them.
+fn within_limit(info: &ModuleInfo, def: u32, config: &Config) -> Result<(), String> {
+    let size = info.bodies[def as usize].range.len();
+    if size > config.jit_max_function_size {
+        return Err(format!(
+            "the body is {size} bytes, over the JIT's limit of {} (Config::jit_max_function_size)",
+            config.jit_max_function_size
+        ));
+    }
+    Ok(())
+}
+
 /// Map `code` (compiled since `start`) executable, with its trap sites.
 fn load(code: &wx_jit::CompiledCode, start: Instant) -> Result<Compiled, String> {
     let mem = CodeMemory::new(&code.code).map_err(|e| e.to_string())?;
@@ -148,7 +168,8 @@ impl TierUp for TierHook {
             return;
         };
         let outcome = module.compiled[def as usize].get_or_init(|| {
-            let outcome = compile_function(&module.info, def, Trigger::Hot(why));
+            let outcome =
+                compile_function(&module.info, def, Trigger::Hot(why), module.engine.config());
             if let Ok(c) = &outcome {
                 register([c]);
             }
@@ -178,8 +199,11 @@ impl TierUp for TierHook {
         let entry = entries.entry((def, loop_offset)).or_insert_with(|| {
             let index = module.info.num_imported_funcs + def;
             let start = Instant::now();
-            let compiled = wx_jit::compile_osr(&module.info, def, loop_offset as usize)
-                .map_err(|e| e.to_string())
+            let compiled = within_limit(&module.info, def, module.engine.config())
+                .and_then(|()| {
+                    wx_jit::compile_osr(&module.info, def, loop_offset as usize)
+                        .map_err(|e| e.to_string())
+                })
                 .and_then(|code| load(&code, start));
             match compiled {
                 Ok(c) => {

@@ -436,29 +436,43 @@ fn tier_up_reaches_every_instance() {
     assert_eq!(calls, 2, "only a's first two calls were interpreted");
 }
 
-/// Under the `jit` strategy compiled and interpreted functions call each
-/// other, and traps (explicit, division, out of bounds) come back as traps.
+/// Under the `jit` strategy a function the JIT refuses (here: over the
+/// size limit) stays in the interpreter for good, with its reason; compiled
+/// and interpreted functions call each other, and traps (explicit,
+/// division, out of bounds, stack overflow) come back as traps.
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 #[test]
 fn jit_and_interpreter_functions_mix() {
-    let engine = jit_engine();
-    let (mut store, instance) = setup(
+    let mut config = Config::new();
+    config.strategy(Strategy::Jit).jit_max_function_size(40);
+    let engine = Engine::new(&config).unwrap();
+    let nops = "nop ".repeat(50);
+    let module = Module::new(
         &engine,
-        r#"(module
+        format!(
+            r#"(module
             (memory 1)
             (func $fib (export "fib") (param i32) (result i32)
               (if (result i32) (i32.lt_u (local.get 0) (i32.const 2)) (then (local.get 0))
                 (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
                                (call $half (i32.sub (local.get 0) (i32.const 2)))))))
-            ;; floats keep this one in the interpreter; it calls back into fib.
+            ;; too big for the JIT: interpreted; it calls back into fib.
             (func $half (param i32) (result i32)
+              {nops}
               (call $fib (i32.trunc_f64_s (f64.convert_i32_s (local.get 0)))))
             (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
             (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
             (func (export "deep") (param i32) (result i32)
               (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
-                (else (i32.add (i32.const 1) (call 4 (i32.sub (local.get 0) (i32.const 1))))))))"#,
-    );
+                (else (i32.add (i32.const 1) (call 4 (i32.sub (local.get 0) (i32.const 1))))))))"#
+        ),
+    )
+    .unwrap();
+    assert_eq!(module.compiled_functions(), 4);
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
     let fib = instance
         .get_typed_func::<i32, i32>(&mut store, "fib")
         .unwrap();
@@ -499,6 +513,14 @@ fn jit_and_interpreter_functions_mix() {
     );
     // Still usable after all those traps.
     assert_eq!(fib.call(&mut store, 10).unwrap(), 55);
+    match tier_of(&store, "half") {
+        Some(FuncTier::Rejected { reason }) => assert!(reason.contains("limit"), "{reason}"),
+        other => panic!("half: {other:?}"),
+    }
+    assert!(matches!(
+        tier_of(&store, "fib"),
+        Some(FuncTier::Compiled { .. })
+    ));
 }
 
 #[test]
