@@ -257,17 +257,27 @@ impl Emitter<'_> {
         a.load(Size::S64, R15, Mem::new(R15, 0));
         a.bind(no_memory);
         // Parameters may be allocated to rdx itself: read them through r11.
+        // An i32 cell's upper half is not defined by the convention (the
+        // interpreter may leave anything there); 32-bit loads zero it, as
+        // the code here expects of every i32 in a register.
         self.asm.mov_rr(Size::S64, R11, Rdx);
         for (i, &p) in self.f.params.iter().enumerate() {
-            if self.alloc.loc(p) == Loc::None {
-                continue; // never read
+            // Only parameters live at entry: one dead there (written before
+            // it is read, e.g. a local of an OSR entry) may share its
+            // register with a live one.
+            let live_at_entry = self.alloc.ranges[p.0 as usize]
+                .first()
+                .is_some_and(|&(start, _)| start == 0);
+            if !live_at_entry {
+                continue;
             }
             let m = Mem::new(R11, 8 * i as i32);
+            let sz = cell_size(self.f.ty(p));
             match self.loc(p) {
-                L::R(r) => self.asm.load(Size::S64, r, m),
+                L::R(r) => self.asm.load(sz, r, m),
                 L::X(x) => self.asm.fload(FloatSize::F64, x, m),
                 L::M(slot) => {
-                    self.asm.load(Size::S64, R10, m);
+                    self.asm.load(sz, R10, m);
                     self.asm.store(Size::S64, slot, R10);
                 }
             }
@@ -470,7 +480,8 @@ impl Emitter<'_> {
         let f = self.f;
         for (i, &v) in f.list_items(rets).iter().enumerate() {
             let d = self.dst(VReg(v), R10);
-            self.asm.load(Size::S64, d, Mem::new(Rsp, 8 * i as i32));
+            let sz = cell_size(f.ty(VReg(v)));
+            self.asm.load(sz, d, Mem::new(Rsp, 8 * i as i32));
             self.commit(VReg(v), d);
         }
     }
@@ -1073,6 +1084,16 @@ impl Emitter<'_> {
             Inst::Trap { code } => self.trap(code),
         }
         Ok(())
+    }
+}
+
+/// How to load an integer value from a 64-bit value cell: i32 cells are
+/// read as 32 bits (zero-extending; their upper half is undefined).
+fn cell_size(ty: Ty) -> Size {
+    if ty == Ty::I32 {
+        Size::S32
+    } else {
+        Size::S64
     }
 }
 
