@@ -50,7 +50,8 @@ fn canon_f64(bits: u64) -> u64 {
 /// Call depth for both engines: random recursion must exhaust the same way.
 const MAX_DEPTH: usize = 1000;
 
-struct Wx(wx_runtime::Strategy);
+/// A wx strategy, with its call and loop thresholds (for `tiered`).
+struct Wx(wx_runtime::Strategy, u64);
 
 impl Oracle for Wx {
     fn name(&self) -> String {
@@ -60,7 +61,11 @@ impl Oracle for Wx {
     fn run(&self, wasm: &[u8], func: &str, args: &[Arg]) -> Option<Outcome> {
         use wx_runtime::*;
         let mut config = Config::new();
-        config.strategy(self.0).max_call_depth(MAX_DEPTH);
+        config
+            .strategy(self.0)
+            .jit_threshold(self.1)
+            .jit_loop_threshold(self.1)
+            .max_call_depth(MAX_DEPTH);
         let engine = Engine::new(&config).ok()?;
         let module = Module::new(&engine, wasm).expect("wasm-smith modules validate");
         let mut store = Store::new(&engine, ());
@@ -211,9 +216,14 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1);
     let reference = Wasmi;
-    let mut tiers: Vec<Box<dyn Oracle>> = vec![Box::new(Wx(wx_runtime::Strategy::Interp))];
+    use wx_runtime::Strategy;
+    let mut tiers: Vec<Box<dyn Oracle>> = vec![Box::new(Wx(Strategy::Interp, 1))];
     if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
-        tiers.push(Box::new(Wx(wx_runtime::Strategy::Jit)));
+        tiers.push(Box::new(Wx(Strategy::Jit, 1)));
+        // Compile at the second call or loop iteration: calls and loops
+        // switch tiers (OSR) while running.
+        tiers.push(Box::new(Wx(Strategy::Tiered, 2)));
+        tiers.push(Box::new(Wx(Strategy::Mixed, 1)));
     }
     let mut seed = 0x9e37_79b9_7f4a_7c15u64 ^ seed0;
     let (mut passed, mut failed) = (0u64, 0u64);
