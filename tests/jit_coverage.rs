@@ -44,7 +44,7 @@ fn script_modules(name: &str, text: &str) -> Vec<Vec<u8>> {
 }
 
 #[test]
-fn every_spec_suite_function_is_compiled() {
+fn every_spec_suite_function_is_compiled_and_its_allocation_checks() {
     let jit = engine(Strategy::Jit);
     let (mut modules, mut funcs) = (0, 0);
     // Fallback reason -> (count, first place seen).
@@ -60,6 +60,12 @@ fn every_spec_suite_function_is_compiled() {
             let defined = info.num_defined_funcs() as usize;
             modules += 1;
             funcs += defined;
+            // Release compiles skip the allocation checker; run it here.
+            for def in 0..info.num_defined_funcs() {
+                if let Err(e) = wx_jit::check_allocation(&info, def) {
+                    panic!("{} module {i} function {def}: {e}", file.name());
+                }
+            }
             let compiled = module.compiled_functions();
             if compiled == defined {
                 continue;

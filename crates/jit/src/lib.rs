@@ -38,6 +38,6 @@ pub mod translate;
 #[cfg(test)]
 mod test_util;
 
-pub use compile::{compile, compile_osr, CompiledCode};
+pub use compile::{check_allocation, compile, compile_osr, CompiledCode};
 pub use error::JitError;
 pub use explore::{explore, Explored};
