@@ -277,14 +277,16 @@ fn tiered_engine(calls: u64, loop_iterations: u64) -> Engine {
     Engine::new(&config).unwrap()
 }
 
+/// What the store knows about the function called `name`.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+fn stats_of(store: &Store<()>, name: &str) -> Option<FuncStats> {
+    store.func_stats().into_iter().find(|s| s.name == name)
+}
+
 /// The tier a function ended in, by name.
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 fn tier_of(store: &Store<()>, name: &str) -> Option<FuncTier> {
-    store
-        .func_stats()
-        .into_iter()
-        .find(|s| s.name == name)
-        .map(|s| s.tier)
+    stats_of(store, name).map(|s| s.tier)
 }
 
 /// A function is compiled when its call count reaches the threshold, and
@@ -335,12 +337,7 @@ fn tiered_compiles_at_the_call_threshold() {
     }
     assert_eq!(module.compiled_functions(), 2);
     // The interpreter stopped counting `sq` once it was compiled.
-    let calls = store
-        .func_stats()
-        .into_iter()
-        .find(|s| s.name == "sq")
-        .unwrap()
-        .calls;
+    let calls = stats_of(&store, "sq").unwrap().calls;
     assert_eq!(calls, 3);
 }
 
@@ -427,12 +424,7 @@ fn tier_up_reaches_every_instance() {
         err.to_string().contains("out of bounds memory access"),
         "{err}"
     );
-    let calls = store
-        .func_stats()
-        .into_iter()
-        .find(|s| s.name == "poke")
-        .unwrap()
-        .calls;
+    let calls = stats_of(&store, "poke").unwrap().calls;
     assert_eq!(calls, 2, "only a's first two calls were interpreted");
 }
 
@@ -652,12 +644,9 @@ fn setup(engine: &Engine, wat: &str) -> (Store<()>, Instance) {
     (store, instance)
 }
 
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 fn osr_of(store: &Store<()>, name: &str) -> usize {
-    store
-        .func_stats()
-        .into_iter()
-        .find(|s| s.name == name)
-        .map_or(0, |s| s.osr_entries)
+    stats_of(store, name).map_or(0, |s| s.osr_entries)
 }
 
 /// A call whose loop gets hot moves into compiled code at the loop header
