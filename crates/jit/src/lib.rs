@@ -1,7 +1,8 @@
 //! wx-jit: the optimising tier.
 //!
 //! The JIT turns a validated WebAssembly function body into native code. The
-//! planned pipeline, one module per stage, reads:
+//! pipeline, one module per stage, reads (splitting and the per-ISA trait
+//! are not built yet):
 //!
 //! ```text
 //! wasm operators ─► IR (virtual registers, basic blocks)
@@ -16,13 +17,13 @@
 //! has the same file set (`regs`, `asm`, and later the ABI and the lowering
 //! trait implementation).
 //!
-//! Status: this crate so far provides the IR ([`ir`]: types, instructions,
-//! blocks, a printer and a structural verifier), translation from wasm
-//! ([`translate`]), liveness and linear-scan register allocation with a
-//! checker ([`regalloc`]), and the lowest layer, the
-//! x86-64 machine code encoder ([`isa::x64::asm::Assembler`]) and its
-//! registers ([`isa::x64::regs`]). The encoder knows instruction encodings, not wasm.
-//! Functions the JIT cannot compile will be reported as unsupported so the
+//! The crate provides the IR ([`ir`]: types, instructions, blocks, a
+//! printer and a structural verifier), translation from wasm
+//! ([`translate`], which also does the cheap optimisations), liveness and
+//! linear-scan register allocation with a checker ([`regalloc`]), and the
+//! x86-64 back end ([`isa::x64`]: encoder, ABI, emitter). [`compile`] runs
+//! the pipeline, [`compile_osr`] makes on-stack-replacement entries.
+//! Functions the JIT cannot compile are reported as unsupported so the
 //! runtime keeps them in the interpreter.
 
 #![forbid(unsafe_code)]
