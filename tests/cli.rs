@@ -448,7 +448,7 @@ fn explore_prints_each_functions_bytecode() {
     assert!(!run.stdout.contains("-- JIT: not compiled"), "{run:#?}");
 
     // The machine code of `inc`: offsets, bytes and Intel syntax, from the
-    // frame setup to the return, with the epilogue marked.
+    // entry stub to the trap exit, with the entries marked.
     let inc = run.stdout.split("function 1 ").next().unwrap_or_default();
     let code = inc
         .split("-- machine code (x86-64) --\n")
@@ -459,18 +459,20 @@ fn explore_prints_each_functions_bytecode() {
         lines[0].starts_with("; ") && lines[0].contains(" bytes"),
         "{code}"
     );
+    assert_eq!(lines[1].trim(), "entry stub (array call):", "{code}");
     assert!(
-        lines[1].trim_start().starts_with("0: 55 ") && lines[1].ends_with("push rbp"),
+        lines[2].trim_start().starts_with("0: 55 ") && lines[2].ends_with("push rbp"),
         "{code}"
     );
-    assert!(lines[2].ends_with("mov rbp, rsp"), "{code}");
+    assert!(lines[3].ends_with("mov rbp, rsp"), "{code}");
+    assert!(code.contains("wasm_call entry:\n"), "{code}");
     assert!(
         lines
             .iter()
             .any(|l| l.contains(" add ") && l.ends_with(", 1")),
         "{code}"
     );
-    assert!(code.contains("epilogue:\n"), "{code}");
+    assert!(code.contains("trap exit:\n"), "{code}");
     assert!(code.contains("pop rbp\n"), "{code}");
     assert!(
         code.ends_with(" ret\n\n") || code.ends_with("  ret\n"),

@@ -104,7 +104,7 @@ impl Instance {
         code: Arc<dyn Any + Send + Sync>,
         wasm_array_call: ArrayCall,
         store: *mut u8,
-        stack_limit: *const usize,
+        limits_cell: *mut crate::vm::VMLimits,
     ) -> Result<Box<Instance>, String> {
         let mut owned_memories = Vec::new();
         for ty in &module.memories[module.num_imported_memories as usize..] {
@@ -135,7 +135,7 @@ impl Instance {
         let mut inst = Box::new(Instance {
             vmctx: Box::new(VMContext {
                 magic: VMCONTEXT_MAGIC,
-                stack_limit,
+                limits: limits_cell,
                 memory0: std::ptr::null_mut(),
                 memories: std::ptr::null(),
                 tables: std::ptr::null(),
@@ -258,17 +258,23 @@ impl Instance {
         self.funcs[index as usize]
     }
 
-    /// Point defined function `def_index`'s entry slot at compiled code
-    /// implementing the array calling convention.
+    /// Point defined function `def_index`'s entry slot at compiled code:
+    /// `array_call` implementing the array calling convention and
+    /// `wasm_call` the JIT's own.
     ///
     /// # Safety
-    /// `code` must be such code, and stay mapped while the instance lives.
-    pub unsafe fn set_compiled(&mut self, def_index: u32, code: *const u8) {
+    /// The entries must be such code, and stay mapped while the instance lives.
+    pub unsafe fn set_compiled(
+        &mut self,
+        def_index: u32,
+        array_call: *const u8,
+        wasm_call: *const u8,
+    ) {
         let slot = &mut self.defined_funcs[def_index as usize];
-        // SAFETY: guaranteed by the caller: `code` is an `ArrayCall` function.
-        slot.array_call = unsafe { std::mem::transmute::<*const u8, ArrayCall>(code) };
+        // SAFETY: guaranteed by the caller: `array_call` is an `ArrayCall` function.
+        slot.array_call = unsafe { std::mem::transmute::<*const u8, ArrayCall>(array_call) };
         slot.wasm_call
-            .store(code as *mut u8, std::sync::atomic::Ordering::Release);
+            .store(wasm_call as *mut u8, std::sync::atomic::Ordering::Release);
     }
 
     pub fn memory(&mut self, index: u32) -> &mut LinearMemory {

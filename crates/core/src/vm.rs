@@ -6,7 +6,7 @@
 //! VMContext (one per instance)           VMFuncRef (one per function: the entry slot)
 //! +----------------------------+         +-----------------------------+
 //! | magic                      |         | wasm_call   native entry    |  <- atomic; tier-up swaps it
-//! | stack_limit                |         | array_call  (self, caller,  |
+//! | limits   -> VMLimits       |         | array_call  (self, caller,  |
 //! | memory0  -> VMMemory       |         |             values, len)    |
 //! | memories -> [*VMMemory]    |         | vmctx       owner instance  |
 //! | tables   -> [*VMTable]     |         | sig         canonical id    |
@@ -63,6 +63,20 @@ pub struct VMGlobal {
     pub bits: u64,
 }
 
+/// Per-store cells compiled code reads and writes through every
+/// VMContext of the store.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub struct VMLimits {
+    /// Lowest native stack address JIT code may use (0 = no limit); set
+    /// when the host enters wasm.
+    pub stack_limit: usize,
+    /// The stack pointer of the innermost entry stub's trap landing on this
+    /// store (0 = none): where a trap in compiled code unwinds to. Each
+    /// entry stub saves the previous value and restores it on the way out.
+    pub entry_sp: usize,
+}
+
 /// Is a function wasm code of some instance, or a host function?
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,9 +106,8 @@ pub struct VMFuncRef {
 #[derive(Debug)]
 pub struct VMContext {
     pub magic: u32,
-    /// Where the lowest native stack address JIT code may use is kept (a
-    /// cell of the store, updated when the host enters wasm); null = no limit.
-    pub stack_limit: *const usize,
+    /// The store's limits cells; never null for an instance of a store.
+    pub limits: *mut VMLimits,
     /// Memory 0, or null when the module has no memory.
     pub memory0: *mut VMMemory,
     pub memories: *const *mut VMMemory,
@@ -120,7 +133,9 @@ mod tests {
         assert_eq!(offset_of!(VMFuncRef, array_call), 8);
         assert_eq!(offset_of!(VMFuncRef, vmctx), 16);
         assert_eq!(offset_of!(VMFuncRef, sig), 24);
-        assert_eq!(offset_of!(VMContext, stack_limit), 8);
+        assert_eq!(offset_of!(VMContext, limits), 8);
+        assert_eq!(offset_of!(VMLimits, stack_limit), 0);
+        assert_eq!(offset_of!(VMLimits, entry_sp), 8);
         assert_eq!(offset_of!(VMContext, memory0), 16);
     }
 }

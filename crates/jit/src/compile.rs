@@ -11,7 +11,7 @@ pub use emit::CompiledCode;
 
 /// Compile defined function `def_index` of `module` to x86-64 code.
 pub fn compile(module: &ModuleInfo, def_index: u32) -> Result<CompiledCode, JitError> {
-    lower(&translate(module, def_index)?)
+    lower(module, &translate(module, def_index)?)
 }
 
 /// Compile an on-stack-replacement entry of defined function `def_index`
@@ -24,10 +24,10 @@ pub fn compile_osr(
     def_index: u32,
     loop_offset: usize,
 ) -> Result<CompiledCode, JitError> {
-    lower(&translate_osr(module, def_index, loop_offset)?)
+    lower(module, &translate_osr(module, def_index, loop_offset)?)
 }
 
-fn lower(f: &Func) -> Result<CompiledCode, JitError> {
+fn lower(module: &ModuleInfo, f: &Func) -> Result<CompiledCode, JitError> {
     let alloc = allocate(f, &abi::machine_env(), abi::clobbers);
     // The checker re-derives liveness and compares every register's
     // occupants pairwise: 40 % of compile time. Debug builds run it on
@@ -36,7 +36,7 @@ fn lower(f: &Func) -> Result<CompiledCode, JitError> {
     if cfg!(debug_assertions) {
         check(f, &alloc, abi::clobbers).map_err(JitError::Internal)?;
     }
-    emit::emit(f, &alloc)
+    emit::emit(f, &alloc, module.num_imported_funcs)
 }
 
 /// Translate and allocate defined function `def_index` and verify the
@@ -53,14 +53,27 @@ mod tests {
     use super::*;
     use iced_x86::{Decoder, DecoderOptions, Mnemonic, OpKind, Register};
 
-    /// Indices of the value cells moved out of `[r11 + 8i]`: in a function
-    /// without globals, tables or calls, only the prologue's parameter
-    /// loads (the stack-limit check reads through r11 with `cmp`).
+    /// Indices of the value cells the entry stub loads: moves out of
+    /// `[r11 + 8i]` between `mov r11, rdx` (r11 = the values pointer) and
+    /// the call of the function.
     fn cells_loaded(code: &[u8]) -> Vec<i64> {
         let mut d = Decoder::with_ip(64, code, 0, DecoderOptions::NONE);
         let mut cells = Vec::new();
         while d.can_decode() {
             let i = d.decode();
+            if i.mnemonic() == Mnemonic::Mov
+                && i.op0_register() == Register::R11
+                && i.op1_kind() == OpKind::Register
+                && i.op1_register() == Register::RDX
+            {
+                break;
+            }
+        }
+        while d.can_decode() {
+            let i = d.decode();
+            if i.mnemonic() == Mnemonic::Call {
+                break;
+            }
             if matches!(
                 i.mnemonic(),
                 Mnemonic::Mov | Mnemonic::Movsd | Mnemonic::Movq

@@ -1,6 +1,6 @@
 //! What the JIT makes of a function, as text (for `wx explore`): the IR, the
 //! register allocation, and the machine code disassembled by iced-x86 with
-//! the trap sites and the epilogue marked, and `br_table` jump tables shown
+//! the entries, the trap sites and the trap exit marked, and `br_table` jump tables shown
 //! as data (case -> target) rather than decoded.
 
 use crate::error::JitError;
@@ -50,7 +50,8 @@ pub fn explore(module: &ModuleInfo, def_index: u32) -> Result<Explored, JitError
         );
     }
     let _ = writeln!(allocation, "; {} spill slots", alloc.spill_slots);
-    let disassembly = emit::emit(&f, &alloc).map(|code| disassemble(&code));
+    let disassembly =
+        emit::emit(&f, &alloc, module.num_imported_funcs).map(|code| disassemble(&code));
     Ok(Explored {
         ir: f.to_string(),
         allocation,
@@ -63,19 +64,21 @@ const BYTES_PER_LINE: usize = 8;
 
 /// `code` as text: a summary line, then one line per instruction,
 /// `offset: bytes  instruction`, offsets in hex from the function's start
-/// (branch targets print the same way). The epilogue gets a label line,
-/// each recorded trap site a `; trap: ...` comment, and each branch to the
-/// epilogue a `; to epilogue` comment, naming the trap when the status put
-/// in eax just before is a trap code (an explicit trap). Jump tables get a
+/// (branch targets print the same way). The entry stub, the `wasm_call`
+/// entry and the trap exit get label lines, each recorded trap site a
+/// `; trap: ...` comment, and each branch to the trap exit a `; to trap
+/// exit` comment, naming the trap when the status put in eax just before
+/// is a trap code (an explicit trap). Jump tables get a
 /// header line and one line per entry, `offset: bytes  case i -> target`.
 pub fn disassemble(code: &emit::CompiledCode) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "; {} bytes, {} trap sites, epilogue at {:#x}",
+        "; {} bytes, {} trap sites, wasm_call entry at {:#x}, trap exit at {:#x}",
         code.code.len(),
         code.trap_sites.len(),
-        code.epilogue
+        code.wasm_entry,
+        code.trap_exit
     );
     let mut formatter = IntelFormatter::new();
     let opts = formatter.options_mut();
@@ -126,13 +129,17 @@ fn disassemble_range(
     )
     .into_iter()
     .collect();
-    let epilogue = u64::from(code.epilogue);
+    let trap_exit = u64::from(code.trap_exit);
     let mut text = String::new();
     for (k, inst) in insts.iter().enumerate() {
         let at = inst.ip() as usize;
         let bytes = &code.code[at..at + inst.len()];
-        if inst.ip() == epilogue {
-            out.push_str("      epilogue:\n");
+        if at == 0 {
+            out.push_str("      entry stub (array call):\n");
+        } else if at == code.wasm_entry as usize {
+            out.push_str("      wasm_call entry:\n");
+        } else if inst.ip() == trap_exit {
+            out.push_str("      trap exit:\n");
         }
         text.clear();
         if inst.is_invalid() {
@@ -149,8 +156,8 @@ fn disassemble_range(
         }
         let is_branch =
             inst.op0_kind() == OpKind::NearBranch64 && inst.mnemonic() != Mnemonic::Call;
-        if is_branch && inst.near_branch_target() == epilogue {
-            text.push_str("  ; to epilogue");
+        if is_branch && inst.near_branch_target() == trap_exit {
+            text.push_str("  ; to trap exit");
             let status = k.checked_sub(1).map(|p| &insts[p]).filter(|p| {
                 p.mnemonic() == Mnemonic::Mov
                     && p.op0_kind() == OpKind::Register
@@ -192,7 +199,7 @@ mod tests {
     }
 
     #[test]
-    fn disassembly_marks_the_prologue_trap_sites_and_epilogue() {
+    fn disassembly_marks_the_entries_trap_sites_and_trap_exit() {
         let e = explore_wat(
             "(module (memory 1) (func (param i32) (result i32)
                (i32.load offset=4 (local.get 0))))",
@@ -203,11 +210,17 @@ mod tests {
             lines[0].starts_with("; ") && lines[0].contains("1 trap sites"),
             "{text}"
         );
+        assert_eq!(lines[1].trim(), "entry stub (array call):", "{text}");
         assert!(
-            lines[1].starts_with("     0: 55 ") && lines[1].ends_with("push rbp"),
+            lines[2].starts_with("     0: 55 ") && lines[2].ends_with("push rbp"),
             "{text}"
         );
-        assert!(lines[2].ends_with("mov rbp, rsp"), "{text}");
+        assert!(lines[3].ends_with("mov rbp, rsp"), "{text}");
+        let body = lines
+            .iter()
+            .position(|l| l.trim() == "wasm_call entry:")
+            .expect("{text}");
+        assert!(lines[body + 1].ends_with("push rbp"), "{text}");
         let trap = lines
             .iter()
             .find(|l| l.contains("; trap:"))
@@ -216,19 +229,22 @@ mod tests {
             trap.contains("[r15+") && trap.contains("out of bounds memory access"),
             "{text}"
         );
-        let epilogue = lines
+        let exit = lines
             .iter()
-            .position(|l| l.trim() == "epilogue:")
+            .position(|l| l.trim() == "trap exit:")
             .expect("{text}");
         assert!(
-            lines[epilogue + 1..].iter().any(|l| l.ends_with("pop rbp")),
+            lines[exit + 1..exit + 4].iter().any(|l| l.ends_with("ret")),
             "{text}"
         );
-        assert!(text.ends_with("ret\n"), "{text}");
+        assert!(
+            lines[body..exit].iter().any(|l| l.ends_with("pop rbp")),
+            "{text}"
+        );
         assert!(!text.contains("(bad)"), "{text}");
         // The prologue's stack-limit check is an explicit trap.
         assert!(
-            text.contains("; to epilogue (trap: call stack exhausted)"),
+            text.contains("; to trap exit (trap: call stack exhausted)"),
             "{text}"
         );
     }
@@ -263,7 +279,7 @@ mod tests {
             .expect("{text}");
         assert!(lines[header].ends_with(", 5 cases:"), "{text}");
         assert!(
-            lines[..header].iter().any(|l| l.trim() == "epilogue:"),
+            lines[..header].iter().any(|l| l.trim() == "trap exit:"),
             "{text}"
         );
         let cases = &lines[header + 1..];

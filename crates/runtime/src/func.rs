@@ -203,7 +203,7 @@ pub(crate) unsafe fn call_raw(
 ) -> Result<()> {
     // Compiled code checks its stack against the calling thread's limit.
     // SAFETY: `store` is live and not otherwise borrowed here.
-    unsafe { (*store).stack_limit = crate::traps::thread_stack_limit() };
+    unsafe { (*store).vm_limits.stack_limit = crate::traps::thread_stack_limit() };
     // SAFETY: `f` is a live entry slot of this store.
     let rc =
         unsafe { ((*f).array_call)(f, std::ptr::null_mut(), values.as_mut_ptr(), values.len()) };

@@ -12,6 +12,7 @@ use std::time::Instant;
 use wx_core::instance::{Imports, Instance as CoreInstance, Limits};
 use wx_core::module::{ExportKind, ImportKind};
 use wx_core::types::limits_match;
+use wx_core::vm::VMLimits;
 
 /// An instantiated module in a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -237,7 +238,7 @@ pub(crate) fn instantiate(
         max_memory_pages: c.max_memory_pages,
         max_table_elements: c.max_table_elements,
     };
-    let stack_limit: *const usize = &s.stack_limit;
+    let limits_cell: *mut VMLimits = &mut s.vm_limits;
     let store_ptr: *mut StoreOpaque = s;
     // SAFETY: `resolve` checked every import's type, and all imported
     // objects are owned by this store, which outlives the instance (so does
@@ -250,7 +251,7 @@ pub(crate) fn instantiate(
             module.inner.code.clone(),
             interp_array_call,
             store_ptr.cast(),
-            stack_limit,
+            limits_cell,
         )
     }
     .map_err(Error::Instantiate)?;
@@ -258,7 +259,7 @@ pub(crate) fn instantiate(
         // SAFETY: the code was compiled for this module's function `def`
         // and implements the array convention; the store keeps the module
         // (which owns the mapping) alive as long as the instance.
-        unsafe { core.set_compiled(def, compiled.code.as_ptr()) };
+        unsafe { core.set_compiled(def, compiled.array_call(), compiled.wasm_call()) };
     }
     s.modules.push(module.clone());
     let index = s.instances.len();

@@ -16,7 +16,7 @@ use wx_core::global::GlobalInstance;
 use wx_core::instance::Instance as CoreInstance;
 use wx_core::memory::LinearMemory;
 use wx_core::table::TableInstance;
-use wx_core::vm::VMFuncRef;
+use wx_core::vm::{VMFuncRef, VMLimits};
 use wx_interp::{Stack, StackLimits};
 
 /// A store and the user's data `T`.
@@ -79,9 +79,9 @@ pub struct StoreOpaque {
     pub(crate) stacks: Vec<Stack>,
     /// Active host -> wasm entries on this thread's native stack.
     pub(crate) depth: u32,
-    /// Lowest native stack address compiled code may use (0 = no limit);
-    /// every instance's VMContext points here.
-    pub(crate) stack_limit: usize,
+    /// The cells compiled code shares across the store (its stack limit
+    /// and innermost entry); every instance's VMContext points here.
+    pub(crate) vm_limits: VMLimits,
     /// The error of a host function, on its way out through wasm frames.
     pub(crate) pending_error: Option<Error>,
     pub(crate) pending_panic: Option<Box<dyn Any + Send>>,
@@ -117,7 +117,7 @@ impl<T> Store<T> {
                     externrefs: Vec::new(),
                     stacks: Vec::new(),
                     depth: 0,
-                    stack_limit: 0,
+                    vm_limits: VMLimits::default(),
                     pending_error: None,
                     pending_panic: None,
                 },

@@ -29,6 +29,8 @@ use wx_interp::{Hot, TierUp};
 /// A function compiled by the JIT.
 pub(crate) struct Compiled {
     pub code: CodeMemory,
+    /// Offset of the `wasm_call` entry (the array-call entry is at 0).
+    wasm_entry: usize,
     pub compile_time: Duration,
     /// The code's range and trap sites, for the fault handler.
     range: CodeRange,
@@ -40,6 +42,18 @@ impl fmt::Debug for Compiled {
             .field("bytes", &self.code.len())
             .field("compile_time", &self.compile_time)
             .finish()
+    }
+}
+
+impl Compiled {
+    /// The entry implementing the array calling convention.
+    pub fn array_call(&self) -> *const u8 {
+        self.code.as_ptr()
+    }
+
+    /// The entry for calls from compiled code (the JIT's convention).
+    pub fn wasm_call(&self) -> *const u8 {
+        self.code.as_ptr().wrapping_add(self.wasm_entry)
     }
 }
 
@@ -138,11 +152,12 @@ fn load(code: &wx_jit::CompiledCode, start: Instant) -> Result<Compiled, String>
     let mem = CodeMemory::new(&code.code).map_err(|e| e.to_string())?;
     let base = mem.as_ptr() as usize;
     Ok(Compiled {
+        wasm_entry: code.wasm_entry as usize,
         compile_time: start.elapsed(),
         range: CodeRange {
             start: base,
             end: base + mem.len(),
-            epilogue: base + code.epilogue as usize,
+            trap_exit: base + code.trap_exit as usize,
             sites: code.trap_sites.iter().map(|(o, _)| *o).collect(),
         },
         code: mem,
@@ -176,7 +191,6 @@ impl TierUp for TierHook {
             outcome
         });
         let Ok(compiled) = outcome else { return };
-        let code = compiled.code.as_ptr();
         if module.engine.config().perf_map {
             crate::module::write_perf_map(&module.info, [(def, compiled)]);
         }
@@ -184,7 +198,7 @@ impl TierUp for TierHook {
         // the store running on this thread; its `store` field is that store.
         unsafe {
             let store = (*(*instance).vmctx()).store.cast::<StoreOpaque>();
-            swap_in(store, &module, def, code);
+            swap_in(store, &module, def, compiled);
         }
     }
 
@@ -225,7 +239,7 @@ impl TierUp for TierHook {
                 }
             }
         });
-        let code = entry.as_ref()?.code.as_ptr();
+        let code = entry.as_ref()?.array_call();
         // SAFETY: the code implements the array convention (see
         // `wx_jit::compile_osr`) and lives as long as the module, which the
         // store running it keeps alive.
@@ -238,14 +252,14 @@ impl TierUp for TierHook {
 /// # Safety
 /// `store` is live and used by this thread; `code` is `def`'s compiled code,
 /// owned by `module`, which the store keeps alive.
-unsafe fn swap_in(store: *mut StoreOpaque, module: &Arc<ModuleInner>, def: u32, code: *const u8) {
+unsafe fn swap_in(store: *mut StoreOpaque, module: &Arc<ModuleInner>, def: u32, code: &Compiled) {
     let module_code = Arc::as_ptr(&module.code).cast::<u8>();
     // SAFETY: guaranteed by the caller. The interpreter holds raw pointers
     // to these instances, not references, while it reports a hot function.
     unsafe {
         for inst in (*store).instances.iter_mut() {
             if Arc::as_ptr(&inst.code).cast::<u8>() == module_code {
-                inst.set_compiled(def, code);
+                inst.set_compiled(def, code.array_call(), code.wasm_call());
             }
         }
     }

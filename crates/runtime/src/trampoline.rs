@@ -13,12 +13,13 @@ const ENTRY_STACK: usize = 320 * 1024;
 /// tiers nest entries (interpreter -> compiled -> interpreter ...), so the
 /// limit is the thread's stack where it is known, else a fixed count.
 fn room_for_entry(s: &StoreOpaque) -> bool {
-    if s.stack_limit == 0 {
+    let stack_limit = s.vm_limits.stack_limit;
+    if stack_limit == 0 {
         return s.depth < MAX_REENTRY;
     }
     let probe = 0u8;
     let sp = std::hint::black_box(&probe) as *const u8 as usize;
-    sp >= s.stack_limit.saturating_add(ENTRY_STACK)
+    sp >= stack_limit.saturating_add(ENTRY_STACK)
 }
 
 /// Enter the interpreter to run the wasm function `callee`.

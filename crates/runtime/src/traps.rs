@@ -3,9 +3,11 @@
 //! Compiled functions record *trap sites*: the memory accesses that may hit
 //! the guard region. A process-wide registry maps code ranges to their
 //! sites; a SIGSEGV/SIGBUS handler that finds the faulting pc at a registered
-//! site rewrites the context to resume in that function's epilogue with the
-//! trap code in eax, so the function returns the trap as its status like any
-//! other trap. Every other fault goes to the previously installed handler.
+//! site rewrites the context to resume at that code's *trap exit* with the
+//! trap code in eax, which unwinds to the innermost entry stub like any
+//! other trap in compiled code (see `wx_jit`'s x86-64 emitter), and the stub
+//! returns the code to its Rust caller. Every other fault goes to the
+//! previously installed handler.
 //!
 //! The handler allocates nothing and takes no lock: it reads an immutable
 //! registry snapshot through an atomic pointer. Writers (compilation, module
@@ -25,7 +27,8 @@ use wx_core::TrapCode;
 pub(crate) struct CodeRange {
     pub start: usize,
     pub end: usize,
-    pub epilogue: usize,
+    /// Where a fault at a trap site resumes: the code's trap exit.
+    pub trap_exit: usize,
     /// Offsets of trap sites from `start`, sorted (shared between snapshots).
     pub sites: Arc<[u32]>,
 }
@@ -95,7 +98,7 @@ fn lookup(pc: usize) -> Option<usize> {
         return None;
     }
     let off = (pc - r.start) as u32;
-    r.sites.binary_search(&off).ok().map(|_| r.epilogue)
+    r.sites.binary_search(&off).ok().map(|_| r.trap_exit)
 }
 
 static mut PREVIOUS: [Option<libc::sigaction>; 2] = [None, None];

@@ -13,9 +13,29 @@
 //!
 //! Clobbers: calls destroy every caller-saved register; division needs
 //! rax/rdx and variable shifts need rcx, so those instructions clobber them.
+//!
+//! # The wasm calling convention
+//!
+//! Compiled functions call each other through the `wasm_call` entry of the
+//! callee's slot, with arguments in registers:
+//!
+//! ```text
+//! r14            the callee's VMContext (r11: its VMFuncRef, for adapters)
+//! rdi rsi rdx rcx r8 r9     the first six integer/reference arguments
+//! xmm0..xmm7                the first eight float arguments
+//! [rsp + 8k] at the call    the other arguments in order (stack words),
+//!                           then, for several results, one word per result
+//! rax / xmm0                a single integer / float result
+//! ```
+//!
+//! The callee preserves rbx, r12, r13 and rbp, loads r15 with its own
+//! memory base and leaves r14 as it got it, so after a call within one
+//! instance both still hold the caller's values; a call that may cross
+//! instances reloads them. Everything else is clobbered. A trap does not
+//! return: it unwinds straight to the innermost entry stub (see `emit`).
 
 use super::regs::{Gpr, Xmm};
-use crate::ir::{IBinOp, Inst};
+use crate::ir::{IBinOp, Inst, Ty};
 use crate::regalloc::{MachineEnv, PReg, RegSet};
 
 /// The allocator's register number of a GPR.
@@ -46,7 +66,7 @@ const CALLER_SAVED_GPRS: [Gpr; 7] = [
     Gpr::R8,
     Gpr::R9,
 ];
-const CALLEE_SAVED_GPRS: [Gpr; 3] = [Gpr::Rbx, Gpr::R12, Gpr::R13];
+pub const CALLEE_SAVED_GPRS: [Gpr; 3] = [Gpr::Rbx, Gpr::R12, Gpr::R13];
 
 fn set(regs: impl IntoIterator<Item = PReg>) -> RegSet {
     regs.into_iter().fold(0, |s, r| s | 1 << r.0)
@@ -81,9 +101,104 @@ pub fn clobbers(inst: &Inst) -> RegSet {
     }
 }
 
+/// Integer argument registers of the wasm calling convention, in order.
+pub const INT_ARGS: [Gpr; 6] = [Gpr::Rdi, Gpr::Rsi, Gpr::Rdx, Gpr::Rcx, Gpr::R8, Gpr::R9];
+/// Float argument registers of the wasm calling convention, in order.
+pub const FLOAT_ARGS: [Xmm; 8] = [
+    Xmm::Xmm0,
+    Xmm::Xmm1,
+    Xmm::Xmm2,
+    Xmm::Xmm3,
+    Xmm::Xmm4,
+    Xmm::Xmm5,
+    Xmm::Xmm6,
+    Xmm::Xmm7,
+];
+
+/// Where one argument or result of a wasm call travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgLoc {
+    Gpr(Gpr),
+    Xmm(Xmm),
+    /// Word `k` of the stack area: `[rsp + 8k]` at the call,
+    /// `[rbp + 16 + 8k]` in the callee.
+    Stack(u32),
+}
+
+/// How a signature's values travel under the wasm calling convention.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallConv {
+    pub params: Vec<ArgLoc>,
+    pub results: Vec<ArgLoc>,
+    /// Words of the stack area: stack arguments and the result area.
+    pub stack_words: u32,
+}
+
+impl CallConv {
+    /// The convention for parameters `params` and results `results`.
+    pub fn new(params: impl IntoIterator<Item = Ty>, results: &[Ty]) -> CallConv {
+        let (mut ints, mut floats, mut stack) = (0, 0, 0u32);
+        let params = params
+            .into_iter()
+            .map(|ty| {
+                if ty.is_float() && floats < FLOAT_ARGS.len() {
+                    floats += 1;
+                    ArgLoc::Xmm(FLOAT_ARGS[floats - 1])
+                } else if !ty.is_float() && ints < INT_ARGS.len() {
+                    ints += 1;
+                    ArgLoc::Gpr(INT_ARGS[ints - 1])
+                } else {
+                    stack += 1;
+                    ArgLoc::Stack(stack - 1)
+                }
+            })
+            .collect();
+        let results = match results {
+            [] => Vec::new(),
+            [ty] if ty.is_float() => vec![ArgLoc::Xmm(Xmm::Xmm0)],
+            [_] => vec![ArgLoc::Gpr(Gpr::Rax)],
+            many => (0..many.len() as u32)
+                .map(|i| ArgLoc::Stack(stack + i))
+                .collect(),
+        };
+        let stack_words = stack
+            + if results.len() > 1 {
+                results.len() as u32
+            } else {
+                0
+            };
+        CallConv {
+            params,
+            results,
+            stack_words,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arguments_fill_registers_by_class_then_the_stack() {
+        use Ty::{F32, F64, I32, I64};
+        let params = [I32, F64, I64, I32, I32, I32, I32, I32, F32, I64];
+        let cc = CallConv::new(params, &[I64]);
+        assert_eq!(
+            cc.params[..2],
+            [ArgLoc::Gpr(Gpr::Rdi), ArgLoc::Xmm(Xmm::Xmm0)]
+        );
+        assert_eq!(cc.params[7], ArgLoc::Stack(0));
+        assert_eq!(cc.params[8], ArgLoc::Xmm(Xmm::Xmm1));
+        assert_eq!(cc.params[9], ArgLoc::Stack(1));
+        assert_eq!(cc.results, [ArgLoc::Gpr(Gpr::Rax)]);
+        assert_eq!(cc.stack_words, 2);
+        // Several results: a word each, after the stack arguments.
+        let cc = CallConv::new([I32], &[F32, I32]);
+        assert_eq!(cc.results, [ArgLoc::Stack(0), ArgLoc::Stack(1)]);
+        assert_eq!(cc.stack_words, 2);
+        assert_eq!(CallConv::new([], &[F64]).results, [ArgLoc::Xmm(Xmm::Xmm0)]);
+    }
 
     #[test]
     fn reserved_registers_are_never_allocated() {

@@ -1138,6 +1138,12 @@ impl Assembler {
         self.modrm(None, false, false, &[0xff], 2, Rm::Reg(r.enc()));
     }
 
+    /// `call label` (rel32).
+    pub fn call_label(&mut self, label: Label) {
+        self.byte(0xe8);
+        self.rel32(label);
+    }
+
     /// `call [mem]` (indirect through a 64-bit pointer in memory).
     pub fn call_m(&mut self, mem: Mem) {
         self.modrm(None, false, false, &[0xff], 2, Rm::Mem(mem));

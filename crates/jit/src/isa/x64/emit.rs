@@ -1,21 +1,14 @@
 //! x86-64 code generation from allocated IR.
 //!
-//! Compiled functions use the array calling convention of the entry slots
-//! (`wx_core::vm::ArrayCall`): `(callee: *const VMFuncRef, caller_vmctx,
-//! values: *mut u64, len) -> u32`, arguments and results in `values`, and a
-//! status in eax (0, or a trap code). A trap anywhere in the function jumps
-//! to the epilogue with its code in eax, and a failed callee's status is
-//! passed on the same way, so traps unwind frame by frame and Rust frames are
-//! never skipped.
-//!
-//! ```text
-//! [rbp + 8]            return address
-//! [rbp]                caller's rbp
-//! [rbp - 8 .. - 40]    saved rbx, r12, r13, r14, r15
-//! [rbp - 48]           values pointer
-//! [rbp - 56 - 8k]      spill slot k
-//! [rsp + 8i]           outgoing call values (max over the calls)
-//! ```
+//! Every compiled function has two entries. Offset 0 is the *entry stub*,
+//! which implements the array calling convention of the entry slots
+//! (`wx_core::vm::ArrayCall`: `(callee, caller_vmctx, values, len) ->
+//! status`) for Rust callers: the host and the interpreter. The
+//! `wasm_call` entry ([`CompiledCode::wasm_entry`]) is the function itself,
+//! with the register-based wasm calling convention of
+//! [`crate::isa::x64::abi`], which compiled code uses to call compiled code
+//! (see [`calls`]). A trap does not return through the frames: it unwinds
+//! to the innermost entry stub, which returns the trap code (see [`frame`]).
 //!
 //! r14 holds the instance's VMContext and r15 memory 0's base for the whole
 //! function. Loads and stores rely on the guard region: the address is the
@@ -28,8 +21,8 @@
 //! `wx_core::libcalls` by address, with the C ABI: the VMContext, the index
 //! immediates, then the operands (passed through the outgoing area, since
 //! they may sit in argument registers). A libcall that can trap returns a
-//! status, and a non-zero one goes to the epilogue as the trap code, like
-//! a failed callee's. Floating point and the float conversions are in
+//! status, and a non-zero one is taken to the trap exit as the trap code.
+//! Floating point and the float conversions are in
 //! [`float`].
 //!
 //! `br_table` with more than [`BR_TABLE_CHAIN_MAX`] cases dispatches through
@@ -44,14 +37,15 @@
 //! jmp   r10
 //! ```
 //!
-//! The tables come after the epilogue's `ret`, 4-byte aligned, one 32-bit
+//! The tables come after all code, 4-byte aligned, one 32-bit
 //! offset per case relative to the table's start (so the code stays
 //! position-independent); [`CompiledCode::jump_tables`] says where they lie,
 //! since those bytes are not instructions.
 
 use std::ops::Range;
 
-use super::asm::{AluOp, Assembler, Cond, ExtMode, FloatSize, Label, Mem, Scale, ShiftOp, Size};
+use super::abi::{self, CallConv, CALLEE_SAVED_GPRS};
+use super::asm::{AluOp, Assembler, Cond, ExtMode, Label, Mem, Scale, ShiftOp, Size};
 use super::regs::{Gpr, Xmm};
 use crate::error::JitError;
 use crate::ir::{
@@ -67,14 +61,17 @@ use Gpr::{Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R10, R11, R14, R15};
 #[derive(Clone, Debug)]
 pub struct CompiledCode {
     pub code: Vec<u8>,
-    /// Offset of the epilogue, which returns the trap code in eax: where
-    /// the signal handler resumes after a fault at a trap site.
-    pub epilogue: u32,
+    /// Offset of the `wasm_call` entry (the array-call entry stub is at 0).
+    pub wasm_entry: u32,
+    /// Offset of the trap exit, which unwinds to the innermost entry stub
+    /// with the trap code in eax: where the signal handler resumes after
+    /// a fault at a trap site.
+    pub trap_exit: u32,
     /// Code offsets of instructions that fault on an out-of-bounds access.
     pub trap_sites: Vec<(u32, TrapCode)>,
     /// Byte ranges of `code` holding `br_table` jump tables (data, not
     /// instructions): 32-bit little-endian offsets of the case targets,
-    /// relative to the range's start. Sorted, after the epilogue.
+    /// relative to the range's start. Sorted, after all code.
     pub jump_tables: Vec<Range<u32>>,
 }
 
@@ -83,9 +80,8 @@ pub struct CompiledCode {
 /// bounds check, load and indirect jump do.
 pub const BR_TABLE_CHAIN_MAX: usize = 4;
 
-/// Bytes of saved registers and the values pointer below rbp.
-const SAVED: i32 = 48;
-
+/// A value's location: a register, or memory.
+#[derive(Clone, Copy, Debug)]
 enum L {
     R(Gpr),
     X(Xmm),
@@ -97,9 +93,25 @@ struct Emitter<'a> {
     alloc: &'a Allocation,
     asm: Assembler,
     labels: Vec<Label>,
-    epilogue: Label,
+    /// The function's own calling convention.
+    conv: CallConv,
+    /// The `wasm_call` entry, the entry stub's landing and the trap exit.
+    body: Label,
+    landing: Label,
+    trap_exit: Label,
+    /// Callee-saved registers the allocation uses (saved in the prologue).
+    saved: Vec<Gpr>,
+    /// Bytes pushed below rbp: the VMContext and `saved`.
+    frame_top: i32,
+    /// Functions below this index are imports (calls may cross instances).
+    imported_funcs: u32,
+    /// Cold trap paths: their label and trap.
+    cold: Vec<(Label, TrapCode)>,
+    /// Call sites' slow paths: (slow-path label, adapter, join label).
+    slow_calls: Vec<(Label, Label, Label)>,
+    adapters: Vec<calls::Adapter>,
     trap_sites: Vec<(u32, TrapCode)>,
-    /// Jump tables to place after the epilogue: the table's label and its
+    /// Jump tables to place after all code: the table's label and its
     /// case targets' labels.
     tables: Vec<(Label, Vec<Label>)>,
 }
@@ -152,19 +164,35 @@ fn shift(op: IBinOp) -> Option<ShiftOp> {
 }
 
 /// Generate code for `f` with allocation `alloc`.
-pub fn emit(f: &Func, alloc: &Allocation) -> Result<CompiledCode, JitError> {
-    let mut asm = Assembler::with_capacity(f.insts.len() * 8);
+/// Emit `f` as allocated by `alloc`; functions below `imported_funcs`
+/// are the module's imports.
+pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<CompiledCode, JitError> {
+    let mut asm = Assembler::with_capacity(f.insts.len() * 8 + 128);
     let labels = (0..f.blocks.len()).map(|_| asm.new_label()).collect();
-    let epilogue = asm.new_label();
+    let saved: Vec<Gpr> = CALLEE_SAVED_GPRS
+        .into_iter()
+        .filter(|&r| alloc.locs.contains(&Loc::Reg(abi::gpr(r))))
+        .collect();
+    let (body, landing, trap_exit) = (asm.new_label(), asm.new_label(), asm.new_label());
     let mut e = Emitter {
         f,
         alloc,
         asm,
         labels,
-        epilogue,
+        conv: CallConv::new(f.params.iter().map(|&p| f.ty(p)), &f.results),
+        body,
+        landing,
+        trap_exit,
+        frame_top: 8 + 8 * saved.len() as i32,
+        saved,
+        imported_funcs,
+        cold: Vec::new(),
+        slow_calls: Vec::new(),
+        adapters: Vec::new(),
         trap_sites: Vec::new(),
         tables: Vec::new(),
     };
+    e.entry_stub();
     e.prologue();
     for (i, &b) in f.layout.iter().enumerate() {
         let next = f.layout.get(i + 1).copied();
@@ -175,127 +203,32 @@ pub fn emit(f: &Func, alloc: &Allocation) -> Result<CompiledCode, JitError> {
             }
         }
     }
-    e.epilogue();
+    e.trap_exit();
+    e.call_paths();
     let jump_tables = e.jump_tables();
     let Emitter {
         asm,
         trap_sites,
-        epilogue,
+        body,
+        trap_exit,
         ..
     } = e;
-    let epilogue = asm.label_offset(epilogue).expect("the epilogue is bound") as u32;
+    let offset = |l: Label| asm.label_offset(l).expect("bound") as u32;
+    let (wasm_entry, trap_exit) = (offset(body), offset(trap_exit));
     let code = asm
         .finish()
         .map_err(|err| JitError::Internal(err.to_string()))?;
     Ok(CompiledCode {
         code,
-        epilogue,
+        wasm_entry,
+        trap_exit,
         trap_sites,
         jump_tables,
     })
 }
 
 impl Emitter<'_> {
-    fn outgoing_slots(&self) -> u32 {
-        let f = self.f;
-        f.insts
-            .iter()
-            .map(|i| match i {
-                Inst::Call { args, rets, .. } | Inst::CallIndirect { args, rets, .. } => {
-                    args.len.max(rets.len)
-                }
-                Inst::Libcall { args, .. } => args.len,
-                _ => 0,
-            })
-            .max()
-            .unwrap_or(0)
-    }
-
-    fn prologue(&mut self) {
-        let outgoing = self.outgoing_slots();
-        let a = &mut self.asm;
-        a.push(Rbp);
-        a.mov_rr(Size::S64, Rbp, Rsp);
-        for r in [Gpr::Rbx, Gpr::R12, Gpr::R13, R14, R15] {
-            a.push(r);
-        }
-        // 8 (values pointer) + spills + outgoing area, keeping rsp 16-aligned.
-        let mut bytes = 8 + 8 * (self.alloc.spill_slots + outgoing) as i32;
-        if bytes % 16 != 8 {
-            bytes += 8;
-        }
-        a.alu_ri(AluOp::Sub, Size::S64, Rsp, bytes);
-        a.store(Size::S64, Mem::new(Rbp, -SAVED), Rdx);
-        a.load(
-            Size::S64,
-            R14,
-            Mem::new(Rdi, std::mem::offset_of!(VMFuncRef, vmctx) as i32),
-        );
-        // Stack-limit check: the VMContext points at the limit (null = none).
-        a.load(
-            Size::S64,
-            R11,
-            Mem::new(R14, std::mem::offset_of!(VMContext, stack_limit) as i32),
-        );
-        a.test_rr(Size::S64, R11, R11);
-        let ok = a.new_label();
-        a.jcc(Cond::E, ok);
-        a.alu_rm(AluOp::Cmp, Size::S64, Rsp, Mem::new(R11, 0));
-        a.jcc(Cond::Ae, ok);
-        a.mov_ri(Size::S32, Rax, TrapCode::StackOverflow as i32);
-        a.jmp(self.epilogue);
-        a.bind(ok);
-        // Memory 0's base (a null VMMemory means the module has no memory).
-        a.load(
-            Size::S64,
-            R15,
-            Mem::new(R14, std::mem::offset_of!(VMContext, memory0) as i32),
-        );
-        a.test_rr(Size::S64, R15, R15);
-        let no_memory = a.new_label();
-        a.jcc(Cond::E, no_memory);
-        a.load(Size::S64, R15, Mem::new(R15, 0));
-        a.bind(no_memory);
-        // Parameters may be allocated to rdx itself: read them through r11.
-        // An i32 cell's upper half is not defined by the convention (the
-        // interpreter may leave anything there); 32-bit loads zero it, as
-        // the code here expects of every i32 in a register.
-        self.asm.mov_rr(Size::S64, R11, Rdx);
-        for (i, &p) in self.f.params.iter().enumerate() {
-            // Only parameters live at entry: one dead there (written before
-            // it is read, e.g. a local of an OSR entry) may share its
-            // register with a live one.
-            let live_at_entry = self.alloc.ranges[p.0 as usize]
-                .first()
-                .is_some_and(|&(start, _)| start == 0);
-            if !live_at_entry {
-                continue;
-            }
-            let m = Mem::new(R11, 8 * i as i32);
-            let sz = cell_size(self.f.ty(p));
-            match self.loc(p) {
-                L::R(r) => self.asm.load(sz, r, m),
-                L::X(x) => self.asm.fload(FloatSize::F64, x, m),
-                L::M(slot) => {
-                    self.asm.load(sz, R10, m);
-                    self.asm.store(Size::S64, slot, R10);
-                }
-            }
-        }
-    }
-
-    fn epilogue(&mut self) {
-        let a = &mut self.asm;
-        a.bind(self.epilogue);
-        a.lea(Size::S64, Rsp, Mem::new(Rbp, -40));
-        for r in [R15, R14, Gpr::R13, Gpr::R12, Gpr::Rbx] {
-            a.pop(r);
-        }
-        a.pop(Rbp);
-        a.ret();
-    }
-
-    /// Emit the collected jump tables (after the epilogue) and return
+    /// Emit the collected jump tables (after all code) and return
     /// where they lie.
     fn jump_tables(&mut self) -> Vec<Range<u32>> {
         let a = &mut self.asm;
@@ -355,7 +288,7 @@ impl Emitter<'_> {
                 L::X(Xmm::from_enc(p.0 - 32).expect("float registers are xmm"))
             }
             Loc::Reg(p) => L::R(Gpr::from_enc(p.0).expect("integer registers are gprs")),
-            Loc::Stack(k) => L::M(Mem::new(Rbp, -SAVED - 8 - 8 * k as i32)),
+            Loc::Stack(k) => L::M(Mem::new(Rbp, -self.frame_top - 8 - 8 * k as i32)),
             // Never live: any scratch will do.
             Loc::None if self.f.ty(v).is_float() => L::X(Xmm::Xmm15),
             Loc::None => L::R(R11),
@@ -409,7 +342,7 @@ impl Emitter<'_> {
 
     fn trap(&mut self, code: TrapCode) {
         self.asm.mov_ri(Size::S32, Rax, code as i32);
-        self.asm.jmp(self.epilogue);
+        self.asm.jmp(self.trap_exit);
     }
 
     /// Jump to a block unless it comes next.
@@ -464,28 +397,6 @@ impl Emitter<'_> {
         }
     }
 
-    /// Call the entry slot in rdi (arguments already stored) and fetch the
-    /// results; a failing callee's status is passed on.
-    fn call_slot(&mut self, args: crate::ir::List, rets: crate::ir::List) {
-        self.asm.mov_rr(Size::S64, Rsi, R14);
-        self.asm.mov_rr(Size::S64, Rdx, Rsp);
-        self.asm
-            .mov_ri(Size::S32, Rcx, args.len.max(rets.len) as i32);
-        self.asm.call_m(Mem::new(
-            Rdi,
-            std::mem::offset_of!(VMFuncRef, array_call) as i32,
-        ));
-        self.asm.test_rr(Size::S32, Rax, Rax);
-        self.asm.jcc(Cond::Ne, self.epilogue);
-        let f = self.f;
-        for (i, &v) in f.list_items(rets).iter().enumerate() {
-            let d = self.dst(VReg(v), R10);
-            let sz = cell_size(f.ty(VReg(v)));
-            self.asm.load(sz, d, Mem::new(Rsp, 8 * i as i32));
-            self.commit(VReg(v), d);
-        }
-    }
-
     /// Load table `table`'s `VMTable` pointer into r11.
     fn table_ptr(&mut self, table: u32) {
         self.asm.load(
@@ -523,7 +434,7 @@ impl Emitter<'_> {
 
     /// Call `call`'s function in `wx_core::libcalls`: the VMContext, the
     /// index immediates, then the arguments, in the C ABI's registers. A
-    /// status other than 0 is a trap and goes to the epilogue as it is.
+    /// status other than 0 is a trap and goes to the trap exit as it is.
     fn libcall(
         &mut self,
         call: Libcall,
@@ -572,7 +483,7 @@ impl Emitter<'_> {
         self.asm.call_r(R11);
         if call.can_trap() {
             self.asm.test_rr(Size::S32, Rax, Rax);
-            self.asm.jcc(Cond::Ne, self.epilogue);
+            self.asm.jcc(Cond::Ne, self.trap_exit);
         }
         if let Some(&ret) = self.f.list_items(rets).first() {
             let dst = VReg(ret);
@@ -911,15 +822,14 @@ impl Emitter<'_> {
                 self.asm.store(size(ty), Mem::new(R11, 0), r);
             }
             Inst::Call { func, args, rets } => {
-                self.store_args(args);
                 self.asm.load(
                     Size::S64,
-                    Rdi,
+                    R11,
                     Mem::new(R14, std::mem::offset_of!(VMContext, funcs) as i32),
                 );
                 self.asm
-                    .load(Size::S64, Rdi, Mem::new(Rdi, 8 * func as i32));
-                self.call_slot(args, rets);
+                    .load(Size::S64, R11, Mem::new(R11, 8 * func as i32));
+                self.call_wasm(args, rets, func < self.imported_funcs);
             }
             Inst::CallIndirect {
                 sig,
@@ -928,7 +838,6 @@ impl Emitter<'_> {
                 args,
                 rets,
             } => {
-                self.store_args(args);
                 let r = self.src(index, R10);
                 self.asm.mov_rr(Size::S32, R10, r);
                 self.table_ptr(table);
@@ -952,21 +861,21 @@ impl Emitter<'_> {
                     Mem::new(R11, std::mem::offset_of!(VMTable, base) as i32),
                 );
                 self.asm
-                    .load(Size::S64, Rdi, Mem::indexed(R11, R10, Scale::X8, 0));
-                self.asm.test_rr(Size::S64, Rdi, Rdi);
+                    .load(Size::S64, R11, Mem::indexed(R11, R10, Scale::X8, 0));
+                self.asm.test_rr(Size::S64, R11, R11);
                 self.asm.jcc(Cond::Ne, non_null);
                 self.trap(TrapCode::UninitializedElement);
                 self.asm.bind(non_null);
                 self.asm.load(
                     Size::S32,
-                    R11,
-                    Mem::new(Rdi, std::mem::offset_of!(VMFuncRef, sig) as i32),
+                    R10,
+                    Mem::new(R11, std::mem::offset_of!(VMFuncRef, sig) as i32),
                 );
-                self.asm.alu_ri(AluOp::Cmp, Size::S32, R11, sig as i32);
+                self.asm.alu_ri(AluOp::Cmp, Size::S32, R10, sig as i32);
                 self.asm.jcc(Cond::E, sig_ok);
                 self.trap(TrapCode::IndirectCallTypeMismatch);
                 self.asm.bind(sig_ok);
-                self.call_slot(args, rets);
+                self.call_wasm(args, rets, true);
             }
             Inst::Libcall {
                 call: Libcall::MemorySize,
@@ -1072,14 +981,8 @@ impl Emitter<'_> {
                 self.br_table(index, cases, default, next)?;
             }
             Inst::Return { values } => {
-                self.asm.load(Size::S64, R11, Mem::new(Rbp, -SAVED));
                 let f = self.f;
-                for (i, &v) in f.list_items(values).iter().enumerate() {
-                    let r = self.src(VReg(v), R10);
-                    self.asm.store(Size::S64, Mem::new(R11, 8 * i as i32), r);
-                }
-                self.asm.alu_rr(AluOp::Xor, Size::S32, Rax, Rax);
-                self.asm.jmp(self.epilogue);
+                self.ret(f.list_items(values));
             }
             Inst::Trap { code } => self.trap(code),
         }
@@ -1087,16 +990,9 @@ impl Emitter<'_> {
     }
 }
 
-/// How to load an integer value from a 64-bit value cell: i32 cells are
-/// read as 32 bits (zero-extending; their upper half is undefined).
-fn cell_size(ty: Ty) -> Size {
-    if ty == Ty::I32 {
-        Size::S32
-    } else {
-        Size::S64
-    }
-}
-
+mod calls;
 mod float;
+mod frame;
+mod moves;
 #[cfg(test)]
 mod tests;

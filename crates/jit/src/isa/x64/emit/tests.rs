@@ -51,7 +51,7 @@ fn disasm_code(code: &CompiledCode) -> (Vec<(u64, Instruction)>, Vec<u64>) {
     };
     for t in &code.jump_tables {
         let (start, end) = (t.start as usize, t.end as usize);
-        assert!(start >= code.epilogue as usize && start & 3 == 0 && start >= pos);
+        assert!(start >= code.trap_exit as usize && start & 3 == 0 && start >= pos);
         decode(pos..start, &mut insts);
         for word in code.code[start..end].chunks(4) {
             let rel = i32::from_le_bytes(word.try_into().unwrap());
@@ -74,12 +74,17 @@ fn add_compiles_to_the_expected_code() {
     );
     let code = compile(&info, 0).unwrap();
     let body = text(&code.code);
-    // Parameters come from the values array, the sum goes back into it.
-    // i32 cells are read as 32 bits: their upper half is undefined.
-    assert!(body.contains("mov eax,[r11]\nmov ecx,[r11+8]\n"), "{body}");
-    assert!(body.contains("add eax,ecx\n"), "{body}");
+    // The entry stub loads the parameters from the values array into the
+    // wasm convention's registers (i32 cells are read as 32 bits: their
+    // upper half is undefined), calls the function and stores its result.
+    assert!(
+        body.contains("mov edi,[r11]\nmov esi,[r11+8]\ncall "),
+        "{body}"
+    );
     assert!(body.contains("mov [r11],rax\nxor eax,eax\n"), "{body}");
-    assert!(body.ends_with("pop rbp\nret\n"), "{body}");
+    assert!(body.contains("add eax,"), "{body}");
+    // The code ends with the trap exit: unwind to the entry stub.
+    assert!(body.ends_with("mov rsp,[r11+8]\nret\n"), "{body}");
 }
 
 #[test]
@@ -148,7 +153,7 @@ fn table_access_is_inline_and_bulk_operations_call_the_runtime() {
     assert!(get.contains("mov rax,[r11+r10*8]\n"), "{get}");
     let copy = text(&compile(&info, 1).unwrap().code);
     // VMContext, the memory indices, then the operands through the outgoing
-    // area; a non-zero status goes to the epilogue as the trap code.
+    // area; a non-zero status goes to the trap exit as the trap code.
     assert!(
         copy.contains(
             "mov rdi,r14\nmov esi,0\nmov edx,0\nmov rcx,[rsp]\nmov r8,[rsp+8]\nmov r9,[rsp+10h]\n"
@@ -222,7 +227,7 @@ fn a_large_br_table_dispatches_through_a_jump_table() {
     assert_eq!(code.jump_tables.len(), 1);
     let table = code.jump_tables[0].clone();
     assert_eq!(table.len(), 400, "one 32-bit entry per case");
-    assert_eq!(table.end as usize, code.code.len(), "after the epilogue");
+    assert_eq!(table.end as usize, code.code.len(), "after all code");
     let (insts, targets) = disasm_code(&code);
     let mut f = IntelFormatter::new();
     let mut body = String::new();

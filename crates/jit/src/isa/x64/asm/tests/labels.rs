@@ -201,6 +201,20 @@ fn lea_label_forward_and_backward() {
     assert_eq!(intel(&code), "lea rax,[0Fh]; lea r12,[0]; ret; int3");
 }
 
+#[test]
+fn call_label_forward_and_backward() {
+    let mut a = Assembler::new();
+    let (start, callee) = (a.new_label(), a.new_label());
+    a.bind(start);
+    a.call_label(callee);
+    a.call_label(start);
+    a.bind(callee);
+    a.ret();
+    let code = a.finish().unwrap();
+    assert_eq!(hex(&code), "e8 05 00 00 00 e8 f6 ff ff ff c3");
+    assert_eq!(intel(&code), "call 000000000000000Ah; call 0; ret");
+}
+
 /// A jump table: bounds check, dispatch through 32-bit offsets from the
 /// table's start, cases before and after the table. The code part is
 /// decoded by iced-x86; each entry, added to the table's offset, must be

@@ -1,0 +1,186 @@
+//! Calls between wasm functions (the wasm calling convention of
+//! [`crate::isa::x64::abi`]).
+//!
+//! A call site puts the arguments in place, loads the callee's entry slot
+//! into r11 and calls its `wasm_call` entry:
+//!
+//! ```text
+//! mov  rax, [r11]          ; wasm_call: null while the callee is not compiled
+//! test rax, rax
+//! jz   slow                ; -> lea rax, [rip + adapter]; jmp join
+//! mov  r14, [r11 + 16]     ; only if the callee may be another instance's
+//! join:
+//! call rax
+//! ```
+//!
+//! An interpreted or host callee has no `wasm_call` entry: the call goes to
+//! an *adapter* for the signature (one per signature per function, after
+//! the code), which stores the arguments to a value array on its frame,
+//! calls the slot's `array_call` (r14 is still the caller's VMContext) and
+//! loads the results back into the convention's places. A non-zero status
+//! is a trap, taken to the trap exit. A call that may cross instances
+//! (imported function, `call_indirect`) reloads r14 and r15 afterwards.
+
+use super::frame::{frame_bytes, incoming, outgoing};
+use super::moves::Move;
+use super::{Emitter, L};
+use crate::ir::{Inst, List, Ty, VReg};
+use crate::isa::x64::abi::CallConv;
+use crate::isa::x64::asm::{AluOp, Cond, Label, Mem, Size};
+use crate::isa::x64::regs::Gpr::{Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R11, R14};
+use wx_core::vm::VMFuncRef;
+
+/// An adapter to emit: its label and signature.
+pub(super) struct Adapter {
+    label: Label,
+    params: Vec<Ty>,
+    results: Vec<Ty>,
+}
+
+impl Emitter<'_> {
+    fn types(&self, list: List) -> Vec<Ty> {
+        self.f
+            .list_items(list)
+            .iter()
+            .map(|&v| self.f.ty(VReg(v)))
+            .collect()
+    }
+
+    /// Words of the outgoing area: the most any call needs.
+    pub(super) fn outgoing_words(&self) -> u32 {
+        self.f
+            .insts
+            .iter()
+            .map(|i| match *i {
+                Inst::Call { args, rets, .. } | Inst::CallIndirect { args, rets, .. } => {
+                    CallConv::new(self.types(args), &self.types(rets)).stack_words
+                }
+                Inst::Libcall { args, .. } => args.len,
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// The adapter for a signature, created on first use.
+    fn adapter(&mut self, params: Vec<Ty>, results: Vec<Ty>) -> Label {
+        if let Some(a) = self
+            .adapters
+            .iter()
+            .find(|a| a.params == params && a.results == results)
+        {
+            return a.label;
+        }
+        let label = self.asm.new_label();
+        self.adapters.push(Adapter {
+            label,
+            params,
+            results,
+        });
+        label
+    }
+
+    /// Call the entry slot in r11 with `args`, defining `rets`.
+    /// `may_cross`: the callee may belong to another instance.
+    pub(super) fn call_wasm(&mut self, args: List, rets: List, may_cross: bool) {
+        let (params, results) = (self.types(args), self.types(rets));
+        let conv = CallConv::new(params.iter().copied(), &results);
+        let f = self.f;
+        let moves = f
+            .list_items(args)
+            .iter()
+            .zip(&conv.params)
+            .map(|(&v, &loc)| Move {
+                dst: outgoing(loc),
+                src: self.loc(VReg(v)),
+                ty: f.ty(VReg(v)),
+            })
+            .collect();
+        self.parallel_move(moves);
+        let adapter = self.adapter(params, results.clone());
+        let (slow, join) = (self.asm.new_label(), self.asm.new_label());
+        let a = &mut self.asm;
+        a.load(Size::S64, Rax, Mem::new(R11, 0));
+        a.test_rr(Size::S64, Rax, Rax);
+        a.jcc(Cond::E, slow);
+        if may_cross {
+            a.load(
+                Size::S64,
+                R14,
+                Mem::new(R11, std::mem::offset_of!(VMFuncRef, vmctx) as i32),
+            );
+        }
+        a.bind(join);
+        a.call_r(Rax);
+        self.slow_calls.push((slow, adapter, join));
+        if may_cross {
+            self.asm.load(Size::S64, R14, Mem::new(Rbp, -8));
+            self.load_memory_base();
+        }
+        let moves = f
+            .list_items(rets)
+            .iter()
+            .zip(&conv.results)
+            .map(|(&v, &loc)| Move {
+                dst: self.loc(VReg(v)),
+                src: outgoing(loc),
+                ty: f.ty(VReg(v)),
+            })
+            .collect();
+        self.parallel_move(moves);
+    }
+
+    /// The out-of-line paths of calls and the adapters they use.
+    pub(super) fn call_paths(&mut self) {
+        for (slow, adapter, join) in std::mem::take(&mut self.slow_calls) {
+            self.asm.bind(slow);
+            self.asm.lea_label(Rax, adapter);
+            self.asm.jmp(join);
+        }
+        for adapter in std::mem::take(&mut self.adapters) {
+            self.emit_adapter(&adapter);
+        }
+    }
+
+    /// wasm convention in, array convention out (see the module docs).
+    fn emit_adapter(&mut self, adapter: &Adapter) {
+        let conv = CallConv::new(adapter.params.iter().copied(), &adapter.results);
+        let n = adapter.params.len().max(adapter.results.len());
+        let cell = |i: usize| L::M(Mem::new(Rsp, 8 * i as i32));
+        self.asm.bind(adapter.label);
+        self.asm.push(Rbp);
+        self.asm.mov_rr(Size::S64, Rbp, Rsp);
+        let bytes = frame_bytes(0, n as u32);
+        if bytes > 0 {
+            self.asm.alu_ri(AluOp::Sub, Size::S64, Rsp, bytes);
+        }
+        for (i, (&loc, &ty)) in conv.params.iter().zip(&adapter.params).enumerate() {
+            self.move_one(&Move {
+                dst: cell(i),
+                src: incoming(loc),
+                ty,
+            });
+        }
+        let a = &mut self.asm;
+        a.mov_rr(Size::S64, Rdi, R11);
+        a.mov_rr(Size::S64, Rsi, R14);
+        a.mov_rr(Size::S64, Rdx, Rsp);
+        a.mov_ri(Size::S32, Rcx, n as i32);
+        a.call_m(Mem::new(
+            Rdi,
+            std::mem::offset_of!(VMFuncRef, array_call) as i32,
+        ));
+        a.test_rr(Size::S32, Rax, Rax);
+        a.jcc(Cond::Ne, self.trap_exit);
+        for (i, (&loc, &ty)) in conv.results.iter().zip(&adapter.results).enumerate() {
+            self.move_one(&Move {
+                dst: incoming(loc),
+                src: cell(i),
+                ty,
+            });
+        }
+        self.asm.mov_rr(Size::S64, Rsp, Rbp);
+        self.asm.pop(Rbp);
+        self.asm.ret();
+    }
+}

@@ -1,0 +1,257 @@
+//! Frames: the entry stub (array calling convention), the function's
+//! prologue and returns (wasm calling convention), and the trap exit.
+//!
+//! The entry stub is what Rust calls: `(callee, caller_vmctx, values, len)
+//! -> status`. It saves the host's callee-saved registers, records its
+//! *trap landing* in the store's `VMLimits::entry_sp`, loads the arguments
+//! from `values` into the wasm convention's places, calls the function and
+//! stores its results back to `values`:
+//!
+//! ```text
+//! [rbp - 8 .. - 40]  saved rbx, r12, r13, r14, r15
+//! [rbp - 48]         the store's VMLimits
+//! [rbp - 56]         the previous entry_sp
+//! [rbp - 64]         values
+//! [rbp - 72]         address of the landing    <- entry_sp
+//! [rsp + 8k]         the callee's stack words
+//! ```
+//!
+//! A trap anywhere in compiled code sets eax to its code and executes
+//! `mov rsp, [entry_sp]; ret`: the `ret` pops the landing's address, so
+//! every compiled frame since the entry is dropped at once (they hold
+//! nothing to release) and no Rust frame is skipped, since Rust code only
+//! ever calls compiled code through an entry stub. The landing restores
+//! `entry_sp` and the host's registers and returns eax.
+//!
+//! The function's own frame (wasm convention):
+//!
+//! ```text
+//! [rbp + 16 + 8k]    incoming stack words
+//! [rbp - 8]          the VMContext (r14 on entry)
+//! [rbp - 16 ...]     the callee-saved registers the allocation uses
+//! below              spill slots, then the outgoing area at rsp
+//! ```
+
+use super::moves::Move;
+use super::{Emitter, L};
+use crate::ir::VReg;
+use crate::isa::x64::abi::ArgLoc;
+use crate::isa::x64::asm::{AluOp, Cond, Mem, Size};
+use crate::isa::x64::regs::Gpr::{self, Rax, Rbp, Rdi, Rdx, Rsp, R10, R11, R14, R15};
+use wx_core::vm::{VMContext, VMFuncRef, VMLimits};
+use wx_core::TrapCode;
+
+const LIMITS: i32 = std::mem::offset_of!(VMContext, limits) as i32;
+const ENTRY_SP: i32 = std::mem::offset_of!(VMLimits, entry_sp) as i32;
+const STACK_LIMIT: i32 = std::mem::offset_of!(VMLimits, stack_limit) as i32;
+
+/// The host's callee-saved registers, saved by the entry stub.
+const HOST_SAVED: [Gpr; 5] = [Gpr::Rbx, Gpr::R12, Gpr::R13, R14, R15];
+
+/// Bytes to subtract from rsp after `pushed` bytes of pushes (counted from
+/// a 16-aligned rbp) so that `words` outgoing words fit and rsp stays
+/// 16-aligned at calls.
+pub(super) fn frame_bytes(pushed: i32, words: u32) -> i32 {
+    let mut bytes = 8 * words as i32;
+    if (pushed + bytes) % 16 != 0 {
+        bytes += 8;
+    }
+    bytes
+}
+
+/// Where a wasm-convention value lives for the callee: registers as they
+/// are, stack words above the return address.
+pub(super) fn incoming(loc: ArgLoc) -> L {
+    match loc {
+        ArgLoc::Gpr(r) => L::R(r),
+        ArgLoc::Xmm(x) => L::X(x),
+        ArgLoc::Stack(k) => L::M(Mem::new(Rbp, 16 + 8 * k as i32)),
+    }
+}
+
+/// Where a wasm-convention value lives for the caller, at the call.
+pub(super) fn outgoing(loc: ArgLoc) -> L {
+    match loc {
+        ArgLoc::Gpr(r) => L::R(r),
+        ArgLoc::Xmm(x) => L::X(x),
+        ArgLoc::Stack(k) => L::M(Mem::new(Rsp, 8 * k as i32)),
+    }
+}
+
+impl Emitter<'_> {
+    /// Whether parameter `p` is read before it is written.
+    fn live_at_entry(&self, p: VReg) -> bool {
+        self.alloc.ranges[p.0 as usize]
+            .first()
+            .is_some_and(|&(start, _)| start == 0)
+    }
+
+    /// The array-call entry (see the module documentation).
+    pub(super) fn entry_stub(&mut self) {
+        let conv = self.conv.clone();
+        let a = &mut self.asm;
+        a.push(Rbp);
+        a.mov_rr(Size::S64, Rbp, Rsp);
+        for r in HOST_SAVED {
+            a.push(r);
+        }
+        a.load(
+            Size::S64,
+            R14,
+            Mem::new(Rdi, std::mem::offset_of!(VMFuncRef, vmctx) as i32),
+        );
+        a.load(Size::S64, R11, Mem::new(R14, LIMITS));
+        a.push(R11);
+        a.load(Size::S64, R10, Mem::new(R11, ENTRY_SP));
+        a.push(R10);
+        a.push(Rdx);
+        a.lea_label(R10, self.landing);
+        a.push(R10);
+        a.store(Size::S64, Mem::new(R11, ENTRY_SP), Rsp);
+        a.alu_ri(
+            AluOp::Sub,
+            Size::S64,
+            Rsp,
+            frame_bytes(72, conv.stack_words),
+        );
+        // Arguments: from the value cells (through r11: rdx is an argument
+        // register) to their places; parameters dead at entry (a local of
+        // an OSR entry written before it is read) are not loaded at all.
+        a.mov_rr(Size::S64, R11, Rdx);
+        let f = self.f;
+        for (i, (&p, &loc)) in f.params.iter().zip(&conv.params).enumerate() {
+            if self.live_at_entry(p) {
+                self.move_one(&Move {
+                    dst: outgoing(loc),
+                    src: L::M(Mem::new(R11, 8 * i as i32)),
+                    ty: f.ty(p),
+                });
+            }
+        }
+        let a = &mut self.asm;
+        a.call_label(self.body);
+        a.load(Size::S64, R11, Mem::new(Rbp, -64));
+        for (i, (&loc, &ty)) in conv.results.iter().zip(&f.results).enumerate() {
+            self.move_one(&Move {
+                dst: L::M(Mem::new(R11, 8 * i as i32)),
+                src: outgoing(loc),
+                ty,
+            });
+        }
+        let a = &mut self.asm;
+        a.alu_rr(AluOp::Xor, Size::S32, Rax, Rax);
+        a.lea(Size::S64, Rsp, Mem::new(Rbp, -64));
+        // The landing: rsp just above the landing's address (popped by the
+        // trap exit's `ret`), eax the status. rbp is not restored by a trap.
+        a.bind(self.landing);
+        a.pop(R10); // values
+        a.pop(R10); // the previous entry_sp
+        a.pop(R11); // VMLimits
+        a.store(Size::S64, Mem::new(R11, ENTRY_SP), R10);
+        for r in HOST_SAVED.into_iter().rev() {
+            a.pop(r);
+        }
+        a.pop(Rbp);
+        a.ret();
+    }
+
+    /// The wasm-call entry's prologue: frame, stack check, memory base and
+    /// the parameters moved from the convention's places to their homes.
+    pub(super) fn prologue(&mut self) {
+        let outgoing_words = self.outgoing_words();
+        let a = &mut self.asm;
+        a.bind(self.body);
+        a.push(Rbp);
+        a.mov_rr(Size::S64, Rbp, Rsp);
+        a.push(R14);
+        for &r in &self.saved {
+            a.push(r);
+        }
+        let pushed = self.frame_top;
+        let words = self.alloc.spill_slots + outgoing_words;
+        let bytes = frame_bytes(pushed, words);
+        if bytes > 0 {
+            a.alu_ri(AluOp::Sub, Size::S64, Rsp, bytes);
+        }
+        // Stack-limit check (the limit is 0 where the host set none).
+        a.load(Size::S64, R11, Mem::new(R14, LIMITS));
+        a.alu_rm(AluOp::Cmp, Size::S64, Rsp, Mem::new(R11, STACK_LIMIT));
+        let overflow = a.new_label();
+        self.cold.push((overflow, TrapCode::StackOverflow));
+        a.jcc(Cond::B, overflow);
+        self.load_memory_base();
+        let f = self.f;
+        let mut moves = Vec::with_capacity(f.params.len());
+        for (&p, &loc) in f.params.iter().zip(&self.conv.params) {
+            // Only parameters live at entry: one dead there may share its
+            // register with a live one.
+            if self.live_at_entry(p) {
+                moves.push(Move {
+                    dst: self.loc(p),
+                    src: incoming(loc),
+                    ty: f.ty(p),
+                });
+            }
+        }
+        self.parallel_move(moves);
+    }
+
+    /// r15 = memory 0's base, from the VMContext in r14 (a null VMMemory
+    /// means the module has no memory).
+    pub(super) fn load_memory_base(&mut self) {
+        let a = &mut self.asm;
+        a.load(
+            Size::S64,
+            R15,
+            Mem::new(R14, std::mem::offset_of!(VMContext, memory0) as i32),
+        );
+        a.test_rr(Size::S64, R15, R15);
+        let no_memory = a.new_label();
+        a.jcc(Cond::E, no_memory);
+        a.load(Size::S64, R15, Mem::new(R15, 0));
+        a.bind(no_memory);
+    }
+
+    /// Return `values` to the caller.
+    pub(super) fn ret(&mut self, values: &[u32]) {
+        let f = self.f;
+        let mut moves = Vec::with_capacity(values.len());
+        for (&v, &loc) in values.iter().zip(&self.conv.results) {
+            moves.push(Move {
+                dst: incoming(loc),
+                src: self.loc(VReg(v)),
+                ty: f.ty(VReg(v)),
+            });
+        }
+        self.parallel_move(moves);
+        let a = &mut self.asm;
+        if self.saved.is_empty() {
+            a.mov_rr(Size::S64, Rsp, Rbp);
+        } else {
+            a.lea(Size::S64, Rsp, Mem::new(Rbp, -self.frame_top));
+            for &r in self.saved.iter().rev() {
+                a.pop(r);
+            }
+            a.mov_rr(Size::S64, Rsp, Rbp);
+        }
+        a.pop(Rbp);
+        a.ret();
+    }
+
+    /// The trap exit: with the trap code in eax, unwind to the innermost
+    /// entry stub's landing. The cold trap paths come first, each setting
+    /// eax and falling or jumping here.
+    pub(super) fn trap_exit(&mut self) {
+        let cold = std::mem::take(&mut self.cold);
+        let a = &mut self.asm;
+        for (label, code) in cold {
+            a.bind(label);
+            a.mov_ri(Size::S32, Rax, code as i32);
+            a.jmp(self.trap_exit);
+        }
+        a.bind(self.trap_exit);
+        a.load(Size::S64, R11, Mem::new(R14, LIMITS));
+        a.load(Size::S64, Rsp, Mem::new(R11, ENTRY_SP));
+        a.ret();
+    }
+}

@@ -1,0 +1,108 @@
+//! Parallel moves: several values change places at once (parameters into
+//! their allocated homes, arguments into the calling convention's
+//! registers), where a destination may be another move's source.
+//!
+//! Moves into memory go first: they only read, and no memory destination
+//! is another move's source (frames, outgoing areas and spill slots are
+//! disjoint). Register-to-register moves follow, each emitted once no
+//! pending move still reads its destination; a cycle is broken by saving
+//! one destination in the class's scratch register (r10, xmm15) and
+//! reading it from there. Loads from memory come last, when no register
+//! source is left to overwrite.
+
+use super::{Emitter, L};
+use crate::ir::Ty;
+use crate::isa::x64::asm::{FloatSize, Size};
+use crate::isa::x64::regs::{Gpr, Xmm};
+
+/// One move of a parallel set: the bits of a `ty` value from `src` to
+/// `dst`. A 32-bit value's upper half is undefined in memory and in an xmm
+/// register; it is zeroed on the way into a general-purpose register or
+/// into memory, where the interpreter may read the whole cell.
+pub(super) struct Move {
+    pub dst: L,
+    pub src: L,
+    pub ty: Ty,
+}
+
+fn same(a: &L, b: &L) -> bool {
+    match (a, b) {
+        (L::R(x), L::R(y)) => x == y,
+        (L::X(x), L::X(y)) => x == y,
+        _ => false,
+    }
+}
+
+impl Emitter<'_> {
+    /// Perform `moves` as if all at once.
+    pub(super) fn parallel_move(&mut self, mut moves: Vec<Move>) {
+        moves.retain(|m| !same(&m.dst, &m.src));
+        let (to_memory, mut rest): (Vec<Move>, Vec<Move>) =
+            moves.into_iter().partition(|m| matches!(m.dst, L::M(_)));
+        for m in &to_memory {
+            self.move_one(m);
+        }
+        let (from_memory, mut pending): (Vec<Move>, Vec<Move>) =
+            rest.drain(..).partition(|m| matches!(m.src, L::M(_)));
+        while !pending.is_empty() {
+            let ready = pending
+                .iter()
+                .position(|m| !pending.iter().any(|o| same(&o.src, &m.dst)));
+            match ready {
+                Some(i) => {
+                    let m = pending.swap_remove(i);
+                    self.move_one(&m);
+                }
+                None => {
+                    // Every destination is still read: a cycle. Park the
+                    // first destination's value in scratch.
+                    let saved = match pending[0].dst {
+                        L::R(r) => {
+                            self.asm.mov_rr(Size::S64, Gpr::R10, r);
+                            L::R(Gpr::R10)
+                        }
+                        L::X(x) => {
+                            self.asm.movaps(Xmm::Xmm15, x);
+                            L::X(Xmm::Xmm15)
+                        }
+                        L::M(_) => unreachable!("memory destinations went first"),
+                    };
+                    let parked = pending[0].dst;
+                    for m in pending.iter_mut() {
+                        if same(&m.src, &parked) {
+                            m.src = saved;
+                        }
+                    }
+                }
+            }
+        }
+        for m in &from_memory {
+            self.move_one(m);
+        }
+    }
+
+    /// One move between any two locations (memory to memory through r10).
+    pub(super) fn move_one(&mut self, m: &Move) {
+        let a = &mut self.asm;
+        let narrow = matches!(m.ty, Ty::I32 | Ty::F32);
+        let load_size = if narrow { Size::S32 } else { Size::S64 };
+        match (&m.dst, &m.src) {
+            (L::R(d), L::R(s)) => a.mov_rr(Size::S64, *d, *s),
+            (L::R(d), L::X(s)) => a.movd_from_xmm(Size::S64, *d, *s),
+            (L::R(d), L::M(s)) => a.load(load_size, *d, *s),
+            (L::X(d), L::X(s)) => a.movaps(*d, *s),
+            (L::X(d), L::R(s)) => a.movd_to_xmm(Size::S64, *d, *s),
+            (L::X(d), L::M(s)) => a.fload(FloatSize::F64, *d, *s),
+            (L::M(d), L::R(s)) => a.store(Size::S64, *d, *s),
+            (L::M(d), L::X(s)) if narrow => {
+                a.movd_from_xmm(Size::S32, Gpr::R10, *s);
+                a.store(Size::S64, *d, Gpr::R10);
+            }
+            (L::M(d), L::X(s)) => a.fstore(FloatSize::F64, *d, *s),
+            (L::M(d), L::M(s)) => {
+                a.load(load_size, Gpr::R10, *s);
+                a.store(Size::S64, *d, Gpr::R10);
+            }
+        }
+    }
+}
