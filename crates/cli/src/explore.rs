@@ -43,11 +43,11 @@ fn explore(args: &ExploreArgs) -> Result<String, Error> {
             Ok(jit) => {
                 out.push_str("-- JIT IR --\n");
                 out.push_str(&jit.ir);
-                out.push_str("-- register allocation (x86-64) --\n");
+                out.push_str(&format!("-- register allocation ({}) --\n", jit.isa));
                 out.push_str(&jit.allocation);
                 match &jit.disassembly {
                     Ok(text) => {
-                        out.push_str("-- machine code (x86-64) --\n");
+                        out.push_str(&format!("-- machine code ({}) --\n", jit.isa));
                         out.push_str(text);
                     }
                     Err(why) => out.push_str(&format!("-- machine code: not emitted: {why} --\n")),

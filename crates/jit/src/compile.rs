@@ -1,17 +1,24 @@
-//! The pipeline: translate -> allocate -> check -> emit.
+//! The pipeline: translate -> allocate -> check -> emit, for any [`Isa`].
 
 use crate::error::JitError;
 use crate::ir::Func;
-use crate::isa::x64::{abi, emit};
+use crate::isa::{CompiledCode, Host, Isa};
 use crate::regalloc::{allocate, check};
 use crate::translate::{translate, translate_osr};
 use wx_core::ModuleInfo;
 
-pub use emit::CompiledCode;
-
-/// Compile defined function `def_index` of `module` to x86-64 code.
+/// Compile defined function `def_index` of `module` for the host ISA.
 pub fn compile(module: &ModuleInfo, def_index: u32) -> Result<CompiledCode, JitError> {
-    lower(module, &translate(module, def_index)?)
+    compile_for(&Host::default(), module, def_index)
+}
+
+/// Compile defined function `def_index` of `module` for `isa`.
+pub fn compile_for<I: Isa>(
+    isa: &I,
+    module: &ModuleInfo,
+    def_index: u32,
+) -> Result<CompiledCode, JitError> {
+    lower(isa, module, &translate(module, def_index)?)
 }
 
 /// Compile an on-stack-replacement entry of defined function `def_index`
@@ -24,28 +31,32 @@ pub fn compile_osr(
     def_index: u32,
     loop_offset: usize,
 ) -> Result<CompiledCode, JitError> {
-    lower(module, &translate_osr(module, def_index, loop_offset)?)
+    let f = translate_osr(module, def_index, loop_offset)?;
+    lower(&Host::default(), module, &f)
 }
 
-fn lower(module: &ModuleInfo, f: &Func) -> Result<CompiledCode, JitError> {
-    let alloc = allocate(f, &abi::machine_env(), abi::clobbers);
+fn lower<I: Isa>(isa: &I, module: &ModuleInfo, f: &Func) -> Result<CompiledCode, JitError> {
+    let clobbers = |inst: &_| isa.clobbers(inst);
+    let alloc = allocate(f, &isa.machine_env(), clobbers);
     // The checker re-derives liveness and compares every register's
     // occupants pairwise: 40 % of compile time. Debug builds run it on
     // every compile; tests run it on every spec-suite and benchmark
     // function (see `check_allocation`).
     if cfg!(debug_assertions) {
-        check(f, &alloc, abi::clobbers).map_err(JitError::Internal)?;
+        check(f, &alloc, clobbers).map_err(JitError::Internal)?;
     }
-    emit::emit(f, &alloc, module.num_imported_funcs)
+    isa.emit(f, &alloc, module.num_imported_funcs)
 }
 
-/// Translate and allocate defined function `def_index` and verify the
-/// allocation with the independent checker (what debug builds do on every
-/// compile).
+/// Translate and allocate defined function `def_index` for the host ISA and
+/// verify the allocation with the independent checker (what debug builds
+/// do on every compile).
 pub fn check_allocation(module: &ModuleInfo, def_index: u32) -> Result<(), JitError> {
+    let isa = Host::default();
     let f = translate(module, def_index)?;
-    let alloc = allocate(&f, &abi::machine_env(), abi::clobbers);
-    check(&f, &alloc, abi::clobbers).map_err(JitError::Internal)
+    let clobbers = |inst: &_| isa.clobbers(inst);
+    let alloc = allocate(&f, &isa.machine_env(), clobbers);
+    check(&f, &alloc, clobbers).map_err(JitError::Internal)
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! wx-jit: the optimising tier.
 //!
 //! The JIT turns a validated WebAssembly function body into native code. The
-//! pipeline, one module per stage, reads (splitting and the per-ISA trait
-//! are not built yet):
+//! pipeline, one module per stage, reads (interval splitting is not built
+//! yet):
 //!
 //! ```text
 //! wasm operators ─► IR (virtual registers, basic blocks)
@@ -13,16 +13,17 @@
 //!                ─► emission through one narrow per-ISA trait
 //! ```
 //!
-//! Everything above emission is shared between ISAs; each ISA under [`isa`]
-//! has the same file set (`regs`, `asm`, and later the ABI and the lowering
-//! trait implementation).
+//! Everything above emission is shared between ISAs: an ISA under [`isa`]
+//! implements the [`Isa`] trait (allocatable registers, clobbers, emission,
+//! disassembly) with the same file set (`regs`, `asm`, `abi`, `emit`).
 //!
 //! The crate provides the IR ([`ir`]: types, instructions, blocks, a
 //! printer and a structural verifier), translation from wasm
 //! ([`translate`], which also does the cheap optimisations), liveness and
 //! linear-scan register allocation with a checker ([`regalloc`]), and the
 //! x86-64 back end ([`isa::x64`]: encoder, ABI, emitter). [`compile`] runs
-//! the pipeline, [`compile_osr`] makes on-stack-replacement entries.
+//! the pipeline for the host ISA ([`compile_for`] for any), [`compile_osr`]
+//! makes on-stack-replacement entries.
 //! Functions the JIT cannot compile are reported as unsupported so the
 //! runtime keeps them in the interpreter.
 
@@ -39,6 +40,7 @@ pub mod translate;
 #[cfg(test)]
 mod test_util;
 
-pub use compile::{check_allocation, compile, compile_osr, CompiledCode};
+pub use compile::{check_allocation, compile, compile_for, compile_osr};
 pub use error::JitError;
 pub use explore::{explore, Explored};
+pub use isa::{CompiledCode, Isa};

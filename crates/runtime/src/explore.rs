@@ -14,7 +14,7 @@ pub struct FunctionReport {
     pub signature: String,
     /// The interpreter's bytecode, one instruction per line, with the frame layout.
     pub interp: String,
-    /// The JIT's IR, register allocation and machine code (x86-64), or why the JIT
+    /// The JIT's IR, register allocation and machine code (host ISA), or why the JIT
     /// does not compile this function.
     pub jit: Result<wx_jit::Explored, String>,
 }

@@ -1,8 +1,69 @@
-//! Instruction-set back ends.
+//! Instruction-set back ends, behind one narrow trait.
 //!
-//! Every ISA has the same file set: `regs` (register names and encodings) and
-//! `asm` (the machine-code encoder), later joined by the ABI (frame layout,
-//! calling convention) and the lowering trait implementation. Generic code
-//! never names an ISA.
+//! Everything above emission — translation, the cheap optimisations,
+//! liveness and linear-scan allocation — is shared; an ISA contributes only
+//! what [`Isa`] asks for: its allocatable registers, which instructions
+//! destroy which registers, the emitter from allocated IR to machine code,
+//! and a disassembler for `wx explore`. Every ISA has the same file set:
+//! `regs` (register names and encodings), `asm` (the machine-code
+//! encoder), `abi` (reserved registers, calling conventions, clobbers) and
+//! `emit` (the lowering). Generic code never names an ISA.
 
 pub mod x64;
+
+use crate::error::JitError;
+use crate::ir::{Func, Inst};
+use crate::regalloc::{Allocation, MachineEnv, PReg, RegSet};
+use std::ops::Range;
+use wx_core::TrapCode;
+
+/// Machine code of one function and where it may fault.
+#[derive(Clone, Debug)]
+pub struct CompiledCode {
+    pub code: Vec<u8>,
+    /// Offset of the `wasm_call` entry, which compiled callers call with
+    /// the ISA's wasm calling convention. The entry stub implementing the
+    /// array calling convention (`wx_core::vm::ArrayCall`) is at offset 0.
+    pub wasm_entry: u32,
+    /// Offset of the trap exit, which unwinds to the innermost entry stub
+    /// with the trap code in the return register: where the signal handler
+    /// resumes after a fault at a trap site.
+    pub trap_exit: u32,
+    /// Code offsets of instructions that fault on an out-of-bounds access.
+    pub trap_sites: Vec<(u32, TrapCode)>,
+    /// Byte ranges of `code` holding `br_table` jump tables (data, not
+    /// instructions): 32-bit little-endian offsets of the case targets,
+    /// relative to the range's start. Sorted, after all code.
+    pub jump_tables: Vec<Range<u32>>,
+}
+
+/// What an instruction-set back end provides to the shared pipeline.
+pub trait Isa {
+    /// The ISA's name in listings, e.g. "x86-64".
+    fn name(&self) -> &'static str;
+
+    /// The registers the allocator may hand out, per class, in order of
+    /// preference.
+    fn machine_env(&self) -> MachineEnv;
+
+    /// The registers `inst` destroys (a call: the caller-saved set).
+    fn clobbers(&self, inst: &Inst) -> RegSet;
+
+    /// The name of an allocator register number.
+    fn reg_name(&self, r: PReg) -> String;
+
+    /// Machine code for `f` as allocated by `alloc`; functions below
+    /// `imported_funcs` are the module's imports.
+    fn emit(
+        &self,
+        f: &Func,
+        alloc: &Allocation,
+        imported_funcs: u32,
+    ) -> Result<CompiledCode, JitError>;
+
+    /// `code` as text, one instruction per line, for `wx explore`.
+    fn disassemble(&self, code: &CompiledCode) -> String;
+}
+
+/// The back end for the machine wx runs on.
+pub type Host = x64::X64;

@@ -51,29 +51,12 @@ use crate::error::JitError;
 use crate::ir::{
     BlockId, ConvOp, DivOp, Func, IBinOp, IUnOp, Inst, IntCC, Libcall, MemKind, Ty, VReg,
 };
+pub use crate::isa::CompiledCode;
 use crate::regalloc::{Allocation, Loc};
 use wx_core::vm::{VMContext, VMFuncRef, VMMemory, VMTable};
 use wx_core::TrapCode;
 
 use Gpr::{Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R10, R11, R14, R15};
-
-/// Machine code of one function and where it may fault.
-#[derive(Clone, Debug)]
-pub struct CompiledCode {
-    pub code: Vec<u8>,
-    /// Offset of the `wasm_call` entry (the array-call entry stub is at 0).
-    pub wasm_entry: u32,
-    /// Offset of the trap exit, which unwinds to the innermost entry stub
-    /// with the trap code in eax: where the signal handler resumes after
-    /// a fault at a trap site.
-    pub trap_exit: u32,
-    /// Code offsets of instructions that fault on an out-of-bounds access.
-    pub trap_sites: Vec<(u32, TrapCode)>,
-    /// Byte ranges of `code` holding `br_table` jump tables (data, not
-    /// instructions): 32-bit little-endian offsets of the case targets,
-    /// relative to the range's start. Sorted, after all code.
-    pub jump_tables: Vec<Range<u32>>,
-}
 
 /// The most cases a `br_table` lowers to as a chain of compares; more get a
 /// jump table. Up to here the chain's compares cost about what the table's
