@@ -78,7 +78,8 @@ mod tests {
     fn disassembly_marks_the_entries_trap_sites_and_trap_exit() {
         let e = explore_wat(
             "(module (memory 1) (func (param i32) (result i32)
-               (i32.load offset=4 (local.get 0))))",
+               (i32.add (i32.load offset=4 (local.get 0)) (call 1 (local.get 0))))
+               (func (param i32) (result i32) (local.get 0)))",
         );
         let text = e.disassembly.unwrap();
         let lines: Vec<&str> = text.lines().collect();
@@ -118,7 +119,8 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("(bad)"), "{text}");
-        // The prologue's stack-limit check is an explicit trap.
+        // The prologue's stack-limit check (of a function that calls) is an
+        // explicit trap.
         assert!(
             text.contains("; to trap exit (trap: call stack exhausted)"),
             "{text}"

@@ -184,6 +184,9 @@ pub(crate) fn thread_stack_limit() -> usize {
 
 #[cfg(target_os = "linux")]
 fn compute_stack_limit() -> usize {
+    // Host code called from wasm runs below the limit, and compiled leaf
+    // functions with frames up to 4 KiB skip the check (wx-jit's
+    // LEAF_FRAME_MAX): the margin must stay well above both.
     const MARGIN: usize = 256 * 1024;
     // SAFETY: pthread_getattr_np fills `attr` for the calling thread; we
     // read its stack bounds and destroy it.

@@ -84,7 +84,9 @@ struct Emitter<'a> {
     trap_exit: Label,
     /// Callee-saved registers the allocation uses (saved in the prologue).
     saved: Vec<Gpr>,
-    /// Bytes pushed below rbp: the VMContext and `saved`.
+    /// What the function needs of its frame (see [`FrameNeeds`]).
+    needs: FrameNeeds,
+    /// Bytes pushed below rbp: the VMContext (if kept) and `saved`.
     frame_top: i32,
     /// Functions below this index are imports (calls may cross instances).
     imported_funcs: u32,
@@ -157,6 +159,7 @@ pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<Compile
         .filter(|&r| alloc.locs.contains(&Loc::Reg(abi::gpr(r))))
         .collect();
     let (body, landing, trap_exit) = (asm.new_label(), asm.new_label(), asm.new_label());
+    let needs = FrameNeeds::of(f, imported_funcs);
     let mut e = Emitter {
         f,
         alloc,
@@ -166,8 +169,9 @@ pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<Compile
         body,
         landing,
         trap_exit,
-        frame_top: 8 + 8 * saved.len() as i32,
+        frame_top: 8 * (needs.vmctx_slot as i32 + saved.len() as i32),
         saved,
+        needs,
         imported_funcs,
         cold: Vec::new(),
         slow_calls: Vec::new(),
@@ -208,6 +212,49 @@ pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<Compile
         trap_sites,
         jump_tables,
     })
+}
+
+/// What a function's prologue must provide, from one scan of its code.
+#[derive(Clone, Copy, Debug)]
+struct FrameNeeds {
+    /// The VMContext kept at `[rbp - 8]`: calls that may enter another
+    /// instance reload r14 from it.
+    vmctx_slot: bool,
+    /// Loads or stores: r15 must hold memory 0's base.
+    memory: bool,
+    /// No calls of any kind: a small frame needs no stack-limit check, as
+    /// the limit keeps a margin far larger than such a frame.
+    leaf: bool,
+}
+
+impl FrameNeeds {
+    fn of(f: &Func, imported_funcs: u32) -> FrameNeeds {
+        let mut needs = FrameNeeds {
+            vmctx_slot: false,
+            memory: false,
+            leaf: true,
+        };
+        for inst in &f.insts {
+            match *inst {
+                Inst::Load { .. } | Inst::Store { .. } => needs.memory = true,
+                Inst::Call { func, .. } => {
+                    needs.leaf = false;
+                    needs.vmctx_slot |= func < imported_funcs;
+                }
+                Inst::CallIndirect { .. } => {
+                    needs.leaf = false;
+                    needs.vmctx_slot = true;
+                }
+                Inst::Libcall {
+                    call: Libcall::MemorySize,
+                    ..
+                } => {}
+                Inst::Libcall { .. } => needs.leaf = false,
+                _ => {}
+            }
+        }
+        needs
+    }
 }
 
 impl Emitter<'_> {
@@ -662,11 +709,13 @@ impl Emitter<'_> {
                 self.asm.mov_imm64(d, bits);
                 self.commit(dst, d);
             }
-            Inst::Move { dst, src, .. } => {
-                let s = self.src(src, R10);
-                let d = self.dst(dst, R10);
-                self.mov(Size::S64, d, s);
-                self.commit(dst, d);
+            Inst::Move { dst, src, ty } => {
+                // Nothing when both share a location; floats stay in xmm
+                // registers.
+                let (d, s) = (self.loc(dst), self.loc(src));
+                if !moves::same(&d, &s) {
+                    self.move_one(&moves::Move { dst: d, src: s, ty });
+                }
             }
             Inst::IBin { op, ty, dst, a, b } => self.ibin(op, ty, dst, a, b)?,
             Inst::IBinImm {

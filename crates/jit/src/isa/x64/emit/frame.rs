@@ -27,8 +27,9 @@
 //!
 //! ```text
 //! [rbp + 16 + 8k]    incoming stack words
-//! [rbp - 8]          the VMContext (r14 on entry)
-//! [rbp - 16 ...]     the callee-saved registers the allocation uses
+//! [rbp - 8]          the VMContext (r14 on entry), if a call may cross
+//!                    instances
+//! below              the callee-saved registers the allocation uses
 //! below              spill slots, then the outgoing area at rsp
 //! ```
 
@@ -44,6 +45,12 @@ use wx_core::TrapCode;
 const LIMITS: i32 = std::mem::offset_of!(VMContext, limits) as i32;
 const ENTRY_SP: i32 = std::mem::offset_of!(VMLimits, entry_sp) as i32;
 const STACK_LIMIT: i32 = std::mem::offset_of!(VMLimits, stack_limit) as i32;
+
+/// The largest frame (bytes below the return address) of a function that
+/// calls nothing and skips the stack-limit check: the runtime's limit
+/// keeps a margin above the end of the stack (256 KiB, or half of a
+/// smaller stack) that such a frame cannot exhaust.
+const LEAF_FRAME_MAX: i32 = 4096;
 
 /// The host's callee-saved registers, saved by the entry stub.
 const HOST_SAVED: [Gpr; 5] = [Gpr::Rbx, Gpr::R12, Gpr::R13, R14, R15];
@@ -155,15 +162,18 @@ impl Emitter<'_> {
         a.ret();
     }
 
-    /// The wasm-call entry's prologue: frame, stack check, memory base and
-    /// the parameters moved from the convention's places to their homes.
+    /// The wasm-call entry's prologue: frame, stack check, memory base (as
+    /// far as the function needs them) and the parameters moved from the
+    /// convention's places to their homes.
     pub(super) fn prologue(&mut self) {
         let outgoing_words = self.outgoing_words();
         let a = &mut self.asm;
         a.bind(self.body);
         a.push(Rbp);
         a.mov_rr(Size::S64, Rbp, Rsp);
-        a.push(R14);
+        if self.needs.vmctx_slot {
+            a.push(R14);
+        }
         for &r in &self.saved {
             a.push(r);
         }
@@ -173,13 +183,18 @@ impl Emitter<'_> {
         if bytes > 0 {
             a.alu_ri(AluOp::Sub, Size::S64, Rsp, bytes);
         }
-        // Stack-limit check (the limit is 0 where the host set none).
-        a.load(Size::S64, R11, Mem::new(R14, LIMITS));
-        a.alu_rm(AluOp::Cmp, Size::S64, Rsp, Mem::new(R11, STACK_LIMIT));
-        let overflow = a.new_label();
-        self.cold.push((overflow, TrapCode::StackOverflow));
-        a.jcc(Cond::B, overflow);
-        self.load_memory_base();
+        // Stack-limit check (the limit is 0 where the host set none). A
+        // leaf with a small frame stays within the limit's margin.
+        if !self.needs.leaf || pushed + bytes > LEAF_FRAME_MAX {
+            a.load(Size::S64, R11, Mem::new(R14, LIMITS));
+            a.alu_rm(AluOp::Cmp, Size::S64, Rsp, Mem::new(R11, STACK_LIMIT));
+            let overflow = a.new_label();
+            self.cold.push((overflow, TrapCode::StackOverflow));
+            a.jcc(Cond::B, overflow);
+        }
+        if self.needs.memory {
+            self.load_memory_base();
+        }
         let f = self.f;
         let mut moves = Vec::with_capacity(f.params.len());
         for (&p, &loc) in f.params.iter().zip(&self.conv.params) {

@@ -25,7 +25,8 @@ pub(super) struct Move {
     pub ty: Ty,
 }
 
-fn same(a: &L, b: &L) -> bool {
+/// Whether `a` and `b` are the same register.
+pub(super) fn same(a: &L, b: &L) -> bool {
     match (a, b) {
         (L::R(x), L::R(y)) => x == y,
         (L::X(x), L::X(y)) => x == y,
