@@ -33,10 +33,17 @@ pub(crate) struct CodeRange {
     pub sites: Arc<[u32]>,
 }
 
+/// An immutable snapshot of every registered range.
+///
+/// Ranges live in sorted segments, shared between snapshots, whose sizes
+/// shrink geometrically from first to last: registering appends a segment
+/// and merges the last two while the older is at most twice the newer, so
+/// a registration copies O(log n) ranges amortized instead of all of them
+/// (a tiered run registers functions one at a time), and a lookup searches
+/// O(log n) segments.
 #[derive(Default)]
 struct Registry {
-    /// Sorted by `start`; ranges do not overlap.
-    ranges: Vec<CodeRange>,
+    segments: Vec<Arc<[CodeRange]>>,
 }
 
 static CURRENT: AtomicPtr<Registry> = AtomicPtr::new(std::ptr::null_mut());
@@ -49,15 +56,14 @@ static READERS: AtomicUsize = AtomicUsize::new(0);
 /// Published snapshots not yet freed; the last is the current one.
 static WRITERS: Mutex<Vec<Box<Registry>>> = Mutex::new(Vec::new());
 
-fn publish(update: impl FnOnce(&mut Vec<CodeRange>)) {
+fn publish(update: impl FnOnce(&mut Vec<Arc<[CodeRange]>>)) {
     let mut retained = WRITERS.lock();
-    let mut ranges = retained
+    let mut segments = retained
         .last()
-        .map(|r| r.ranges.clone())
+        .map(|r| r.segments.clone())
         .unwrap_or_default();
-    update(&mut ranges);
-    ranges.sort_by_key(|r| r.start);
-    let mut next = Box::new(Registry { ranges });
+    update(&mut segments);
+    let mut next = Box::new(Registry { segments });
     CURRENT.store(&mut *next, Ordering::SeqCst);
     if READERS.load(Ordering::SeqCst) == 0 {
         retained.clear();
@@ -65,15 +71,57 @@ fn publish(update: impl FnOnce(&mut Vec<CodeRange>)) {
     retained.push(next);
 }
 
+/// `a` and `b` merged by start address.
+fn merge(a: &[CodeRange], b: &[CodeRange]) -> Arc<[CodeRange]> {
+    let mut all = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i].start <= b[j].start {
+            all.push(a[i].clone());
+            i += 1;
+        } else {
+            all.push(b[j].clone());
+            j += 1;
+        }
+    }
+    all.extend_from_slice(&a[i..]);
+    all.extend_from_slice(&b[j..]);
+    all.into()
+}
+
 /// Make faults at `ranges`' trap sites wasm traps.
-pub(crate) fn register(ranges: Vec<CodeRange>) {
+pub(crate) fn register(mut ranges: Vec<CodeRange>) {
     install_handler();
-    publish(|all| all.extend(ranges));
+    ranges.sort_by_key(|r| r.start);
+    publish(|segments| {
+        segments.push(ranges.into());
+        while let [.., older, newer] = segments.as_slice() {
+            if older.len() > 2 * newer.len() {
+                break;
+            }
+            let merged = merge(older, newer);
+            segments.truncate(segments.len() - 2);
+            segments.push(merged);
+        }
+    });
 }
 
 /// Forget the code ranges starting at `starts` (their code is being unmapped).
 pub(crate) fn unregister(starts: &[usize]) {
-    publish(|all| all.retain(|r| !starts.contains(&r.start)));
+    let gone: std::collections::HashSet<usize> = starts.iter().copied().collect();
+    publish(|segments| {
+        let mut kept: Vec<CodeRange> = segments
+            .iter()
+            .flat_map(|s| s.iter())
+            .filter(|r| !gone.contains(&r.start))
+            .cloned()
+            .collect();
+        kept.sort_by_key(|r| r.start);
+        segments.clear();
+        if !kept.is_empty() {
+            segments.push(kept.into());
+        }
+    });
 }
 
 /// Where to resume after a fault at `pc`, if `pc` is a registered trap site.
@@ -91,14 +139,16 @@ fn lookup(pc: usize) -> Option<usize> {
     }
     // SAFETY: a snapshot is freed only when no handler is reading, and
     // this one announced itself in READERS before loading it.
-    let ranges = unsafe { &(*reg).ranges };
-    let i = ranges.partition_point(|r| r.start <= pc).checked_sub(1)?;
-    let r = &ranges[i];
-    if pc >= r.end {
-        return None;
-    }
-    let off = (pc - r.start) as u32;
-    r.sites.binary_search(&off).ok().map(|_| r.trap_exit)
+    let segments = unsafe { &(*reg).segments };
+    segments.iter().find_map(|ranges| {
+        let i = ranges.partition_point(|r| r.start <= pc).checked_sub(1)?;
+        let r = &ranges[i];
+        if pc >= r.end {
+            return None;
+        }
+        let off = (pc - r.start) as u32;
+        r.sites.binary_search(&off).ok().map(|_| r.trap_exit)
+    })
 }
 
 static mut PREVIOUS: [Option<libc::sigaction>; 2] = [None, None];
@@ -209,4 +259,45 @@ fn compute_stack_limit() -> usize {
 #[cfg(not(target_os = "linux"))]
 fn compute_stack_limit() -> usize {
     0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Fake code ranges far from any real mapping: 0x100 bytes each, a
+    /// trap site at offset 0x10, the trap exit at offset 0x80.
+    fn fake(i: usize) -> CodeRange {
+        let start = 0x7e00_0000_0000 + i * 0x100;
+        CodeRange {
+            start,
+            end: start + 0x100,
+            trap_exit: start + 0x80,
+            sites: Arc::from([0x10u32]),
+        }
+    }
+
+    #[test]
+    fn ranges_registered_one_at_a_time_stay_findable_and_few_segments() {
+        let n = 1000;
+        // Registered in a scattered order, as tier-ups happen.
+        for k in 0..n {
+            register(vec![fake((k * 7919) % n)]);
+        }
+        for i in 0..n {
+            let r = fake(i);
+            assert_eq!(lookup(r.start + 0x10), Some(r.trap_exit), "range {i}");
+            assert_eq!(lookup(r.start + 0x11), None, "not a trap site");
+        }
+        {
+            let reg = WRITERS.lock();
+            let segments = reg.last().unwrap().segments.len();
+            // Logarithmic: about 2 * log2(1000), with room for ranges other
+            // tests of this binary may register meanwhile.
+            assert!(segments <= 24, "{segments} segments");
+        }
+        let starts: Vec<usize> = (0..n).map(|i| fake(i).start).collect();
+        unregister(&starts);
+        assert_eq!(lookup(fake(3).start + 0x10), None);
+    }
 }
