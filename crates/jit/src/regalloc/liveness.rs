@@ -15,7 +15,7 @@
 //! matrix, and the live ranges of all vregs are one arena ([`RangeTable`]),
 //! so the analysis allocates per function, not per block or per vreg.
 
-use crate::ir::{Func, Inst, VReg};
+use crate::ir::{BlockId, Func, Inst, VReg};
 use std::ops::Index;
 
 /// No block, position or index.
@@ -195,71 +195,55 @@ pub struct Liveness {
     pub dead: Vec<bool>,
 }
 
-/// Rows of bits, one row of `words` words per block.
-struct BitMatrix {
+/// Live-out sets of the global vregs: one row of `words` words per block
+/// (by id), bit `g` standing for vreg `globals[g]`.
+struct LiveOut {
     words: usize,
     bits: Vec<u64>,
+    globals: Vec<u32>,
 }
 
-impl BitMatrix {
-    fn new(rows: usize, words: usize) -> BitMatrix {
-        BitMatrix {
-            words,
-            bits: vec![0; rows * words],
-        }
-    }
-    fn row(&self, r: usize) -> &[u64] {
-        &self.bits[r * self.words..(r + 1) * self.words]
-    }
-    fn row_mut(&mut self, r: usize) -> &mut [u64] {
-        &mut self.bits[r * self.words..(r + 1) * self.words]
-    }
-    fn insert(&mut self, r: usize, i: u32) {
-        self.bits[r * self.words + i as usize / 64] |= 1 << (i % 64);
-    }
-}
-
-/// The indices of the set bits of `row`.
-fn ones(row: &[u64]) -> impl Iterator<Item = u32> + '_ {
-    row.iter().enumerate().flat_map(|(w, &word)| {
-        let mut bits = word;
-        std::iter::from_fn(move || {
-            (bits != 0).then(|| {
-                let b = bits.trailing_zeros();
-                bits &= bits - 1;
-                w as u32 * 64 + b
+impl LiveOut {
+    /// The vregs live out of block `b`.
+    fn of(&self, b: usize) -> impl Iterator<Item = u32> + '_ {
+        let row = &self.bits[b * self.words..(b + 1) * self.words];
+        row.iter().enumerate().flat_map(move |(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let b = bits.trailing_zeros();
+                    bits &= bits - 1;
+                    self.globals[w * 64 + b as usize]
+                })
             })
         })
-    })
+    }
 }
 
-/// Compute liveness of `f` (which must verify).
-pub fn analyze(f: &Func) -> Liveness {
-    let n = f.vregs.len();
+/// Live-out sets of every block by backward dataflow, over the global
+/// vregs only. `def_block`, `gen_block` and `global` are per-vreg scratch
+/// filled with `NONE`.
+fn live_out(f: &Func, def_block: &mut [u32], gen_block: &mut [u32], global: &mut [u32]) -> LiveOut {
     let nb = f.blocks.len();
-
-    // 1. Per block (by id), its upward-exposed uses (`gen`) and the vregs
-    //    it defines (`kill`), as runs of two lists. A vreg with an
-    //    upward-exposed use somewhere is global and gets a dense index.
-    let mut def_block = vec![NONE; n];
-    let mut gen_block = vec![NONE; n];
-    let mut global = vec![NONE; n];
+    // 1. Per block (by id), its upward-exposed uses (gen) and then the
+    //    vregs it defines (kill), as runs of one list: block b's are
+    //    `lists[runs[2b]..runs[2b + 1]]` and `lists[runs[2b + 1]..runs[2b + 2]]`.
+    //    A vreg with an upward-exposed use somewhere is global and gets a
+    //    dense index.
+    let mut lists: Vec<u32> = Vec::with_capacity(2 * f.insts.len());
+    let mut runs: Vec<u32> = Vec::with_capacity(2 * nb + 1);
     let mut globals: Vec<u32> = Vec::new();
-    let mut gen_list: Vec<u32> = Vec::new();
-    let mut kill_list: Vec<u32> = Vec::with_capacity(n);
-    let mut gen_start: Vec<u32> = Vec::with_capacity(nb + 1);
-    let mut kill_start: Vec<u32> = Vec::with_capacity(nb + 1);
     for (b, block) in f.blocks.iter().enumerate() {
         let b32 = b as u32;
-        gen_start.push(gen_list.len() as u32);
-        kill_start.push(kill_list.len() as u32);
-        for inst in &f.insts[block.insts.start as usize..block.insts.end as usize] {
+        let insts = &f.insts[block.insts.start as usize..block.insts.end as usize];
+        runs.push(lists.len() as u32);
+        for inst in insts {
             let ops = operands(f, inst);
             for u in ops.uses() {
                 let u = u.0 as usize;
                 if def_block[u] != b32 && gen_block[u] != b32 {
                     gen_block[u] = b32;
-                    gen_list.push(u as u32);
+                    lists.push(u as u32);
                     if global[u] == NONE {
                         global[u] = globals.len() as u32;
                         globals.push(u as u32);
@@ -267,129 +251,181 @@ pub fn analyze(f: &Func) -> Liveness {
                 }
             }
             for d in ops.defs() {
-                let d = d.0 as usize;
-                if def_block[d] != b32 {
-                    def_block[d] = b32;
-                    kill_list.push(d as u32);
+                def_block[d.0 as usize] = b32;
+            }
+        }
+        runs.push(lists.len() as u32);
+        for inst in insts {
+            for d in operands(f, inst).defs() {
+                if def_block[d.0 as usize] == b32 {
+                    def_block[d.0 as usize] = NONE;
+                    lists.push(d.0);
                 }
             }
         }
     }
-    gen_start.push(gen_list.len() as u32);
-    kill_start.push(kill_list.len() as u32);
-    drop((def_block, gen_block));
-
-    // 2. The dataflow over global vregs: in = gen | (out - kill), out =
-    //    the union of the successors' ins.
+    runs.push(lists.len() as u32);
     let words = globals.len().div_ceil(64);
-    let mut live_in = BitMatrix::new(nb, words);
-    let mut live_out = BitMatrix::new(nb, words);
-    if words > 0 {
-        let mut gen = BitMatrix::new(nb, words);
-        let mut kill = BitMatrix::new(nb, words);
-        for b in 0..nb {
-            for &v in &gen_list[gen_start[b] as usize..gen_start[b + 1] as usize] {
-                gen.insert(b, global[v as usize]);
-            }
-            for &v in &kill_list[kill_start[b] as usize..kill_start[b + 1] as usize] {
-                let g = global[v as usize];
-                if g != NONE {
-                    kill.insert(b, g);
-                }
+    let mut out = LiveOut {
+        words,
+        bits: vec![0; nb * words],
+        globals,
+    };
+    if words == 0 {
+        return out;
+    }
+
+    // 2. in = gen | (out - kill); out = the union of the successors' ins.
+    let row = |r: usize| r * words..(r + 1) * words;
+    let mut sets = vec![0u64; 3 * nb * words];
+    let (gen, rest) = sets.split_at_mut(nb * words);
+    let (kill, live_in) = rest.split_at_mut(nb * words);
+    for b in 0..nb {
+        let (g, k, e) = (runs[2 * b], runs[2 * b + 1], runs[2 * b + 2]);
+        for &v in &lists[g as usize..k as usize] {
+            let i = global[v as usize] as usize;
+            gen[b * words + i / 64] |= 1 << (i % 64);
+        }
+        for &v in &lists[k as usize..e as usize] {
+            let i = global[v as usize];
+            if i != NONE {
+                let i = i as usize;
+                kill[b * words + i / 64] |= 1 << (i % 64);
             }
         }
-        // Successors, flattened once.
-        let mut succ_start: Vec<u32> = Vec::with_capacity(nb + 1);
-        let mut succs: Vec<u32> = Vec::with_capacity(2 * nb);
-        for b in 0..nb {
-            succ_start.push(succs.len() as u32);
-            succs.extend(f.successors(crate::ir::BlockId(b as u32)).map(|s| s.0));
-        }
-        succ_start.push(succs.len() as u32);
-        let mut changed = true;
-        while changed {
-            changed = false;
-            // Reverse layout order converges fast for mostly-forward code.
-            for &crate::ir::BlockId(b) in f.layout.iter().rev() {
-                let b = b as usize;
-                let out = live_out.row_mut(b);
-                for &s in &succs[succ_start[b] as usize..succ_start[b + 1] as usize] {
-                    for (o, i) in out.iter_mut().zip(live_in.row(s as usize)) {
-                        *o |= i;
-                    }
+    }
+    let mut changed = true;
+    while changed {
+        changed = false;
+        // Reverse layout order converges fast for mostly-forward code.
+        for &BlockId(b) in f.layout.iter().rev() {
+            let b = b as usize;
+            let o = &mut out.bits[row(b)];
+            for s in f.successors(BlockId(b as u32)) {
+                for (o, i) in o.iter_mut().zip(&live_in[row(s.0 as usize)]) {
+                    *o |= i;
                 }
-                let (g, k) = (gen.row(b), kill.row(b));
-                for (w, i) in live_in.row_mut(b).iter_mut().enumerate() {
-                    let new = g[w] | (out[w] & !k[w]);
-                    if new != *i {
-                        *i = new;
-                        changed = true;
-                    }
+            }
+            let (g, k) = (&gen[row(b)], &kill[row(b)]);
+            for (w, i) in live_in[row(b)].iter_mut().enumerate() {
+                let new = g[w] | (o[w] & !k[w]);
+                if new != *i {
+                    *i = new;
+                    changed = true;
                 }
             }
         }
     }
-    drop((gen_list, kill_list, gen_start, kill_start, global));
+    out
+}
 
-    // 3. Ranges, built backwards into one list: a range opens (at its end)
-    //    where a value is live out or used, and closes at its definition
-    //    or the block's start. A definition nobody reads still occupies
-    //    its own position, unless the instruction is pure: then it is
-    //    dead, and so are its uses.
+/// The values open (live, walking backwards) in one block: where each
+/// one's range ends, and the list of those opened in the block (once each,
+/// by `mark`), which are live in if still open at its start.
+struct Open<'a> {
+    end: &'a mut [u32],
+    mark: &'a mut [u32],
+    opened: &'a mut [u32],
+    n_opened: usize,
+    block: u32,
+}
+
+impl Open<'_> {
+    fn is_open(&self, v: u32) -> bool {
+        self.end[v as usize] != NONE
+    }
+
+    /// Open `v`'s range at `end`, unless it is open.
+    fn open(&mut self, v: u32, end: u32) {
+        let v = v as usize;
+        if self.end[v] == NONE {
+            self.end[v] = end;
+            if self.mark[v] != self.block {
+                self.mark[v] = self.block;
+                self.opened[self.n_opened] = v as u32;
+                self.n_opened += 1;
+            }
+        }
+    }
+
+    /// Close `v`'s range, returning its end if it was open.
+    fn close(&mut self, v: u32) -> Option<u32> {
+        let end = std::mem::replace(&mut self.end[v as usize], NONE);
+        (end != NONE).then_some(end)
+    }
+}
+
+/// Compute liveness of `f` (which must verify).
+pub fn analyze(f: &Func) -> Liveness {
+    let n = f.vregs.len();
+    // Per-vreg scratch, in one allocation.
+    let mut scratch = vec![NONE; 5 * n];
+    let (open, rest) = scratch.split_at_mut(n);
+    let (latest, rest) = rest.split_at_mut(n);
+    let (opened, rest) = rest.split_at_mut(n);
+    let (mark, global) = rest.split_at_mut(n);
+    // A single block has nothing live out.
+    let out = if f.blocks.len() > 1 {
+        live_out(f, opened, mark, global)
+    } else {
+        LiveOut {
+            words: 0,
+            bits: Vec::new(),
+            globals: Vec::new(),
+        }
+    };
+    mark.fill(NONE);
+
+    // Ranges, built backwards into one list: a range opens (at its end)
+    // where a value is live out or used, and closes at its definition or
+    // the block's start (where whatever is still open is live in). A
+    // definition nobody reads still occupies its own position, unless
+    // the instruction is pure: then it is dead, and so are its uses.
+    // `opened[..n_opened]` lists the vregs opened in the current block
+    // (once each, by `mark`).
     let mut dead = vec![false; f.insts.len()];
-    let mut open = vec![NONE; n];
-    let mut n_open = 0usize;
     // (vreg, start, end), each vreg's in descending order; `latest[v]`
     // indexes v's last one.
-    let mut built: Vec<(u32, u32, u32)> = Vec::with_capacity(f.insts.len());
-    let mut latest = vec![NONE; n];
-    for &crate::ir::BlockId(b) in f.layout.iter().rev() {
+    let mut built: Vec<(u32, u32, u32)> = Vec::with_capacity(f.insts.len() + f.blocks.len());
+    let mut open = Open {
+        end: open,
+        mark,
+        opened,
+        n_opened: 0,
+        block: NONE,
+    };
+    for &BlockId(b) in f.layout.iter().rev() {
         let insts = f.blocks[b as usize].insts.clone();
         let (first, last) = (insts.start * 2, insts.end * 2 - 1);
-        for g in ones(live_out.row(b as usize)) {
-            open[globals[g as usize] as usize] = last;
-            n_open += 1;
+        open.block = b;
+        open.n_opened = 0;
+        for v in out.of(b as usize) {
+            open.open(v, last);
         }
         for at in insts.rev() {
             let inst = &f.insts[at as usize];
             let ops = operands(f, inst);
-            if inst.is_pure() && ops.defs().all(|d| open[d.0 as usize] == NONE) {
+            if inst.is_pure() && ops.defs().all(|d| !open.is_open(d.0)) {
                 dead[at as usize] = true;
                 continue;
             }
             for d in ops.defs() {
-                let o = &mut open[d.0 as usize];
-                let end = if *o == NONE {
-                    at * 2 + 1
-                } else {
-                    n_open -= 1;
-                    std::mem::replace(o, NONE)
-                };
-                push_range(&mut built, &mut latest, d.0, at * 2 + 1, end);
+                let end = open.close(d.0).unwrap_or(at * 2 + 1);
+                push_range(&mut built, latest, d.0, at * 2 + 1, end);
             }
             for u in ops.uses() {
-                let o = &mut open[u.0 as usize];
-                if *o == NONE {
-                    *o = at * 2;
-                    n_open += 1;
-                }
+                open.open(u.0, at * 2);
             }
         }
-        // Whatever is still open is live in (live-in = upward-exposed uses
-        // plus live-out values the block does not define).
-        for g in ones(live_in.row(b as usize)) {
-            let v = globals[g as usize];
-            let o = &mut open[v as usize];
-            if *o != NONE {
-                let end = std::mem::replace(o, NONE);
-                n_open -= 1;
-                push_range(&mut built, &mut latest, v, first, end);
+        for i in 0..open.n_opened {
+            let v = open.opened[i];
+            if let Some(end) = open.close(v) {
+                push_range(&mut built, latest, v, first, end);
             }
         }
-        debug_assert_eq!(n_open, 0, "a value is live into block {b} but not global");
     }
 
-    // 4. Group the ranges by vreg (a counting sort), ascending.
+    // Group the ranges by vreg (a counting sort), ascending.
     let mut starts = vec![0u32; n + 1];
     for &(v, ..) in &built {
         starts[v as usize + 1] += 1;

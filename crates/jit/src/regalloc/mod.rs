@@ -179,8 +179,7 @@ fn move_hints(f: &Func) -> Vec<Option<VReg>> {
 /// otherwise the new interval goes to the stack.
 ///
 /// Spill weights cost a pass over the code, so they are computed the first
-/// time an interval meets an occupant it conflicts with (most functions
-/// never do).
+/// time no register is free (most functions never need them).
 pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) -> Allocation {
     const NONE: u32 = u32::MAX;
     let live = analyze(f);
@@ -214,18 +213,19 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
             Loc::Reg(r) => Some(r),
             _ => None,
         });
-        // The cheapest register: (total weight of the occupants to evict, register).
+        // A free register (no occupant in the way), the first in order of
+        // preference; else the cheapest to take: (total weight of the
+        // occupants to evict, register).
         let mut best: Option<(u64, PReg)> = None;
         let candidates = hint.into_iter().chain(regs.iter().copied());
-        for r in candidates {
+        for r in candidates.clone() {
             if allowed & (1 << r.0) == 0 {
                 continue;
             }
             let ri = r.0 as usize;
-            // Drop the occupants that ended, and sum the weights of those
-            // in the way.
+            // Drop the occupants that ended on the way.
             let (mut prev, mut o) = (NONE, head[ri]);
-            let mut cost = 0u64;
+            let mut free = true;
             while o != NONE {
                 let occ = &intervals[o as usize];
                 let after = next[o as usize];
@@ -238,19 +238,36 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
                     if tail[ri] == o {
                         tail[ri] = prev;
                     }
+                } else if liveness::intersects(&ranges[occ.vreg.0 as usize], &ranges[v]) {
+                    free = false;
+                    break;
                 } else {
-                    let ov = occ.vreg.0 as usize;
-                    if liveness::intersects(&ranges[ov], &ranges[v]) {
-                        cost += weights.get_or_insert_with(|| spill_weights(f))[ov];
-                    }
                     prev = o;
                 }
                 o = after;
             }
-            if best.is_none_or(|(c, _)| cost < c) {
-                best = Some((cost, r));
-                if cost == 0 {
-                    break;
+            if free {
+                best = Some((0, r));
+                break;
+            }
+        }
+        if best.is_none() {
+            let weights = weights.get_or_insert_with(|| spill_weights(f));
+            for r in candidates {
+                if allowed & (1 << r.0) == 0 {
+                    continue;
+                }
+                let mut o = head[r.0 as usize];
+                let mut cost = 0u64;
+                while o != NONE {
+                    let ov = intervals[o as usize].vreg.0 as usize;
+                    if liveness::intersects(&ranges[ov], &ranges[v]) {
+                        cost += weights[ov];
+                    }
+                    o = next[o as usize];
+                }
+                if best.is_none_or(|(c, _)| cost < c) {
+                    best = Some((cost, r));
                 }
             }
         }
