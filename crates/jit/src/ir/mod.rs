@@ -530,6 +530,28 @@ pub struct BlockData {
     pub insts: Range<u32>,
 }
 
+/// The successors of a block (see [`Func::successors`]): a branch's one
+/// or two targets, or a branch table's list.
+#[derive(Clone, Debug)]
+pub struct Succs<'a> {
+    fixed: [u32; 2],
+    next: u8,
+    n: u8,
+    list: std::slice::Iter<'a, u32>,
+}
+
+impl Iterator for Succs<'_> {
+    type Item = BlockId;
+
+    fn next(&mut self) -> Option<BlockId> {
+        if self.next < self.n {
+            self.next += 1;
+            return Some(BlockId(self.fixed[self.next as usize - 1]));
+        }
+        self.list.next().map(|&b| BlockId(b))
+    }
+}
+
 /// A function in IR form.
 #[derive(Clone, Debug, Default)]
 pub struct Func {
@@ -572,9 +594,14 @@ impl Func {
 
     /// The successor blocks of block `b`.
     pub fn succs(&self, b: BlockId) -> Vec<BlockId> {
+        self.successors(b).collect()
+    }
+
+    /// The successor blocks of block `b`, without allocating.
+    pub fn successors(&self, b: BlockId) -> Succs<'_> {
         let last = self.blocks[b.0 as usize].insts.end - 1;
-        match self.insts[last as usize] {
-            Inst::Jump { target } => vec![target],
+        let (fixed, n, list): ([u32; 2], u8, &[u32]) = match self.insts[last as usize] {
+            Inst::Jump { target } => ([target.0, 0], 1, &[]),
             Inst::Branch {
                 then, otherwise, ..
             }
@@ -583,13 +610,15 @@ impl Func {
             }
             | Inst::BranchCmpImm {
                 then, otherwise, ..
-            } => vec![then, otherwise],
-            Inst::BrTable { targets, .. } => self
-                .list_items(targets)
-                .iter()
-                .map(|&t| BlockId(t))
-                .collect(),
-            _ => vec![],
+            } => ([then.0, otherwise.0], 2, &[]),
+            Inst::BrTable { targets, .. } => ([0; 2], 0, self.list_items(targets)),
+            _ => ([0; 2], 0, &[]),
+        };
+        Succs {
+            fixed,
+            next: 0,
+            n,
+            list: list.iter(),
         }
     }
 
@@ -613,7 +642,7 @@ impl Func {
                     return Err(format!("block {i}: instruction {at} misplaced terminator"));
                 }
             }
-            for s in self.succs(BlockId(i)) {
+            for s in self.successors(BlockId(i)) {
                 if s.0 as usize >= self.blocks.len() {
                     return Err(format!("block {i}: branch to missing block {}", s.0));
                 }

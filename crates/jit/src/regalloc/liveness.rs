@@ -6,60 +6,75 @@
 //! out of it is live to the block's last position. Each vreg gets its exact
 //! live ranges (with lifetime holes: wasm locals are vregs written many
 //! times, often dead between uses) and their hull, its interval.
+//!
+//! Cost: three linear walks over the instructions and a dataflow fixpoint
+//! over *global* vregs only. A vreg can be live into a block only if some
+//! block reads it before writing it (an upward-exposed use), so only those
+//! get a bit in the per-block sets; most vregs are temporaries local to one
+//! block and never enter the dataflow. The sets are rows of one flat bit
+//! matrix, and the live ranges of all vregs are one arena ([`RangeTable`]),
+//! so the analysis allocates per function, not per block or per vreg.
 
 use crate::ir::{BlockId, Func, Inst, VReg};
+use std::ops::Index;
 
-/// A set of vregs as a bit vector.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BitSet(Vec<u64>);
+/// No block, position or index.
+const NONE: u32 = u32::MAX;
 
-impl BitSet {
-    pub fn new(n: usize) -> BitSet {
-        BitSet(vec![0; n.div_ceil(64)])
+/// The registers one instruction reads and writes (see [`operands`]): up
+/// to three fixed uses and one fixed definition, plus lists from the
+/// function's pool for calls and returns. Building one allocates nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct Operands<'a> {
+    fixed_uses: [VReg; 3],
+    n_uses: u8,
+    use_list: &'a [u32],
+    def: Option<VReg>,
+    def_list: &'a [u32],
+}
+
+impl<'a> Operands<'a> {
+    const NONE: Operands<'static> = Operands {
+        fixed_uses: [VReg(0); 3],
+        n_uses: 0,
+        use_list: &[],
+        def: None,
+        def_list: &[],
+    };
+
+    fn fixed(uses: &[VReg], def: Option<VReg>) -> Operands<'a> {
+        let mut o = Operands::NONE;
+        o.fixed_uses[..uses.len()].copy_from_slice(uses);
+        o.n_uses = uses.len() as u8;
+        o.def = def;
+        o
     }
-    pub fn insert(&mut self, i: u32) {
-        self.0[i as usize / 64] |= 1 << (i % 64);
+
+    /// The registers read, in operand order.
+    pub fn uses(&self) -> impl Iterator<Item = VReg> + 'a {
+        let fixed = self.fixed_uses;
+        fixed
+            .into_iter()
+            .take(self.n_uses as usize)
+            .chain(self.use_list.iter().map(|&v| VReg(v)))
     }
-    pub fn remove(&mut self, i: u32) {
-        self.0[i as usize / 64] &= !(1 << (i % 64));
-    }
-    pub fn contains(&self, i: u32) -> bool {
-        self.0[i as usize / 64] & (1 << (i % 64)) != 0
-    }
-    /// `self |= other`; true if anything changed.
-    pub fn union_with(&mut self, other: &BitSet) -> bool {
-        let mut changed = false;
-        for (a, b) in self.0.iter_mut().zip(&other.0) {
-            let n = *a | *b;
-            changed |= n != *a;
-            *a = n;
-        }
-        changed
-    }
-    pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
-        self.0.iter().enumerate().flat_map(|(w, &word)| {
-            let mut bits = word;
-            std::iter::from_fn(move || {
-                (bits != 0).then(|| {
-                    let b = bits.trailing_zeros();
-                    bits &= bits - 1;
-                    w as u32 * 64 + b
-                })
-            })
-        })
+
+    /// The registers written.
+    pub fn defs(&self) -> impl Iterator<Item = VReg> + 'a {
+        self.def
+            .into_iter()
+            .chain(self.def_list.iter().map(|&v| VReg(v)))
     }
 }
 
 /// Registers an instruction reads and writes.
-pub fn operands(f: &Func, inst: &Inst, uses: &mut Vec<VReg>, defs: &mut Vec<VReg>) {
-    uses.clear();
-    defs.clear();
-    let list = |l: crate::ir::List| f.list_items(l).iter().map(|&v| VReg(v));
+pub fn operands<'a>(f: &'a Func, inst: &Inst) -> Operands<'a> {
+    let list = |l: crate::ir::List| f.list_items(l);
     match *inst {
         Inst::Const { dst, .. }
         | Inst::GlobalGet { dst, .. }
         | Inst::FuncRef { dst, .. }
-        | Inst::TableSize { dst, .. } => defs.push(dst),
+        | Inst::TableSize { dst, .. } => Operands::fixed(&[], Some(dst)),
         Inst::Move { dst, src, .. }
         | Inst::IBinImm { dst, a: src, .. }
         | Inst::IUn { dst, src, .. }
@@ -70,46 +85,41 @@ pub fn operands(f: &Func, inst: &Inst, uses: &mut Vec<VReg>, defs: &mut Vec<VReg
         | Inst::Load { dst, addr: src, .. }
         | Inst::TableGet {
             dst, index: src, ..
-        } => {
-            uses.push(src);
-            defs.push(dst);
-        }
+        } => Operands::fixed(&[src], Some(dst)),
         Inst::IBin { dst, a, b, .. }
         | Inst::IDiv { dst, a, b, .. }
         | Inst::ICmp { dst, a, b, .. }
         | Inst::FBin { dst, a, b, .. }
-        | Inst::FCmp { dst, a, b, .. } => {
-            uses.extend([a, b]);
-            defs.push(dst);
-        }
+        | Inst::FCmp { dst, a, b, .. } => Operands::fixed(&[a, b], Some(dst)),
         Inst::Select {
             dst, cond, a, b, ..
-        } => {
-            uses.extend([cond, a, b]);
-            defs.push(dst);
-        }
+        } => Operands::fixed(&[cond, a, b], Some(dst)),
         Inst::Store { addr, value, .. }
         | Inst::TableSet {
             index: addr, value, ..
-        } => uses.extend([addr, value]),
-        Inst::GlobalSet { src, .. } => uses.push(src),
-        Inst::Call { args, rets, .. } | Inst::Libcall { args, rets, .. } => {
-            uses.extend(list(args));
-            defs.extend(list(rets));
-        }
+        } => Operands::fixed(&[addr, value], None),
+        Inst::GlobalSet { src, .. } => Operands::fixed(&[src], None),
+        Inst::Call { args, rets, .. } | Inst::Libcall { args, rets, .. } => Operands {
+            use_list: list(args),
+            def_list: list(rets),
+            ..Operands::NONE
+        },
         Inst::CallIndirect {
             index, args, rets, ..
-        } => {
-            uses.push(index);
-            uses.extend(list(args));
-            defs.extend(list(rets));
-        }
-        Inst::Branch { cond, .. } => uses.push(cond),
-        Inst::BranchCmp { a, b, .. } => uses.extend([a, b]),
-        Inst::BranchCmpImm { a, .. } => uses.push(a),
-        Inst::BrTable { index, .. } => uses.push(index),
-        Inst::Return { values } => uses.extend(list(values)),
-        Inst::Jump { .. } | Inst::Trap { .. } => {}
+        } => Operands {
+            use_list: list(args),
+            def_list: list(rets),
+            ..Operands::fixed(&[index], None)
+        },
+        Inst::Branch { cond, .. } => Operands::fixed(&[cond], None),
+        Inst::BranchCmp { a, b, .. } => Operands::fixed(&[a, b], None),
+        Inst::BranchCmpImm { a, .. } => Operands::fixed(&[a], None),
+        Inst::BrTable { index, .. } => Operands::fixed(&[index], None),
+        Inst::Return { values } => Operands {
+            use_list: list(values),
+            ..Operands::NONE
+        },
+        Inst::Jump { .. } | Inst::Trap { .. } => Operands::NONE,
     }
 }
 
@@ -122,10 +132,40 @@ pub struct Interval {
     pub end: u32,
 }
 
-/// Where a vreg is live: sorted, disjoint, non-adjacent inclusive position
-/// ranges. The gaps between them are lifetime holes, where its register
-/// may hold other values.
-pub type Ranges = Vec<(u32, u32)>;
+/// Where each vreg is live: sorted, disjoint, non-adjacent inclusive
+/// position ranges. The gaps between them are lifetime holes, where its
+/// register may hold other values. Indexed by vreg number (a vreg never
+/// live has none); all vregs' ranges share one arena.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RangeTable {
+    /// `ranges[starts[v]..starts[v + 1]]` are vreg `v`'s.
+    starts: Vec<u32>,
+    ranges: Vec<(u32, u32)>,
+}
+
+impl RangeTable {
+    /// The ranges of `v`.
+    pub fn get(&self, v: VReg) -> &[(u32, u32)] {
+        &self[v.0 as usize]
+    }
+
+    /// The number of vregs.
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Index<usize> for RangeTable {
+    type Output = [(u32, u32)];
+
+    fn index(&self, v: usize) -> &[(u32, u32)] {
+        &self.ranges[self.starts[v] as usize..self.starts[v + 1] as usize]
+    }
+}
 
 /// Whether two range lists share a position.
 pub fn intersects(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
@@ -143,131 +183,295 @@ pub fn intersects(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
     false
 }
 
-/// Live-out sets per block (indexed by block id), the intervals of all
-/// vregs that are ever live, and each vreg's live ranges.
+/// The intervals of all vregs that are ever live, and each vreg's live
+/// ranges.
 #[derive(Debug)]
 pub struct Liveness {
-    pub live_out: Vec<BitSet>,
+    /// In vreg order.
     pub intervals: Vec<Interval>,
-    /// Indexed by vreg; empty for vregs never live.
-    pub ranges: Vec<Ranges>,
+    pub ranges: RangeTable,
     /// Indexed by instruction: pure instructions whose result is never
     /// read (dead code; they get no ranges and are not emitted).
     pub dead: Vec<bool>,
 }
 
-/// Compute liveness of `f` (which must verify).
-pub fn analyze(f: &Func) -> Liveness {
-    let n = f.vregs.len();
+/// Live-out sets of the global vregs: one row of `words` words per block
+/// (by id), bit `g` standing for vreg `globals[g]`.
+struct LiveOut {
+    words: usize,
+    bits: Vec<u64>,
+    globals: Vec<u32>,
+}
+
+impl LiveOut {
+    /// The vregs live out of block `b`.
+    fn of(&self, b: usize) -> impl Iterator<Item = u32> + '_ {
+        let row = &self.bits[b * self.words..(b + 1) * self.words];
+        row.iter().enumerate().flat_map(move |(w, &word)| {
+            let mut bits = word;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let b = bits.trailing_zeros();
+                    bits &= bits - 1;
+                    self.globals[w * 64 + b as usize]
+                })
+            })
+        })
+    }
+}
+
+/// Live-out sets of every block by backward dataflow, over the global
+/// vregs only. `def_block`, `gen_block` and `global` are per-vreg scratch
+/// filled with `NONE`.
+fn live_out(f: &Func, def_block: &mut [u32], gen_block: &mut [u32], global: &mut [u32]) -> LiveOut {
     let nb = f.blocks.len();
-    let (mut uses, mut defs) = (Vec::new(), Vec::new());
-    // Per-block upward-exposed uses and definitions.
-    let mut gen = vec![BitSet::new(n); nb];
-    let mut kill = vec![BitSet::new(n); nb];
-    for b in 0..nb {
-        for at in f.blocks[b].insts.clone() {
-            operands(f, &f.insts[at as usize], &mut uses, &mut defs);
-            for u in &uses {
-                if !kill[b].contains(u.0) {
-                    gen[b].insert(u.0);
+    // 1. Per block (by id), its upward-exposed uses (gen) and then the
+    //    vregs it defines (kill), as runs of one list: block b's are
+    //    `lists[runs[2b]..runs[2b + 1]]` and `lists[runs[2b + 1]..runs[2b + 2]]`.
+    //    A vreg with an upward-exposed use somewhere is global and gets a
+    //    dense index.
+    let mut lists: Vec<u32> = Vec::with_capacity(2 * f.insts.len());
+    let mut runs: Vec<u32> = Vec::with_capacity(2 * nb + 1);
+    let mut globals: Vec<u32> = Vec::new();
+    for (b, block) in f.blocks.iter().enumerate() {
+        let b32 = b as u32;
+        let insts = &f.insts[block.insts.start as usize..block.insts.end as usize];
+        runs.push(lists.len() as u32);
+        for inst in insts {
+            let ops = operands(f, inst);
+            for u in ops.uses() {
+                let u = u.0 as usize;
+                if def_block[u] != b32 && gen_block[u] != b32 {
+                    gen_block[u] = b32;
+                    lists.push(u as u32);
+                    if global[u] == NONE {
+                        global[u] = globals.len() as u32;
+                        globals.push(u as u32);
+                    }
                 }
             }
-            for d in &defs {
-                kill[b].insert(d.0);
+            for d in ops.defs() {
+                def_block[d.0 as usize] = b32;
+            }
+        }
+        runs.push(lists.len() as u32);
+        for inst in insts {
+            for d in operands(f, inst).defs() {
+                if def_block[d.0 as usize] == b32 {
+                    def_block[d.0 as usize] = NONE;
+                    lists.push(d.0);
+                }
             }
         }
     }
-    let succs: Vec<Vec<BlockId>> = (0..nb).map(|b| f.succs(BlockId(b as u32))).collect();
-    let mut live_in = vec![BitSet::new(n); nb];
-    let mut live_out = vec![BitSet::new(n); nb];
+    runs.push(lists.len() as u32);
+    let words = globals.len().div_ceil(64);
+    let mut out = LiveOut {
+        words,
+        bits: vec![0; nb * words],
+        globals,
+    };
+    if words == 0 {
+        return out;
+    }
+
+    // 2. in = gen | (out - kill); out = the union of the successors' ins.
+    let row = |r: usize| r * words..(r + 1) * words;
+    let mut sets = vec![0u64; 3 * nb * words];
+    let (gen, rest) = sets.split_at_mut(nb * words);
+    let (kill, live_in) = rest.split_at_mut(nb * words);
+    for b in 0..nb {
+        let (g, k, e) = (runs[2 * b], runs[2 * b + 1], runs[2 * b + 2]);
+        for &v in &lists[g as usize..k as usize] {
+            let i = global[v as usize] as usize;
+            gen[b * words + i / 64] |= 1 << (i % 64);
+        }
+        for &v in &lists[k as usize..e as usize] {
+            let i = global[v as usize];
+            if i != NONE {
+                let i = i as usize;
+                kill[b * words + i / 64] |= 1 << (i % 64);
+            }
+        }
+    }
     let mut changed = true;
     while changed {
         changed = false;
         // Reverse layout order converges fast for mostly-forward code.
         for &BlockId(b) in f.layout.iter().rev() {
             let b = b as usize;
-            for s in &succs[b] {
-                let s_in = live_in[s.0 as usize].clone();
-                live_out[b].union_with(&s_in);
+            let o = &mut out.bits[row(b)];
+            for s in f.successors(BlockId(b as u32)) {
+                for (o, i) in o.iter_mut().zip(&live_in[row(s.0 as usize)]) {
+                    *o |= i;
+                }
             }
-            // in = gen | (out - kill)
-            let mut new_in = live_out[b].clone();
-            for (w, k) in new_in.0.iter_mut().zip(&kill[b].0) {
-                *w &= !k;
+            let (g, k) = (&gen[row(b)], &kill[row(b)]);
+            for (w, i) in live_in[row(b)].iter_mut().enumerate() {
+                let new = g[w] | (o[w] & !k[w]);
+                if new != *i {
+                    *i = new;
+                    changed = true;
+                }
             }
-            new_in.union_with(&gen[b]);
-            if new_in != live_in[b] {
-                live_in[b] = new_in;
-                changed = true;
+        }
+    }
+    out
+}
+
+/// The values open (live, walking backwards) in one block: where each
+/// one's range ends, and the list of those opened in the block (once each,
+/// by `mark`), which are live in if still open at its start.
+struct Open<'a> {
+    end: &'a mut [u32],
+    mark: &'a mut [u32],
+    opened: &'a mut [u32],
+    n_opened: usize,
+    block: u32,
+}
+
+impl Open<'_> {
+    fn is_open(&self, v: u32) -> bool {
+        self.end[v as usize] != NONE
+    }
+
+    /// Open `v`'s range at `end`, unless it is open.
+    fn open(&mut self, v: u32, end: u32) {
+        let v = v as usize;
+        if self.end[v] == NONE {
+            self.end[v] = end;
+            if self.mark[v] != self.block {
+                self.mark[v] = self.block;
+                self.opened[self.n_opened] = v as u32;
+                self.n_opened += 1;
             }
         }
     }
 
-    // Ranges, built backwards: a range opens (at its end) where a value is
-    // live out or used, and closes at its definition or the block's start.
-    // A definition nobody reads still occupies its own position, unless
+    /// Close `v`'s range, returning its end if it was open.
+    fn close(&mut self, v: u32) -> Option<u32> {
+        let end = std::mem::replace(&mut self.end[v as usize], NONE);
+        (end != NONE).then_some(end)
+    }
+}
+
+/// Compute liveness of `f` (which must verify).
+pub fn analyze(f: &Func) -> Liveness {
+    let n = f.vregs.len();
+    // Per-vreg scratch, in one allocation.
+    let mut scratch = vec![NONE; 5 * n];
+    let (open, rest) = scratch.split_at_mut(n);
+    let (latest, rest) = rest.split_at_mut(n);
+    let (opened, rest) = rest.split_at_mut(n);
+    let (mark, global) = rest.split_at_mut(n);
+    // A single block has nothing live out.
+    let out = if f.blocks.len() > 1 {
+        live_out(f, opened, mark, global)
+    } else {
+        LiveOut {
+            words: 0,
+            bits: Vec::new(),
+            globals: Vec::new(),
+        }
+    };
+    mark.fill(NONE);
+
+    // Ranges, built backwards into one list: a range opens (at its end)
+    // where a value is live out or used, and closes at its definition or
+    // the block's start (where whatever is still open is live in). A
+    // definition nobody reads still occupies its own position, unless
     // the instruction is pure: then it is dead, and so are its uses.
-    let mut ranges: Vec<Ranges> = vec![Vec::new(); n];
+    // `opened[..n_opened]` lists the vregs opened in the current block
+    // (once each, by `mark`).
     let mut dead = vec![false; f.insts.len()];
-    let mut open: Vec<Option<u32>> = vec![None; n];
+    // (vreg, start, end), each vreg's in descending order; `latest[v]`
+    // indexes v's last one.
+    let mut built: Vec<(u32, u32, u32)> = Vec::with_capacity(f.insts.len() + f.blocks.len());
+    let mut open = Open {
+        end: open,
+        mark,
+        opened,
+        n_opened: 0,
+        block: NONE,
+    };
     for &BlockId(b) in f.layout.iter().rev() {
         let insts = f.blocks[b as usize].insts.clone();
         let (first, last) = (insts.start * 2, insts.end * 2 - 1);
-        for v in live_out[b as usize].iter() {
-            open[v as usize] = Some(last);
+        open.block = b;
+        open.n_opened = 0;
+        for v in out.of(b as usize) {
+            open.open(v, last);
         }
         for at in insts.rev() {
             let inst = &f.insts[at as usize];
-            operands(f, inst, &mut uses, &mut defs);
-            if inst.is_pure() && defs.iter().all(|d| open[d.0 as usize].is_none()) {
+            let ops = operands(f, inst);
+            if inst.is_pure() && ops.defs().all(|d| !open.is_open(d.0)) {
                 dead[at as usize] = true;
                 continue;
             }
-            for d in &defs {
-                let end = open[d.0 as usize].take().unwrap_or(at * 2 + 1);
-                push_range(&mut ranges[d.0 as usize], at * 2 + 1, end);
+            for d in ops.defs() {
+                let end = open.close(d.0).unwrap_or(at * 2 + 1);
+                push_range(&mut built, latest, d.0, at * 2 + 1, end);
             }
-            for u in &uses {
-                open[u.0 as usize].get_or_insert(at * 2);
-            }
-        }
-        // Whatever is still open is live in (live-in = upward-exposed uses
-        // plus live-out values the block does not define).
-        for v in live_in[b as usize].iter() {
-            if let Some(end) = open[v as usize].take() {
-                push_range(&mut ranges[v as usize], first, end);
+            for u in ops.uses() {
+                open.open(u.0, at * 2);
             }
         }
-        debug_assert!(open.iter().all(Option::is_none));
+        for i in 0..open.n_opened {
+            let v = open.opened[i];
+            if let Some(end) = open.close(v) {
+                push_range(&mut built, latest, v, first, end);
+            }
+        }
     }
-    let mut intervals = Vec::new();
-    for (v, r) in ranges.iter_mut().enumerate() {
-        r.reverse();
-        if let (Some(&(start, _)), Some(&(_, end))) = (r.first(), r.last()) {
+
+    // Group the ranges by vreg (a counting sort), ascending.
+    let mut starts = vec![0u32; n + 1];
+    for &(v, ..) in &built {
+        starts[v as usize + 1] += 1;
+    }
+    for v in 0..n {
+        starts[v + 1] += starts[v];
+    }
+    // `latest` becomes each vreg's fill cursor, filling from the end.
+    latest.copy_from_slice(&starts[1..]);
+    let mut ranges = vec![(0, 0); built.len()];
+    for &(v, start, end) in &built {
+        let c = &mut latest[v as usize];
+        *c -= 1;
+        ranges[*c as usize] = (start, end);
+    }
+    let mut intervals = Vec::with_capacity(n);
+    for v in 0..n {
+        let (s, e) = (starts[v] as usize, starts[v + 1] as usize);
+        if s < e {
             intervals.push(Interval {
                 vreg: VReg(v as u32),
-                start,
-                end,
+                start: ranges[s].0,
+                end: ranges[e - 1].1,
             });
         }
     }
     Liveness {
-        live_out,
         intervals,
-        ranges,
+        ranges: RangeTable { starts, ranges },
         dead,
     }
 }
 
-/// Add `[start, end]` to ranges being built from the end backwards (so in
-/// descending order), merging it with the previous one if they touch.
-fn push_range(r: &mut Ranges, start: u32, end: u32) {
-    if let Some(last) = r.last_mut() {
-        if end + 1 >= last.0 {
-            last.0 = last.0.min(start);
-            last.1 = last.1.max(end);
+/// Add `[start, end]` to vreg `v`'s ranges, which are being built from the
+/// end backwards (so in descending order), merging it with the previous
+/// one if they touch.
+fn push_range(built: &mut Vec<(u32, u32, u32)>, latest: &mut [u32], v: u32, start: u32, end: u32) {
+    let l = latest[v as usize];
+    if l != NONE {
+        let last = &mut built[l as usize];
+        if end + 1 >= last.1 {
+            last.1 = last.1.min(start);
+            last.2 = last.2.max(end);
             return;
         }
     }
-    r.push((start, end));
+    latest[v as usize] = built.len() as u32;
+    built.push((v, start, end));
 }

@@ -75,8 +75,8 @@ pub struct Allocation {
     pub locs: Vec<Loc>,
     pub spill_slots: u32,
     pub intervals: Vec<Interval>,
-    /// Live ranges per vreg (see [`liveness::Ranges`]).
-    pub ranges: Vec<liveness::Ranges>,
+    /// Live ranges per vreg (see [`liveness::RangeTable`]).
+    pub ranges: liveness::RangeTable,
     /// Dead instructions, which the emitter skips (see [`liveness::Liveness::dead`]).
     pub dead: Vec<bool>,
 }
@@ -124,7 +124,7 @@ fn loop_depths(f: &Func) -> Vec<u32> {
     }
     let mut delta = vec![0i32; f.insts.len() + 1];
     for &b in &f.layout {
-        for s in f.succs(b) {
+        for s in f.successors(b) {
             if order[s.0 as usize] <= order[b.0 as usize] {
                 delta[f.blocks[s.0 as usize].insts.start as usize] += 1;
                 delta[f.blocks[b.0 as usize].insts.end as usize] -= 1;
@@ -146,11 +146,10 @@ fn loop_depths(f: &Func) -> Vec<u32> {
 fn spill_weights(f: &Func) -> Vec<u64> {
     let depths = loop_depths(f);
     let mut weights = vec![0u64; f.vregs.len()];
-    let (mut uses, mut defs) = (Vec::new(), Vec::new());
     for (i, inst) in f.insts.iter().enumerate() {
-        liveness::operands(f, inst, &mut uses, &mut defs);
+        let ops = liveness::operands(f, inst);
         let w = 1u64 << (3 * depths[i].min(6));
-        for v in uses.iter().chain(&defs) {
+        for v in ops.uses().chain(ops.defs()) {
             weights[v.0 as usize] += w;
         }
     }
@@ -178,66 +177,136 @@ fn move_hints(f: &Func) -> Vec<Option<VReg>> {
 /// is free, the register whose occupants have the lowest total spill
 /// weight is taken from them if they weigh less than the new interval;
 /// otherwise the new interval goes to the stack.
+///
+/// Spill weights cost a pass over the code, so they are computed the first
+/// time no register is free (most functions never need them).
 pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) -> Allocation {
+    const NONE: u32 = u32::MAX;
     let live = analyze(f);
     let points = clobber_points(f, &clobbers);
-    let weights = spill_weights(f);
     let hints = move_hints(f);
+    let mut weights: Option<Vec<u64>> = None;
     let mut intervals = live.intervals;
-    intervals.sort_by_key(|iv| (iv.start, iv.end));
+    // Ties in (start, end) keep vreg order, as a stable sort of the
+    // vreg-ordered intervals would.
+    intervals.sort_unstable_by_key(|iv| (iv.start, iv.end, iv.vreg));
     let ranges = live.ranges;
     let dead = live.dead;
     let mut locs = vec![Loc::None; f.vregs.len()];
     let mut spill_slots = 0u32;
-    // Per physical register: the intervals assigned to it not yet ended.
-    let mut occupants: Vec<Vec<Interval>> = vec![Vec::new(); 64];
-    for iv in &intervals {
+    let mask = |regs: &[PReg]| regs.iter().fold(0 as RegSet, |m, r| m | 1 << r.0);
+    let (int_mask, float_mask) = (mask(&env.int_regs), mask(&env.float_regs));
+    // Per physical register: the intervals assigned to it not yet ended,
+    // in assignment order, as a list linked through `next` (by index in
+    // `intervals`).
+    let mut head = [NONE; 64];
+    let mut tail = [NONE; 64];
+    let mut next = vec![NONE; intervals.len()];
+    for (i, iv) in intervals.iter().enumerate() {
         let v = iv.vreg.0 as usize;
-        let class = Class::of(f.ty(iv.vreg));
-        let regs = match class {
-            Class::Int => &env.int_regs,
-            Class::Float => &env.float_regs,
+        let (regs, allowed) = match Class::of(f.ty(iv.vreg)) {
+            Class::Int => (&env.int_regs, int_mask),
+            Class::Float => (&env.float_regs, float_mask),
         };
-        let forbidden = clobbered_within(&points, &ranges[v]);
+        let allowed = allowed & !clobbered_within(&points, &ranges[v]);
         let hint = hints[v].and_then(|h| match locs[h.0 as usize] {
             Loc::Reg(r) => Some(r),
             _ => None,
         });
-        // The cheapest register: (total weight of the occupants to evict, register).
+        // A free register (no occupant in the way), the first in order of
+        // preference; else the cheapest to take: (total weight of the
+        // occupants to evict, register).
         let mut best: Option<(u64, PReg)> = None;
         let candidates = hint.into_iter().chain(regs.iter().copied());
-        for r in candidates {
-            if forbidden & (1 << r.0) != 0 || !regs.contains(&r) {
+        for r in candidates.clone() {
+            if allowed & (1 << r.0) == 0 {
                 continue;
             }
-            let occ = &mut occupants[r.0 as usize];
-            occ.retain(|o| o.end >= iv.start);
-            let cost: u64 = occ
-                .iter()
-                .filter(|o| liveness::intersects(&ranges[o.vreg.0 as usize], &ranges[v]))
-                .map(|o| weights[o.vreg.0 as usize])
-                .sum();
-            if best.is_none_or(|(c, _)| cost < c) {
-                best = Some((cost, r));
-                if cost == 0 {
+            let ri = r.0 as usize;
+            // Drop the occupants that ended on the way.
+            let (mut prev, mut o) = (NONE, head[ri]);
+            let mut free = true;
+            while o != NONE {
+                let occ = &intervals[o as usize];
+                let after = next[o as usize];
+                if occ.end < iv.start {
+                    if prev == NONE {
+                        head[ri] = after;
+                    } else {
+                        next[prev as usize] = after;
+                    }
+                    if tail[ri] == o {
+                        tail[ri] = prev;
+                    }
+                } else if liveness::intersects(&ranges[occ.vreg.0 as usize], &ranges[v]) {
+                    free = false;
                     break;
+                } else {
+                    prev = o;
+                }
+                o = after;
+            }
+            if free {
+                best = Some((0, r));
+                break;
+            }
+        }
+        if best.is_none() {
+            let weights = weights.get_or_insert_with(|| spill_weights(f));
+            for r in candidates {
+                if allowed & (1 << r.0) == 0 {
+                    continue;
+                }
+                let mut o = head[r.0 as usize];
+                let mut cost = 0u64;
+                while o != NONE {
+                    let ov = intervals[o as usize].vreg.0 as usize;
+                    if liveness::intersects(&ranges[ov], &ranges[v]) {
+                        cost += weights[ov];
+                    }
+                    o = next[o as usize];
+                }
+                if best.is_none_or(|(c, _)| cost < c) {
+                    best = Some((cost, r));
                 }
             }
         }
+        let accept = |cost: u64, weights: &mut Option<Vec<u64>>| {
+            cost == 0 || cost < weights.get_or_insert_with(|| spill_weights(f))[v]
+        };
         match best {
-            Some((cost, r)) if cost == 0 || cost < weights[v] => {
-                let occ = &mut occupants[r.0 as usize];
+            Some((cost, r)) if accept(cost, &mut weights) => {
+                let ri = r.0 as usize;
                 if cost > 0 {
-                    occ.retain(|o| {
-                        let conflict = liveness::intersects(&ranges[o.vreg.0 as usize], &ranges[v]);
-                        if conflict {
-                            locs[o.vreg.0 as usize] = Loc::Stack(spill_slots);
+                    // Evict the conflicting occupants, in order.
+                    let (mut prev, mut o) = (NONE, head[ri]);
+                    while o != NONE {
+                        let ov = intervals[o as usize].vreg.0 as usize;
+                        let after = next[o as usize];
+                        if liveness::intersects(&ranges[ov], &ranges[v]) {
+                            locs[ov] = Loc::Stack(spill_slots);
                             spill_slots += 1;
+                            if prev == NONE {
+                                head[ri] = after;
+                            } else {
+                                next[prev as usize] = after;
+                            }
+                            if tail[ri] == o {
+                                tail[ri] = prev;
+                            }
+                        } else {
+                            prev = o;
                         }
-                        !conflict
-                    });
+                        o = after;
+                    }
                 }
-                occ.push(*iv);
+                let i = i as u32;
+                if tail[ri] == NONE {
+                    head[ri] = i;
+                } else {
+                    next[tail[ri] as usize] = i;
+                }
+                tail[ri] = i;
                 locs[v] = Loc::Reg(r);
             }
             _ => {
