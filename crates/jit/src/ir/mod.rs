@@ -486,6 +486,17 @@ impl Inst {
         }
     }
 
+    /// Whether the instruction calls out of the function (a wasm call or a
+    /// runtime function; `memory.size` is inline): where caller-saved
+    /// registers are lost.
+    pub fn is_call(&self) -> bool {
+        match self {
+            Inst::Call { .. } | Inst::CallIndirect { .. } => true,
+            Inst::Libcall { call, .. } => *call != Libcall::MemorySize,
+            _ => false,
+        }
+    }
+
     /// Whether the instruction only computes its result: no trap, no
     /// memory or global write, no call. Such an instruction whose result
     /// nobody reads can be dropped.

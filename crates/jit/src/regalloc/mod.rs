@@ -79,25 +79,54 @@ pub struct Allocation {
     pub ranges: liveness::RangeTable,
     /// Dead instructions, which the emitter skips (see [`liveness::Liveness::dead`]).
     pub dead: Vec<bool>,
+    /// Values split around calls: kept in a caller-saved register, saved
+    /// to their spill slot before each call they live across and reloaded
+    /// after it. `(call instruction, vreg, slot)`, sorted by instruction.
+    pub call_saves: Vec<(u32, VReg, u32)>,
 }
 
 impl Allocation {
     pub fn loc(&self, v: VReg) -> Loc {
         self.locs[v.0 as usize]
     }
+
+    /// The values to save around call instruction `inst`, with their slots.
+    pub fn saves_at(&self, inst: u32) -> &[(u32, VReg, u32)] {
+        let from = self.call_saves.partition_point(|&(i, _, _)| i < inst);
+        let to = self.call_saves.partition_point(|&(i, _, _)| i <= inst);
+        &self.call_saves[from..to]
+    }
 }
 
 /// Positions (`2i + 1`: between reading and writing) of instructions that
-/// clobber registers, with the sets they clobber.
-fn clobber_points(f: &Func, clobbers: &impl Fn(&Inst) -> RegSet) -> Vec<(u32, RegSet)> {
+/// clobber registers, with the sets they clobber: calls (`calls: true`),
+/// or the other instructions (`calls: false`).
+fn clobber_points(
+    f: &Func,
+    clobbers: &impl Fn(&Inst) -> RegSet,
+    calls: bool,
+) -> Vec<(u32, RegSet)> {
     f.insts
         .iter()
         .enumerate()
         .filter_map(|(i, inst)| {
             let set = clobbers(inst);
-            (set != 0).then_some((i as u32 * 2 + 1, set))
+            (set != 0 && inst.is_call() == calls).then_some((i as u32 * 2 + 1, set))
         })
         .collect()
+}
+
+/// Cost of splitting a value around the calls it lives across: a store
+/// and a load per call, each weighted like a use (8^loop depth).
+fn call_crossing_weight(points: &[(u32, RegSet)], depths: &[u32], ranges: &[(u32, u32)]) -> u64 {
+    let mut w = 0;
+    for &(start, end) in ranges {
+        let from = points.partition_point(|&(p, _)| p <= start);
+        for &(p, _) in points[from..].iter().take_while(|&&(p, _)| p < end) {
+            w += 2u64 << (3 * depths[(p / 2) as usize].min(6));
+        }
+    }
+    w
 }
 
 /// The registers clobbered strictly inside one of `ranges` (a value defined
@@ -143,8 +172,7 @@ fn loop_depths(f: &Func) -> Vec<u32> {
 
 /// Spill cost of every vreg: its uses and definitions, each weighted by
 /// 8^(loop depth), so values of inner loops keep their registers.
-fn spill_weights(f: &Func) -> Vec<u64> {
-    let depths = loop_depths(f);
+fn spill_weights(f: &Func, depths: &[u32]) -> Vec<u64> {
     let mut weights = vec![0u64; f.vregs.len()];
     for (i, inst) in f.insts.iter().enumerate() {
         let ops = liveness::operands(f, inst);
@@ -183,9 +211,12 @@ fn move_hints(f: &Func) -> Vec<Option<VReg>> {
 pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) -> Allocation {
     const NONE: u32 = u32::MAX;
     let live = analyze(f);
-    let points = clobber_points(f, &clobbers);
+    let points = clobber_points(f, &clobbers, false);
+    let call_points = clobber_points(f, &clobbers, true);
     let hints = move_hints(f);
+    let mut depths: Option<Vec<u32>> = None;
     let mut weights: Option<Vec<u64>> = None;
+    let mut split: Vec<VReg> = Vec::new();
     let mut intervals = live.intervals;
     // Ties in (start, end) keep vreg order, as a stable sort of the
     // vreg-ordered intervals would.
@@ -209,6 +240,10 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
             Class::Float => (&env.float_regs, float_mask),
         };
         let allowed = allowed & !clobbered_within(&points, &ranges[v]);
+        // Registers calls inside the interval destroy: usable only by
+        // splitting the value around those calls.
+        let lost_at_calls = clobbered_within(&call_points, &ranges[v]);
+        let (allowed, splittable) = (allowed & !lost_at_calls, allowed & lost_at_calls);
         let hint = hints[v].and_then(|h| match locs[h.0 as usize] {
             Loc::Reg(r) => Some(r),
             _ => None,
@@ -251,8 +286,39 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
                 break;
             }
         }
+        if best.is_none() && splittable != 0 {
+            // No register survives the calls: a free one that does not,
+            // if the value's uses outweigh a save and a reload per call.
+            let depths = depths.get_or_insert_with(|| loop_depths(f));
+            let weights = weights.get_or_insert_with(|| spill_weights(f, depths));
+            if weights[v] > call_crossing_weight(&call_points, depths, &ranges[v]) {
+                for r in hint.into_iter().chain(regs.iter().copied()) {
+                    if splittable & (1 << r.0) == 0 {
+                        continue;
+                    }
+                    let mut o = head[r.0 as usize];
+                    let mut free = true;
+                    while o != NONE {
+                        let occ = &intervals[o as usize];
+                        if occ.end >= iv.start
+                            && liveness::intersects(&ranges[occ.vreg.0 as usize], &ranges[v])
+                        {
+                            free = false;
+                            break;
+                        }
+                        o = next[o as usize];
+                    }
+                    if free {
+                        best = Some((0, r));
+                        split.push(iv.vreg);
+                        break;
+                    }
+                }
+            }
+        }
         if best.is_none() {
-            let weights = weights.get_or_insert_with(|| spill_weights(f));
+            let depths = depths.get_or_insert_with(|| loop_depths(f));
+            let weights = weights.get_or_insert_with(|| spill_weights(f, depths));
             for r in candidates {
                 if allowed & (1 << r.0) == 0 {
                     continue;
@@ -271,11 +337,10 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
                 }
             }
         }
-        let accept = |cost: u64, weights: &mut Option<Vec<u64>>| {
-            cost == 0 || cost < weights.get_or_insert_with(|| spill_weights(f))[v]
-        };
+        // A positive cost comes from the eviction pass, which has the weights.
+        let accept = |cost: u64| cost == 0 || weights.as_ref().is_some_and(|w| cost < w[v]);
         match best {
-            Some((cost, r)) if accept(cost, &mut weights) => {
+            Some((cost, r)) if accept(cost) => {
                 let ri = r.0 as usize;
                 if cost > 0 {
                     // Evict the conflicting occupants, in order.
@@ -286,6 +351,9 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
                         if liveness::intersects(&ranges[ov], &ranges[v]) {
                             locs[ov] = Loc::Stack(spill_slots);
                             spill_slots += 1;
+                            // An evicted split value lives on the stack:
+                            // nothing to save around its calls.
+                            split.retain(|&s| s.0 as usize != ov);
                             if prev == NONE {
                                 head[ri] = after;
                             } else {
@@ -315,12 +383,25 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
             }
         }
     }
+    let mut call_saves = Vec::new();
+    for v in split {
+        let slot = spill_slots;
+        spill_slots += 1;
+        for &(start, end) in &ranges[v.0 as usize] {
+            let from = call_points.partition_point(|&(p, _)| p <= start);
+            for &(p, _) in call_points[from..].iter().take_while(|&&(p, _)| p < end) {
+                call_saves.push((p / 2, v, slot));
+            }
+        }
+    }
+    call_saves.sort_unstable_by_key(|&(i, v, _)| (i, v));
     Allocation {
         locs,
         spill_slots,
         intervals,
         ranges,
         dead,
+        call_saves,
     }
 }
 
@@ -330,7 +411,8 @@ pub fn check(
     alloc: &Allocation,
     clobbers: impl Fn(&Inst) -> RegSet,
 ) -> Result<(), String> {
-    let points = clobber_points(f, &clobbers);
+    let points = clobber_points(f, &clobbers, false);
+    let call_points = clobber_points(f, &clobbers, true);
     let fresh = analyze(f);
     if fresh.dead != alloc.dead {
         return Err("the dead instructions differ from a fresh analysis".into());
@@ -345,6 +427,22 @@ pub fn check(
                         "{} keeps r{} across an instruction that clobbers it",
                         iv.vreg, r.0
                     ));
+                }
+                // Across a call that destroys the register, the value must
+                // be saved and reloaded around that call.
+                for &(start, end) in ranges.iter() {
+                    let from = call_points.partition_point(|&(p, _)| p <= start);
+                    for &(p, set) in call_points[from..].iter().take_while(|&&(p, _)| p < end) {
+                        let saved = alloc.saves_at(p / 2).iter().any(|&(_, v, _)| v == iv.vreg);
+                        if set & (1 << r.0) != 0 && !saved {
+                            return Err(format!(
+                                "{} keeps r{} across call {} without saving it",
+                                iv.vreg,
+                                r.0,
+                                p / 2
+                            ));
+                        }
+                    }
                 }
                 by_reg[r.0 as usize].push(iv.vreg);
             }

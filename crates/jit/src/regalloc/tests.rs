@@ -102,6 +102,57 @@ fn values_live_across_calls_avoid_clobbered_registers() {
     );
 }
 
+/// A float accumulator live across a call in a loop: no float register
+/// survives the call (floats 32 and 33 are both clobbered here), and the
+/// value is used more often than the call, so it keeps a register and is
+/// saved and reloaded around the call instead of living on the stack.
+#[test]
+fn values_used_more_than_the_calls_they_cross_are_split_around_them() {
+    let clobbers = |inst: &Inst| {
+        if inst.is_call() {
+            0b11 | 0b11 << 32
+        } else {
+            0
+        }
+    };
+    let f = func(
+        "(module (func $g (result f64) (f64.const 1))
+           (func (param $n i32) (result f64) (local $acc f64)
+             (loop $l
+               (local.set $acc (f64.add (f64.mul (local.get $acc) (local.get $acc))
+                                        (f64.add (local.get $acc) (call $g))))
+               (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+             (local.get $acc)))",
+        1,
+    );
+    let a = allocate(&f, &env(4, 2), clobbers);
+    check(&f, &a, clobbers).unwrap();
+    let acc = VReg(1);
+    assert!(
+        matches!(a.loc(acc), Loc::Reg(PReg(32 | 33))),
+        "{:?}",
+        a.locs
+    );
+    let call = f.insts.iter().position(|i| i.is_call()).unwrap() as u32;
+    assert_eq!(
+        a.saves_at(call)
+            .iter()
+            .map(|&(_, v, _)| v)
+            .collect::<Vec<_>>(),
+        [acc]
+    );
+    // The counter has a register the call leaves alone: no save.
+    assert!(
+        matches!(a.loc(VReg(0)), Loc::Reg(PReg(2 | 3))),
+        "{:?}",
+        a.locs
+    );
+    // Without the save the checker refuses the register.
+    let mut unsaved = a.clone();
+    unsaved.call_saves.clear();
+    assert!(check(&f, &unsaved, clobbers).is_err());
+}
+
 #[test]
 fn the_checker_catches_conflicts() {
     let f = func(LOOP, 0);

@@ -185,8 +185,18 @@ pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<Compile
         let next = f.layout.get(i + 1).copied();
         e.asm.bind(e.labels[b.0 as usize]);
         for at in f.blocks[b.0 as usize].insts.clone() {
-            if !alloc.dead[at as usize] {
-                e.inst(&f.insts[at as usize], next)?;
+            if alloc.dead[at as usize] {
+                continue;
+            }
+            let inst = &f.insts[at as usize];
+            if inst.is_call() {
+                // Values split around this call: saved before, reloaded
+                // after (once the results are in place).
+                e.save_around_call(at, true);
+                e.inst(inst, next)?;
+                e.save_around_call(at, false);
+            } else {
+                e.inst(inst, next)?;
             }
         }
     }
@@ -318,10 +328,30 @@ impl Emitter<'_> {
                 L::X(Xmm::from_enc(p.0 - 32).expect("float registers are xmm"))
             }
             Loc::Reg(p) => L::R(Gpr::from_enc(p.0).expect("integer registers are gprs")),
-            Loc::Stack(k) => L::M(Mem::new(Rbp, -self.frame_top - 8 - 8 * k as i32)),
+            Loc::Stack(k) => L::M(self.slot(k)),
             // Never live: any scratch will do.
             Loc::None if self.f.ty(v).is_float() => L::X(Xmm::Xmm15),
             Loc::None => L::R(R11),
+        }
+    }
+
+    /// Spill slot `k`.
+    fn slot(&self, k: u32) -> Mem {
+        Mem::new(Rbp, -self.frame_top - 8 - 8 * k as i32)
+    }
+
+    /// Save (`before`) or reload the values the allocation splits around
+    /// call instruction `at`.
+    fn save_around_call(&mut self, at: u32, before: bool) {
+        let alloc = self.alloc;
+        for &(_, v, k) in alloc.saves_at(at) {
+            let (reg, slot) = (self.loc(v), L::M(self.slot(k)));
+            let (dst, src) = if before { (slot, reg) } else { (reg, slot) };
+            self.move_one(&moves::Move {
+                dst,
+                src,
+                ty: self.f.ty(v),
+            });
         }
     }
 
