@@ -195,55 +195,75 @@ pub struct Liveness {
     pub dead: Vec<bool>,
 }
 
-/// Live-out sets of the global vregs: one row of `words` words per block
-/// (by id), bit `g` standing for vreg `globals[g]`.
-struct LiveOut {
-    words: usize,
-    bits: Vec<u64>,
+/// Buffers the analysis reuses from one function to the next, so that it
+/// allocates only what it returns. They keep the size of the largest
+/// function seen (see [`Scratch::trim`]).
+#[derive(Debug, Default)]
+pub struct Scratch {
+    /// Per vreg: five arrays of `n` (see `analyze_with`).
+    per_vreg: Vec<u32>,
+    /// Ranges as built: (vreg, start, end).
+    built: Vec<(u32, u32, u32)>,
+    /// Per block, upward-exposed uses and definitions, in runs.
+    gens: Vec<u32>,
+    kills: Vec<u32>,
+    runs: Vec<u32>,
+    /// The global vregs, by dense index.
     globals: Vec<u32>,
+    /// gen, kill and live-in rows; live-out rows.
+    sets: Vec<u64>,
+    out: Vec<u64>,
 }
 
-impl LiveOut {
-    /// The vregs live out of block `b`.
-    fn of(&self, b: usize) -> impl Iterator<Item = u32> + '_ {
-        let row = &self.bits[b * self.words..(b + 1) * self.words];
-        row.iter().enumerate().flat_map(move |(w, &word)| {
-            let mut bits = word;
-            std::iter::from_fn(move || {
-                (bits != 0).then(|| {
-                    let b = bits.trailing_zeros();
-                    bits &= bits - 1;
-                    self.globals[w * 64 + b as usize]
-                })
-            })
-        })
+impl Scratch {
+    /// Release buffers grown past what a typical function needs, so one
+    /// huge function does not pin its memory for the thread's life.
+    pub fn trim(&mut self) {
+        const KEEP: usize = 1 << 16;
+        if self.per_vreg.capacity() > 5 * KEEP || self.built.capacity() > KEEP {
+            *self = Scratch::default();
+        }
+        if self.sets.capacity() > KEEP
+            || self.gens.capacity() > KEEP
+            || self.kills.capacity() > KEEP
+        {
+            *self = Scratch::default();
+        }
     }
 }
 
-/// Live-out sets of every block by backward dataflow, over the global
-/// vregs only. `def_block`, `gen_block` and `global` are per-vreg scratch
-/// filled with `NONE`.
-fn live_out(f: &Func, def_block: &mut [u32], gen_block: &mut [u32], global: &mut [u32]) -> LiveOut {
+/// Live-out sets of every block (by id), over the global vregs only: row
+/// `b` of `out` holds `words` words, bit `g` standing for vreg
+/// `globals[g]`. Returns `words`. `def_block`, `gen_block` and `global`
+/// are per-vreg scratch filled with `NONE`.
+fn live_out(
+    f: &Func,
+    s: &mut Scratch,
+    def_block: &mut [u32],
+    gen_block: &mut [u32],
+    global: &mut [u32],
+) -> usize {
     let nb = f.blocks.len();
-    // 1. Per block (by id), its upward-exposed uses (gen) and then the
-    //    vregs it defines (kill), as runs of one list: block b's are
-    //    `lists[runs[2b]..runs[2b + 1]]` and `lists[runs[2b + 1]..runs[2b + 2]]`.
-    //    A vreg with an upward-exposed use somewhere is global and gets a
-    //    dense index.
-    let mut lists: Vec<u32> = Vec::with_capacity(2 * f.insts.len());
-    let mut runs: Vec<u32> = Vec::with_capacity(2 * nb + 1);
-    let mut globals: Vec<u32> = Vec::new();
+    // 1. Per block (by id), its upward-exposed uses (gen) and the vregs it
+    //    defines (kill): block b's are `gens[runs[2b]..runs[2b + 2]]` and
+    //    `kills[runs[2b + 1]..runs[2b + 3]]`. A vreg with an
+    //    upward-exposed use somewhere is global and gets a dense index.
+    let (gens, kills, runs, globals) = (&mut s.gens, &mut s.kills, &mut s.runs, &mut s.globals);
+    gens.clear();
+    kills.clear();
+    runs.clear();
+    globals.clear();
     for (b, block) in f.blocks.iter().enumerate() {
         let b32 = b as u32;
-        let insts = &f.insts[block.insts.start as usize..block.insts.end as usize];
-        runs.push(lists.len() as u32);
-        for inst in insts {
+        runs.push(gens.len() as u32);
+        runs.push(kills.len() as u32);
+        for inst in &f.insts[block.insts.start as usize..block.insts.end as usize] {
             let ops = operands(f, inst);
             for u in ops.uses() {
                 let u = u.0 as usize;
                 if def_block[u] != b32 && gen_block[u] != b32 {
                     gen_block[u] = b32;
-                    lists.push(u as u32);
+                    gens.push(u as u32);
                     if global[u] == NONE {
                         global[u] = globals.len() as u32;
                         globals.push(u as u32);
@@ -251,42 +271,34 @@ fn live_out(f: &Func, def_block: &mut [u32], gen_block: &mut [u32], global: &mut
                 }
             }
             for d in ops.defs() {
-                def_block[d.0 as usize] = b32;
-            }
-        }
-        runs.push(lists.len() as u32);
-        for inst in insts {
-            for d in operands(f, inst).defs() {
-                if def_block[d.0 as usize] == b32 {
-                    def_block[d.0 as usize] = NONE;
-                    lists.push(d.0);
+                if def_block[d.0 as usize] != b32 {
+                    def_block[d.0 as usize] = b32;
+                    kills.push(d.0);
                 }
             }
         }
     }
-    runs.push(lists.len() as u32);
+    runs.push(gens.len() as u32);
+    runs.push(kills.len() as u32);
     let words = globals.len().div_ceil(64);
-    let mut out = LiveOut {
-        words,
-        bits: vec![0; nb * words],
-        globals,
-    };
+    s.out.clear();
+    s.out.resize(nb * words, 0);
     if words == 0 {
-        return out;
+        return 0;
     }
 
     // 2. in = gen | (out - kill); out = the union of the successors' ins.
     let row = |r: usize| r * words..(r + 1) * words;
-    let mut sets = vec![0u64; 3 * nb * words];
-    let (gen, rest) = sets.split_at_mut(nb * words);
+    s.sets.clear();
+    s.sets.resize(3 * nb * words, 0);
+    let (gen, rest) = s.sets.split_at_mut(nb * words);
     let (kill, live_in) = rest.split_at_mut(nb * words);
     for b in 0..nb {
-        let (g, k, e) = (runs[2 * b], runs[2 * b + 1], runs[2 * b + 2]);
-        for &v in &lists[g as usize..k as usize] {
+        for &v in &gens[runs[2 * b] as usize..runs[2 * b + 2] as usize] {
             let i = global[v as usize] as usize;
             gen[b * words + i / 64] |= 1 << (i % 64);
         }
-        for &v in &lists[k as usize..e as usize] {
+        for &v in &kills[runs[2 * b + 1] as usize..runs[2 * b + 3] as usize] {
             let i = global[v as usize];
             if i != NONE {
                 let i = i as usize;
@@ -300,9 +312,9 @@ fn live_out(f: &Func, def_block: &mut [u32], gen_block: &mut [u32], global: &mut
         // Reverse layout order converges fast for mostly-forward code.
         for &BlockId(b) in f.layout.iter().rev() {
             let b = b as usize;
-            let o = &mut out.bits[row(b)];
-            for s in f.successors(BlockId(b as u32)) {
-                for (o, i) in o.iter_mut().zip(&live_in[row(s.0 as usize)]) {
+            let o = &mut s.out[row(b)];
+            for succ in f.successors(BlockId(b as u32)) {
+                for (o, i) in o.iter_mut().zip(&live_in[row(succ.0 as usize)]) {
                     *o |= i;
                 }
             }
@@ -316,7 +328,21 @@ fn live_out(f: &Func, def_block: &mut [u32], gen_block: &mut [u32], global: &mut
             }
         }
     }
-    out
+    words
+}
+
+/// The vregs (of `globals`) whose bits are set in `row`.
+fn members<'a>(row: &'a [u64], globals: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+    row.iter().enumerate().flat_map(move |(w, &word)| {
+        let mut bits = word;
+        std::iter::from_fn(move || {
+            (bits != 0).then(|| {
+                let b = bits.trailing_zeros();
+                bits &= bits - 1;
+                globals[w * 64 + b as usize]
+            })
+        })
+    })
 }
 
 /// The values open (live, walking backwards) in one block: where each
@@ -355,24 +381,44 @@ impl Open<'_> {
     }
 }
 
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Run `f` with this thread's scratch buffers (or fresh ones if they are
+/// in use further up the stack).
+pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => {
+            let r = f(&mut s);
+            s.trim();
+            r
+        }
+        Err(_) => f(&mut Scratch::default()),
+    })
+}
+
 /// Compute liveness of `f` (which must verify).
 pub fn analyze(f: &Func) -> Liveness {
+    with_scratch(|s| analyze_with(f, s))
+}
+
+/// [`analyze`] with the given scratch buffers.
+pub fn analyze_with(f: &Func, s: &mut Scratch) -> Liveness {
     let n = f.vregs.len();
-    // Per-vreg scratch, in one allocation.
-    let mut scratch = vec![NONE; 5 * n];
-    let (open, rest) = scratch.split_at_mut(n);
+    // Per-vreg scratch: five arrays.
+    let mut per_vreg = std::mem::take(&mut s.per_vreg);
+    per_vreg.clear();
+    per_vreg.resize(5 * n, NONE);
+    let (open, rest) = per_vreg.split_at_mut(n);
     let (latest, rest) = rest.split_at_mut(n);
     let (opened, rest) = rest.split_at_mut(n);
     let (mark, global) = rest.split_at_mut(n);
     // A single block has nothing live out.
-    let out = if f.blocks.len() > 1 {
-        live_out(f, opened, mark, global)
+    let words = if f.blocks.len() > 1 {
+        live_out(f, s, opened, mark, global)
     } else {
-        LiveOut {
-            words: 0,
-            bits: Vec::new(),
-            globals: Vec::new(),
-        }
+        0
     };
     mark.fill(NONE);
 
@@ -381,12 +427,11 @@ pub fn analyze(f: &Func) -> Liveness {
     // the block's start (where whatever is still open is live in). A
     // definition nobody reads still occupies its own position, unless
     // the instruction is pure: then it is dead, and so are its uses.
-    // `opened[..n_opened]` lists the vregs opened in the current block
-    // (once each, by `mark`).
     let mut dead = vec![false; f.insts.len()];
     // (vreg, start, end), each vreg's in descending order; `latest[v]`
     // indexes v's last one.
-    let mut built: Vec<(u32, u32, u32)> = Vec::with_capacity(f.insts.len() + f.blocks.len());
+    let built = &mut s.built;
+    built.clear();
     let mut open = Open {
         end: open,
         mark,
@@ -399,8 +444,11 @@ pub fn analyze(f: &Func) -> Liveness {
         let (first, last) = (insts.start * 2, insts.end * 2 - 1);
         open.block = b;
         open.n_opened = 0;
-        for v in out.of(b as usize) {
-            open.open(v, last);
+        if words > 0 {
+            let row = &s.out[b as usize * words..(b as usize + 1) * words];
+            for v in members(row, &s.globals) {
+                open.open(v, last);
+            }
         }
         for at in insts.rev() {
             let inst = &f.insts[at as usize];
@@ -411,7 +459,7 @@ pub fn analyze(f: &Func) -> Liveness {
             }
             for d in ops.defs() {
                 let end = open.close(d.0).unwrap_or(at * 2 + 1);
-                push_range(&mut built, latest, d.0, at * 2 + 1, end);
+                push_range(built, latest, d.0, at * 2 + 1, end);
             }
             for u in ops.uses() {
                 open.open(u.0, at * 2);
@@ -420,14 +468,14 @@ pub fn analyze(f: &Func) -> Liveness {
         for i in 0..open.n_opened {
             let v = open.opened[i];
             if let Some(end) = open.close(v) {
-                push_range(&mut built, latest, v, first, end);
+                push_range(built, latest, v, first, end);
             }
         }
     }
 
     // Group the ranges by vreg (a counting sort), ascending.
     let mut starts = vec![0u32; n + 1];
-    for &(v, ..) in &built {
+    for &(v, ..) in built.iter() {
         starts[v as usize + 1] += 1;
     }
     for v in 0..n {
@@ -436,7 +484,7 @@ pub fn analyze(f: &Func) -> Liveness {
     // `latest` becomes each vreg's fill cursor, filling from the end.
     latest.copy_from_slice(&starts[1..]);
     let mut ranges = vec![(0, 0); built.len()];
-    for &(v, start, end) in &built {
+    for &(v, start, end) in built.iter() {
         let c = &mut latest[v as usize];
         *c -= 1;
         ranges[*c as usize] = (start, end);
@@ -452,6 +500,7 @@ pub fn analyze(f: &Func) -> Liveness {
             });
         }
     }
+    s.per_vreg = per_vreg;
     Liveness {
         intervals,
         ranges: RangeTable { starts, ranges },

@@ -20,7 +20,7 @@
 mod ops;
 
 use crate::error::JitError;
-use crate::ir::{BlockData, BlockId, Func, Inst, IntCC, Ty, VReg};
+use crate::ir::{BlockData, BlockId, Func, Inst, IntCC, List, Ty, VReg};
 use wasmparser::{BinaryReader, FunctionBody, Operator};
 use wx_core::module::ModuleInfo;
 use wx_core::{TrapCode, ValType};
@@ -126,12 +126,23 @@ fn translate_with(
     let ty = module.func_type(index);
     let (bytes, offset) = module.body(def_index);
     let body = FunctionBody::new(BinaryReader::new(bytes, offset as u64));
+    // Room for what the body most likely needs, so the vectors do not
+    // grow step by step: wasm code averages three to eight bytes per IR
+    // instruction (and per new vreg), and a block per eight bytes or more.
+    let (insts, blocks) = (bytes.len() / 2 + 8, bytes.len() / 8 + 4);
+    let f = Func {
+        vregs: Vec::with_capacity(insts),
+        insts: Vec::with_capacity(insts),
+        blocks: Vec::with_capacity(blocks),
+        layout: Vec::with_capacity(blocks),
+        ..Func::default()
+    };
     let mut t = Translator {
         module,
-        f: Func::default(),
-        locals: Vec::new(),
-        stack: Vec::new(),
-        frames: Vec::new(),
+        f,
+        locals: Vec::with_capacity(ty.params().len() + 8),
+        stack: Vec::with_capacity(16),
+        frames: Vec::with_capacity(8),
         cur: None,
         dead_depth: 0,
         last_def: None,
@@ -308,6 +319,22 @@ impl Translator<'_> {
     fn pop_reg(&mut self) -> VReg {
         let e = self.pop();
         self.reg(e)
+    }
+
+    /// A list (in the function's pool) of registers holding the `n` stack
+    /// entries from `base` up.
+    fn list_regs(&mut self, base: usize, n: usize) -> List {
+        let start = self.f.lists.len() as u32;
+        for i in base..base + n {
+            let e = self.stack[i];
+            // `reg` may emit a constant, never a list.
+            let v = self.reg(e);
+            self.f.lists.push(v.0);
+        }
+        List {
+            start,
+            len: n as u32,
+        }
     }
 
     /// Copy lazy reads of local `l` (or of every local) below `end` into registers.
@@ -507,13 +534,7 @@ impl Translator<'_> {
 
     fn ret(&mut self) {
         let n = self.f.results.len();
-        let base = self.stack.len() - n;
-        let mut regs = Vec::with_capacity(n);
-        for i in 0..n {
-            let e = self.stack[base + i];
-            regs.push(self.reg(e).0);
-        }
-        let values = self.f.list(regs);
+        let values = self.list_regs(self.stack.len() - n, n);
         self.terminate(Inst::Return { values });
     }
 

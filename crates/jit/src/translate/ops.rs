@@ -248,32 +248,33 @@ impl Translator<'_> {
     fn call_operands(&mut self, ty: &wx_core::FuncType) -> (crate::ir::List, crate::ir::List) {
         let n = ty.params().len();
         let base = self.stack.len() - n;
-        let mut args = Vec::with_capacity(n);
-        for i in 0..n {
-            let e = self.stack[base + i];
-            args.push(self.reg(e).0);
-        }
+        let args = self.list_regs(base, n);
         self.stack.truncate(base);
-        let rets: Vec<u32> = ty
-            .results()
-            .iter()
-            .map(|t| self.push_def(ty_of(*t)).0)
-            .collect();
-        (self.f.list(args), self.f.list(rets))
+        let start = self.f.lists.len() as u32;
+        for t in ty.results() {
+            let v = self.push_def(ty_of(*t));
+            self.f.lists.push(v.0);
+        }
+        let rets = crate::ir::List {
+            start,
+            len: ty.results().len() as u32,
+        };
+        (args, rets)
     }
 
     /// A call to the runtime taking the top `n` values, producing one of
     /// type `ret` if given.
     fn libcall(&mut self, call: Libcall, n: usize, ret: Option<Ty>) {
         let base = self.stack.len() - n;
-        let mut args = Vec::with_capacity(n);
-        for i in 0..n {
-            let e = self.stack[base + i];
-            args.push(self.reg(e).0);
-        }
+        let args = self.list_regs(base, n);
         self.stack.truncate(base);
-        let rets: Vec<u32> = ret.map(|ty| self.push_def(ty).0).into_iter().collect();
-        let (args, rets) = (self.f.list(args), self.f.list(rets));
+        let rets = match ret {
+            Some(ty) => {
+                let v = self.push_def(ty);
+                self.f.list([v.0])
+            }
+            None => self.f.list([]),
+        };
         self.emit(Inst::Libcall { call, args, rets });
     }
 
@@ -388,8 +389,8 @@ impl Translator<'_> {
             W::F32Const { value } => self.push(Val::Const(value.bits() as u64), F32),
             W::F64Const { value } => self.push(Val::Const(value.bits()), F64),
             W::Call { function_index } => {
-                let ty = self.module.func_type(function_index).clone();
-                let (args, rets) = self.call_operands(&ty);
+                let module = self.module;
+                let (args, rets) = self.call_operands(module.func_type(function_index));
                 self.emit(Inst::Call {
                     func: function_index,
                     args,
@@ -400,9 +401,9 @@ impl Translator<'_> {
                 type_index,
                 table_index,
             } => {
-                let ty = self.module.types[type_index as usize].clone();
+                let module = self.module;
                 let index = self.pop_reg();
-                let (args, rets) = self.call_operands(&ty);
+                let (args, rets) = self.call_operands(&module.types[type_index as usize]);
                 let sig = self.module.sig_ids[type_index as usize].0;
                 self.emit(Inst::CallIndirect {
                     sig,

@@ -512,6 +512,58 @@ fn assert_32_64(size: Size, what: &str) {
 
 /// The x86-64 encoder: a code buffer, labels and pending jump fixups.
 ///
+/// The bytes of one instruction being encoded (at most 15 on x86-64).
+#[derive(Default)]
+struct InstBytes {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl InstBytes {
+    fn push(&mut self, b: u8) {
+        self.bytes[self.len] = b;
+        self.len += 1;
+    }
+
+    /// ModRM, SIB and displacement for a memory operand; `reg` is already shifted.
+    fn mem_operand(&mut self, reg: u8, m: Mem) {
+        let base = m.base.low3();
+        // mod = 00 with base 101 would mean RIP-relative / no base.
+        let (md, disp8) = if m.disp == 0 && base != 0b101 {
+            (0b00, None)
+        } else if let Ok(d) = i8::try_from(m.disp) {
+            (0b01, Some(d))
+        } else {
+            (0b10, None)
+        };
+        match m.index {
+            // rm = 100 means "SIB follows", so an rsp/r12 base needs a SIB.
+            None if base != 0b100 => self.push((md << 6) | reg | base),
+            None => {
+                self.push((md << 6) | reg | 0b100);
+                self.push(0x24); // scale 0, index 100 (none), base 100
+            }
+            Some((index, scale)) => {
+                assert!(
+                    index != Gpr::Rsp,
+                    "x64 encoder: rsp cannot be an index register"
+                );
+                self.push((md << 6) | reg | 0b100);
+                self.push((scale.log2() << 6) | (index.low3() << 3) | base);
+            }
+        }
+        match md {
+            0b00 => {}
+            0b01 => self.push(disp8.unwrap_or(0) as u8),
+            _ => {
+                for b in m.disp.to_le_bytes() {
+                    self.push(b);
+                }
+            }
+        }
+    }
+}
+
 /// Post-invariant of every emitting method: exactly one instruction was
 /// appended (or, for the data methods, one data word or the padding), and
 /// every rel32 naming a label not yet bound has a fixup (a rel32 to a bound
@@ -532,11 +584,15 @@ impl Assembler {
         Assembler::default()
     }
 
-    /// An empty assembler whose buffer has room for `bytes` bytes of code.
+    /// An empty assembler whose buffer has room for `bytes` bytes of code
+    /// (and its label and fixup tables for about one label and one jump
+    /// per 32 bytes, so they rarely grow).
     pub fn with_capacity(bytes: usize) -> Assembler {
         Assembler {
             buf: Vec::with_capacity(bytes),
-            ..Assembler::default()
+            labels: Vec::with_capacity(bytes / 32 + 4),
+            fixups: Vec::with_capacity(bytes / 32 + 4),
+            error: None,
         }
     }
 
@@ -631,7 +687,8 @@ impl Assembler {
 
     /// Emits `[prefix] [REX] opcode ModRM [SIB] [disp]`; `reg` is a register
     /// encoding or an opcode extension, `force_rex` requests a REX for a
-    /// spl/bpl/sil/dil operand.
+    /// spl/bpl/sil/dil operand. The bytes are put together on the stack and
+    /// appended at once.
     fn modrm(
         &mut self,
         prefix: Option<u8>,
@@ -641,8 +698,9 @@ impl Assembler {
         reg: u8,
         rm: Rm,
     ) {
+        let mut e = InstBytes::default();
         if let Some(p) = prefix {
-            self.byte(p);
+            e.push(p);
         }
         let (x, b) = match rm {
             Rm::Reg(r) => (0, r >> 3),
@@ -650,48 +708,24 @@ impl Assembler {
         };
         let rex = 0x40 | (u8::from(w) << 3) | ((reg >> 3) << 2) | (x << 1) | b;
         if rex != 0x40 || force_rex {
-            self.byte(rex);
+            e.push(rex);
         }
-        self.buf.extend_from_slice(opcode);
+        for &op in opcode {
+            e.push(op);
+        }
         let reg = (reg & 7) << 3;
         match rm {
-            Rm::Reg(r) => self.byte(0xc0 | reg | (r & 7)),
-            Rm::Mem(m) => self.mem_operand(reg, m),
+            Rm::Reg(r) => e.push(0xc0 | reg | (r & 7)),
+            Rm::Mem(m) => e.mem_operand(reg, m),
         }
+        self.append(&e);
     }
 
-    /// Emits ModRM, SIB and displacement for a memory operand; `reg` is already shifted.
-    fn mem_operand(&mut self, reg: u8, m: Mem) {
-        let base = m.base.low3();
-        // mod = 00 with base 101 would mean RIP-relative / no base.
-        let (md, disp8) = if m.disp == 0 && base != 0b101 {
-            (0b00, None)
-        } else if let Ok(d) = i8::try_from(m.disp) {
-            (0b01, Some(d))
-        } else {
-            (0b10, None)
-        };
-        match m.index {
-            // rm = 100 means "SIB follows", so an rsp/r12 base needs a SIB.
-            None if base != 0b100 => self.byte((md << 6) | reg | base),
-            None => {
-                self.byte((md << 6) | reg | 0b100);
-                self.byte(0x24); // scale 0, index 100 (none), base 100
-            }
-            Some((index, scale)) => {
-                assert!(
-                    index != Gpr::Rsp,
-                    "x64 encoder: rsp cannot be an index register"
-                );
-                self.byte((md << 6) | reg | 0b100);
-                self.byte((scale.log2() << 6) | (index.low3() << 3) | base);
-            }
-        }
-        match md {
-            0b00 => {}
-            0b01 => self.byte(disp8.unwrap_or(0) as u8),
-            _ => self.buf.extend_from_slice(&m.disp.to_le_bytes()),
-        }
+    /// Appends `e`'s bytes: one fixed-size copy, then the length fixed.
+    fn append(&mut self, e: &InstBytes) {
+        let at = self.buf.len();
+        self.buf.extend_from_slice(&e.bytes);
+        self.buf.truncate(at + e.len);
     }
 
     /// An integer instruction with operand size `size`: adds `66`, REX.W and
