@@ -1,15 +1,15 @@
 //! wx-jit: the optimising tier.
 //!
 //! The JIT turns a validated WebAssembly function body into native code. The
-//! pipeline, one module per stage, reads (interval splitting is not built
-//! yet):
+//! pipeline, one module per stage, reads:
 //!
 //! ```text
 //! wasm operators ─► IR (virtual registers, basic blocks)
 //!                ─► cheap optimisations (constant folding, copy propagation,
 //!                   dead code, compare+branch fusion, address-mode folding)
 //!                ─► liveness and live intervals
-//!                ─► linear-scan register allocation (spilling, splitting)
+//!                ─► linear-scan register allocation (spilling; splitting
+//!                   around calls)
 //!                ─► emission through one narrow per-ISA trait
 //! ```
 //!

@@ -66,6 +66,16 @@ pub struct MachineEnv {
     /// Allocatable registers per class, in order of preference.
     pub int_regs: Vec<PReg>,
     pub float_regs: Vec<PReg>,
+    /// Classes whose values may be split around calls: those with no
+    /// register a call leaves alone (x86-64 floats). Where callee-saved
+    /// registers exist, splitting measured slower on loops with calls.
+    pub split_around_calls: Vec<Class>,
+}
+
+impl MachineEnv {
+    fn split_class(&self, class: Class) -> bool {
+        self.split_around_calls.contains(&class)
+    }
 }
 
 /// The allocator's result.
@@ -286,7 +296,7 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
                 break;
             }
         }
-        if best.is_none() && splittable != 0 {
+        if best.is_none() && splittable != 0 && env.split_class(Class::of(f.ty(iv.vreg))) {
             // No register survives the calls: a free one that does not,
             // if the value's uses outweigh a save and a reload per call.
             let depths = depths.get_or_insert_with(|| loop_depths(f));

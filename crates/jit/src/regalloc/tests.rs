@@ -1,7 +1,7 @@
 //! Allocation on translated functions, checked by the independent checker.
 
 use super::liveness::analyze;
-use super::{allocate, check, Loc, MachineEnv, PReg, RegSet};
+use super::{allocate, check, Class, Loc, MachineEnv, PReg, RegSet};
 use crate::ir::{Func, Inst, VReg};
 use crate::translate::translate;
 use wx_core::ModuleInfo;
@@ -15,6 +15,7 @@ fn env(ints: u8, floats: u8) -> MachineEnv {
     MachineEnv {
         int_regs: (0..ints).map(PReg).collect(),
         float_regs: (32..32 + floats).map(PReg).collect(),
+        split_around_calls: vec![Class::Int, Class::Float],
     }
 }
 

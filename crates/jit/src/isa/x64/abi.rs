@@ -36,7 +36,7 @@
 
 use super::regs::{Gpr, Xmm};
 use crate::ir::{IBinOp, Inst, Ty};
-use crate::regalloc::{MachineEnv, PReg, RegSet};
+use crate::regalloc::{Class, MachineEnv, PReg, RegSet};
 
 /// The allocator's register number of a GPR.
 pub const fn gpr(r: Gpr) -> PReg {
@@ -82,6 +82,9 @@ pub fn machine_env() -> MachineEnv {
             .map(|&r| gpr(r))
             .collect(),
         float_regs: Xmm::ALL[..14].iter().map(|&r| xmm(r)).collect(),
+        // Every xmm register is caller-saved: a float live across a call
+        // is either split around it or spilled.
+        split_around_calls: vec![Class::Float],
     }
 }
 
