@@ -109,48 +109,99 @@ impl Allocation {
 }
 
 /// Positions (`2i + 1`: between reading and writing) of instructions that
-/// clobber registers, with the sets they clobber: calls (`calls: true`),
-/// or the other instructions (`calls: false`).
-fn clobber_points(
-    f: &Func,
-    clobbers: &impl Fn(&Inst) -> RegSet,
-    calls: bool,
-) -> Vec<(u32, RegSet)> {
-    f.insts
-        .iter()
-        .enumerate()
-        .filter_map(|(i, inst)| {
+/// clobber registers, with the sets they clobber, in one scan: the calls,
+/// and the other instructions.
+struct ClobberPoints {
+    calls: Vec<(u32, RegSet)>,
+    others: Vec<(u32, RegSet)>,
+}
+
+impl ClobberPoints {
+    fn of(f: &Func, clobbers: &impl Fn(&Inst) -> RegSet) -> ClobberPoints {
+        let mut points = ClobberPoints {
+            calls: Vec::new(),
+            others: Vec::new(),
+        };
+        for (i, inst) in f.insts.iter().enumerate() {
             let set = clobbers(inst);
-            (set != 0 && inst.is_call() == calls).then_some((i as u32 * 2 + 1, set))
-        })
-        .collect()
+            if set != 0 {
+                let to = if inst.is_call() {
+                    &mut points.calls
+                } else {
+                    &mut points.others
+                };
+                to.push((i as u32 * 2 + 1, set));
+            }
+        }
+        points
+    }
+}
+
+/// The points strictly inside one of `ranges` (a value defined by the
+/// clobbering instruction itself, or last used by it, is not affected).
+fn points_within<'a>(
+    points: &'a [(u32, RegSet)],
+    ranges: &'a [(u32, u32)],
+) -> impl Iterator<Item = (u32, RegSet)> + 'a {
+    ranges.iter().flat_map(move |&(start, end)| {
+        let from = points.partition_point(|&(p, _)| p <= start);
+        points[from..]
+            .iter()
+            .take_while(move |&&(p, _)| p < end)
+            .copied()
+    })
 }
 
 /// Cost of splitting a value around the calls it lives across: a store
 /// and a load per call, each weighted like a use (8^loop depth).
-fn call_crossing_weight(points: &[(u32, RegSet)], depths: &[u32], ranges: &[(u32, u32)]) -> u64 {
-    let mut w = 0;
-    for &(start, end) in ranges {
-        let from = points.partition_point(|&(p, _)| p <= start);
-        for &(p, _) in points[from..].iter().take_while(|&&(p, _)| p < end) {
-            w += 2u64 << (3 * depths[(p / 2) as usize].min(6));
-        }
-    }
-    w
+fn call_crossing_weight(calls: &[(u32, RegSet)], depths: &[u32], ranges: &[(u32, u32)]) -> u64 {
+    points_within(calls, ranges)
+        .map(|(p, _)| 2u64 << (3 * depths[(p / 2) as usize].min(6)))
+        .sum()
 }
 
-/// The registers clobbered strictly inside one of `ranges` (a value defined
-/// by the clobbering instruction itself, or last used by it, is not affected).
+/// The registers clobbered strictly inside one of `ranges`.
 fn clobbered_within(points: &[(u32, RegSet)], ranges: &[(u32, u32)]) -> RegSet {
-    let mut set = 0;
-    for &(start, end) in ranges {
-        let from = points.partition_point(|&(p, _)| p <= start);
-        set |= points[from..]
-            .iter()
-            .take_while(|&&(p, _)| p < end)
-            .fold(0, |acc, &(_, s)| acc | s);
+    points_within(points, ranges).fold(0, |acc, (_, s)| acc | s)
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Whether register `r` is free for interval `iv`: none of the intervals
+/// assigned to it (the list from `head`, linked through `next`) intersects
+/// it. Occupants that ended before `iv` starts are dropped on the way.
+fn free_for(
+    r: PReg,
+    iv: &Interval,
+    intervals: &[Interval],
+    ranges: &liveness::RangeTable,
+    head: &mut [u32; 64],
+    tail: &mut [u32; 64],
+    next: &mut [u32],
+) -> bool {
+    let ri = r.0 as usize;
+    let v = iv.vreg.0 as usize;
+    let (mut prev, mut o) = (NONE, head[ri]);
+    while o != NONE {
+        let occ = &intervals[o as usize];
+        let after = next[o as usize];
+        if occ.end < iv.start {
+            if prev == NONE {
+                head[ri] = after;
+            } else {
+                next[prev as usize] = after;
+            }
+            if tail[ri] == o {
+                tail[ri] = prev;
+            }
+        } else if liveness::intersects(&ranges[occ.vreg.0 as usize], &ranges[v]) {
+            return false;
+        } else {
+            prev = o;
+        }
+        o = after;
     }
-    set
+    true
 }
 
 /// Loop nesting depth of every instruction. Wasm control flow is
@@ -219,10 +270,11 @@ fn move_hints(f: &Func) -> Vec<Option<VReg>> {
 /// Spill weights cost a pass over the code, so they are computed the first
 /// time no register is free (most functions never need them).
 pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) -> Allocation {
-    const NONE: u32 = u32::MAX;
     let live = analyze(f);
-    let points = clobber_points(f, &clobbers, false);
-    let call_points = clobber_points(f, &clobbers, true);
+    let ClobberPoints {
+        calls: call_points,
+        others: points,
+    } = ClobberPoints::of(f, &clobbers);
     let hints = move_hints(f);
     let mut depths: Option<Vec<u32>> = None;
     let mut weights: Option<Vec<u64>> = None;
@@ -264,34 +316,9 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
         let mut best: Option<(u64, PReg)> = None;
         let candidates = hint.into_iter().chain(regs.iter().copied());
         for r in candidates.clone() {
-            if allowed & (1 << r.0) == 0 {
-                continue;
-            }
-            let ri = r.0 as usize;
-            // Drop the occupants that ended on the way.
-            let (mut prev, mut o) = (NONE, head[ri]);
-            let mut free = true;
-            while o != NONE {
-                let occ = &intervals[o as usize];
-                let after = next[o as usize];
-                if occ.end < iv.start {
-                    if prev == NONE {
-                        head[ri] = after;
-                    } else {
-                        next[prev as usize] = after;
-                    }
-                    if tail[ri] == o {
-                        tail[ri] = prev;
-                    }
-                } else if liveness::intersects(&ranges[occ.vreg.0 as usize], &ranges[v]) {
-                    free = false;
-                    break;
-                } else {
-                    prev = o;
-                }
-                o = after;
-            }
-            if free {
+            if allowed & (1 << r.0) != 0
+                && free_for(r, iv, &intervals, &ranges, &mut head, &mut tail, &mut next)
+            {
                 best = Some((0, r));
                 break;
             }
@@ -302,23 +329,10 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
             let depths = depths.get_or_insert_with(|| loop_depths(f));
             let weights = weights.get_or_insert_with(|| spill_weights(f, depths));
             if weights[v] > call_crossing_weight(&call_points, depths, &ranges[v]) {
-                for r in hint.into_iter().chain(regs.iter().copied()) {
-                    if splittable & (1 << r.0) == 0 {
-                        continue;
-                    }
-                    let mut o = head[r.0 as usize];
-                    let mut free = true;
-                    while o != NONE {
-                        let occ = &intervals[o as usize];
-                        if occ.end >= iv.start
-                            && liveness::intersects(&ranges[occ.vreg.0 as usize], &ranges[v])
-                        {
-                            free = false;
-                            break;
-                        }
-                        o = next[o as usize];
-                    }
-                    if free {
+                for r in candidates.clone() {
+                    if splittable & (1 << r.0) != 0
+                        && free_for(r, iv, &intervals, &ranges, &mut head, &mut tail, &mut next)
+                    {
                         best = Some((0, r));
                         split.push(iv.vreg);
                         break;
@@ -397,11 +411,8 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
     for v in split {
         let slot = spill_slots;
         spill_slots += 1;
-        for &(start, end) in &ranges[v.0 as usize] {
-            let from = call_points.partition_point(|&(p, _)| p <= start);
-            for &(p, _) in call_points[from..].iter().take_while(|&&(p, _)| p < end) {
-                call_saves.push((p / 2, v, slot));
-            }
+        for (p, _) in points_within(&call_points, &ranges[v.0 as usize]) {
+            call_saves.push((p / 2, v, slot));
         }
     }
     call_saves.sort_unstable_by_key(|&(i, v, _)| (i, v));
@@ -421,8 +432,10 @@ pub fn check(
     alloc: &Allocation,
     clobbers: impl Fn(&Inst) -> RegSet,
 ) -> Result<(), String> {
-    let points = clobber_points(f, &clobbers, false);
-    let call_points = clobber_points(f, &clobbers, true);
+    let ClobberPoints {
+        calls: call_points,
+        others: points,
+    } = ClobberPoints::of(f, &clobbers);
     let fresh = analyze(f);
     if fresh.dead != alloc.dead {
         return Err("the dead instructions differ from a fresh analysis".into());
@@ -440,18 +453,15 @@ pub fn check(
                 }
                 // Across a call that destroys the register, the value must
                 // be saved and reloaded around that call.
-                for &(start, end) in ranges.iter() {
-                    let from = call_points.partition_point(|&(p, _)| p <= start);
-                    for &(p, set) in call_points[from..].iter().take_while(|&&(p, _)| p < end) {
-                        let saved = alloc.saves_at(p / 2).iter().any(|&(_, v, _)| v == iv.vreg);
-                        if set & (1 << r.0) != 0 && !saved {
-                            return Err(format!(
-                                "{} keeps r{} across call {} without saving it",
-                                iv.vreg,
-                                r.0,
-                                p / 2
-                            ));
-                        }
+                for (p, set) in points_within(&call_points, ranges) {
+                    let saved = alloc.saves_at(p / 2).iter().any(|&(_, v, _)| v == iv.vreg);
+                    if set & (1 << r.0) != 0 && !saved {
+                        return Err(format!(
+                            "{} keeps r{} across call {} without saving it",
+                            iv.vreg,
+                            r.0,
+                            p / 2
+                        ));
                     }
                 }
                 by_reg[r.0 as usize].push(iv.vreg);

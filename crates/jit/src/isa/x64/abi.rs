@@ -107,16 +107,7 @@ pub fn clobbers(inst: &Inst) -> RegSet {
 /// Integer argument registers of the wasm calling convention, in order.
 pub const INT_ARGS: [Gpr; 6] = [Gpr::Rdi, Gpr::Rsi, Gpr::Rdx, Gpr::Rcx, Gpr::R8, Gpr::R9];
 /// Float argument registers of the wasm calling convention, in order.
-pub const FLOAT_ARGS: [Xmm; 8] = [
-    Xmm::Xmm0,
-    Xmm::Xmm1,
-    Xmm::Xmm2,
-    Xmm::Xmm3,
-    Xmm::Xmm4,
-    Xmm::Xmm5,
-    Xmm::Xmm6,
-    Xmm::Xmm7,
-];
+pub const FLOAT_ARGS: &[Xmm] = Xmm::ALL.split_at(8).0;
 
 /// Where one argument or result of a wasm call travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,26 +128,47 @@ pub struct CallConv {
     pub stack_words: u32,
 }
 
+/// Places arguments in order: registers of their class while they last,
+/// then stack words.
+#[derive(Default)]
+struct Placer {
+    ints: usize,
+    floats: usize,
+    stack: u32,
+}
+
+impl Placer {
+    fn place(&mut self, ty: Ty) -> ArgLoc {
+        if ty.is_float() && self.floats < FLOAT_ARGS.len() {
+            self.floats += 1;
+            ArgLoc::Xmm(FLOAT_ARGS[self.floats - 1])
+        } else if !ty.is_float() && self.ints < INT_ARGS.len() {
+            self.ints += 1;
+            ArgLoc::Gpr(INT_ARGS[self.ints - 1])
+        } else {
+            self.stack += 1;
+            ArgLoc::Stack(self.stack - 1)
+        }
+    }
+}
+
+/// Stack words of `results` results: several go in stack words, one in a
+/// register.
+fn result_words(results: usize) -> u32 {
+    if results > 1 {
+        results as u32
+    } else {
+        0
+    }
+}
+
 impl CallConv {
     /// The convention for parameters `params` and results `results`.
     pub fn new(params: impl IntoIterator<Item = Ty>, results: &[Ty]) -> CallConv {
-        let (mut ints, mut floats, mut stack) = (0, 0, 0u32);
-        let params = params
-            .into_iter()
-            .map(|ty| {
-                if ty.is_float() && floats < FLOAT_ARGS.len() {
-                    floats += 1;
-                    ArgLoc::Xmm(FLOAT_ARGS[floats - 1])
-                } else if !ty.is_float() && ints < INT_ARGS.len() {
-                    ints += 1;
-                    ArgLoc::Gpr(INT_ARGS[ints - 1])
-                } else {
-                    stack += 1;
-                    ArgLoc::Stack(stack - 1)
-                }
-            })
-            .collect();
-        let results = match results {
+        let mut placer = Placer::default();
+        let params = params.into_iter().map(|ty| placer.place(ty)).collect();
+        let stack = placer.stack;
+        let results_at = match results {
             [] => Vec::new(),
             [ty] if ty.is_float() => vec![ArgLoc::Xmm(Xmm::Xmm0)],
             [_] => vec![ArgLoc::Gpr(Gpr::Rax)],
@@ -164,17 +176,21 @@ impl CallConv {
                 .map(|i| ArgLoc::Stack(stack + i))
                 .collect(),
         };
-        let stack_words = stack
-            + if results.len() > 1 {
-                results.len() as u32
-            } else {
-                0
-            };
         CallConv {
             params,
-            results,
-            stack_words,
+            results: results_at,
+            stack_words: stack + result_words(results.len()),
         }
+    }
+
+    /// [`CallConv::stack_words`] of a signature, without building the
+    /// convention.
+    pub fn stack_words_of(params: impl IntoIterator<Item = Ty>, results: usize) -> u32 {
+        let mut placer = Placer::default();
+        for ty in params {
+            placer.place(ty);
+        }
+        placer.stack + result_words(results)
     }
 }
 
@@ -196,6 +212,7 @@ mod tests {
         assert_eq!(cc.params[9], ArgLoc::Stack(1));
         assert_eq!(cc.results, [ArgLoc::Gpr(Gpr::Rax)]);
         assert_eq!(cc.stack_words, 2);
+        assert_eq!(CallConv::stack_words_of(params, 1), 2);
         // Several results: a word each, after the stack arguments.
         let cc = CallConv::new([I32], &[F32, I32]);
         assert_eq!(cc.results, [ArgLoc::Stack(0), ArgLoc::Stack(1)]);

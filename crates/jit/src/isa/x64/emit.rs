@@ -235,6 +235,9 @@ struct FrameNeeds {
     /// No calls of any kind: a small frame needs no stack-limit check, as
     /// the limit keeps a margin far larger than such a frame.
     leaf: bool,
+    /// Words of the outgoing area: the most any call needs (stack
+    /// arguments and results, or a libcall's operands).
+    outgoing_words: u32,
 }
 
 impl FrameNeeds {
@@ -243,25 +246,31 @@ impl FrameNeeds {
             vmctx_slot: false,
             memory: false,
             leaf: true,
+            outgoing_words: 0,
+        };
+        let words = |args: crate::ir::List, rets: crate::ir::List| {
+            let params = f.list_items(args).iter().map(|&v| f.ty(VReg(v)));
+            CallConv::stack_words_of(params, rets.len as usize)
         };
         for inst in &f.insts {
-            match *inst {
-                Inst::Load { .. } | Inst::Store { .. } => needs.memory = true,
-                Inst::Call { func, .. } => {
-                    needs.leaf = false;
+            let outgoing = match *inst {
+                Inst::Load { .. } | Inst::Store { .. } => {
+                    needs.memory = true;
+                    0
+                }
+                Inst::Call { func, args, rets } => {
                     needs.vmctx_slot |= func < imported_funcs;
+                    words(args, rets)
                 }
-                Inst::CallIndirect { .. } => {
-                    needs.leaf = false;
+                Inst::CallIndirect { args, rets, .. } => {
                     needs.vmctx_slot = true;
+                    words(args, rets)
                 }
-                Inst::Libcall {
-                    call: Libcall::MemorySize,
-                    ..
-                } => {}
-                Inst::Libcall { .. } => needs.leaf = false,
-                _ => {}
-            }
+                Inst::Libcall { args, .. } => args.len,
+                _ => 0,
+            };
+            needs.leaf &= !inst.is_call();
+            needs.outgoing_words = needs.outgoing_words.max(outgoing);
         }
         needs
     }
@@ -469,8 +478,8 @@ impl Emitter<'_> {
     }
 
     /// The address of element `index` of table `table` (in r10/r11),
-    /// after trapping if it is out of bounds.
-    fn table_slot(&mut self, table: u32, index: VReg) -> Mem {
+    /// after trapping with `out_of_bounds` if it is out of bounds.
+    fn table_slot(&mut self, table: u32, index: VReg, out_of_bounds: TrapCode) -> Mem {
         let r = self.src(index, R10);
         self.asm.mov_rr(Size::S32, R10, r);
         self.table_ptr(table);
@@ -482,7 +491,7 @@ impl Emitter<'_> {
         );
         let in_bounds = self.asm.new_label();
         self.asm.jcc(Cond::B, in_bounds);
-        self.trap(TrapCode::TableOutOfBounds);
+        self.trap(out_of_bounds);
         self.asm.bind(in_bounds);
         self.asm.load(
             Size::S64,
@@ -900,30 +909,9 @@ impl Emitter<'_> {
                 args,
                 rets,
             } => {
-                let r = self.src(index, R10);
-                self.asm.mov_rr(Size::S32, R10, r);
-                self.table_ptr(table);
-                self.asm.alu_rm(
-                    AluOp::Cmp,
-                    Size::S32,
-                    R10,
-                    Mem::new(R11, std::mem::offset_of!(VMTable, len) as i32),
-                );
-                let (in_bounds, non_null, sig_ok) = (
-                    self.asm.new_label(),
-                    self.asm.new_label(),
-                    self.asm.new_label(),
-                );
-                self.asm.jcc(Cond::B, in_bounds);
-                self.trap(TrapCode::UndefinedElement);
-                self.asm.bind(in_bounds);
-                self.asm.load(
-                    Size::S64,
-                    R11,
-                    Mem::new(R11, std::mem::offset_of!(VMTable, base) as i32),
-                );
-                self.asm
-                    .load(Size::S64, R11, Mem::indexed(R11, R10, Scale::X8, 0));
+                let slot = self.table_slot(table, index, TrapCode::UndefinedElement);
+                self.asm.load(Size::S64, R11, slot);
+                let (non_null, sig_ok) = (self.asm.new_label(), self.asm.new_label());
                 self.asm.test_rr(Size::S64, R11, R11);
                 self.asm.jcc(Cond::Ne, non_null);
                 self.trap(TrapCode::UninitializedElement);
@@ -982,7 +970,7 @@ impl Emitter<'_> {
                 self.commit(dst, d);
             }
             Inst::TableGet { table, dst, index } => {
-                let slot = self.table_slot(table, index);
+                let slot = self.table_slot(table, index, TrapCode::TableOutOfBounds);
                 let d = self.dst(dst, R10);
                 self.asm.load(Size::S64, d, slot);
                 self.commit(dst, d);
@@ -992,7 +980,7 @@ impl Emitter<'_> {
                 index,
                 value,
             } => {
-                let slot = self.table_slot(table, index);
+                let slot = self.table_slot(table, index, TrapCode::TableOutOfBounds);
                 self.asm.lea(Size::S64, R11, slot);
                 let v = self.src(value, R10);
                 self.asm.store(Size::S64, Mem::new(R11, 0), v);

@@ -24,7 +24,7 @@
 use super::frame::{frame_bytes, incoming, outgoing};
 use super::moves::Move;
 use super::{Emitter, L};
-use crate::ir::{Inst, List, Ty, VReg};
+use crate::ir::{List, Ty, VReg};
 use crate::isa::x64::abi::CallConv;
 use crate::isa::x64::asm::{AluOp, Cond, Label, Mem, Size};
 use crate::isa::x64::regs::Gpr::{Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R11, R14};
@@ -46,24 +46,8 @@ impl Emitter<'_> {
             .collect()
     }
 
-    /// Words of the outgoing area: the most any call needs.
-    pub(super) fn outgoing_words(&self) -> u32 {
-        self.f
-            .insts
-            .iter()
-            .map(|i| match *i {
-                Inst::Call { args, rets, .. } | Inst::CallIndirect { args, rets, .. } => {
-                    CallConv::new(self.types(args), &self.types(rets)).stack_words
-                }
-                Inst::Libcall { args, .. } => args.len,
-                _ => 0,
-            })
-            .max()
-            .unwrap_or(0)
-    }
-
     /// The adapter for a signature, created on first use.
-    fn adapter(&mut self, params: Vec<Ty>, results: Vec<Ty>) -> Label {
+    fn adapter(&mut self, params: &[Ty], results: &[Ty]) -> Label {
         if let Some(a) = self
             .adapters
             .iter()
@@ -74,8 +58,8 @@ impl Emitter<'_> {
         let label = self.asm.new_label();
         self.adapters.push(Adapter {
             label,
-            params,
-            results,
+            params: params.to_vec(),
+            results: results.to_vec(),
         });
         label
     }
@@ -97,7 +81,7 @@ impl Emitter<'_> {
             })
             .collect();
         self.parallel_move(moves);
-        let adapter = self.adapter(params, results.clone());
+        let adapter = self.adapter(&params, &results);
         let (slow, join) = (self.asm.new_label(), self.asm.new_label());
         let a = &mut self.asm;
         a.load(Size::S64, Rax, Mem::new(R11, 0));

@@ -95,7 +95,6 @@ impl Emitter<'_> {
 
     /// The array-call entry (see the module documentation).
     pub(super) fn entry_stub(&mut self) {
-        let conv = self.conv.clone();
         let a = &mut self.asm;
         a.push(Rbp);
         a.mov_rr(Size::S64, Rbp, Rsp);
@@ -119,14 +118,15 @@ impl Emitter<'_> {
             AluOp::Sub,
             Size::S64,
             Rsp,
-            frame_bytes(72, conv.stack_words),
+            frame_bytes(72, self.conv.stack_words),
         );
         // Arguments: from the value cells (through r11: rdx is an argument
         // register) to their places; parameters dead at entry (a local of
         // an OSR entry written before it is read) are not loaded at all.
         a.mov_rr(Size::S64, R11, Rdx);
         let f = self.f;
-        for (i, (&p, &loc)) in f.params.iter().zip(&conv.params).enumerate() {
+        for (i, &p) in f.params.iter().enumerate() {
+            let loc = self.conv.params[i];
             if self.live_at_entry(p) {
                 self.move_one(&Move {
                     dst: outgoing(loc),
@@ -138,7 +138,8 @@ impl Emitter<'_> {
         let a = &mut self.asm;
         a.call_label(self.body);
         a.load(Size::S64, R11, Mem::new(Rbp, -64));
-        for (i, (&loc, &ty)) in conv.results.iter().zip(&f.results).enumerate() {
+        for (i, &ty) in f.results.iter().enumerate() {
+            let loc = self.conv.results[i];
             self.move_one(&Move {
                 dst: L::M(Mem::new(R11, 8 * i as i32)),
                 src: outgoing(loc),
@@ -166,7 +167,6 @@ impl Emitter<'_> {
     /// far as the function needs them) and the parameters moved from the
     /// convention's places to their homes.
     pub(super) fn prologue(&mut self) {
-        let outgoing_words = self.outgoing_words();
         let a = &mut self.asm;
         a.bind(self.body);
         a.push(Rbp);
@@ -178,7 +178,7 @@ impl Emitter<'_> {
             a.push(r);
         }
         let pushed = self.frame_top;
-        let words = self.alloc.spill_slots + outgoing_words;
+        let words = self.alloc.spill_slots + self.needs.outgoing_words;
         let bytes = frame_bytes(pushed, words);
         if bytes > 0 {
             a.alu_ri(AluOp::Sub, Size::S64, Rsp, bytes);
