@@ -245,6 +245,22 @@ fn spill_weights(f: &Func, depths: &[u32]) -> Vec<u64> {
     weights
 }
 
+/// What spilling each vreg costs per position it keeps a register busy:
+/// its spill weight over the length of its live ranges. Evicting a long
+/// loop-carried value with few uses frees a register for many short
+/// temporaries; spilling a temporary frees almost nothing (its uses need
+/// a scratch register anyway) and adds a store and a load.
+fn spill_densities(weights: &[u64], ranges: &liveness::RangeTable) -> Vec<u64> {
+    weights
+        .iter()
+        .enumerate()
+        .map(|(v, &w)| {
+            let span: u64 = ranges[v].iter().map(|&(s, e)| u64::from(e - s) + 1).sum();
+            ((w << 16) / (span + 1)).max(1)
+        })
+        .collect()
+}
+
 /// For `dst = src` moves, each side's partner: sharing a register makes
 /// the move free.
 fn move_hints(f: &Func) -> Vec<Option<VReg>> {
@@ -264,8 +280,8 @@ fn move_hints(f: &Func) -> Vec<Option<VReg>> {
 /// location for its whole life: a register is free for an interval when no
 /// interval already in it has a range intersecting the new one. When none
 /// is free, the register whose occupants have the lowest total spill
-/// weight is taken from them if they weigh less than the new interval;
-/// otherwise the new interval goes to the stack.
+/// density (weight per live position) is taken from them if that is below
+/// the new interval's; otherwise the new interval goes to the stack.
 ///
 /// Spill weights cost a pass over the code, so they are computed the first
 /// time no register is free (most functions never need them).
@@ -278,6 +294,7 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
     let hints = move_hints(f);
     let mut depths: Option<Vec<u32>> = None;
     let mut weights: Option<Vec<u64>> = None;
+    let mut densities: Option<Vec<u64>> = None;
     let mut split: Vec<VReg> = Vec::new();
     let mut intervals = live.intervals;
     // Ties in (start, end) keep vreg order, as a stable sort of the
@@ -343,6 +360,7 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
         if best.is_none() {
             let depths = depths.get_or_insert_with(|| loop_depths(f));
             let weights = weights.get_or_insert_with(|| spill_weights(f, depths));
+            let densities = densities.get_or_insert_with(|| spill_densities(weights, &ranges));
             for r in candidates {
                 if allowed & (1 << r.0) == 0 {
                     continue;
@@ -352,7 +370,7 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
                 while o != NONE {
                     let ov = intervals[o as usize].vreg.0 as usize;
                     if liveness::intersects(&ranges[ov], &ranges[v]) {
-                        cost += weights[ov];
+                        cost += densities[ov];
                     }
                     o = next[o as usize];
                 }
@@ -362,7 +380,7 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
             }
         }
         // A positive cost comes from the eviction pass, which has the weights.
-        let accept = |cost: u64| cost == 0 || weights.as_ref().is_some_and(|w| cost < w[v]);
+        let accept = |cost: u64| cost == 0 || densities.as_ref().is_some_and(|d| cost < d[v]);
         match best {
             Some((cost, r)) if accept(cost) => {
                 let ri = r.0 as usize;
