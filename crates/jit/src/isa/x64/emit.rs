@@ -15,6 +15,13 @@
 //! zero-extended 32-bit operand plus the static offset, and a fault at a
 //! recorded trap site is an out-of-bounds access.
 //!
+//! **An i32 is always zero-extended** in a general-purpose register and in
+//! a spill slot: every 32-bit x86 instruction clears the upper half of its
+//! destination, i32s are loaded from memory 32 bits wide, and the few
+//! places that could leave garbage above bit 31 (a C function's `u32`
+//! result, an f32's bits) clear it. So an address register indexes memory
+//! as it is, with no zero-extending move per access.
+//!
 //! `memory.size`, `table.size`, `table.get`/`table.set` (bounds-checked
 //! against the `VMTable`) and `ref.func` (the entry slot's address) are
 //! inline. `memory.grow` and the bulk operations call their function in
@@ -379,8 +386,29 @@ impl Emitter<'_> {
                 scratch
             }
             L::M(m) => {
-                self.asm.load(Size::S64, scratch, m);
+                self.asm.load(self.int_size(v), scratch, m);
                 scratch
+            }
+        }
+    }
+
+    /// The width to read an integer value at: 32 bits for an i32, which
+    /// zero-extends it (see the invariant in the module docs).
+    fn int_size(&self, v: VReg) -> Size {
+        if self.f.ty(v) == Ty::I32 {
+            Size::S32
+        } else {
+            Size::S64
+        }
+    }
+
+    /// Put `v`'s value in `d` (a move, or a load when spilled).
+    fn src_into(&mut self, v: VReg, d: Gpr) {
+        match self.loc(v) {
+            L::M(m) => self.asm.load(self.int_size(v), d, m),
+            _ => {
+                let r = self.src(v, d);
+                self.mov(Size::S64, d, r);
             }
         }
     }
@@ -438,14 +466,14 @@ impl Emitter<'_> {
         self.commit(dst, d);
     }
 
-    /// The memory operand for `addr + offset` (the address in r10).
+    /// The memory operand for `addr + offset`. The i32 address is already
+    /// zero-extended in its register (or loaded into r10 if spilled).
     fn address(&mut self, addr: VReg, offset: u32) -> Mem {
         let ra = self.src(addr, R10);
-        // A 32-bit move zero-extends the wasm address.
-        self.asm.mov_rr(Size::S32, R10, ra);
         if offset <= i32::MAX as u32 {
-            return Mem::indexed(R15, R10, Scale::X1, offset as i32);
+            return Mem::indexed(R15, ra, Scale::X1, offset as i32);
         }
+        self.mov(Size::S64, R10, ra);
         // Offsets past 2^31 do not fit a displacement: add them in steps
         // (r11 may hold the value being stored).
         let mut rest = offset as u64;
@@ -582,43 +610,76 @@ impl Emitter<'_> {
             self.commit(dst, d);
             return Ok(());
         }
-        let rb = self.src(b, R11);
-        let ra = self.src(a, R10);
-        let d = self.dst(dst, R10);
         let commutative = matches!(
             op,
             IBinOp::Add | IBinOp::Mul | IBinOp::And | IBinOp::Or | IBinOp::Xor
         );
-        let (d_final, lhs, rhs) = if d == rb && d != ra {
-            if commutative {
-                (d, d, ra)
-            } else {
-                self.mov(sz, R10, ra);
-                (d, R10, rb)
+        let d = self.dst(dst, R10);
+        let (la, lb) = (self.loc(a), self.loc(b));
+        // `d = a op b` in two-address form: `d = a; d op= b`, unless `d`
+        // holds `b` (and not `a`): then `d op= a` if the op commutes, else
+        // through r10.
+        let (lhs, rhs) = match (la, lb) {
+            (_, L::R(rb)) if rb == d && !moves::same(&la, &lb) => {
+                if commutative {
+                    (d, la)
+                } else {
+                    self.src_into(a, R10);
+                    (R10, lb)
+                }
             }
-        } else {
-            self.mov(sz, d, ra);
-            (d, d, rb)
+            _ => {
+                self.src_into(a, d);
+                (d, lb)
+            }
         };
-        match alu(op) {
-            Some(aop) => self.asm.alu_rr(aop, sz, lhs, rhs),
-            None => self.asm.imul_rr(sz, lhs, rhs),
-        }
-        self.mov(sz, d_final, lhs);
-        self.commit(dst, d_final);
+        self.ibin_rx(op, sz, lhs, rhs);
+        self.mov(sz, d, lhs);
+        self.commit(dst, d);
         Ok(())
+    }
+
+    /// `lhs op= rhs`, with `rhs` in a register or a spill slot (read in
+    /// place).
+    fn ibin_rx(&mut self, op: IBinOp, sz: Size, lhs: Gpr, rhs: L) {
+        match (alu(op), rhs) {
+            (Some(aop), L::M(m)) => self.asm.alu_rm(aop, sz, lhs, m),
+            (None, L::M(m)) => self.asm.imul_rm(sz, lhs, m),
+            (aop, L::R(r)) => match aop {
+                Some(aop) => self.asm.alu_rr(aop, sz, lhs, r),
+                None => self.asm.imul_rr(sz, lhs, r),
+            },
+            (aop, L::X(x)) => {
+                // Only a never-live value sits in a float register here.
+                self.asm.movd_from_xmm(Size::S64, R11, x);
+                match aop {
+                    Some(aop) => self.asm.alu_rr(aop, sz, lhs, R11),
+                    None => self.asm.imul_rr(sz, lhs, R11),
+                }
+            }
+        }
     }
 
     fn ibin_imm(&mut self, op: IBinOp, ty: Ty, dst: VReg, a: VReg, imm: i32) {
         let sz = size(ty);
-        let ra = self.src(a, R10);
         let d = self.dst(dst, R10);
+        // A spilled operand is loaded straight into the destination.
+        let ra = match self.loc(a) {
+            L::M(_) if op != IBinOp::Mul => {
+                self.src_into(a, d);
+                d
+            }
+            _ => self.src(a, R10),
+        };
         if let Some(sop) = shift(op) {
             self.mov(sz, d, ra);
             let bits = if ty == Ty::I64 { 63 } else { 31 };
             self.asm.shift_ri(sop, sz, d, (imm & bits) as u8);
         } else if op == IBinOp::Mul {
             self.asm.imul_rri(sz, d, ra, imm);
+        } else if op == IBinOp::Xor && imm == -1 {
+            self.mov(sz, d, ra);
+            self.asm.not(sz, d);
         } else {
             self.mov(sz, d, ra);
             self.asm.alu_ri(
@@ -817,7 +878,10 @@ impl Emitter<'_> {
                 match op {
                     ConvOp::I32WrapI64 | ConvOp::I64ExtendI32U => self.asm.mov_rr(Size::S32, d, rs),
                     ConvOp::I64ExtendI32S => self.asm.movsx_rr(ExtMode::LQ, d, rs),
-                    // Same bits: `src`/`commit` move them between register files.
+                    // Same bits: `src`/`commit` move them between register
+                    // files. An f32's register or slot may carry garbage
+                    // above its 32 bits, which an i32 must not.
+                    ConvOp::Reinterpret if to == Ty::I32 => self.asm.mov_rr(Size::S32, d, rs),
                     ConvOp::Reinterpret => self.mov(Size::S64, d, rs),
                     _ => return self.fconvert(op, from, to, dst, src),
                 }
