@@ -752,6 +752,44 @@ impl Emitter<'_> {
         self.commit(dst, d);
     }
 
+    /// `dst = cc ? a : b` on the flags already set. Moves and loads
+    /// leave the flags alone, so `dst` starts as one operand and a
+    /// conditional move brings in the other.
+    fn select(&mut self, ty: Ty, cc: Cond, dst: VReg, a: VReg, b: VReg) {
+        if ty.is_float() {
+            // Floats go through r10/r11 as raw bits.
+            let rb = self.src(b, R11);
+            self.mov(Size::S64, R10, rb);
+            let ra = self.src(a, R11);
+            self.asm.cmov_rr(cc, Size::S64, R10, ra);
+            let d = self.dst(dst, R10);
+            self.mov(Size::S64, d, R10);
+            self.commit(dst, d);
+            return;
+        }
+        // A 32-bit cmov zero-extends whichever value it keeps.
+        let sz = if ty == Ty::I32 { Size::S32 } else { Size::S64 };
+        let d = self.dst(dst, R10);
+        let (la, lb) = (self.loc(a), self.loc(b));
+        let (cc, other) = match la {
+            L::R(ra) if ra == d && !moves::same(&la, &lb) => (cc.invert(), lb),
+            _ => {
+                self.src_into(b, d);
+                (cc, la)
+            }
+        };
+        match other {
+            L::R(r) => self.asm.cmov_rr(cc, sz, d, r),
+            L::M(m) => self.asm.cmov_rm(cc, sz, d, m),
+            L::X(x) => {
+                // Not for a live integer; moved as bits all the same.
+                self.asm.movd_from_xmm(Size::S64, R11, x);
+                self.asm.cmov_rr(cc, sz, d, R11);
+            }
+        }
+        self.commit(dst, d);
+    }
+
     fn iun(&mut self, op: IUnOp, ty: Ty, dst: VReg, src: VReg) {
         let sz = size(ty);
         let rs = self.src(src, R10);
@@ -857,14 +895,7 @@ impl Emitter<'_> {
             } => {
                 let rc = self.src(c, R11);
                 self.asm.test_rr(Size::S32, rc, rc);
-                let rb = self.src(b, R11);
-                self.mov(Size::S64, R10, rb);
-                let ra = self.src(a, R11);
-                self.asm.cmov_rr(Cond::Ne, Size::S64, R10, ra);
-                let _ = ty;
-                let d = self.dst(dst, R10);
-                self.mov(Size::S64, d, R10);
-                self.commit(dst, d);
+                self.select(ty, Cond::Ne, dst, a, b);
             }
             Inst::Convert {
                 op,
