@@ -437,9 +437,27 @@ impl Emitter<'_> {
         }
     }
 
+    /// The function's cold path for trap `code` (one per code, placed
+    /// after all other code by [`Emitter::trap_exit`]).
+    fn cold_trap(&mut self, code: TrapCode) -> Label {
+        if let Some(&(label, _)) = self.cold.iter().find(|&&(_, c)| c == code) {
+            return label;
+        }
+        let label = self.asm.new_label();
+        self.cold.push((label, code));
+        label
+    }
+
     fn trap(&mut self, code: TrapCode) {
-        self.asm.mov_ri(Size::S32, Rax, code as i32);
-        self.asm.jmp(self.trap_exit);
+        let label = self.cold_trap(code);
+        self.asm.jmp(label);
+    }
+
+    /// Trap with `code` if `cc` holds: a branch to the cold path, not
+    /// taken on the hot one.
+    fn trap_if(&mut self, cc: Cond, code: TrapCode) {
+        let label = self.cold_trap(code);
+        self.asm.jcc(cc, label);
     }
 
     /// Jump to a block unless it comes next.
@@ -517,10 +535,7 @@ impl Emitter<'_> {
             R10,
             Mem::new(R11, std::mem::offset_of!(VMTable, len) as i32),
         );
-        let in_bounds = self.asm.new_label();
-        self.asm.jcc(Cond::B, in_bounds);
-        self.trap(out_of_bounds);
-        self.asm.bind(in_bounds);
+        self.trap_if(Cond::Ae, out_of_bounds);
         self.asm.load(
             Size::S64,
             R11,
@@ -694,13 +709,11 @@ impl Emitter<'_> {
 
     fn idiv(&mut self, op: DivOp, ty: Ty, dst: VReg, a: VReg, b: VReg) {
         let sz = size(ty);
-        let rb = self.src(b, R11);
-        self.mov(Size::S64, R11, rb);
-        let ra = self.src(a, R10);
-        self.mov(Size::S64, Rax, ra);
-        let (div0, done) = (self.asm.new_label(), self.asm.new_label());
+        self.src_into(b, R11);
+        self.src_into(a, Rax);
+        let done = self.asm.new_label();
         self.asm.test_rr(sz, R11, R11);
-        self.asm.jcc(Cond::E, div0);
+        self.trap_if(Cond::E, TrapCode::IntegerDivideByZero);
         let signed = matches!(op, DivOp::DivS | DivOp::RemS);
         if signed {
             let normal = self.asm.new_label();
@@ -714,10 +727,7 @@ impl Emitter<'_> {
                 } else {
                     self.asm.alu_ri(AluOp::Cmp, sz, Rax, i32::MIN);
                 }
-                let fine = self.asm.new_label();
-                self.asm.jcc(Cond::Ne, fine);
-                self.trap(TrapCode::IntegerOverflow);
-                self.asm.bind(fine);
+                self.trap_if(Cond::E, TrapCode::IntegerOverflow);
                 // x / -1 = -x (no overflow left).
                 self.asm.neg(sz, Rax);
             } else {
@@ -742,11 +752,10 @@ impl Emitter<'_> {
         } else {
             Rdx
         };
-        let after = self.asm.new_label();
-        self.asm.jmp(after);
-        self.asm.bind(div0);
-        self.trap(TrapCode::IntegerDivideByZero);
-        self.asm.bind(after);
+        if let L::M(m) = self.loc(dst) {
+            self.asm.store(Size::S64, m, result);
+            return;
+        }
         let d = self.dst(dst, R10);
         self.mov(sz, d, result);
         self.commit(dst, d);
@@ -1006,20 +1015,15 @@ impl Emitter<'_> {
             } => {
                 let slot = self.table_slot(table, index, TrapCode::UndefinedElement);
                 self.asm.load(Size::S64, R11, slot);
-                let (non_null, sig_ok) = (self.asm.new_label(), self.asm.new_label());
                 self.asm.test_rr(Size::S64, R11, R11);
-                self.asm.jcc(Cond::Ne, non_null);
-                self.trap(TrapCode::UninitializedElement);
-                self.asm.bind(non_null);
+                self.trap_if(Cond::E, TrapCode::UninitializedElement);
                 self.asm.load(
                     Size::S32,
                     R10,
                     Mem::new(R11, std::mem::offset_of!(VMFuncRef, sig) as i32),
                 );
                 self.asm.alu_ri(AluOp::Cmp, Size::S32, R10, sig as i32);
-                self.asm.jcc(Cond::E, sig_ok);
-                self.trap(TrapCode::IndirectCallTypeMismatch);
-                self.asm.bind(sig_ok);
+                self.trap_if(Cond::Ne, TrapCode::IndirectCallTypeMismatch);
                 self.call_wasm(args, rets, true);
             }
             Inst::Libcall {

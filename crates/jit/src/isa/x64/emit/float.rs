@@ -165,21 +165,16 @@ impl Emitter<'_> {
             Size::S64
         };
         let xs = self.fsrc(src, Xmm::Xmm15);
-        let (invalid, overflow, done) = (
-            self.asm.new_label(),
-            self.asm.new_label(),
-            self.asm.new_label(),
-        );
         self.asm.ucomis_rr(fs, xs, xs);
-        self.asm.jcc(Cond::P, invalid);
+        self.trap_if(Cond::P, wx_core::TrapCode::BadConversionToInteger);
         self.asm.mov_imm64(R11, bits(lo));
         self.asm.movd_to_xmm(const_size, Xmm::Xmm14, R11);
         self.asm.ucomis_rr(fs, xs, Xmm::Xmm14);
-        self.asm.jcc(Cond::Be, overflow);
+        self.trap_if(Cond::Be, wx_core::TrapCode::IntegerOverflow);
         self.asm.mov_imm64(R11, bits(hi));
         self.asm.movd_to_xmm(const_size, Xmm::Xmm14, R11);
         self.asm.ucomis_rr(fs, xs, Xmm::Xmm14);
-        self.asm.jcc(Cond::Ae, overflow);
+        self.trap_if(Cond::Ae, wx_core::TrapCode::IntegerOverflow);
         let d = self.dst(dst, R10);
         if to == Ty::I32 && signed {
             self.asm.cvtts2si(fs, Size::S32, d, xs);
@@ -194,12 +189,6 @@ impl Emitter<'_> {
             }
         }
         self.commit(dst, d);
-        self.asm.jmp(done);
-        self.asm.bind(invalid);
-        self.trap(wx_core::TrapCode::BadConversionToInteger);
-        self.asm.bind(overflow);
-        self.trap(wx_core::TrapCode::IntegerOverflow);
-        self.asm.bind(done);
     }
 
     /// Float `xs` (not NaN, above -1, and below 2^64 unless `saturate`) to

@@ -148,7 +148,7 @@ fn table_access_is_inline_and_bulk_operations_call_the_runtime() {
     );
     let get = text(&compile(&info, 0).unwrap().code);
     // Bounds check against the VMTable's length; out of bounds is trap 6.
-    assert!(get.contains("cmp r10d,[r11+8]\njb"), "{get}");
+    assert!(get.contains("cmp r10d,[r11+8]\njae"), "{get}");
     assert!(get.contains("mov eax,6\n"), "{get}");
     assert!(get.contains("mov rax,[r11+r10*8]\n"), "{get}");
     let copy = text(&compile(&info, 1).unwrap().code);
