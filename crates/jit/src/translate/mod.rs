@@ -21,7 +21,7 @@ mod ops;
 
 use crate::error::JitError;
 use crate::ir::{BlockData, BlockId, Func, Inst, IntCC, List, Ty, VReg};
-use wasmparser::{BinaryReader, FunctionBody, Operator};
+use wasmparser::{BinaryReader, FunctionBody, Operator, VisitOperator, VisitSimdOperator};
 use wx_core::module::ModuleInfo;
 use wx_core::{TrapCode, ValType};
 
@@ -198,6 +198,12 @@ fn translate_with(
         else_params: Vec::new(),
     });
     let mut reader = body.get_operators_reader()?;
+    if t.osr.is_none() {
+        let mut feed = Feed(&mut t);
+        while !reader.eof() {
+            reader.visit_operator(&mut feed)??;
+        }
+    }
     while !reader.eof() {
         let (op, at) = reader.read_with_offset()?;
         let osr_header = matches!(op, Operator::Loop { .. })
@@ -685,6 +691,36 @@ impl Translator<'_> {
         }
         Ok(())
     }
+}
+
+/// Feeds operators from the reader straight to [`Translator::operator`]:
+/// each visitor method builds its `Operator` in place, instead of the
+/// reader returning it (a large enum) through a `Result` that is then
+/// moved again. Operators are translated exactly as read.
+struct Feed<'t, 'm>(&'t mut Translator<'m>);
+
+macro_rules! feed_operator {
+    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            fn $visit(&mut self $($(,$arg: $argty)*)?) -> Self::Output {
+                self.0.operator(Operator::$op $({ $($arg),* })?)
+            }
+        )*
+    };
+}
+
+impl<'a> VisitOperator<'a> for Feed<'_, '_> {
+    type Output = Result<(), JitError>;
+
+    fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
+        Some(self)
+    }
+
+    wasmparser::for_each_visit_operator!(feed_operator);
+}
+
+impl<'a> VisitSimdOperator<'a> for Feed<'_, '_> {
+    wasmparser::for_each_visit_simd_operator!(feed_operator);
 }
 
 /// A branch condition.
