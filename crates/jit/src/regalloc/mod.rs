@@ -156,17 +156,37 @@ fn spill_weights(f: &Func) -> Vec<u64> {
     weights
 }
 
-/// For `dst = src` moves, each side's partner: sharing a register makes
-/// the move free.
-fn move_hints(f: &Func) -> Vec<Option<VReg>> {
-    let mut hints = vec![None; f.vregs.len()];
+/// For `dst = src` moves, each side's partner (a vreg number, or `NONE`):
+/// sharing a register makes the move free.
+fn move_hints(f: &Func, hints: &mut Vec<u32>) {
+    hints.clear();
+    hints.resize(f.vregs.len(), NONE);
     for inst in &f.insts {
         if let Inst::Move { dst, src, .. } = *inst {
-            hints[dst.0 as usize].get_or_insert(src);
-            hints[src.0 as usize].get_or_insert(dst);
+            for (a, b) in [(dst, src), (src, dst)] {
+                let h = &mut hints[a.0 as usize];
+                if *h == NONE {
+                    *h = b.0;
+                }
+            }
         }
     }
-    hints
+}
+
+/// No vreg, interval or position.
+const NONE: u32 = u32::MAX;
+
+/// Buffers the allocator reuses from one function to the next (per
+/// thread), so that it allocates only what it returns.
+#[derive(Debug, Default)]
+struct Scratch {
+    live: liveness::Scratch,
+    hints: Vec<u32>,
+    next: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 /// Allocate registers for `f`.
@@ -181,10 +201,29 @@ fn move_hints(f: &Func) -> Vec<Option<VReg>> {
 /// Spill weights cost a pass over the code, so they are computed the first
 /// time no register is free (most functions never need them).
 pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) -> Allocation {
-    const NONE: u32 = u32::MAX;
-    let live = analyze(f);
-    let points = clobber_points(f, &clobbers);
-    let hints = move_hints(f);
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => {
+            let a = allocate_with(f, env, &clobbers, &mut s);
+            s.live.trim();
+            if s.hints.capacity() > 1 << 16 || s.next.capacity() > 1 << 16 {
+                *s = Scratch::default();
+            }
+            a
+        }
+        Err(_) => allocate_with(f, env, &clobbers, &mut Scratch::default()),
+    })
+}
+
+fn allocate_with(
+    f: &Func,
+    env: &MachineEnv,
+    clobbers: &impl Fn(&Inst) -> RegSet,
+    s: &mut Scratch,
+) -> Allocation {
+    let live = liveness::analyze_with(f, &mut s.live);
+    let points = clobber_points(f, clobbers);
+    let hints = &mut s.hints;
+    move_hints(f, hints);
     let mut weights: Option<Vec<u64>> = None;
     let mut intervals = live.intervals;
     // Ties in (start, end) keep vreg order, as a stable sort of the
@@ -201,7 +240,9 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
     // `intervals`).
     let mut head = [NONE; 64];
     let mut tail = [NONE; 64];
-    let mut next = vec![NONE; intervals.len()];
+    let next = &mut s.next;
+    next.clear();
+    next.resize(intervals.len(), NONE);
     for (i, iv) in intervals.iter().enumerate() {
         let v = iv.vreg.0 as usize;
         let (regs, allowed) = match Class::of(f.ty(iv.vreg)) {
@@ -209,10 +250,13 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
             Class::Float => (&env.float_regs, float_mask),
         };
         let allowed = allowed & !clobbered_within(&points, &ranges[v]);
-        let hint = hints[v].and_then(|h| match locs[h.0 as usize] {
-            Loc::Reg(r) => Some(r),
-            _ => None,
-        });
+        let hint = match hints[v] {
+            NONE => None,
+            h => match locs[h as usize] {
+                Loc::Reg(r) => Some(r),
+                _ => None,
+            },
+        };
         // A free register (no occupant in the way), the first in order of
         // preference; else the cheapest to take: (total weight of the
         // occupants to evict, register).
