@@ -137,12 +137,13 @@ fn translate_with(
         layout: Vec::with_capacity(blocks),
         ..Func::default()
     };
+    let stacks = STACKS.with(|c| c.take());
     let mut t = Translator {
         module,
         f,
-        locals: Vec::with_capacity(ty.params().len() + 8),
-        stack: Vec::with_capacity(16),
-        frames: Vec::with_capacity(8),
+        locals: stacks.locals,
+        stack: stacks.stack,
+        frames: stacks.frames,
         cur: None,
         dead_depth: 0,
         last_def: None,
@@ -235,7 +236,44 @@ fn translate_with(
         )));
     }
     t.f.verify().map_err(JitError::Internal)?;
-    Ok(t.f)
+    Ok(std::mem::take(&mut t.f))
+}
+
+/// The translator's working stacks, kept (empty) from one function to the
+/// next on each thread so that translating one allocates only its IR.
+#[derive(Default)]
+struct Stacks {
+    locals: Vec<VReg>,
+    stack: Vec<Entry>,
+    frames: Vec<Frame>,
+}
+
+thread_local! {
+    static STACKS: std::cell::RefCell<Stacks> = std::cell::RefCell::default();
+}
+
+impl Drop for Translator<'_> {
+    /// Hand the stacks back for the next function (unless a huge one grew
+    /// them).
+    fn drop(&mut self) {
+        let mut stacks = Stacks {
+            locals: std::mem::take(&mut self.locals),
+            stack: std::mem::take(&mut self.stack),
+            frames: std::mem::take(&mut self.frames),
+        };
+        const KEEP: usize = 1 << 12;
+        if stacks.locals.capacity() > KEEP
+            || stacks.stack.capacity() > KEEP
+            || stacks.frames.capacity() > KEEP
+        {
+            return;
+        }
+        stacks.locals.clear();
+        stacks.stack.clear();
+        stacks.frames.clear();
+        // The thread may be exiting (no thread-locals left): then drop them.
+        let _ = STACKS.try_with(|c| c.replace(stacks));
+    }
 }
 
 impl Translator<'_> {
