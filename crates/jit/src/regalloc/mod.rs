@@ -149,9 +149,8 @@ fn spill_weights(f: &Func) -> Vec<u64> {
     for (i, inst) in f.insts.iter().enumerate() {
         let ops = liveness::operands(f, inst);
         let w = 1u64 << (3 * depths[i].min(6));
-        for v in ops.uses().chain(ops.defs()) {
-            weights[v.0 as usize] += w;
-        }
+        ops.for_each_use(|v| weights[v.0 as usize] += w);
+        ops.for_each_def(|v| weights[v.0 as usize] += w);
     }
     weights
 }
