@@ -241,13 +241,17 @@ impl Scratch {
     /// huge function does not pin its memory for the thread's life.
     pub fn trim(&mut self) {
         const KEEP: usize = 1 << 16;
-        if self.per_vreg.capacity() > 5 * KEEP || self.built.capacity() > KEEP {
-            *self = Scratch::default();
-        }
-        if self.sets.capacity() > KEEP
-            || self.gens.capacity() > KEEP
-            || self.kills.capacity() > KEEP
-        {
+        let grown = [
+            self.per_vreg.capacity() / 5,
+            self.built.capacity(),
+            self.gens.capacity(),
+            self.kills.capacity(),
+            self.runs.capacity() / 2,
+            self.globals.capacity(),
+            self.sets.capacity() / 3,
+            self.out.capacity(),
+        ];
+        if grown.iter().any(|&c| c > KEEP) {
             *self = Scratch::default();
         }
     }
