@@ -213,6 +213,7 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
     })
 }
 
+/// [`allocate`] with the given scratch buffers.
 fn allocate_with(
     f: &Func,
     env: &MachineEnv,
