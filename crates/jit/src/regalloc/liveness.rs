@@ -59,6 +59,27 @@ impl<'a> Operands<'a> {
             .chain(self.use_list.iter().map(|&v| VReg(v)))
     }
 
+    /// Call `f` on each register read, in operand order (cheaper than
+    /// iterating [`Operands::uses`] in a loop).
+    pub fn for_each_use(&self, mut f: impl FnMut(VReg)) {
+        for &v in &self.fixed_uses[..self.n_uses as usize] {
+            f(v);
+        }
+        for &v in self.use_list {
+            f(VReg(v));
+        }
+    }
+
+    /// Call `f` on each register written.
+    pub fn for_each_def(&self, mut f: impl FnMut(VReg)) {
+        if let Some(d) = self.def {
+            f(d);
+        }
+        for &v in self.def_list {
+            f(VReg(v));
+        }
+    }
+
     /// The registers written.
     pub fn defs(&self) -> impl Iterator<Item = VReg> + 'a {
         self.def
@@ -220,13 +241,17 @@ impl Scratch {
     /// huge function does not pin its memory for the thread's life.
     pub fn trim(&mut self) {
         const KEEP: usize = 1 << 16;
-        if self.per_vreg.capacity() > 5 * KEEP || self.built.capacity() > KEEP {
-            *self = Scratch::default();
-        }
-        if self.sets.capacity() > KEEP
-            || self.gens.capacity() > KEEP
-            || self.kills.capacity() > KEEP
-        {
+        let grown = [
+            self.per_vreg.capacity() / 5,
+            self.built.capacity(),
+            self.gens.capacity(),
+            self.kills.capacity(),
+            self.runs.capacity() / 2,
+            self.globals.capacity(),
+            self.sets.capacity() / 3,
+            self.out.capacity(),
+        ];
+        if grown.iter().any(|&c| c > KEEP) {
             *self = Scratch::default();
         }
     }
@@ -259,7 +284,7 @@ fn live_out(
         runs.push(kills.len() as u32);
         for inst in &f.insts[block.insts.start as usize..block.insts.end as usize] {
             let ops = operands(f, inst);
-            for u in ops.uses() {
+            ops.for_each_use(|u| {
                 let u = u.0 as usize;
                 if def_block[u] != b32 && gen_block[u] != b32 {
                     gen_block[u] = b32;
@@ -269,13 +294,13 @@ fn live_out(
                         globals.push(u as u32);
                     }
                 }
-            }
-            for d in ops.defs() {
+            });
+            ops.for_each_def(|d| {
                 if def_block[d.0 as usize] != b32 {
                     def_block[d.0 as usize] = b32;
                     kills.push(d.0);
                 }
-            }
+            });
         }
     }
     runs.push(gens.len() as u32);
@@ -457,13 +482,11 @@ pub fn analyze_with(f: &Func, s: &mut Scratch) -> Liveness {
                 dead[at as usize] = true;
                 continue;
             }
-            for d in ops.defs() {
+            ops.for_each_def(|d| {
                 let end = open.close(d.0).unwrap_or(at * 2 + 1);
                 push_range(built, latest, d.0, at * 2 + 1, end);
-            }
-            for u in ops.uses() {
-                open.open(u.0, at * 2);
-            }
+            });
+            ops.for_each_use(|u| open.open(u.0, at * 2));
         }
         for i in 0..open.n_opened {
             let v = open.opened[i];

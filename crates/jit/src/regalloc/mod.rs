@@ -165,8 +165,6 @@ fn clobbered_within(points: &[(u32, RegSet)], ranges: &[(u32, u32)]) -> RegSet {
     points_within(points, ranges).fold(0, |acc, (_, s)| acc | s)
 }
 
-const NONE: u32 = u32::MAX;
-
 /// Whether register `r` is free for interval `iv`: none of the intervals
 /// assigned to it (the list from `head`, linked through `next`) intersects
 /// it. Occupants that ended before `iv` starts are dropped on the way.
@@ -238,9 +236,8 @@ fn spill_weights(f: &Func, depths: &[u32]) -> Vec<u64> {
     for (i, inst) in f.insts.iter().enumerate() {
         let ops = liveness::operands(f, inst);
         let w = 1u64 << (3 * depths[i].min(6));
-        for v in ops.uses().chain(ops.defs()) {
-            weights[v.0 as usize] += w;
-        }
+        ops.for_each_use(|v| weights[v.0 as usize] += w);
+        ops.for_each_def(|v| weights[v.0 as usize] += w);
     }
     weights
 }
@@ -261,17 +258,37 @@ fn spill_densities(weights: &[u64], ranges: &liveness::RangeTable) -> Vec<u64> {
         .collect()
 }
 
-/// For `dst = src` moves, each side's partner: sharing a register makes
-/// the move free.
-fn move_hints(f: &Func) -> Vec<Option<VReg>> {
-    let mut hints = vec![None; f.vregs.len()];
+/// For `dst = src` moves, each side's partner (a vreg number, or `NONE`):
+/// sharing a register makes the move free.
+fn move_hints(f: &Func, hints: &mut Vec<u32>) {
+    hints.clear();
+    hints.resize(f.vregs.len(), NONE);
     for inst in &f.insts {
         if let Inst::Move { dst, src, .. } = *inst {
-            hints[dst.0 as usize].get_or_insert(src);
-            hints[src.0 as usize].get_or_insert(dst);
+            for (a, b) in [(dst, src), (src, dst)] {
+                let h = &mut hints[a.0 as usize];
+                if *h == NONE {
+                    *h = b.0;
+                }
+            }
         }
     }
-    hints
+}
+
+/// No vreg, interval or position.
+const NONE: u32 = u32::MAX;
+
+/// Buffers the allocator reuses from one function to the next (per
+/// thread), so that it allocates only what it returns.
+#[derive(Debug, Default)]
+struct Scratch {
+    live: liveness::Scratch,
+    hints: Vec<u32>,
+    next: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 /// Allocate registers for `f`.
@@ -286,12 +303,33 @@ fn move_hints(f: &Func) -> Vec<Option<VReg>> {
 /// Spill weights cost a pass over the code, so they are computed the first
 /// time no register is free (most functions never need them).
 pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) -> Allocation {
-    let live = analyze(f);
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => {
+            let a = allocate_with(f, env, &clobbers, &mut s);
+            s.live.trim();
+            if s.hints.capacity() > 1 << 16 || s.next.capacity() > 1 << 16 {
+                *s = Scratch::default();
+            }
+            a
+        }
+        Err(_) => allocate_with(f, env, &clobbers, &mut Scratch::default()),
+    })
+}
+
+/// [`allocate`] with the given scratch buffers.
+fn allocate_with(
+    f: &Func,
+    env: &MachineEnv,
+    clobbers: &impl Fn(&Inst) -> RegSet,
+    s: &mut Scratch,
+) -> Allocation {
+    let live = liveness::analyze_with(f, &mut s.live);
     let ClobberPoints {
         calls: call_points,
         others: points,
-    } = ClobberPoints::of(f, &clobbers);
-    let hints = move_hints(f);
+    } = ClobberPoints::of(f, clobbers);
+    let hints = &mut s.hints;
+    move_hints(f, hints);
     let mut depths: Option<Vec<u32>> = None;
     let mut weights: Option<Vec<u64>> = None;
     let mut densities: Option<Vec<u64>> = None;
@@ -311,7 +349,9 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
     // `intervals`).
     let mut head = [NONE; 64];
     let mut tail = [NONE; 64];
-    let mut next = vec![NONE; intervals.len()];
+    let next = &mut s.next;
+    next.clear();
+    next.resize(intervals.len(), NONE);
     for (i, iv) in intervals.iter().enumerate() {
         let v = iv.vreg.0 as usize;
         let (regs, allowed) = match Class::of(f.ty(iv.vreg)) {
@@ -323,10 +363,13 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
         // splitting the value around those calls.
         let lost_at_calls = clobbered_within(&call_points, &ranges[v]);
         let (allowed, splittable) = (allowed & !lost_at_calls, allowed & lost_at_calls);
-        let hint = hints[v].and_then(|h| match locs[h.0 as usize] {
-            Loc::Reg(r) => Some(r),
-            _ => None,
-        });
+        let hint = match hints[v] {
+            NONE => None,
+            h => match locs[h as usize] {
+                Loc::Reg(r) => Some(r),
+                _ => None,
+            },
+        };
         // A free register (no occupant in the way), the first in order of
         // preference; else the cheapest to take: (total weight of the
         // occupants to evict, register).
@@ -334,7 +377,7 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
         let candidates = hint.into_iter().chain(regs.iter().copied());
         for r in candidates.clone() {
             if allowed & (1 << r.0) != 0
-                && free_for(r, iv, &intervals, &ranges, &mut head, &mut tail, &mut next)
+                && free_for(r, iv, &intervals, &ranges, &mut head, &mut tail, next)
             {
                 best = Some((0, r));
                 break;
@@ -348,7 +391,7 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
             if weights[v] > call_crossing_weight(&call_points, depths, &ranges[v]) {
                 for r in candidates.clone() {
                     if splittable & (1 << r.0) != 0
-                        && free_for(r, iv, &intervals, &ranges, &mut head, &mut tail, &mut next)
+                        && free_for(r, iv, &intervals, &ranges, &mut head, &mut tail, next)
                     {
                         best = Some((0, r));
                         split.push(iv.vreg);

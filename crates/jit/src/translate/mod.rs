@@ -21,7 +21,7 @@ mod ops;
 
 use crate::error::JitError;
 use crate::ir::{BlockData, BlockId, Func, Inst, IntCC, List, Ty, VReg};
-use wasmparser::{BinaryReader, FunctionBody, Operator};
+use wasmparser::{BinaryReader, FunctionBody, Operator, VisitOperator, VisitSimdOperator};
 use wx_core::module::ModuleInfo;
 use wx_core::{TrapCode, ValType};
 
@@ -137,12 +137,13 @@ fn translate_with(
         layout: Vec::with_capacity(blocks),
         ..Func::default()
     };
+    let stacks = STACKS.with(|c| c.take());
     let mut t = Translator {
         module,
         f,
-        locals: Vec::with_capacity(ty.params().len() + 8),
-        stack: Vec::with_capacity(16),
-        frames: Vec::with_capacity(8),
+        locals: stacks.locals,
+        stack: stacks.stack,
+        frames: stacks.frames,
         cur: None,
         dead_depth: 0,
         last_def: None,
@@ -198,6 +199,12 @@ fn translate_with(
         else_params: Vec::new(),
     });
     let mut reader = body.get_operators_reader()?;
+    if t.osr.is_none() {
+        let mut feed = Feed(&mut t);
+        while !reader.eof() {
+            reader.visit_operator(&mut feed)??;
+        }
+    }
     while !reader.eof() {
         let (op, at) = reader.read_with_offset()?;
         let osr_header = matches!(op, Operator::Loop { .. })
@@ -229,7 +236,44 @@ fn translate_with(
         )));
     }
     t.f.verify().map_err(JitError::Internal)?;
-    Ok(t.f)
+    Ok(std::mem::take(&mut t.f))
+}
+
+/// The translator's working stacks, kept (empty) from one function to the
+/// next on each thread so that translating one allocates only its IR.
+#[derive(Default)]
+struct Stacks {
+    locals: Vec<VReg>,
+    stack: Vec<Entry>,
+    frames: Vec<Frame>,
+}
+
+thread_local! {
+    static STACKS: std::cell::RefCell<Stacks> = std::cell::RefCell::default();
+}
+
+impl Drop for Translator<'_> {
+    /// Hand the stacks back for the next function (unless a huge one grew
+    /// them).
+    fn drop(&mut self) {
+        let mut stacks = Stacks {
+            locals: std::mem::take(&mut self.locals),
+            stack: std::mem::take(&mut self.stack),
+            frames: std::mem::take(&mut self.frames),
+        };
+        const KEEP: usize = 1 << 12;
+        if stacks.locals.capacity() > KEEP
+            || stacks.stack.capacity() > KEEP
+            || stacks.frames.capacity() > KEEP
+        {
+            return;
+        }
+        stacks.locals.clear();
+        stacks.stack.clear();
+        stacks.frames.clear();
+        // The thread may be exiting (no thread-locals left): then drop them.
+        let _ = STACKS.try_with(|c| c.replace(stacks));
+    }
 }
 
 impl Translator<'_> {
@@ -685,6 +729,36 @@ impl Translator<'_> {
         }
         Ok(())
     }
+}
+
+/// Feeds operators from the reader straight to [`Translator::operator`]:
+/// each visitor method builds its `Operator` in place, instead of the
+/// reader returning it (a large enum) through a `Result` that is then
+/// moved again. Operators are translated exactly as read.
+struct Feed<'t, 'm>(&'t mut Translator<'m>);
+
+macro_rules! feed_operator {
+    ($(@$proposal:ident $op:ident $({ $($arg:ident: $argty:ty),* })? => $visit:ident ($($ann:tt)*))*) => {
+        $(
+            fn $visit(&mut self $($(,$arg: $argty)*)?) -> Self::Output {
+                self.0.operator(Operator::$op $({ $($arg),* })?)
+            }
+        )*
+    };
+}
+
+impl<'a> VisitOperator<'a> for Feed<'_, '_> {
+    type Output = Result<(), JitError>;
+
+    fn simd_visitor(&mut self) -> Option<&mut dyn VisitSimdOperator<'a, Output = Self::Output>> {
+        Some(self)
+    }
+
+    wasmparser::for_each_visit_operator!(feed_operator);
+}
+
+impl<'a> VisitSimdOperator<'a> for Feed<'_, '_> {
+    wasmparser::for_each_visit_simd_operator!(feed_operator);
 }
 
 /// A branch condition.

@@ -512,16 +512,18 @@ fn assert_32_64(size: Size, what: &str) {
 
 /// The x86-64 encoder: a code buffer, labels and pending jump fixups.
 ///
-/// The bytes of one instruction being encoded (at most 15 on x86-64).
-#[derive(Default)]
-struct InstBytes {
-    bytes: [u8; 16],
+/// The bytes of one instruction being encoded (at most 15 on x86-64),
+/// written in place into 16 zeroed bytes at the end of the buffer, which
+/// is then cut to length. (Assembling them elsewhere and copying them
+/// over in one wide move stalls on the narrow stores that built them.)
+struct InstBytes<'a> {
+    out: &'a mut [u8; 16],
     len: usize,
 }
 
-impl InstBytes {
+impl InstBytes<'_> {
     fn push(&mut self, b: u8) {
-        self.bytes[self.len] = b;
+        self.out[self.len] = b;
         self.len += 1;
     }
 
@@ -687,8 +689,8 @@ impl Assembler {
 
     /// Emits `[prefix] [REX] opcode ModRM [SIB] [disp]`; `reg` is a register
     /// encoding or an opcode extension, `force_rex` requests a REX for a
-    /// spl/bpl/sil/dil operand. The bytes are put together on the stack and
-    /// appended at once.
+    /// spl/bpl/sil/dil operand. The bytes are written in place (see
+    /// [`InstBytes`]).
     fn modrm(
         &mut self,
         prefix: Option<u8>,
@@ -698,7 +700,10 @@ impl Assembler {
         reg: u8,
         rm: Rm,
     ) {
-        let mut e = InstBytes::default();
+        let at = self.buf.len();
+        self.buf.extend_from_slice(&[0; 16]);
+        let out: &mut [u8; 16] = (&mut self.buf[at..]).try_into().expect("16 bytes");
+        let mut e = InstBytes { out, len: 0 };
         if let Some(p) = prefix {
             e.push(p);
         }
@@ -710,22 +715,32 @@ impl Assembler {
         if rex != 0x40 || force_rex {
             e.push(rex);
         }
-        for &op in opcode {
-            e.push(op);
+        // Opcodes have one to three bytes: spelled out, they are stores
+        // rather than a call to memcpy.
+        match *opcode {
+            [a] => e.push(a),
+            [a, b] => {
+                e.push(a);
+                e.push(b);
+            }
+            [a, b, c] => {
+                e.push(a);
+                e.push(b);
+                e.push(c);
+            }
+            _ => {
+                for &op in opcode {
+                    e.push(op);
+                }
+            }
         }
         let reg = (reg & 7) << 3;
         match rm {
             Rm::Reg(r) => e.push(0xc0 | reg | (r & 7)),
             Rm::Mem(m) => e.mem_operand(reg, m),
         }
-        self.append(&e);
-    }
-
-    /// Appends `e`'s bytes: one fixed-size copy, then the length fixed.
-    fn append(&mut self, e: &InstBytes) {
-        let at = self.buf.len();
-        self.buf.extend_from_slice(&e.bytes);
-        self.buf.truncate(at + e.len);
+        let len = e.len;
+        self.buf.truncate(at + len);
     }
 
     /// An integer instruction with operand size `size`: adds `66`, REX.W and
