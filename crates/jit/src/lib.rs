@@ -34,6 +34,7 @@ mod error;
 mod explore;
 pub mod ir;
 pub mod isa;
+pub mod magic;
 pub mod regalloc;
 pub mod translate;
 

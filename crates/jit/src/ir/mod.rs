@@ -290,6 +290,16 @@ pub enum Inst {
         a: VReg,
         b: VReg,
     },
+    /// Division by a constant that cannot trap: not 0, and not -1 for the
+    /// signed operations (`divisor` holds the `ty`-wide bits,
+    /// sign-extended). Emitted as a multiplication ([`crate::magic`]).
+    IDivImm {
+        op: DivOp,
+        ty: Ty,
+        dst: VReg,
+        a: VReg,
+        divisor: i64,
+    },
     IUn {
         op: IUnOp,
         ty: Ty,
@@ -468,6 +478,7 @@ impl Inst {
             | Inst::IBin { dst, .. }
             | Inst::IBinImm { dst, .. }
             | Inst::IDiv { dst, .. }
+            | Inst::IDivImm { dst, .. }
             | Inst::IUn { dst, .. }
             | Inst::Eqz { dst, .. }
             | Inst::ICmp { dst, .. }
@@ -506,6 +517,7 @@ impl Inst {
             | Inst::Move { .. }
             | Inst::IBin { .. }
             | Inst::IBinImm { .. }
+            | Inst::IDivImm { .. }
             | Inst::IUn { .. }
             | Inst::Eqz { .. }
             | Inst::ICmp { .. }

@@ -89,6 +89,13 @@ impl Func {
                 imm,
             } => format!("{dst} = {ty}.{} {a}, {imm}", name(&op)),
             Inst::IDiv { op, ty, dst, a, b } => format!("{dst} = {ty}.{} {a}, {b}", name(&op)),
+            Inst::IDivImm {
+                op,
+                ty,
+                dst,
+                a,
+                divisor,
+            } => format!("{dst} = {ty}.{} {a}, {divisor}", name(&op)),
             Inst::IUn { op, ty, dst, src } => format!("{dst} = {ty}.{} {src}", name(&op)),
             Inst::Eqz { ty, dst, src } => format!("{dst} = {ty}.eqz {src}"),
             Inst::ICmp { cc, ty, dst, a, b } => format!("{dst} = {ty}.{} {a}, {b}", name(&cc)),

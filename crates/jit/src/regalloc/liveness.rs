@@ -98,6 +98,7 @@ pub fn operands<'a>(f: &'a Func, inst: &Inst) -> Operands<'a> {
         | Inst::TableSize { dst, .. } => Operands::fixed(&[], Some(dst)),
         Inst::Move { dst, src, .. }
         | Inst::IBinImm { dst, a: src, .. }
+        | Inst::IDivImm { dst, a: src, .. }
         | Inst::IUn { dst, src, .. }
         | Inst::Eqz { dst, src, .. }
         | Inst::ICmpImm { dst, a: src, .. }

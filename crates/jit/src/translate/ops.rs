@@ -206,6 +206,38 @@ impl Translator<'_> {
         self.emit_def(make(dst, src), dst);
     }
 
+    /// Integer division. A constant divisor that cannot trap (not 0, and
+    /// not -1 when signed) becomes [`Inst::IDivImm`], a multiplication.
+    fn idiv(&mut self, op: DivOp, ty: Ty) {
+        let b = *self.stack.last().expect("validated operand");
+        let signed = matches!(op, DivOp::DivS | DivOp::RemS);
+        if let Val::Const(bits) = b.val {
+            // The divisor's `ty`-wide value, sign-extended.
+            let divisor = if ty == Ty::I32 {
+                bits as u32 as i32 as i64
+            } else {
+                bits as i64
+            };
+            if divisor != 0 && !(signed && divisor == -1) {
+                self.pop();
+                let a = self.pop_reg();
+                let dst = self.push_def(ty);
+                self.emit_def(
+                    Inst::IDivImm {
+                        op,
+                        ty,
+                        dst,
+                        a,
+                        divisor,
+                    },
+                    dst,
+                );
+                return;
+            }
+        }
+        self.def2(ty, |dst, a, b| Inst::IDiv { op, ty, dst, a, b });
+    }
+
     fn def2(
         &mut self,
         out: Ty,
@@ -557,62 +589,14 @@ impl Translator<'_> {
             W::I64ShrU => self.ibin(IBinOp::ShrU, I64),
             W::I64Rotl => self.ibin(IBinOp::Rotl, I64),
             W::I64Rotr => self.ibin(IBinOp::Rotr, I64),
-            W::I32DivS => self.def2(I32, |dst, a, b| Inst::IDiv {
-                op: DivOp::DivS,
-                ty: I32,
-                dst,
-                a,
-                b,
-            }),
-            W::I32DivU => self.def2(I32, |dst, a, b| Inst::IDiv {
-                op: DivOp::DivU,
-                ty: I32,
-                dst,
-                a,
-                b,
-            }),
-            W::I32RemS => self.def2(I32, |dst, a, b| Inst::IDiv {
-                op: DivOp::RemS,
-                ty: I32,
-                dst,
-                a,
-                b,
-            }),
-            W::I32RemU => self.def2(I32, |dst, a, b| Inst::IDiv {
-                op: DivOp::RemU,
-                ty: I32,
-                dst,
-                a,
-                b,
-            }),
-            W::I64DivS => self.def2(I64, |dst, a, b| Inst::IDiv {
-                op: DivOp::DivS,
-                ty: I64,
-                dst,
-                a,
-                b,
-            }),
-            W::I64DivU => self.def2(I64, |dst, a, b| Inst::IDiv {
-                op: DivOp::DivU,
-                ty: I64,
-                dst,
-                a,
-                b,
-            }),
-            W::I64RemS => self.def2(I64, |dst, a, b| Inst::IDiv {
-                op: DivOp::RemS,
-                ty: I64,
-                dst,
-                a,
-                b,
-            }),
-            W::I64RemU => self.def2(I64, |dst, a, b| Inst::IDiv {
-                op: DivOp::RemU,
-                ty: I64,
-                dst,
-                a,
-                b,
-            }),
+            W::I32DivS => self.idiv(DivOp::DivS, I32),
+            W::I32DivU => self.idiv(DivOp::DivU, I32),
+            W::I32RemS => self.idiv(DivOp::RemS, I32),
+            W::I32RemU => self.idiv(DivOp::RemU, I32),
+            W::I64DivS => self.idiv(DivOp::DivS, I64),
+            W::I64DivU => self.idiv(DivOp::DivU, I64),
+            W::I64RemS => self.idiv(DivOp::RemS, I64),
+            W::I64RemU => self.idiv(DivOp::RemU, I64),
             W::I32Clz => self.def1(I32, |dst, src| Inst::IUn {
                 op: IUnOp::Clz,
                 ty: I32,

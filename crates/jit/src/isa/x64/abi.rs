@@ -95,7 +95,7 @@ pub fn clobbers(inst: &Inst) -> RegSet {
             set(CALLER_SAVED_GPRS.iter().map(|&r| gpr(r)))
                 | set(Xmm::ALL[..14].iter().map(|&r| xmm(r)))
         }
-        Inst::IDiv { .. } => set([gpr(Gpr::Rax), gpr(Gpr::Rdx)]),
+        Inst::IDiv { .. } | Inst::IDivImm { .. } => set([gpr(Gpr::Rax), gpr(Gpr::Rdx)]),
         Inst::IBin {
             op: IBinOp::Shl | IBinOp::ShrS | IBinOp::ShrU | IBinOp::Rotl | IBinOp::Rotr,
             ..

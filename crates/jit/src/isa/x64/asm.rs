@@ -1051,6 +1051,11 @@ impl Assembler {
     }
 
     /// `div r`: unsigned divide of rdx:rax (edx:eax, ax) by `r`; quotient in rax, remainder in rdx.
+    /// rdx:rax = rax * r, unsigned.
+    pub fn mul(&mut self, size: Size, r: Gpr) {
+        self.group3(size, 4, r);
+    }
+
     pub fn div(&mut self, size: Size, r: Gpr) {
         self.group3(size, 6, r);
     }

@@ -873,6 +873,13 @@ impl Emitter<'_> {
                 imm,
             } => self.ibin_imm(op, ty, dst, a, imm),
             Inst::IDiv { op, ty, dst, a, b } => self.idiv(op, ty, dst, a, b),
+            Inst::IDivImm {
+                op,
+                ty,
+                dst,
+                a,
+                divisor,
+            } => self.idiv_imm(op, ty, dst, a, divisor),
             Inst::IUn { op, ty, dst, src } => self.iun(op, ty, dst, src),
             Inst::Eqz { ty, dst, src } => {
                 let r = self.src(src, R10);
@@ -1140,6 +1147,7 @@ impl Emitter<'_> {
 }
 
 mod calls;
+mod divide;
 mod float;
 mod frame;
 mod moves;

@@ -151,6 +151,8 @@ fn table() -> Vec<(&'static str, Emit, &'static str, &'static str)> {
         neg(S8, Rbp) => "40 f6 dd", "neg bpl";
         not(S64, Rax) => "48 f7 d0", "not rax";
         not(S16, Rcx) => "66 f7 d1", "not cx";
+        mul(S64, Rdx) => "48 f7 e2", "mul rdx";
+        mul(S32, Rcx) => "f7 e1", "mul ecx";
         div(S32, Rcx) => "f7 f1", "div ecx";
         div(S64, R10) => "49 f7 f2", "div r10";
         div(S8, Rcx) => "f6 f1", "div cl";
