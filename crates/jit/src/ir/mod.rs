@@ -90,6 +90,13 @@ pub enum IUnOp {
     Extend32S,
 }
 
+/// The right side of a fused comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpRhs {
+    Reg(VReg),
+    Imm(i32),
+}
+
 /// Integer comparisons (result is an i32 0 or 1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IntCC {
@@ -362,6 +369,18 @@ pub enum Inst {
         a: VReg,
         b: VReg,
     },
+    /// `dst = (x cc y) ? a : b`: a select fused with the integer
+    /// comparison that computed its condition (no 0/1 materialised).
+    SelectCmp {
+        ty: Ty,
+        dst: VReg,
+        cc: IntCC,
+        cmp_ty: Ty,
+        x: VReg,
+        y: CmpRhs,
+        a: VReg,
+        b: VReg,
+    },
     Load {
         ty: Ty,
         kind: MemKind,
@@ -488,6 +507,7 @@ impl Inst {
             | Inst::FCmp { dst, .. }
             | Inst::Convert { dst, .. }
             | Inst::Select { dst, .. }
+            | Inst::SelectCmp { dst, .. }
             | Inst::Load { dst, .. }
             | Inst::GlobalGet { dst, .. }
             | Inst::FuncRef { dst, .. }
@@ -526,6 +546,7 @@ impl Inst {
             | Inst::FUn { .. }
             | Inst::FCmp { .. }
             | Inst::Select { .. }
+            | Inst::SelectCmp { .. }
             | Inst::GlobalGet { .. }
             | Inst::FuncRef { .. } => true,
             Inst::Convert { op, .. } => !matches!(op, ConvOp::TruncS | ConvOp::TruncU),

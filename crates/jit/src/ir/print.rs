@@ -119,6 +119,22 @@ impl Func {
             Inst::Select {
                 dst, cond, a, b, ..
             } => format!("{dst} = select {cond}, {a}, {b}"),
+            Inst::SelectCmp {
+                dst,
+                cc,
+                cmp_ty,
+                x,
+                y,
+                a,
+                b,
+                ..
+            } => {
+                let y = match y {
+                    crate::ir::CmpRhs::Reg(r) => r.to_string(),
+                    crate::ir::CmpRhs::Imm(i) => i.to_string(),
+                };
+                format!("{dst} = select ({cmp_ty}.{} {x}, {y}), {a}, {b}", name(&cc))
+            }
             Inst::Load {
                 ty,
                 kind,

@@ -22,11 +22,11 @@ use std::ops::Index;
 const NONE: u32 = u32::MAX;
 
 /// The registers one instruction reads and writes (see [`operands`]): up
-/// to three fixed uses and one fixed definition, plus lists from the
+/// to four fixed uses and one fixed definition, plus lists from the
 /// function's pool for calls and returns. Building one allocates nothing.
 #[derive(Clone, Copy, Debug)]
 pub struct Operands<'a> {
-    fixed_uses: [VReg; 3],
+    fixed_uses: [VReg; 4],
     n_uses: u8,
     use_list: &'a [u32],
     def: Option<VReg>,
@@ -35,7 +35,7 @@ pub struct Operands<'a> {
 
 impl<'a> Operands<'a> {
     const NONE: Operands<'static> = Operands {
-        fixed_uses: [VReg(0); 3],
+        fixed_uses: [VReg(0); 4],
         n_uses: 0,
         use_list: &[],
         def: None,
@@ -116,6 +116,12 @@ pub fn operands<'a>(f: &'a Func, inst: &Inst) -> Operands<'a> {
         Inst::Select {
             dst, cond, a, b, ..
         } => Operands::fixed(&[cond, a, b], Some(dst)),
+        Inst::SelectCmp {
+            dst, x, y, a, b, ..
+        } => match y {
+            crate::ir::CmpRhs::Reg(y) => Operands::fixed(&[x, y, a, b], Some(dst)),
+            crate::ir::CmpRhs::Imm(_) => Operands::fixed(&[x, a, b], Some(dst)),
+        },
         Inst::Store { addr, value, .. }
         | Inst::TableSet {
             index: addr, value, ..

@@ -4,7 +4,7 @@
 use super::{ty_of, Translator, Val};
 use crate::error::JitError;
 use crate::ir::{
-    ConvOp, DivOp, FBinOp, FUnOp, FloatCC, IBinOp, IUnOp, Inst, IntCC, Libcall, MemKind, Ty,
+    CmpRhs, ConvOp, DivOp, FBinOp, FUnOp, FloatCC, IBinOp, IUnOp, Inst, IntCC, Libcall, MemKind, Ty,
 };
 use wasmparser::Operator as W;
 
@@ -238,6 +238,46 @@ impl Translator<'_> {
         self.def2(ty, |dst, a, b| Inst::IDiv { op, ty, dst, a, b });
     }
 
+    /// `select`, fused with the comparison computing its condition when
+    /// that comes right before (compare and conditional move, with no 0/1
+    /// in between), and resolved here when the condition is a constant.
+    fn select(&mut self) {
+        let cond = self.pop_cond();
+        let b = self.pop();
+        let a = self.pop();
+        let ty = a.ty;
+        let (cc, cmp_ty, x, y) = match cond {
+            super::Cond::Const(c) => return self.stack.push(if c { a } else { b }),
+            super::Cond::Reg(cond) => {
+                let (a, b) = (self.reg(a), self.reg(b));
+                let dst = self.push_def(ty);
+                let inst = Inst::Select {
+                    ty,
+                    dst,
+                    cond,
+                    a,
+                    b,
+                };
+                return self.emit_def(inst, dst);
+            }
+            super::Cond::Cmp(cc, t, x, y) => (cc, t, x, CmpRhs::Reg(y)),
+            super::Cond::CmpImm(cc, t, x, imm) => (cc, t, x, CmpRhs::Imm(imm)),
+        };
+        let (a, b) = (self.reg(a), self.reg(b));
+        let dst = self.push_def(ty);
+        let inst = Inst::SelectCmp {
+            ty,
+            dst,
+            cc,
+            cmp_ty,
+            x,
+            y,
+            a,
+            b,
+        };
+        self.emit_def(inst, dst);
+    }
+
     fn def2(
         &mut self,
         out: Ty,
@@ -371,24 +411,7 @@ impl Translator<'_> {
             W::Drop => {
                 self.pop();
             }
-            W::Select | W::TypedSelect { .. } => {
-                let cond = self.pop_reg();
-                let b = self.pop();
-                let a = self.pop();
-                let ty = a.ty;
-                let (a, b) = (self.reg(a), self.reg(b));
-                let dst = self.push_def(ty);
-                self.emit_def(
-                    Inst::Select {
-                        ty,
-                        dst,
-                        cond,
-                        a,
-                        b,
-                    },
-                    dst,
-                );
-            }
+            W::Select | W::TypedSelect { .. } => self.select(),
             W::LocalGet { local_index } => {
                 let ty = self.f.ty(self.locals[local_index as usize]);
                 self.push(Val::Local(local_index), ty);

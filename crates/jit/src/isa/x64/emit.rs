@@ -56,7 +56,7 @@ use super::asm::{AluOp, Assembler, Cond, ExtMode, Label, Mem, Scale, ShiftOp, Si
 use super::regs::{Gpr, Xmm};
 use crate::error::JitError;
 use crate::ir::{
-    BlockId, ConvOp, DivOp, Func, IBinOp, IUnOp, Inst, IntCC, Libcall, MemKind, Ty, VReg,
+    BlockId, CmpRhs, ConvOp, DivOp, Func, IBinOp, IUnOp, Inst, IntCC, Libcall, MemKind, Ty, VReg,
 };
 pub use crate::isa::CompiledCode;
 use crate::regalloc::{Allocation, Loc};
@@ -761,6 +761,15 @@ impl Emitter<'_> {
         self.commit(dst, d);
     }
 
+    /// Set the flags for `r cc imm` (`test` for an equality with 0).
+    fn cmp_imm(&mut self, ty: Ty, cc: IntCC, r: Gpr, imm: i32) {
+        if imm == 0 && matches!(cc, IntCC::Eq | IntCC::Ne) {
+            self.asm.test_rr(size(ty), r, r);
+        } else {
+            self.asm.alu_ri(AluOp::Cmp, size(ty), r, imm);
+        }
+    }
+
     /// `dst = cc ? a : b` on the flags already set. Moves and loads
     /// leave the flags alone, so `dst` starts as one operand and a
     /// conditional move brings in the other.
@@ -912,6 +921,29 @@ impl Emitter<'_> {
                 let rc = self.src(c, R11);
                 self.asm.test_rr(Size::S32, rc, rc);
                 self.select(ty, Cond::Ne, dst, a, b);
+            }
+            Inst::SelectCmp {
+                ty,
+                dst,
+                cc,
+                cmp_ty,
+                x,
+                y,
+                a,
+                b,
+            } => {
+                let rx = self.src(x, R10);
+                match y {
+                    CmpRhs::Reg(y) => match self.loc(y) {
+                        L::M(m) => self.asm.alu_rm(AluOp::Cmp, size(cmp_ty), rx, m),
+                        _ => {
+                            let ry = self.src(y, R11);
+                            self.asm.alu_rr(AluOp::Cmp, size(cmp_ty), rx, ry);
+                        }
+                    },
+                    CmpRhs::Imm(imm) => self.cmp_imm(cmp_ty, cc, rx, imm),
+                }
+                self.select(ty, cond(cc), dst, a, b);
             }
             Inst::Convert {
                 op,
@@ -1125,7 +1157,7 @@ impl Emitter<'_> {
                 otherwise,
             } => {
                 let ra = self.src(a, R10);
-                self.asm.alu_ri(AluOp::Cmp, size(ty), ra, imm);
+                self.cmp_imm(ty, cc, ra, imm);
                 self.branch(cond(cc), then, otherwise, next);
             }
             Inst::BrTable { index, targets } => {
