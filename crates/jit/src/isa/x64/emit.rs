@@ -974,6 +974,12 @@ impl Emitter<'_> {
                 offset,
             } => {
                 let m = self.address(addr, offset);
+                if let L::X(x) = self.loc(dst) {
+                    // A float straight into its xmm register.
+                    self.trap_site();
+                    self.asm.fload(float::fsize(ty), x, m);
+                    return Ok(());
+                }
                 let d = self.dst(dst, R11);
                 self.trap_site();
                 let wide = ty == Ty::I64;
@@ -1001,6 +1007,12 @@ impl Emitter<'_> {
                 value,
                 offset,
             } => {
+                if let L::X(x) = self.loc(value) {
+                    let m = self.address(addr, offset);
+                    self.trap_site();
+                    self.asm.fstore(float::fsize(ty), m, x);
+                    return Ok(());
+                }
                 let rv = self.src(value, R11);
                 let m = self.address(addr, offset);
                 let sz = match kind {

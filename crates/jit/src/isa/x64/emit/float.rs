@@ -25,7 +25,7 @@ use crate::isa::x64::regs::{Gpr, Xmm};
 
 use Gpr::{R10, R11};
 
-fn fsize(ty: Ty) -> FloatSize {
+pub(super) fn fsize(ty: Ty) -> FloatSize {
     if ty == Ty::F32 {
         FloatSize::F32
     } else {
