@@ -576,6 +576,8 @@ pub struct Assembler {
     /// Bound offset of each label, by index.
     labels: Vec<Option<usize>>,
     fixups: Vec<Fixup>,
+    /// The latest offset a label was bound at.
+    last_bound: Option<usize>,
     /// The first label misuse, reported by `finish`.
     error: Option<AsmError>,
 }
@@ -594,6 +596,7 @@ impl Assembler {
             buf: Vec::with_capacity(bytes),
             labels: Vec::with_capacity(bytes / 32 + 4),
             fixups: Vec::with_capacity(bytes / 32 + 4),
+            last_bound: None,
             error: None,
         }
     }
@@ -617,9 +620,28 @@ impl Assembler {
 
     /// Binds `label` to the current offset.
     pub fn bind(&mut self, label: Label) {
+        // A `jmp` to this label that just ended is a jump to the next
+        // instruction: drop it and fall through.
+        if let Some(&Fixup {
+            at,
+            label: l,
+            origin: Origin::FieldEnd,
+        }) = self.fixups.last()
+        {
+            // (Not when another label is bound after the jmp's start: it
+            // would point past the code.)
+            let jmp_last = at + 4 == self.buf.len() && at >= 1 && self.buf[at - 1] == 0xe9;
+            if l == label && jmp_last && self.last_bound.is_none_or(|b| b < at) {
+                self.fixups.pop();
+                self.buf.truncate(at - 1);
+            }
+        }
         let here = self.buf.len();
         match self.labels.get_mut(label.0 as usize) {
-            Some(slot @ None) => *slot = Some(here),
+            Some(slot @ None) => {
+                *slot = Some(here);
+                self.last_bound = Some(here);
+            }
             Some(Some(_)) => self.record(AsmError::LabelBoundTwice(label)),
             None => self.record(AsmError::ForeignLabel(label)),
         }

@@ -81,6 +81,26 @@ fn disassemble_range(
     .into_iter()
     .collect();
     let trap_exit = u64::from(code.trap_exit);
+    // Cold trap stubs: `mov eax, code` then a jump (or a fall) to the trap
+    // exit. Branches to them are trap checks.
+    let is_exit_jump = |i: &Instruction| {
+        i.mnemonic() == Mnemonic::Jmp
+            && i.op0_kind() == OpKind::NearBranch64
+            && i.near_branch_target() == trap_exit
+    };
+    let stubs: Vec<(u64, TrapCode)> = insts
+        .iter()
+        .enumerate()
+        .filter_map(|(k, i)| {
+            let sets_status = i.mnemonic() == Mnemonic::Mov
+                && i.op0_kind() == OpKind::Register
+                && i.op0_register() == Register::EAX
+                && i.op1_kind() == OpKind::Immediate32;
+            let then_exit = i.next_ip() == trap_exit || insts.get(k + 1).is_some_and(is_exit_jump);
+            let code = TrapCode::from_u32(i.immediate32()).filter(|_| sets_status && then_exit)?;
+            Some((i.ip(), code))
+        })
+        .collect();
     let mut text = String::new();
     for (k, inst) in insts.iter().enumerate() {
         let at = inst.ip() as usize;
@@ -107,7 +127,12 @@ fn disassemble_range(
         }
         let is_branch =
             inst.op0_kind() == OpKind::NearBranch64 && inst.mnemonic() != Mnemonic::Call;
-        if is_branch && inst.near_branch_target() == trap_exit {
+        let stub = stubs
+            .iter()
+            .find(|(ip, _)| is_branch && *ip == inst.near_branch_target());
+        if let Some((_, trap)) = stub {
+            let _ = write!(text, "  ; to trap exit (trap: {trap})");
+        } else if is_branch && inst.near_branch_target() == trap_exit {
             text.push_str("  ; to trap exit");
             let status = k.checked_sub(1).map(|p| &insts[p]).filter(|p| {
                 p.mnemonic() == Mnemonic::Mov

@@ -160,7 +160,15 @@ fn shift(op: IBinOp) -> Option<ShiftOp> {
 /// are the module's imports.
 pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<CompiledCode, JitError> {
     let mut asm = Assembler::with_capacity(f.insts.len() * 8 + 128);
-    let labels = (0..f.blocks.len()).map(|_| asm.new_label()).collect();
+    let mut labels: Vec<Label> = (0..f.blocks.len()).map(|_| asm.new_label()).collect();
+    // Branches to a block that only jumps on go straight to where it
+    // jumps (the block itself is not emitted).
+    let forward = forwarding_targets(f, alloc);
+    for (b, t) in forward.iter().enumerate() {
+        if let Some(t) = t {
+            labels[b] = labels[t.0 as usize];
+        }
+    }
     let saved: Vec<Gpr> = CALLEE_SAVED_GPRS
         .into_iter()
         .filter(|&r| alloc.locs.contains(&Loc::Reg(abi::gpr(r))))
@@ -188,8 +196,14 @@ pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<Compile
     };
     e.entry_stub();
     e.prologue();
-    for (i, &b) in f.layout.iter().enumerate() {
-        let next = f.layout.get(i + 1).copied();
+    let emitted: Vec<BlockId> = f
+        .layout
+        .iter()
+        .copied()
+        .filter(|b| forward[b.0 as usize].is_none())
+        .collect();
+    for (i, &b) in emitted.iter().enumerate() {
+        let next = emitted.get(i + 1).copied();
         e.asm.bind(e.labels[b.0 as usize]);
         for at in f.blocks[b.0 as usize].insts.clone() {
             if alloc.dead[at as usize] {
@@ -229,6 +243,46 @@ pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<Compile
         trap_sites,
         jump_tables,
     })
+}
+
+/// For each block that does nothing but jump (all its other instructions
+/// dead), the block it leads to in the end; `None` for the others, for
+/// the entry block, and around cycles of such blocks.
+fn forwarding_targets(f: &Func, alloc: &Allocation) -> Vec<Option<BlockId>> {
+    let jump_of = |b: BlockId| -> Option<BlockId> {
+        let mut live = f.blocks[b.0 as usize]
+            .insts
+            .clone()
+            .filter(|&i| !alloc.dead[i as usize]);
+        match (live.next().map(|i| &f.insts[i as usize]), live.next()) {
+            (Some(&Inst::Jump { target }), None) => Some(target),
+            _ => None,
+        }
+    };
+    let entry = f.layout.first().copied();
+    let direct: Vec<Option<BlockId>> = (0..f.blocks.len())
+        .map(|b| {
+            let b = BlockId(b as u32);
+            if Some(b) == entry {
+                None
+            } else {
+                jump_of(b)
+            }
+        })
+        .collect();
+    direct
+        .iter()
+        .map(|&first| {
+            let mut t = first?;
+            for _ in 0..direct.len() {
+                match direct[t.0 as usize] {
+                    Some(next) => t = next,
+                    None => return Some(t),
+                }
+            }
+            None // a cycle of jumps: leave it as it is
+        })
+        .collect()
 }
 
 /// What a function's prologue must provide, from one scan of its code.
@@ -460,16 +514,21 @@ impl Emitter<'_> {
         self.asm.jcc(cc, label);
     }
 
+    /// Whether code for `b` (or the block it forwards to) comes next.
+    fn is_next(&self, b: BlockId, next: Option<BlockId>) -> bool {
+        next.is_some_and(|n| self.labels[n.0 as usize] == self.labels[b.0 as usize])
+    }
+
     /// Jump to a block unless it comes next.
     fn goto(&mut self, b: BlockId, next: Option<BlockId>) {
-        if Some(b) != next {
+        if !self.is_next(b, next) {
             self.asm.jmp(self.labels[b.0 as usize]);
         }
     }
 
     /// Branch on `cc` to `then`, else to `otherwise`.
     fn branch(&mut self, cc: Cond, then: BlockId, otherwise: BlockId, next: Option<BlockId>) {
-        if Some(then) == next {
+        if self.is_next(then, next) {
             self.asm.jcc(cc.invert(), self.labels[otherwise.0 as usize]);
         } else {
             self.asm.jcc(cc, self.labels[then.0 as usize]);

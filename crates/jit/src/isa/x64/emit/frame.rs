@@ -259,10 +259,13 @@ impl Emitter<'_> {
     pub(super) fn trap_exit(&mut self) {
         let cold = std::mem::take(&mut self.cold);
         let a = &mut self.asm;
-        for (label, code) in cold {
+        let last = cold.len().saturating_sub(1);
+        for (i, (label, code)) in cold.into_iter().enumerate() {
             a.bind(label);
             a.mov_ri(Size::S32, Rax, code as i32);
-            a.jmp(self.trap_exit);
+            if i != last {
+                a.jmp(self.trap_exit);
+            }
         }
         a.bind(self.trap_exit);
         a.load(Size::S64, R11, Mem::new(R14, LIMITS));

@@ -191,6 +191,28 @@ fn benchmark_functions_compile_to_valid_code() {
                     path.display()
                 );
             }
+            // Block layout: no jump to the next instruction, and no
+            // conditional jump over an unconditional one.
+            for w in insts.windows(3) {
+                let [(_, a), (_, b), (c_ip, _)] = w else {
+                    unreachable!()
+                };
+                assert!(
+                    !(a.mnemonic() == Mnemonic::Jmp && a.near_branch_target() == b.ip()),
+                    "{}: {def}: jmp to the next instruction at {:#x}",
+                    path.display(),
+                    a.ip()
+                );
+                assert!(
+                    !(!matches!(a.mnemonic(), Mnemonic::Jmp | Mnemonic::Call)
+                        && a.near_branch_target() != 0
+                        && b.mnemonic() == Mnemonic::Jmp
+                        && a.near_branch_target() == *c_ip),
+                    "{}: {def}: conditional jump over a jmp at {:#x}",
+                    path.display(),
+                    a.ip()
+                );
+            }
             for (site, _) in &code.trap_sites {
                 let (_, i) = insts
                     .iter()
