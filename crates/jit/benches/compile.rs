@@ -82,7 +82,7 @@ fn compile_speed(c: &mut Criterion) {
             g.bench_with_input(BenchmarkId::new(stage, name), &ok, |b, ok| {
                 b.iter(|| {
                     for &i in ok {
-                        run(&info, i, &env);
+                        run(&info, i, env);
                     }
                 })
             });

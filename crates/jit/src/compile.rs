@@ -37,7 +37,7 @@ pub fn compile_osr(
 
 fn lower<I: Isa>(isa: &I, module: &ModuleInfo, f: &Func) -> Result<CompiledCode, JitError> {
     let clobbers = |inst: &_| isa.clobbers(inst);
-    let alloc = allocate(f, &isa.machine_env(), clobbers);
+    let alloc = allocate(f, isa.machine_env(), clobbers);
     // The checker re-derives liveness and compares every register's
     // occupants pairwise: 40 % of compile time. Debug builds run it on
     // every compile; tests run it on every spec-suite and benchmark
@@ -55,7 +55,7 @@ pub fn check_allocation(module: &ModuleInfo, def_index: u32) -> Result<(), JitEr
     let isa = Host::default();
     let f = translate(module, def_index)?;
     let clobbers = |inst: &_| isa.clobbers(inst);
-    let alloc = allocate(&f, &isa.machine_env(), clobbers);
+    let alloc = allocate(&f, isa.machine_env(), clobbers);
     check(&f, &alloc, clobbers).map_err(JitError::Internal)
 }
 

@@ -43,8 +43,8 @@ pub trait Isa {
     fn name(&self) -> &'static str;
 
     /// The registers the allocator may hand out, per class, in order of
-    /// preference.
-    fn machine_env(&self) -> MachineEnv;
+    /// preference. Compiles ask for it every time: build it once.
+    fn machine_env(&self) -> &MachineEnv;
 
     /// The registers `inst` destroys (a call: the caller-saved set).
     fn clobbers(&self, inst: &Inst) -> RegSet;

@@ -37,6 +37,7 @@
 use super::regs::{Gpr, Xmm};
 use crate::ir::{IBinOp, Inst, Ty};
 use crate::regalloc::{Class, MachineEnv, PReg, RegSet};
+use std::sync::LazyLock;
 
 /// The allocator's register number of a GPR.
 pub const fn gpr(r: Gpr) -> PReg {
@@ -68,38 +69,57 @@ const CALLER_SAVED_GPRS: [Gpr; 7] = [
 ];
 pub const CALLEE_SAVED_GPRS: [Gpr; 3] = [Gpr::Rbx, Gpr::R12, Gpr::R13];
 
-fn set(regs: impl IntoIterator<Item = PReg>) -> RegSet {
-    regs.into_iter().fold(0, |s, r| s | 1 << r.0)
+/// The set of `gprs` and `xmms` (a `const fn`, so the clobber sets are
+/// constants rather than computed per instruction).
+const fn set(gprs: &[Gpr], xmms: &[Xmm]) -> RegSet {
+    let mut s = 0;
+    let mut i = 0;
+    while i < gprs.len() {
+        s |= 1 << gpr(gprs[i]).0;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < xmms.len() {
+        s |= 1 << xmm(xmms[i]).0;
+        i += 1;
+    }
+    s
 }
+
+/// The allocatable xmm registers (xmm14 and xmm15 are scratch).
+const ALLOCATABLE_XMMS: &[Xmm] = Xmm::ALL.split_at(14).0;
+
+/// What a call destroys: every caller-saved register.
+const CALL_CLOBBERS: RegSet = set(&CALLER_SAVED_GPRS, ALLOCATABLE_XMMS);
 
 /// Registers the allocator may hand out, caller-saved first (cheaper when
 /// no call intervenes; the clobber sets push call-crossing values to the rest).
-pub fn machine_env() -> MachineEnv {
-    MachineEnv {
+///
+/// Built once: every compile asks for it.
+pub fn machine_env() -> &'static MachineEnv {
+    static ENV: LazyLock<MachineEnv> = LazyLock::new(|| MachineEnv {
         int_regs: CALLER_SAVED_GPRS
             .iter()
             .chain(&CALLEE_SAVED_GPRS)
             .map(|&r| gpr(r))
             .collect(),
-        float_regs: Xmm::ALL[..14].iter().map(|&r| xmm(r)).collect(),
+        float_regs: ALLOCATABLE_XMMS.iter().map(|&r| xmm(r)).collect(),
         // Every xmm register is caller-saved: a float live across a call
         // is either split around it or spilled.
         split_around_calls: vec![Class::Float],
-    }
+    });
+    &ENV
 }
 
 /// The registers `inst` destroys.
 pub fn clobbers(inst: &Inst) -> RegSet {
     match inst {
-        Inst::Call { .. } | Inst::CallIndirect { .. } | Inst::Libcall { .. } => {
-            set(CALLER_SAVED_GPRS.iter().map(|&r| gpr(r)))
-                | set(Xmm::ALL[..14].iter().map(|&r| xmm(r)))
-        }
-        Inst::IDiv { .. } | Inst::IDivImm { .. } => set([gpr(Gpr::Rax), gpr(Gpr::Rdx)]),
+        Inst::Call { .. } | Inst::CallIndirect { .. } | Inst::Libcall { .. } => CALL_CLOBBERS,
+        Inst::IDiv { .. } | Inst::IDivImm { .. } => const { set(&[Gpr::Rax, Gpr::Rdx], &[]) },
         Inst::IBin {
             op: IBinOp::Shl | IBinOp::ShrS | IBinOp::ShrU | IBinOp::Rotl | IBinOp::Rotr,
             ..
-        } => set([gpr(Gpr::Rcx)]),
+        } => const { set(&[Gpr::Rcx], &[]) },
         _ => 0,
     }
 }

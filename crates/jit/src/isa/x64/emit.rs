@@ -106,6 +106,9 @@ struct Emitter<'a> {
     /// Jump tables to place after all code: the table's label and its
     /// case targets' labels.
     tables: Vec<(Label, Vec<Label>)>,
+    /// Buffers of [`Emitter::parallel_move`], kept for the next one.
+    moves: Vec<moves::Move>,
+    pending_moves: Vec<moves::Move>,
 }
 
 /// Operand size of a value of type `ty` in a general-purpose register
@@ -193,6 +196,8 @@ pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<Compile
         adapters: Vec::new(),
         trap_sites: Vec::new(),
         tables: Vec::new(),
+        moves: Vec::new(),
+        pending_moves: Vec::new(),
     };
     e.entry_stub();
     e.prologue();

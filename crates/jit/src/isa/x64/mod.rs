@@ -34,7 +34,7 @@ impl Isa for X64 {
         "x86-64"
     }
 
-    fn machine_env(&self) -> MachineEnv {
+    fn machine_env(&self) -> &MachineEnv {
         abi::machine_env()
     }
 

@@ -24,64 +24,66 @@
 use super::frame::{frame_bytes, incoming, outgoing};
 use super::moves::Move;
 use super::{Emitter, L};
-use crate::ir::{List, Ty, VReg};
+use crate::ir::{Func, List, Ty, VReg};
 use crate::isa::x64::abi::CallConv;
 use crate::isa::x64::asm::{AluOp, Cond, Label, Mem, Size};
 use crate::isa::x64::regs::Gpr::{Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R11, R14};
 use wx_core::vm::VMFuncRef;
 
-/// An adapter to emit: its label and signature.
+/// An adapter to emit: its label and signature, with the signature's
+/// calling convention (which its call sites share).
 pub(super) struct Adapter {
     label: Label,
     params: Vec<Ty>,
     results: Vec<Ty>,
+    conv: CallConv,
+}
+
+/// The types of the values in `list`.
+fn types(f: &Func, list: List) -> impl Iterator<Item = Ty> + Clone + '_ {
+    f.list_items(list).iter().map(|&v| f.ty(VReg(v)))
 }
 
 impl Emitter<'_> {
-    fn types(&self, list: List) -> Vec<Ty> {
-        self.f
-            .list_items(list)
-            .iter()
-            .map(|&v| self.f.ty(VReg(v)))
-            .collect()
-    }
-
-    /// The adapter for a signature, created on first use.
-    fn adapter(&mut self, params: &[Ty], results: &[Ty]) -> Label {
-        if let Some(a) = self
-            .adapters
-            .iter()
-            .find(|a| a.params == params && a.results == results)
-        {
-            return a.label;
+    /// The adapter for the signature `args -> rets` (an index in
+    /// `adapters`), created on first use: compiling a call allocates only
+    /// for a new signature.
+    fn adapter(&mut self, args: List, rets: List) -> usize {
+        let f = self.f;
+        let (params, results) = (types(f, args), types(f, rets));
+        if let Some(i) = self.adapters.iter().position(|a| {
+            a.params.iter().copied().eq(params.clone())
+                && a.results.iter().copied().eq(results.clone())
+        }) {
+            return i;
         }
-        let label = self.asm.new_label();
+        let (params, results): (Vec<Ty>, Vec<Ty>) = (params.collect(), results.collect());
         self.adapters.push(Adapter {
-            label,
-            params: params.to_vec(),
-            results: results.to_vec(),
+            label: self.asm.new_label(),
+            conv: CallConv::new(params.iter().copied(), &results),
+            params,
+            results,
         });
-        label
+        self.adapters.len() - 1
     }
 
     /// Call the entry slot in r11 with `args`, defining `rets`.
     /// `may_cross`: the callee may belong to another instance.
     pub(super) fn call_wasm(&mut self, args: List, rets: List, may_cross: bool) {
-        let (params, results) = (self.types(args), self.types(rets));
-        let conv = CallConv::new(params.iter().copied(), &results);
+        // (The arguments' moves create no labels, so finding the adapter
+        // first numbers labels as before.)
+        let adapter = self.adapter(args, rets);
         let f = self.f;
-        let moves = f
-            .list_items(args)
-            .iter()
-            .zip(&conv.params)
-            .map(|(&v, &loc)| Move {
+        let mut moves = self.take_moves();
+        let conv = &self.adapters[adapter].conv;
+        for (&v, &loc) in f.list_items(args).iter().zip(&conv.params) {
+            moves.push(Move {
                 dst: outgoing(loc),
                 src: self.loc(VReg(v)),
                 ty: f.ty(VReg(v)),
-            })
-            .collect();
+            });
+        }
         self.parallel_move(moves);
-        let adapter = self.adapter(&params, &results);
         let (slow, join) = (self.asm.new_label(), self.asm.new_label());
         let a = &mut self.asm;
         a.load(Size::S64, Rax, Mem::new(R11, 0));
@@ -96,21 +98,21 @@ impl Emitter<'_> {
         }
         a.bind(join);
         a.call_r(Rax);
-        self.slow_calls.push((slow, adapter, join));
+        self.slow_calls
+            .push((slow, self.adapters[adapter].label, join));
         if may_cross {
             self.asm.load(Size::S64, R14, Mem::new(Rbp, -8));
             self.load_memory_base();
         }
-        let moves = f
-            .list_items(rets)
-            .iter()
-            .zip(&conv.results)
-            .map(|(&v, &loc)| Move {
+        let mut moves = self.take_moves();
+        let conv = &self.adapters[adapter].conv;
+        for (&v, &loc) in f.list_items(rets).iter().zip(&conv.results) {
+            moves.push(Move {
                 dst: self.loc(VReg(v)),
                 src: outgoing(loc),
                 ty: f.ty(VReg(v)),
-            })
-            .collect();
+            });
+        }
         self.parallel_move(moves);
     }
 
@@ -128,7 +130,7 @@ impl Emitter<'_> {
 
     /// wasm convention in, array convention out (see the module docs).
     fn emit_adapter(&mut self, adapter: &Adapter) {
-        let conv = CallConv::new(adapter.params.iter().copied(), &adapter.results);
+        let conv = &adapter.conv;
         let n = adapter.params.len().max(adapter.results.len());
         let cell = |i: usize| L::M(Mem::new(Rsp, 8 * i as i32));
         self.asm.bind(adapter.label);

@@ -196,7 +196,7 @@ impl Emitter<'_> {
             self.load_memory_base();
         }
         let f = self.f;
-        let mut moves = Vec::with_capacity(f.params.len());
+        let mut moves = self.take_moves();
         for (&p, &loc) in f.params.iter().zip(&self.conv.params) {
             // Only parameters live at entry: one dead there may share its
             // register with a live one.
@@ -230,7 +230,7 @@ impl Emitter<'_> {
     /// Return `values` to the caller.
     pub(super) fn ret(&mut self, values: &[u32]) {
         let f = self.f;
-        let mut moves = Vec::with_capacity(values.len());
+        let mut moves = self.take_moves();
         for (&v, &loc) in values.iter().zip(&self.conv.results) {
             moves.push(Move {
                 dst: incoming(loc),

@@ -19,6 +19,7 @@ use crate::isa::x64::regs::{Gpr, Xmm};
 /// `dst`. A 32-bit value's upper half is undefined in memory and in an xmm
 /// register; it is zeroed on the way into a general-purpose register or
 /// into memory, where the interpreter may read the whole cell.
+#[derive(Clone, Copy)]
 pub(super) struct Move {
     pub dst: L,
     pub src: L,
@@ -35,16 +36,25 @@ pub(super) fn same(a: &L, b: &L) -> bool {
 }
 
 impl Emitter<'_> {
-    /// Perform `moves` as if all at once.
+    /// An empty buffer for the moves of a [`Emitter::parallel_move`], which
+    /// hands it back: one allocation serves all the function's moves.
+    pub(super) fn take_moves(&mut self) -> Vec<Move> {
+        let mut moves = std::mem::take(&mut self.moves);
+        moves.clear();
+        moves
+    }
+
+    /// Perform `moves` as if all at once (see the module docs for the
+    /// order), keeping the buffer for the next parallel move.
     pub(super) fn parallel_move(&mut self, mut moves: Vec<Move>) {
         moves.retain(|m| !same(&m.dst, &m.src));
-        let (to_memory, mut rest): (Vec<Move>, Vec<Move>) =
-            moves.into_iter().partition(|m| matches!(m.dst, L::M(_)));
-        for m in &to_memory {
+        for m in moves.iter().filter(|m| matches!(m.dst, L::M(_))) {
             self.move_one(m);
         }
-        let (from_memory, mut pending): (Vec<Move>, Vec<Move>) =
-            rest.drain(..).partition(|m| matches!(m.src, L::M(_)));
+        moves.retain(|m| !matches!(m.dst, L::M(_)));
+        let mut pending = std::mem::take(&mut self.pending_moves);
+        pending.clear();
+        pending.extend(moves.iter().filter(|m| !matches!(m.src, L::M(_))));
         while !pending.is_empty() {
             let ready = pending
                 .iter()
@@ -77,9 +87,11 @@ impl Emitter<'_> {
                 }
             }
         }
-        for m in &from_memory {
+        for m in moves.iter().filter(|m| matches!(m.src, L::M(_))) {
             self.move_one(m);
         }
+        self.pending_moves = pending;
+        self.moves = moves;
     }
 
     /// One move between any two locations (memory to memory through r10).
