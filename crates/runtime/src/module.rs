@@ -3,12 +3,13 @@
 use crate::config::Strategy;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::tier::{compile_function, register, Compiled, Outcome, TierHook, Trigger};
+use crate::tier::{compile_eager, register, Compiled, Outcome, TierHook};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
+use wx_core::code::CodeArena;
 use wx_core::types::ExternType;
 use wx_core::ModuleInfo;
 use wx_interp::{ModuleCode, Tiering};
@@ -31,6 +32,12 @@ pub(crate) struct ModuleInner {
     /// On-stack-replacement entries by (defined function, loop offset);
     /// `None` where the JIT could not make one.
     pub(crate) osr: Mutex<HashMap<(u32, u32), Option<Compiled>>>,
+    /// The machine code of `compiled` and `osr`, packed into shared chunks.
+    /// Unmapped when the module is dropped, after `Drop` has unregistered
+    /// the code's trap sites. Nothing can run the code by then: stores keep
+    /// the modules of their instances alive, and the tier hook (a weak
+    /// reference) only runs for instances of a live store.
+    pub(crate) arena: CodeArena,
 }
 
 impl ModuleInner {
@@ -142,6 +149,7 @@ impl Module {
                     .map(|_| OnceLock::new())
                     .collect(),
                 osr: Mutex::new(HashMap::new()),
+                arena: CodeArena::new(),
                 info: info.clone(),
             }
         });
@@ -152,9 +160,10 @@ impl Module {
             Strategy::Interp | Strategy::Tiered => 0,
         };
         if eager > 0 {
-            for def in (0..info.num_defined_funcs()).step_by(eager) {
-                inner.compiled[def as usize]
-                    .get_or_init(|| compile_function(&info, def, Trigger::Eager, config));
+            let defs = (0..info.num_defined_funcs()).step_by(eager);
+            for (def, outcome) in compile_eager(&inner, defs) {
+                // Nothing else can reach the module yet: the cells are unset.
+                let _ = inner.compiled[def as usize].set(outcome);
             }
             register(inner.compiled().map(|(_, c)| c));
             if config.perf_map {

@@ -20,7 +20,7 @@ use crate::traps::CodeRange;
 use std::fmt;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
-use wx_core::code::CodeMemory;
+use wx_core::code::{CodeArena, CodeSlice};
 use wx_core::instance::Instance as CoreInstance;
 use wx_core::vm::ArrayCall;
 use wx_core::ModuleInfo;
@@ -28,7 +28,9 @@ use wx_interp::{Hot, TierUp};
 
 /// A function compiled by the JIT.
 pub(crate) struct Compiled {
-    pub code: CodeMemory,
+    /// Where the code is in its module's [`CodeArena`]; valid while the
+    /// module lives.
+    pub code: CodeSlice,
     /// Offset of the `wasm_call` entry (the array-call entry is at 0).
     wasm_entry: usize,
     pub compile_time: Duration,
@@ -70,23 +72,71 @@ pub(crate) enum Trigger {
     Hot(Hot),
 }
 
-/// Compile defined function `def`. Faults at its trap sites become traps
-/// only once its range is registered ([`register`]); callers register
-/// batches, since each registration copies the registry.
-pub(crate) fn compile_function(
+/// Compile defined function `def` of `module` into its code arena. Faults
+/// at its trap sites become traps only once its range is registered
+/// ([`register`]); callers register batches, since each registration
+/// copies the registry.
+pub(crate) fn compile_function(module: &ModuleInner, def: u32, trigger: Trigger) -> Outcome {
+    let start = Instant::now();
+    let outcome = machine_code(&module.info, def, module.engine.config())
+        .and_then(|code| load(&module.arena, &code, start));
+    report(&module.info, def, trigger, &outcome);
+    outcome
+}
+
+/// Compile the defined functions `defs` of `module` (strategies `jit` and
+/// `mixed`), then load them into its code arena together, which writes
+/// each chunk through one window instead of mapping each function. A
+/// function's compile time here is its translation only.
+pub(crate) fn compile_eager(
+    module: &ModuleInner,
+    defs: impl Iterator<Item = u32>,
+) -> Vec<(u32, Outcome)> {
+    let config = module.engine.config();
+    let mut outcomes = Vec::new();
+    let mut compiled = Vec::new();
+    for def in defs {
+        let start = Instant::now();
+        match machine_code(&module.info, def, config) {
+            Ok(code) => compiled.push((def, code, start.elapsed())),
+            Err(reason) => outcomes.push((def, Err(reason))),
+        }
+    }
+    let codes: Vec<&[u8]> = compiled.iter().map(|(_, c, _)| c.code.as_slice()).collect();
+    match module.arena.add_all(&codes) {
+        Ok(slices) => {
+            for ((def, code, time), slice) in compiled.iter().zip(slices) {
+                outcomes.push((*def, Ok(Compiled::new(code, slice, *time))));
+            }
+        }
+        Err(e) => {
+            let reason = e.to_string();
+            outcomes.extend(compiled.iter().map(|(def, ..)| (*def, Err(reason.clone()))));
+        }
+    }
+    outcomes.sort_by_key(|(def, _)| *def);
+    for (def, outcome) in &outcomes {
+        report(&module.info, *def, Trigger::Eager, outcome);
+    }
+    outcomes
+}
+
+/// `def`'s machine code, or why it stays interpreted.
+fn machine_code(
     info: &ModuleInfo,
     def: u32,
-    trigger: Trigger,
     config: &Config,
-) -> Outcome {
+) -> Result<wx_jit::CompiledCode, String> {
+    within_limit(info, def, config)
+        .and_then(|()| wx_jit::compile(info, def).map_err(|e| e.to_string()))
+}
+
+/// The `wx::tier` event for one function's compilation.
+fn report(info: &ModuleInfo, def: u32, trigger: Trigger, outcome: &Outcome) {
     let index = info.num_imported_funcs + def;
     let name = info.func_name(index);
     let wasm_bytes = info.bodies[def as usize].range.len();
-    let start = Instant::now();
-    let compiled = match within_limit(info, def, config)
-        .and_then(|()| wx_jit::compile(info, def).map_err(|e| e.to_string()))
-        .and_then(|code| load(&code, start))
-    {
+    let compiled = match outcome {
         Ok(c) => c,
         Err(reason) => {
             match trigger {
@@ -97,11 +147,11 @@ pub(crate) fn compile_function(
                     tracing::info!(target: "wx::tier", func = index, name = %name, reason = %reason, "kept in the interpreter")
                 }
             }
-            return Err(reason);
+            return;
         }
     };
-    let (compile_time, mem) = (compiled.compile_time, &compiled.code);
-    let micros = compile_time.as_micros() as u64;
+    let micros = compiled.compile_time.as_micros() as u64;
+    let code_bytes = compiled.code.len();
     match trigger {
         Trigger::Eager => tracing::debug!(
             target: "wx::tier",
@@ -109,7 +159,7 @@ pub(crate) fn compile_function(
             name = %name,
             micros,
             wasm_bytes,
-            code_bytes = mem.len(),
+            code_bytes,
             "compiled"
         ),
         Trigger::Hot(why) => {
@@ -125,12 +175,11 @@ pub(crate) fn compile_function(
                 loop_iterations,
                 micros,
                 wasm_bytes,
-                code_bytes = mem.len(),
+                code_bytes,
                 "tier-up"
             )
         }
     }
-    Ok(compiled)
 }
 
 /// Refuse function bodies over the configured size: compile time and
@@ -147,21 +196,32 @@ fn within_limit(info: &ModuleInfo, def: u32, config: &Config) -> Result<(), Stri
     Ok(())
 }
 
-/// Map `code` (compiled since `start`) executable, with its trap sites.
-fn load(code: &wx_jit::CompiledCode, start: Instant) -> Result<Compiled, String> {
-    let mem = CodeMemory::new(&code.code).map_err(|e| e.to_string())?;
-    let base = mem.as_ptr() as usize;
-    Ok(Compiled {
-        wasm_entry: code.wasm_entry as usize,
-        compile_time: start.elapsed(),
-        range: CodeRange {
-            start: base,
-            end: base + mem.len(),
-            trap_exit: base + code.trap_exit as usize,
-            sites: code.trap_sites.iter().map(|(o, _)| *o).collect(),
-        },
-        code: mem,
-    })
+/// Add `code` (compiled since `start`) to `arena`, with its trap sites.
+fn load(
+    arena: &CodeArena,
+    code: &wx_jit::CompiledCode,
+    start: Instant,
+) -> Result<Compiled, String> {
+    let slice = arena.add(&code.code).map_err(|e| e.to_string())?;
+    Ok(Compiled::new(code, slice, start.elapsed()))
+}
+
+impl Compiled {
+    /// `code`, now executable at `slice`.
+    fn new(code: &wx_jit::CompiledCode, slice: CodeSlice, compile_time: Duration) -> Compiled {
+        let base = slice.as_ptr() as usize;
+        Compiled {
+            wasm_entry: code.wasm_entry as usize,
+            compile_time,
+            range: CodeRange {
+                start: base,
+                end: base + slice.len(),
+                trap_exit: base + code.trap_exit as usize,
+                sites: code.trap_sites.iter().map(|(o, _)| *o).collect(),
+            },
+            code: slice,
+        }
+    }
 }
 
 /// Make faults at the trap sites of `compiled` wasm traps.
@@ -183,8 +243,7 @@ impl TierUp for TierHook {
             return;
         };
         let outcome = module.compiled[def as usize].get_or_init(|| {
-            let outcome =
-                compile_function(&module.info, def, Trigger::Hot(why), module.engine.config());
+            let outcome = compile_function(&module, def, Trigger::Hot(why));
             if let Ok(c) = &outcome {
                 register([c]);
             }
@@ -218,7 +277,7 @@ impl TierUp for TierHook {
                     wx_jit::compile_osr(&module.info, def, loop_offset as usize)
                         .map_err(|e| e.to_string())
                 })
-                .and_then(|code| load(&code, start));
+                .and_then(|code| load(&module.arena, &code, start));
             match compiled {
                 Ok(c) => {
                     register([&c]);

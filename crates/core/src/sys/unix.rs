@@ -1,4 +1,5 @@
-//! Address-space reservations on Unix with mmap/mprotect.
+//! Address-space reservations on Unix with mmap/mprotect, and (Linux) the
+//! memfd-backed shared mappings the code arena is made of.
 
 use std::io;
 use std::ptr::NonNull;
@@ -104,12 +105,12 @@ pub(crate) unsafe fn make_executable(base: NonNull<u8>, len: usize) -> io::Resul
 
 /// x86-64 keeps instruction and data caches coherent.
 #[cfg(not(target_arch = "aarch64"))]
-fn flush_icache(_start: *const u8, _len: usize) {}
+pub(crate) fn flush_icache(_start: *const u8, _len: usize) {}
 
 /// AArch64: clean the data cache to the point of unification, invalidate
 /// the instruction cache, then synchronise (Arm ARM B2.4.4).
 #[cfg(target_arch = "aarch64")]
-fn flush_icache(start: *const u8, len: usize) {
+pub(crate) fn flush_icache(start: *const u8, len: usize) {
     const LINE: usize = 64;
     let (begin, end) = (start as usize & !(LINE - 1), start as usize + len);
     let mut p = begin;
@@ -128,4 +129,66 @@ fn flush_icache(start: *const u8, len: usize) {
     }
     // SAFETY: barriers only.
     unsafe { std::arch::asm!("dsb ish", "isb", options(nostack, preserves_flags)) };
+}
+
+/// A new anonymous memory file (close-on-exec), empty until [`set_file_len`].
+#[cfg(target_os = "linux")]
+pub(crate) fn memfd(name: &str) -> io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::FromRawFd;
+    let name = std::ffi::CString::new(name).map_err(|_| io::ErrorKind::InvalidInput)?;
+    // SAFETY: `name` is a NUL-terminated string that outlives the call.
+    let fd = unsafe { libc::memfd_create(name.as_ptr(), libc::MFD_CLOEXEC) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` is a fresh descriptor that nothing else owns.
+    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
+}
+
+/// Resize the file behind `fd` to `len` bytes (new bytes read as zero;
+/// a memory file's pages materialise only when written).
+#[cfg(target_os = "linux")]
+pub(crate) fn set_file_len(fd: std::os::fd::BorrowedFd<'_>, len: usize) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let len = libc::off_t::try_from(len).map_err(|_| io::ErrorKind::InvalidInput)?;
+    // SAFETY: ftruncate on a descriptor we own; no memory is touched.
+    if unsafe { libc::ftruncate(fd.as_raw_fd(), len) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Map `len` bytes of the file behind `fd` from `offset` (page-aligned),
+/// shared, at a kernel-chosen address: read+write if `writable`, else
+/// read+execute. Never both.
+#[cfg(target_os = "linux")]
+pub(crate) fn map_shared(
+    fd: std::os::fd::BorrowedFd<'_>,
+    offset: usize,
+    len: usize,
+    writable: bool,
+) -> io::Result<NonNull<u8>> {
+    use std::os::fd::AsRawFd;
+    let offset = libc::off_t::try_from(offset).map_err(|_| io::ErrorKind::InvalidInput)?;
+    let prot = if writable {
+        libc::PROT_READ | libc::PROT_WRITE
+    } else {
+        libc::PROT_READ | libc::PROT_EXEC
+    };
+    // SAFETY: a new shared mapping of our own file at a kernel-chosen
+    // address touches no existing memory.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            prot,
+            libc::MAP_SHARED,
+            fd.as_raw_fd(),
+            offset,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(NonNull::new(p.cast()).expect("mmap returned null on success"))
 }
