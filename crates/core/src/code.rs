@@ -5,17 +5,19 @@
 //! small functions stay on few pages (few iTLB and icache misses) and adding
 //! a function costs no permission change:
 //!
-//! - Linux: the arena is a memory file (`memfd_create`). Its *chunks* (1 MiB
-//!   of address space by default) are mapped once, shared and read+execute,
-//!   for the arena's lifetime; file pages materialise only when written. To
-//!   add code, the arena maps a temporary read+write window of the same
-//!   file over just the pages being written, copies the code into it,
-//!   unmaps the window (and on AArch64 makes the new instructions visible
-//!   to instruction fetch), then hands out the address in the executable
-//!   chunk. Allocation bumps a pointer, 16-byte aligned; a function bigger
+//! - Linux: the arena's *chunks* (1 MiB of address space by default) are
+//!   shared anonymous memory seen through two mappings: one read+execute,
+//!   for the arena's lifetime, and one that is inaccessible except while
+//!   code is copied in (made read+write over just the pages written, then
+//!   inaccessible again; on AArch64 the new instructions are then made
+//!   visible to instruction fetch). Pages materialise only when written.
+//!   Allocation bumps a pointer, cache-line aligned; a function bigger
 //!   than a chunk gets a chunk of its own. [`CodeArena::add_all`] writes a
-//!   batch through one window per chunk.
-//! - Elsewhere, or if the memory file or its first chunk cannot be made,
+//!   batch with one opening per chunk. (`/proc/<pid>/maps` names shared
+//!   anonymous memory `/dev/zero`, which `perf` treats as anonymous, so it
+//!   reads JIT symbols from `/tmp/perf-<pid>.map`; a memory file's
+//!   mappings would hide them.)
+//! - Elsewhere, or if the first chunk cannot be made,
 //!   each function gets its own mapping ([`CodeMemory`]): mapped
 //!   read+write, filled, made read+execute.
 //!
@@ -154,9 +156,14 @@ impl CodeSlice {
 /// Address space per chunk (bytes); pages are committed only when written.
 pub const DEFAULT_CHUNK_SIZE: usize = 1 << 20;
 
-/// Where each piece of code starts: cache-line friendly, and what x86-64
-/// and AArch64 function alignment conventions use.
-const CODE_ALIGN: usize = 16;
+/// Where each piece of code starts: a cache line. Code that reads data
+/// placed among its instructions (jump tables) pads that data to whole
+/// lines, and with every function starting on a line no other function's
+/// instructions share them. A line holding both data that is read and
+/// instructions that run bounces between the data and instruction caches
+/// (3x slower on an interpreter loop dispatching through a jump table
+/// whose line also held the start of the next, hot function).
+pub const CODE_ALIGN: usize = 64;
 
 /// A module's executable code; see the [module documentation](self).
 pub struct CodeArena {
@@ -195,8 +202,6 @@ pub struct ArenaStats {
     /// asked for.
     pub per_function: bool,
     pub fallback: Option<String>,
-    /// The memory file's name, as `/proc/<pid>/maps` shows it (`/memfd:NAME`).
-    pub file: Option<String>,
 }
 
 impl Default for CodeArena {
@@ -293,18 +298,11 @@ impl CodeArena {
 
     pub fn stats(&self) -> ArenaStats {
         let state = self.state.lock();
-        let (mappings, mapped_bytes, per_function, file) = match &state.backing {
-            Backing::Unset => (0, 0, self.per_function, None),
+        let (mappings, mapped_bytes, per_function) = match &state.backing {
+            Backing::Unset => (0, 0, self.per_function),
             #[cfg(target_os = "linux")]
-            Backing::Shared(s) => (
-                s.chunks.len(),
-                s.chunks.iter().map(|c| c.len).sum(),
-                false,
-                Some(s.name.clone()),
-            ),
-            Backing::PerFunction(maps) => {
-                (maps.len(), maps.iter().map(|m| m.mapped).sum(), true, None)
-            }
+            Backing::Shared(s) => (s.chunks.len(), s.chunks.iter().map(|c| c.len).sum(), false),
+            Backing::PerFunction(maps) => (maps.len(), maps.iter().map(|m| m.mapped).sum(), true),
         };
         ArenaStats {
             mappings,
@@ -312,30 +310,26 @@ impl CodeArena {
             code_bytes: state.code_bytes,
             per_function,
             fallback: state.fallback.clone(),
-            file,
         }
     }
 }
 
-/// The Linux backing: chunks of one memory file, each mapped read+execute.
+/// The Linux backing: chunks of shared anonymous memory, each mapped
+/// twice (see the module docs).
 #[cfg(target_os = "linux")]
 struct Shared {
-    fd: std::os::fd::OwnedFd,
-    name: String,
-    /// Bytes of the file given to chunks so far.
-    file_len: usize,
     chunks: Vec<Chunk>,
     /// The chunk functions up to a chunk in size go to.
     current: usize,
 }
 
-/// One read+execute mapping of part of the memory file.
+/// One chunk: its read+execute view and its writing view.
 #[cfg(target_os = "linux")]
 struct Chunk {
     base: NonNull<u8>,
+    /// The same pages, inaccessible but while code is copied in.
+    writer: NonNull<u8>,
     len: usize,
-    /// Where it starts in the file (page-aligned).
-    file_offset: usize,
     /// Bytes allocated from the start.
     used: usize,
 }
@@ -349,24 +343,19 @@ unsafe impl Send for Chunk {}
 #[cfg(target_os = "linux")]
 impl Drop for Chunk {
     fn drop(&mut self) {
-        // SAFETY: exactly the mapping made in `Shared::new_chunk`; the
+        // SAFETY: exactly the two mappings made in `Shared::new_chunk`; the
         // arena's owner guarantees none of its code runs any more.
-        unsafe { sys::release(self.base, self.len) };
+        unsafe {
+            sys::release(self.base, self.len);
+            sys::release(self.writer, self.len);
+        }
     }
 }
 
 #[cfg(target_os = "linux")]
 impl Shared {
     fn open(chunk_size: usize) -> Result<Shared, CodeError> {
-        use std::sync::atomic::{AtomicU64, Ordering};
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let name = format!("wx-code-{}", NEXT.fetch_add(1, Ordering::Relaxed));
-        let fd = sys::memfd(&name)
-            .map_err(|e| CodeError::new("create the code arena's memory file", e))?;
         let mut shared = Shared {
-            fd,
-            name,
-            file_len: 0,
             chunks: Vec::new(),
             current: 0,
         };
@@ -374,19 +363,24 @@ impl Shared {
         Ok(shared)
     }
 
-    /// Grow the file by `len` (page multiple) bytes and map them read+execute.
+    /// Map a chunk of `len` (page multiple) bytes: the writing view, then
+    /// its read+execute alias.
     fn new_chunk(&mut self, len: usize) -> Result<usize, CodeError> {
-        use std::os::fd::AsFd;
-        let file_offset = self.file_len;
-        sys::set_file_len(self.fd.as_fd(), file_offset + len)
-            .map_err(|e| CodeError::new("grow the code arena's memory file", e))?;
-        self.file_len += len;
-        let base = sys::map_shared(self.fd.as_fd(), file_offset, len, false)
-            .map_err(|e| CodeError::new("map a code chunk read+execute", e))?;
+        let writer = sys::map_shared_anon(len)
+            .map_err(|e| CodeError::new("map a code chunk's writing view", e))?;
+        // SAFETY: `writer`/`len` is exactly the mapping just made.
+        let base = match unsafe { sys::alias_executable(writer, len) } {
+            Ok(base) => base,
+            Err(e) => {
+                // SAFETY: the mapping just made, not used.
+                unsafe { sys::release(writer, len) };
+                return Err(CodeError::new("map a code chunk read+execute", e));
+            }
+        };
         self.chunks.push(Chunk {
             base,
+            writer,
             len,
-            file_offset,
             used: 0,
         });
         Ok(self.chunks.len() - 1)
@@ -419,7 +413,7 @@ impl Shared {
         for code in codes {
             placed.push(self.place(code.len(), chunk_size)?);
         }
-        // Write chunk by chunk, each through one window.
+        // Write chunk by chunk, each with one opening of its writing view.
         let mut order: Vec<usize> = (0..codes.len()).filter(|&i| !codes[i].is_empty()).collect();
         order.sort_by_key(|&i| placed[i]);
         for run in order.chunk_by(|&a, &b| placed[a].0 == placed[b].0) {
@@ -439,9 +433,9 @@ impl Shared {
     }
 
     /// Copy `pieces` (offset, code; sorted, non-empty, allocated and never
-    /// written before) into `chunk` through a temporary read+write window.
+    /// written before) into `chunk`, opening its writing view over just
+    /// the pages written.
     fn write(&self, chunk: usize, pieces: &[(usize, &[u8])]) -> Result<(), CodeError> {
-        use std::os::fd::AsFd;
         let page = sys::page_size();
         let chunk = &self.chunks[chunk];
         let first = pieces[0].0;
@@ -451,24 +445,25 @@ impl Shared {
             .max()
             .unwrap_or(first);
         let (lo, hi) = (first / page * page, end.div_ceil(page) * page);
-        let window = sys::map_shared(self.fd.as_fd(), chunk.file_offset + lo, hi - lo, true)
-            .map_err(|e| CodeError::new("map a code write window", e))?;
+        // SAFETY: `[lo, hi)` is a page-aligned range inside the chunk's
+        // writing view.
+        let window = unsafe { chunk.writer.as_ptr().add(lo) };
+        // SAFETY: as above.
+        unsafe { sys::protect(window, hi - lo, true) }
+            .map_err(|e| CodeError::new("open a code chunk for writing", e))?;
         for &(offset, code) in pieces {
-            // SAFETY: `window` maps file bytes `[lo, hi)` of this chunk
-            // read+write and `lo <= offset`, `offset + code.len() <= hi`;
-            // the range was allocated to this code alone and no executable
-            // address of it has been handed out yet.
+            // SAFETY: the writing view is read+write over `[lo, hi)`,
+            // `lo <= offset` and `offset + code.len() <= hi`; the range was
+            // allocated to this code alone and no executable address of it
+            // has been handed out yet.
             unsafe {
-                std::ptr::copy_nonoverlapping(
-                    code.as_ptr(),
-                    window.as_ptr().add(offset - lo),
-                    code.len(),
-                )
+                std::ptr::copy_nonoverlapping(code.as_ptr(), window.add(offset - lo), code.len())
             };
         }
-        // SAFETY: exactly the window mapped above, not used afterwards.
-        unsafe { sys::release(window, hi - lo) };
-        // SAFETY: `[first, end)` lies inside the chunk's own mapping.
+        // SAFETY: the range opened above.
+        unsafe { sys::protect(window, hi - lo, false) }
+            .map_err(|e| CodeError::new("close a code chunk for writing", e))?;
+        // SAFETY: `[first, end)` lies inside the chunk's executable view.
         sys::flush_icache(unsafe { chunk.base.as_ptr().add(first) }, end - first);
         Ok(())
     }
@@ -586,9 +581,9 @@ mod tests {
         let page = sys::page_size();
         let mut pages: Vec<usize> = slices.iter().map(|s| s.as_ptr() as usize / page).collect();
         pages.dedup();
-        // 1000 pieces of at most 16 bytes each: 16,000 bytes.
+        // 1000 pieces of at most CODE_ALIGN bytes each.
         assert!(
-            pages.len() <= 16_000usize.div_ceil(page) + 1,
+            pages.len() <= (1000 * CODE_ALIGN).div_ceil(page) + 1,
             "{} pages",
             pages.len()
         );
@@ -683,19 +678,22 @@ mod tests {
         }
     }
 
-    /// Bytes of address space `/proc/self/maps` shows mapped from the
-    /// memory file `name` (adjacent chunks may share a line).
+    /// Bytes of `/proc/self/maps` lines lying inside `[start, start + len)`.
     #[cfg(target_os = "linux")]
-    fn mapped_from(name: &str) -> usize {
+    fn mapped_within(start: usize, len: usize) -> usize {
         let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
-        let needle = format!("/memfd:{name} ");
         maps.lines()
-            .filter(|l| format!("{l} ").contains(&needle))
             .map(|l| {
                 let range = l.split(' ').next().unwrap();
                 let (a, b) = range.split_once('-').unwrap();
-                usize::from_str_radix(b, 16).unwrap() - usize::from_str_radix(a, 16).unwrap()
+                let (a, b) = (
+                    usize::from_str_radix(a, 16).unwrap(),
+                    usize::from_str_radix(b, 16).unwrap(),
+                );
+                (a.max(start), b.min(start + len))
             })
+            .filter(|(a, b)| a < b)
+            .map(|(a, b)| b - a)
             .sum()
     }
 
@@ -705,15 +703,29 @@ mod tests {
         let page = sys::page_size();
         let arena = CodeArena::with_chunk_size(page);
         let code = vec![0xc3u8; page / 2 + 1]; // two per chunk won't fit
-        for _ in 0..3 {
-            arena.add(&code).unwrap();
-        }
-        let name = arena.stats().file.unwrap();
-        // No write window stays mapped: just the three executable chunks.
+        let starts: Vec<usize> = (0..3)
+            .map(|_| arena.add(&code).unwrap().as_ptr() as usize)
+            .collect();
         assert_eq!(arena.stats().mappings, 3);
-        assert_eq!(mapped_from(&name), 3 * page);
+        for &s in &starts {
+            assert_eq!(mapped_within(s, page), page);
+        }
+        // The executable view shows as shared anonymous memory, which
+        // perf reads JIT symbols for from its map file.
+        let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+        let line = maps
+            .lines()
+            .find(|l| {
+                let (a, _) = l.split(' ').next().unwrap().split_once('-').unwrap();
+                usize::from_str_radix(a, 16).unwrap() <= starts[0]
+                    && l.split(' ').nth(1) == Some("r-xs")
+            })
+            .unwrap();
+        assert!(line.contains("/dev/zero"), "{line}");
         drop(arena);
-        assert_eq!(mapped_from(&name), 0);
+        for &s in &starts {
+            assert_eq!(mapped_within(s, page), 0);
+        }
     }
 
     #[test]

@@ -160,8 +160,13 @@ mod tests {
             lines[..header].iter().any(|l| l.trim() == "trap exit:"),
             "{text}"
         );
-        let cases = &lines[header + 1..];
+        // Then padding to the end of the cache line.
+        let cases = &lines[header + 1..(header + 6).min(lines.len())];
         assert_eq!(cases.len(), 5, "{text}");
+        assert!(
+            lines[header + 6..].iter().all(|l| l.ends_with("int3")),
+            "{text}"
+        );
         for (i, line) in cases.iter().enumerate() {
             // `offset: 4 bytes  case i -> target`, the target an instruction above.
             let (_, entry) = line.split_once(&format!("case {i} -> 0x")).expect("{text}");

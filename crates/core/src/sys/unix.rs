@@ -1,5 +1,5 @@
 //! Address-space reservations on Unix with mmap/mprotect, and (Linux) the
-//! memfd-backed shared mappings the code arena is made of.
+//! shared anonymous mappings, viewed twice, the code arena is made of.
 
 use std::io;
 use std::ptr::NonNull;
@@ -131,64 +131,67 @@ pub(crate) fn flush_icache(start: *const u8, len: usize) {
     unsafe { std::arch::asm!("dsb ish", "isb", options(nostack, preserves_flags)) };
 }
 
-/// A new anonymous memory file (close-on-exec), empty until [`set_file_len`].
+/// Map `len` bytes of fresh shared anonymous memory, inaccessible until
+/// [`protect`] opens it (the code arena's writing view).
 #[cfg(target_os = "linux")]
-pub(crate) fn memfd(name: &str) -> io::Result<std::os::fd::OwnedFd> {
-    use std::os::fd::FromRawFd;
-    let name = std::ffi::CString::new(name).map_err(|_| io::ErrorKind::InvalidInput)?;
-    // SAFETY: `name` is a NUL-terminated string that outlives the call.
-    let fd = unsafe { libc::memfd_create(name.as_ptr(), libc::MFD_CLOEXEC) };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: `fd` is a fresh descriptor that nothing else owns.
-    Ok(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) })
-}
-
-/// Resize the file behind `fd` to `len` bytes (new bytes read as zero;
-/// a memory file's pages materialise only when written).
-#[cfg(target_os = "linux")]
-pub(crate) fn set_file_len(fd: std::os::fd::BorrowedFd<'_>, len: usize) -> io::Result<()> {
-    use std::os::fd::AsRawFd;
-    let len = libc::off_t::try_from(len).map_err(|_| io::ErrorKind::InvalidInput)?;
-    // SAFETY: ftruncate on a descriptor we own; no memory is touched.
-    if unsafe { libc::ftruncate(fd.as_raw_fd(), len) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
-}
-
-/// Map `len` bytes of the file behind `fd` from `offset` (page-aligned),
-/// shared, at a kernel-chosen address: read+write if `writable`, else
-/// read+execute. Never both.
-#[cfg(target_os = "linux")]
-pub(crate) fn map_shared(
-    fd: std::os::fd::BorrowedFd<'_>,
-    offset: usize,
-    len: usize,
-    writable: bool,
-) -> io::Result<NonNull<u8>> {
-    use std::os::fd::AsRawFd;
-    let offset = libc::off_t::try_from(offset).map_err(|_| io::ErrorKind::InvalidInput)?;
-    let prot = if writable {
-        libc::PROT_READ | libc::PROT_WRITE
-    } else {
-        libc::PROT_READ | libc::PROT_EXEC
-    };
-    // SAFETY: a new shared mapping of our own file at a kernel-chosen
-    // address touches no existing memory.
+pub(crate) fn map_shared_anon(len: usize) -> io::Result<NonNull<u8>> {
+    // SAFETY: a new shared anonymous mapping at a kernel-chosen address
+    // touches no existing memory.
     let p = unsafe {
         libc::mmap(
             std::ptr::null_mut(),
             len,
-            prot,
-            libc::MAP_SHARED,
-            fd.as_raw_fd(),
-            offset,
+            libc::PROT_NONE,
+            libc::MAP_SHARED | libc::MAP_ANONYMOUS,
+            -1,
+            0,
         )
     };
     if p == libc::MAP_FAILED {
         return Err(io::Error::last_os_error());
     }
     Ok(NonNull::new(p.cast()).expect("mmap returned null on success"))
+}
+
+/// A second mapping, read+execute, of the same pages as the shared
+/// mapping `[base, base + len)` (`mremap` with an old size of 0).
+///
+/// # Safety
+/// `base`/`len` must be a whole mapping from [`map_shared_anon`].
+#[cfg(target_os = "linux")]
+pub(crate) unsafe fn alias_executable(base: NonNull<u8>, len: usize) -> io::Result<NonNull<u8>> {
+    // SAFETY: guaranteed by the caller; the new mapping goes to a
+    // kernel-chosen address and touches no existing memory.
+    let p = unsafe { libc::mremap(base.as_ptr().cast(), 0, len, libc::MREMAP_MAYMOVE) };
+    if p == libc::MAP_FAILED {
+        return Err(io::Error::last_os_error());
+    }
+    let alias = NonNull::new(p.cast::<u8>()).expect("mremap returned null on success");
+    // SAFETY: exactly the mapping just made.
+    let r = unsafe { libc::mprotect(p, len, libc::PROT_READ | libc::PROT_EXEC) };
+    if r != 0 {
+        let e = io::Error::last_os_error();
+        // SAFETY: the mapping just made, not used.
+        unsafe { release(alias, len) };
+        return Err(e);
+    }
+    Ok(alias)
+}
+
+/// Make `[base, base + len)` read+write, or inaccessible again.
+///
+/// # Safety
+/// The range must lie inside a mapping of ours, page-aligned.
+#[cfg(target_os = "linux")]
+pub(crate) unsafe fn protect(base: *mut u8, len: usize, writable: bool) -> io::Result<()> {
+    let prot = if writable {
+        libc::PROT_READ | libc::PROT_WRITE
+    } else {
+        libc::PROT_NONE
+    };
+    // SAFETY: guaranteed by the caller.
+    if unsafe { libc::mprotect(base.cast(), len, prot) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
 }

@@ -44,7 +44,8 @@
 //! jmp   r10
 //! ```
 //!
-//! The tables come after all code, 4-byte aligned, one 32-bit
+//! The tables come after all code, on cache lines of their own (data
+//! read from a line that also holds running code slows both down), one 32-bit
 //! offset per case relative to the table's start (so the code stays
 //! position-independent); [`CompiledCode::jump_tables`] says where they lie,
 //! since those bytes are not instructions.
@@ -347,10 +348,14 @@ impl Emitter<'_> {
     /// where they lie.
     fn jump_tables(&mut self) -> Vec<Range<u32>> {
         let a = &mut self.asm;
-        if !self.tables.is_empty() {
-            a.align(4);
+        if self.tables.is_empty() {
+            return Vec::new();
         }
-        self.tables
+        // Whole cache lines of their own (see `wx_core::code::CODE_ALIGN`:
+        // code starts on a line, so offsets here are line offsets too).
+        a.align(wx_core::code::CODE_ALIGN);
+        let ranges = self
+            .tables
             .iter()
             .map(|(table, cases)| {
                 a.bind(*table);
@@ -360,7 +365,9 @@ impl Emitter<'_> {
                 }
                 start..a.offset() as u32
             })
-            .collect()
+            .collect();
+        a.align(wx_core::code::CODE_ALIGN);
+        ranges
     }
 
     /// `br_table`: `cases[i]` for an index `i < cases.len()`, else `default`.
