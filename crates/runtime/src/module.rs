@@ -72,6 +72,16 @@ pub(crate) fn write_perf_map<'a>(
     info: &ModuleInfo,
     compiled: impl IntoIterator<Item = (u32, &'a Compiled)>,
 ) {
+    write_perf_map_named(info, compiled, "");
+}
+
+/// [`write_perf_map`], with `suffix` after each function's name (an OSR
+/// entry is `NAME [osr]`).
+pub(crate) fn write_perf_map_named<'a>(
+    info: &ModuleInfo,
+    compiled: impl IntoIterator<Item = (u32, &'a Compiled)>,
+    suffix: &str,
+) {
     use std::io::Write as _;
     let path = format!("/tmp/perf-{}.map", std::process::id());
     let mut text = String::new();
@@ -79,7 +89,7 @@ pub(crate) fn write_perf_map<'a>(
     for (def, c) in compiled {
         let index = info.num_imported_funcs + def;
         text.push_str(&format!(
-            "{:x} {:x} {module}::{}\n",
+            "{:x} {:x} {module}::{}{suffix}\n",
             c.code.as_ptr() as usize,
             c.code.len(),
             info.func_name(index)

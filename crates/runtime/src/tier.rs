@@ -281,6 +281,9 @@ impl TierUp for TierHook {
             match compiled {
                 Ok(c) => {
                     register([&c]);
+                    if module.engine.config().perf_map {
+                        crate::module::write_perf_map_named(&module.info, [(def, &c)], " [osr]");
+                    }
                     tracing::info!(
                         target: "wx::tier",
                         func = index,
