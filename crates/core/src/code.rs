@@ -678,23 +678,35 @@ mod tests {
         }
     }
 
-    /// Bytes of `/proc/self/maps` lines lying inside `[start, start + len)`.
+    /// The `/proc/self/maps` lines of mappings containing `addr`:
+    /// (permissions, inode, name).
     #[cfg(target_os = "linux")]
-    fn mapped_within(start: usize, len: usize) -> usize {
+    fn mapping_of(addr: usize) -> Option<(String, String, String)> {
+        let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+        maps.lines().find_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let (a, b) = f[0].split_once('-').unwrap();
+            let (a, b) = (
+                usize::from_str_radix(a, 16).unwrap(),
+                usize::from_str_radix(b, 16).unwrap(),
+            );
+            (a <= addr && addr < b).then(|| {
+                (
+                    f[1].to_string(),
+                    f[4].to_string(),
+                    f.get(5).unwrap_or(&"").to_string(),
+                )
+            })
+        })
+    }
+
+    /// Inodes of all mappings now.
+    #[cfg(target_os = "linux")]
+    fn mapped_inodes() -> Vec<String> {
         let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
         maps.lines()
-            .map(|l| {
-                let range = l.split(' ').next().unwrap();
-                let (a, b) = range.split_once('-').unwrap();
-                let (a, b) = (
-                    usize::from_str_radix(a, 16).unwrap(),
-                    usize::from_str_radix(b, 16).unwrap(),
-                );
-                (a.max(start), b.min(start + len))
-            })
-            .filter(|(a, b)| a < b)
-            .map(|(a, b)| b - a)
-            .sum()
+            .map(|l| l.split_whitespace().nth(4).unwrap().to_string())
+            .collect()
     }
 
     #[cfg(target_os = "linux")]
@@ -707,24 +719,23 @@ mod tests {
             .map(|_| arena.add(&code).unwrap().as_ptr() as usize)
             .collect();
         assert_eq!(arena.stats().mappings, 3);
-        for &s in &starts {
-            assert_eq!(mapped_within(s, page), page);
-        }
-        // The executable view shows as shared anonymous memory, which
-        // perf reads JIT symbols for from its map file.
-        let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
-        let line = maps
-            .lines()
-            .find(|l| {
-                let (a, _) = l.split(' ').next().unwrap().split_once('-').unwrap();
-                usize::from_str_radix(a, 16).unwrap() <= starts[0]
-                    && l.split(' ').nth(1) == Some("r-xs")
+        // Each chunk: executable, shared, and shown as /dev/zero (which
+        // perf treats as anonymous memory, reading JIT symbols from its
+        // map file). Other tests map memory concurrently, so the chunks
+        // are told apart by the inodes of their shared memory.
+        let inodes: Vec<String> = starts
+            .iter()
+            .map(|&s| {
+                let (perms, inode, name) = mapping_of(s).unwrap();
+                assert_eq!(perms, "r-xs");
+                assert!(name.starts_with("/dev/zero"), "{name}");
+                inode
             })
-            .unwrap();
-        assert!(line.contains("/dev/zero"), "{line}");
+            .collect();
         drop(arena);
-        for &s in &starts {
-            assert_eq!(mapped_within(s, page), 0);
+        let now = mapped_inodes();
+        for inode in &inodes {
+            assert!(!now.contains(inode), "chunk {inode} still mapped");
         }
     }
 

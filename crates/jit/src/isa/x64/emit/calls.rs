@@ -102,7 +102,9 @@ impl Emitter<'_> {
             .push((slow, self.adapters[adapter].label, join));
         if may_cross {
             self.asm.load(Size::S64, R14, Mem::new(Rbp, -8));
-            self.load_memory_base();
+            if self.needs.memory {
+                self.load_memory_base();
+            }
         }
         let mut moves = self.take_moves();
         let conv = &self.adapters[adapter].conv;

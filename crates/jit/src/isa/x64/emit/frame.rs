@@ -211,8 +211,9 @@ impl Emitter<'_> {
         self.parallel_move(moves);
     }
 
-    /// r15 = memory 0's base, from the VMContext in r14 (a null VMMemory
-    /// means the module has no memory).
+    /// r15 = memory 0's base, from the VMContext in r14. Only functions
+    /// with loads or stores ask for it, and validation admits those only
+    /// in modules that have a memory 0, so its `VMMemory` is there.
     pub(super) fn load_memory_base(&mut self) {
         let a = &mut self.asm;
         a.load(
@@ -220,11 +221,7 @@ impl Emitter<'_> {
             R15,
             Mem::new(R14, std::mem::offset_of!(VMContext, memory0) as i32),
         );
-        a.test_rr(Size::S64, R15, R15);
-        let no_memory = a.new_label();
-        a.jcc(Cond::E, no_memory);
         a.load(Size::S64, R15, Mem::new(R15, 0));
-        a.bind(no_memory);
     }
 
     /// Return `values` to the caller.
