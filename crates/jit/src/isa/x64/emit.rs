@@ -173,9 +173,14 @@ pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<Compile
             labels[b] = labels[t.0 as usize];
         }
     }
+    // Registers the allocation uses, in one pass over the locations.
+    let used = alloc.locs.iter().fold(0u64, |m, l| match l {
+        Loc::Reg(r) => m | 1 << r.0,
+        _ => m,
+    });
     let saved: Vec<Gpr> = CALLEE_SAVED_GPRS
         .into_iter()
-        .filter(|&r| alloc.locs.contains(&Loc::Reg(abi::gpr(r))))
+        .filter(|&r| used & (1 << abi::gpr(r).0) != 0)
         .collect();
     let (body, landing, trap_exit) = (asm.new_label(), asm.new_label(), asm.new_label());
     let needs = FrameNeeds::of(f, imported_funcs);
