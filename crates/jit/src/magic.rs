@@ -26,6 +26,17 @@ pub fn magic_u64(d: u64) -> Option<(u64, u32)> {
     Some((u64::try_from(m).expect("fits for non-powers of two"), l))
 }
 
+/// For dividends below 2^32, a shorter rule (Lemire, Kaser & Kurz,
+/// "Faster remainder by direct computation", 2019, with N = 32 and
+/// F = 64): with `c = ceil(2^64 / d)`, `n / d = (c * n) >> 64` for every
+/// `n < 2^32`: one multiplication. `None` for 0 and 1.
+pub fn magic_u32(d: u32) -> Option<u64> {
+    if d < 2 {
+        return None;
+    }
+    Some(u64::try_from((1u128 << 64).div_ceil(u128::from(d))).expect("d >= 2"))
+}
+
 /// `n / d` by the rule above (what the generated code computes).
 #[cfg(test)]
 fn divide(n: u64, d: u64) -> u64 {
@@ -105,6 +116,48 @@ mod tests {
             let d = (raw >> (raw % 64)).max(1);
             assert_eq!(divide(n, d), n / d, "{n} / {d}");
             assert_eq!(divide(n >> 32, d), (n >> 32) / d, "{} / {d}", n >> 32);
+        }
+    }
+
+    #[test]
+    fn the_32_bit_rule_matches_division() {
+        let check = |n: u32, d: u32| {
+            let c = magic_u32(d).unwrap();
+            let q = ((u128::from(c) * u128::from(n)) >> 64) as u32;
+            assert_eq!(q, n / d, "{n} / {d}");
+        };
+        let edges = [
+            0,
+            1,
+            2,
+            3,
+            0x7fff_ffff,
+            0x8000_0000,
+            0x8000_0001,
+            u32::MAX - 1,
+            u32::MAX,
+        ];
+        for d in [
+            2,
+            3,
+            5,
+            7,
+            10,
+            641,
+            0x680,
+            0x8000_0000,
+            0x8000_0001,
+            u32::MAX,
+        ] {
+            for &n in &edges {
+                check(n, d);
+            }
+        }
+        let mut r = numbers(0x2545_F491_4F6C_DD1D);
+        for _ in 0..200_000 {
+            let (n, raw) = (r.next().unwrap() as u32, r.next().unwrap());
+            let d = ((raw >> (raw % 32)) as u32).max(2);
+            check(n, d);
         }
     }
 

@@ -4,7 +4,8 @@
 //!
 //! The dividend goes to r10 as a 64-bit value (sign-extended for a signed
 //! i32; an unsigned i32 already is zero-extended), its magnitude to rax.
-//! `rax / |d|` then comes from the 64-bit rule, with rdx and r11 as
+//! `rax / |d|` then comes from one multiplication for i32s (their
+//! magnitudes stay below 2^32) or from the 64-bit rule, with rdx and r11 as
 //! scratch (`div` clobbers rax and rdx too, so the allocator already keeps
 //! values out of them). A signed quotient takes the sign of `n * d`; a
 //! remainder is `n - q * d`.
@@ -13,7 +14,7 @@ use super::{Emitter, L};
 use crate::ir::{DivOp, Ty, VReg};
 use crate::isa::x64::asm::{ExtMode, ShiftOp, Size};
 use crate::isa::x64::regs::Gpr::{Rax, Rdx, R10, R11};
-use crate::magic::magic_u64;
+use crate::magic::{magic_u32, magic_u64};
 
 impl Emitter<'_> {
     pub(super) fn idiv_imm(&mut self, op: DivOp, ty: Ty, dst: VReg, a: VReg, divisor: i64) {
@@ -41,7 +42,12 @@ impl Emitter<'_> {
                 divisor as u64
             }
         };
-        self.udiv_rax(magnitude);
+        if ty == Ty::I32 {
+            // Magnitudes of i32 dividends stay below 2^32.
+            self.udiv32_rax(magnitude);
+        } else {
+            self.udiv_rax(magnitude);
+        }
         if signed {
             // Negate when n and d differ in sign: with s = n >> 63 (0 or
             // -1), flipped for a negative d, q = (q ^ s) - s.
@@ -81,6 +87,22 @@ impl Emitter<'_> {
                 self.commit(dst, d);
             }
         }
+    }
+
+    /// rax = rax / d for rax < 2^32 (d >= 1): one multiplication by
+    /// [`magic_u32`]. Clobbers rdx.
+    fn udiv32_rax(&mut self, d: u64) {
+        let Some(c) = u32::try_from(d).ok().and_then(magic_u32) else {
+            // d = 1, or beyond 32 bits (then n / d = 0 but for the rule
+            // below, which handles it).
+            return self.udiv_rax(d);
+        };
+        if d.is_power_of_two() {
+            return self.udiv_rax(d);
+        }
+        self.asm.mov_imm64(Rdx, c);
+        self.asm.mul(Size::S64, Rdx);
+        self.asm.mov_rr(Size::S64, Rax, Rdx);
     }
 
     /// rax = rax / d (unsigned 64-bit, d >= 1). Clobbers rdx and r11.
