@@ -1003,6 +1003,30 @@ impl Assembler {
     }
 
     /// `op dst, [mem]` (add/or/and/sub/xor/cmp).
+    /// `op [mem], imm` (read-modify-write; `cmp` only reads).
+    pub fn alu_mi(&mut self, op: AluOp, size: Size, mem: Mem, imm: i32) {
+        let ext = op as u8;
+        match (size, i8::try_from(imm)) {
+            (Size::S8, _) => {
+                self.int_op(size, &[0x80], ext, false, Rm::Mem(mem));
+                self.byte(imm as u8);
+            }
+            (_, Ok(imm8)) => {
+                self.int_op(size, &[0x83], ext, false, Rm::Mem(mem));
+                self.byte(imm8 as u8);
+            }
+            (_, Err(_)) => {
+                self.int_op(size, &[0x81], ext, false, Rm::Mem(mem));
+                let imm: i64 = if size == Size::S16 {
+                    (imm as i16).into()
+                } else {
+                    imm.into()
+                };
+                self.imm(size, imm);
+            }
+        }
+    }
+
     pub fn alu_rm(&mut self, op: AluOp, size: Size, dst: Gpr, mem: Mem) {
         let opcode = ((op as u8) << 3) | sized(size, 0x02, 0x03);
         self.int_op(size, &[opcode], dst.enc(), true, Rm::Mem(mem));

@@ -753,6 +753,16 @@ impl Emitter<'_> {
 
     fn ibin_imm(&mut self, op: IBinOp, ty: Ty, dst: VReg, a: VReg, imm: i32) {
         let sz = size(ty);
+        // A spilled value updated in its own slot: one read-modify-write
+        // (a 32-bit one keeps an i32 slot's upper half zero).
+        if let (L::M(m), Some(aop), true) = (
+            self.loc(dst),
+            alu(op),
+            self.alloc.loc(dst) == self.alloc.loc(a),
+        ) {
+            self.asm.alu_mi(aop, sz, m, imm);
+            return;
+        }
         let d = self.dst(dst, R10);
         // A spilled operand is loaded straight into the destination.
         let ra = match self.loc(a) {
@@ -837,12 +847,30 @@ impl Emitter<'_> {
         self.commit(dst, d);
     }
 
-    /// Set the flags for `r cc imm` (`test` for an equality with 0).
-    fn cmp_imm(&mut self, ty: Ty, cc: IntCC, r: Gpr, imm: i32) {
-        if imm == 0 && matches!(cc, IntCC::Eq | IntCC::Ne) {
-            self.asm.test_rr(size(ty), r, r);
-        } else {
-            self.asm.alu_ri(AluOp::Cmp, size(ty), r, imm);
+    /// Set the flags for `x cc y`, reading a spilled operand in place
+    /// (`test` for an equality with 0 in a register).
+    fn cmp(&mut self, ty: Ty, x: VReg, y: CmpRhs, cc: IntCC) {
+        let sz = size(ty);
+        match (self.loc(x), y) {
+            (L::M(m), CmpRhs::Imm(imm)) => self.asm.alu_mi(AluOp::Cmp, sz, m, imm),
+            (_, CmpRhs::Imm(0)) if matches!(cc, IntCC::Eq | IntCC::Ne) => {
+                let r = self.src(x, R10);
+                self.asm.test_rr(sz, r, r);
+            }
+            (_, CmpRhs::Imm(imm)) => {
+                let r = self.src(x, R10);
+                self.asm.alu_ri(AluOp::Cmp, sz, r, imm);
+            }
+            (_, CmpRhs::Reg(y)) => {
+                let r = self.src(x, R10);
+                match self.loc(y) {
+                    L::M(m) => self.asm.alu_rm(AluOp::Cmp, sz, r, m),
+                    _ => {
+                        let ry = self.src(y, R11);
+                        self.asm.alu_rr(AluOp::Cmp, sz, r, ry);
+                    }
+                }
+            }
         }
     }
 
@@ -972,8 +1000,7 @@ impl Emitter<'_> {
                 self.set_flag(Cond::E, dst);
             }
             Inst::ICmp { cc, ty, dst, a, b } => {
-                let (rb, ra) = (self.src(b, R11), self.src(a, R10));
-                self.asm.alu_rr(AluOp::Cmp, size(ty), ra, rb);
+                self.cmp(ty, a, CmpRhs::Reg(b), IntCC::Ne);
                 self.set_flag(cond(cc), dst);
             }
             Inst::ICmpImm {
@@ -983,8 +1010,7 @@ impl Emitter<'_> {
                 a,
                 imm,
             } => {
-                let ra = self.src(a, R10);
-                self.asm.alu_ri(AluOp::Cmp, size(ty), ra, imm);
+                self.cmp(ty, a, CmpRhs::Imm(imm), cc);
                 self.set_flag(cond(cc), dst);
             }
             Inst::Select {
@@ -1008,17 +1034,7 @@ impl Emitter<'_> {
                 a,
                 b,
             } => {
-                let rx = self.src(x, R10);
-                match y {
-                    CmpRhs::Reg(y) => match self.loc(y) {
-                        L::M(m) => self.asm.alu_rm(AluOp::Cmp, size(cmp_ty), rx, m),
-                        _ => {
-                            let ry = self.src(y, R11);
-                            self.asm.alu_rr(AluOp::Cmp, size(cmp_ty), rx, ry);
-                        }
-                    },
-                    CmpRhs::Imm(imm) => self.cmp_imm(cmp_ty, cc, rx, imm),
-                }
+                self.cmp(cmp_ty, x, y, cc);
                 self.select(ty, cond(cc), dst, a, b);
             }
             Inst::Convert {
@@ -1232,8 +1248,7 @@ impl Emitter<'_> {
                 then,
                 otherwise,
             } => {
-                let (rb, ra) = (self.src(b, R11), self.src(a, R10));
-                self.asm.alu_rr(AluOp::Cmp, size(ty), ra, rb);
+                self.cmp(ty, a, CmpRhs::Reg(b), IntCC::Ne);
                 self.branch(cond(cc), then, otherwise, next);
             }
             Inst::BranchCmpImm {
@@ -1244,8 +1259,7 @@ impl Emitter<'_> {
                 then,
                 otherwise,
             } => {
-                let ra = self.src(a, R10);
-                self.cmp_imm(ty, cc, ra, imm);
+                self.cmp(ty, a, CmpRhs::Imm(imm), cc);
                 self.branch(cond(cc), then, otherwise, next);
             }
             Inst::BrTable { index, targets } => {

@@ -112,6 +112,10 @@ fn table() -> Vec<(&'static str, Emit, &'static str, &'static str)> {
         alu_rr(AluOp::Sub, S8, Rsp, Rax) => "40 28 c4", "sub spl,al";
         alu_rr(AluOp::Xor, S32, Rdx, Rdx) => "31 d2", "xor edx,edx";
         alu_rr(AluOp::Cmp, S64, R15, Rdi) => "49 39 ff", "cmp r15,rdi";
+        alu_mi(AluOp::Add, S32, m(Rbp, -0x28), 1) => "83 45 d8 01", "add dword ptr [rbp-28h],1";
+        alu_mi(AluOp::Cmp, S64, m(Rax, 0), 0x1000) => "48 81 38 00 10 00 00", "cmp qword ptr [rax],1000h";
+        alu_mi(AluOp::And, S8, m(Rcx, 0), 0x7f) => "80 21 7f", "and byte ptr [rcx],7Fh";
+        alu_mi(AluOp::Xor, S16, m(Rax, 0), 0x1234) => "66 81 30 34 12", "xor word ptr [rax],1234h";
         alu_ri(AluOp::Add, S32, Rcx, 1) => "83 c1 01", "add ecx,1";
         alu_ri(AluOp::Sub, S64, Rsp, 0x80) => "48 81 ec 80 00 00 00", "sub rsp,80h";
         alu_ri(AluOp::Sub, S64, Rsp, -128) => "48 83 ec 80", "sub rsp,0FFFFFFFFFFFFFF80h";
