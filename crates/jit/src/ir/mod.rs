@@ -475,6 +475,15 @@ pub enum Inst {
         then: BlockId,
         otherwise: BlockId,
     },
+    /// Branch on a float comparison (false when unordered, except `ne`).
+    BranchFCmp {
+        cc: FloatCC,
+        ty: Ty,
+        a: VReg,
+        b: VReg,
+        then: BlockId,
+        otherwise: BlockId,
+    },
     /// Jump to `targets[index]`, or the last entry if out of range.
     BrTable {
         index: VReg,
@@ -561,6 +570,7 @@ impl Inst {
                 | Inst::Branch { .. }
                 | Inst::BranchCmp { .. }
                 | Inst::BranchCmpImm { .. }
+                | Inst::BranchFCmp { .. }
                 | Inst::BrTable { .. }
                 | Inst::Return { .. }
                 | Inst::Trap { .. }
@@ -653,6 +663,9 @@ impl Func {
                 then, otherwise, ..
             }
             | Inst::BranchCmpImm {
+                then, otherwise, ..
+            }
+            | Inst::BranchFCmp {
                 then, otherwise, ..
             } => ([then.0, otherwise.0], 2, &[]),
             Inst::BrTable { targets, .. } => ([0; 2], 0, self.list_items(targets)),

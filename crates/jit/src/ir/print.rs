@@ -210,6 +210,16 @@ impl Func {
             } => {
                 format!("br_{ty}.{} {a}, {imm}, {then}, {otherwise}", name(&cc))
             }
+            Inst::BranchFCmp {
+                cc,
+                ty,
+                a,
+                b,
+                then,
+                otherwise,
+            } => {
+                format!("br_{ty}.{} {a}, {b}, {then}, {otherwise}", name(&cc))
+            }
             Inst::BrTable { index, targets } => {
                 let t: Vec<String> = self
                     .list_items(targets)

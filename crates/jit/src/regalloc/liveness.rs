@@ -142,6 +142,7 @@ pub fn operands<'a>(f: &'a Func, inst: &Inst) -> Operands<'a> {
         Inst::Branch { cond, .. } => Operands::fixed(&[cond], None),
         Inst::BranchCmp { a, b, .. } => Operands::fixed(&[a, b], None),
         Inst::BranchCmpImm { a, .. } => Operands::fixed(&[a], None),
+        Inst::BranchFCmp { a, b, .. } => Operands::fixed(&[a, b], None),
         Inst::BrTable { index, .. } => Operands::fixed(&[index], None),
         Inst::Return { values } => Operands {
             use_list: list(values),

@@ -461,7 +461,7 @@ impl Translator<'_> {
         let (params, results) = self.block_tys(bt)?;
         // An `if` consumes its condition before anything else happens.
         let cond = if kind == Kind::If {
-            Some(self.pop_cond())
+            Some(self.pop_branch_cond())
         } else {
             None
         };
@@ -518,8 +518,18 @@ impl Translator<'_> {
         Ok(())
     }
 
-    /// Pop a branch condition, fusing it with the comparison that computed it.
+    /// Pop a condition, fusing it with the integer comparison that
+    /// computed it.
     fn pop_cond(&mut self) -> Cond {
+        self.pop_cond_fusing(false)
+    }
+
+    /// Pop a branch's condition: float comparisons fuse as well.
+    fn pop_branch_cond(&mut self) -> Cond {
+        self.pop_cond_fusing(true)
+    }
+
+    fn pop_cond_fusing(&mut self, floats: bool) -> Cond {
         let top = *self.stack.last().expect("validated condition");
         if let (Val::Reg(v), Some((at, def))) = (top.val, self.last_def) {
             if v == def && at + 1 == self.f.insts.len() {
@@ -527,6 +537,7 @@ impl Translator<'_> {
                     Inst::ICmp { cc, ty, a, b, .. } => Some(Cond::Cmp(cc, ty, a, b)),
                     Inst::ICmpImm { cc, ty, a, imm, .. } => Some(Cond::CmpImm(cc, ty, a, imm)),
                     Inst::Eqz { ty, src, .. } => Some(Cond::CmpImm(IntCC::Eq, ty, src, 0)),
+                    Inst::FCmp { cc, ty, a, b, .. } if floats => Some(Cond::FCmp(cc, ty, a, b)),
                     _ => None,
                 };
                 if let Some(c) = fused {
@@ -555,6 +566,14 @@ impl Translator<'_> {
                 otherwise,
             },
             Cond::Cmp(cc, ty, a, b) => Inst::BranchCmp {
+                cc,
+                ty,
+                a,
+                b,
+                then,
+                otherwise,
+            },
+            Cond::FCmp(cc, ty, a, b) => Inst::BranchFCmp {
                 cc,
                 ty,
                 a,
@@ -595,7 +614,7 @@ impl Translator<'_> {
     }
 
     fn br_if(&mut self, depth: u32) {
-        let cond = self.pop_cond();
+        let cond = self.pop_branch_cond();
         let idx = self.frames.len() - 1 - depth as usize;
         let cont = self.new_block();
         if self.frames[idx].kind != Kind::Function && self.frames[idx].targets.is_empty() {
@@ -767,6 +786,8 @@ enum Cond {
     Reg(VReg),
     Cmp(IntCC, Ty, VReg, VReg),
     CmpImm(IntCC, Ty, VReg, i32),
+    /// Only from [`Translator::pop_branch_cond`].
+    FCmp(crate::ir::FloatCC, Ty, VReg, VReg),
     Const(bool),
 }
 

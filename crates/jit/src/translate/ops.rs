@@ -261,6 +261,20 @@ impl Translator<'_> {
                 return self.emit_def(inst, dst);
             }
             super::Cond::Cmp(cc, t, x, y) => (cc, t, x, CmpRhs::Reg(y)),
+            super::Cond::FCmp(cc, ty, x, y) => {
+                // (pop_cond leaves float comparisons alone; computed as a
+                // value all the same should that change.)
+                let c = self.f.new_vreg(Ty::I32);
+                let inst = Inst::FCmp {
+                    cc,
+                    ty,
+                    dst: c,
+                    a: x,
+                    b: y,
+                };
+                self.emit_def(inst, c);
+                (IntCC::Ne, Ty::I32, c, CmpRhs::Imm(0))
+            }
             super::Cond::CmpImm(cc, t, x, imm) => (cc, t, x, CmpRhs::Imm(imm)),
         };
         let (a, b) = (self.reg(a), self.reg(b));

@@ -1262,6 +1262,14 @@ impl Emitter<'_> {
                 self.cmp(ty, a, CmpRhs::Imm(imm), cc);
                 self.branch(cond(cc), then, otherwise, next);
             }
+            Inst::BranchFCmp {
+                cc,
+                ty,
+                a,
+                b,
+                then,
+                otherwise,
+            } => self.branch_fcmp(cc, ty, a, b, then, otherwise, next),
             Inst::BrTable { index, targets } => {
                 let f = self.f;
                 let (&default, cases) = f

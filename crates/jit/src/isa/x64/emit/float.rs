@@ -17,7 +17,7 @@
 
 use super::{size, Emitter, L};
 use crate::error::JitError;
-use crate::ir::{ConvOp, FBinOp, FUnOp, FloatCC, Ty, VReg};
+use crate::ir::{BlockId, ConvOp, FBinOp, FUnOp, FloatCC, Ty, VReg};
 use crate::isa::x64::asm::{
     AluOp, Cond, ExtMode, FloatBitOp, FloatOp, FloatSize, RoundMode, ShiftOp, Size,
 };
@@ -410,6 +410,57 @@ impl Emitter<'_> {
             }
         }
         self.commit(dst, d);
+    }
+
+    /// Branch on `a cc b`: `ucomis` and conditional jumps. An unordered
+    /// result (a NaN) sets ZF, PF and CF: it must take `otherwise`, except
+    /// for `ne`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn branch_fcmp(
+        &mut self,
+        cc: FloatCC,
+        ty: Ty,
+        a: VReg,
+        b: VReg,
+        then: BlockId,
+        otherwise: BlockId,
+        next: Option<BlockId>,
+    ) {
+        let fs = fsize(ty);
+        let xb = self.fsrc(b, Xmm::Xmm15);
+        let xa = self.fsrc(a, Xmm::Xmm14);
+        match cc {
+            FloatCC::Eq => {
+                // then iff ZF and not PF.
+                self.asm.ucomis_rr(fs, xa, xb);
+                let other = self.labels[otherwise.0 as usize];
+                self.asm.jcc(Cond::P, other);
+                self.branch(Cond::E, then, otherwise, next);
+            }
+            FloatCC::Ne => {
+                // then iff not ZF, or PF.
+                self.asm.ucomis_rr(fs, xa, xb);
+                let then_label = self.labels[then.0 as usize];
+                self.asm.jcc(Cond::P, then_label);
+                self.branch(Cond::Ne, then, otherwise, next);
+            }
+            _ => {
+                // a > b / a >= b directly (CF and ZF clear / CF clear, both
+                // false when unordered); a < b as b > a, a <= b as b >= a.
+                let (x, y) = if matches!(cc, FloatCC::Gt | FloatCC::Ge) {
+                    (xa, xb)
+                } else {
+                    (xb, xa)
+                };
+                self.asm.ucomis_rr(fs, x, y);
+                let c = if matches!(cc, FloatCC::Gt | FloatCC::Lt) {
+                    Cond::A
+                } else {
+                    Cond::Ae
+                };
+                self.branch(c, then, otherwise, next);
+            }
+        }
     }
 
     pub(super) fn fconvert(
