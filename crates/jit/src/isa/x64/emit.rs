@@ -1160,12 +1160,12 @@ impl Emitter<'_> {
                 self.asm.load(Size::S64, R11, slot);
                 self.asm.test_rr(Size::S64, R11, R11);
                 self.trap_if(Cond::E, TrapCode::UninitializedElement);
-                self.asm.load(
+                self.asm.alu_mi(
+                    AluOp::Cmp,
                     Size::S32,
-                    R10,
                     Mem::new(R11, std::mem::offset_of!(VMFuncRef, sig) as i32),
+                    sig as i32,
                 );
-                self.asm.alu_ri(AluOp::Cmp, Size::S32, R10, sig as i32);
                 self.trap_if(Cond::Ne, TrapCode::IndirectCallTypeMismatch);
                 self.call_wasm(args, rets, true);
             }
