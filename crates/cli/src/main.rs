@@ -23,7 +23,7 @@ enum Command {
     /// Run benchmark programs on wx tiers (and other engines), check their
     /// output, and report times.
     Bench(wx::bench::BenchArgs),
-    /// Print what wx made of a module's functions (today: interpreter bytecode).
+    /// Print what wx made of each function: interpreter bytecode, JIT IR, register allocation and machine code.
     Explore(wx::explore::ExploreArgs),
     /// Run .wast spec scripts and report passed/failed directives.
     Wast {
