@@ -165,6 +165,27 @@ fn clobbered_within(points: &[(u32, RegSet)], ranges: &[(u32, u32)]) -> RegSet {
     points_within(points, ranges).fold(0, |acc, (_, s)| acc | s)
 }
 
+/// Take interval `o` out of register `ri`'s occupant list (`prev` is the
+/// occupant before it, or `NONE`).
+fn unlink(
+    ri: usize,
+    prev: u32,
+    o: u32,
+    head: &mut [u32; 64],
+    tail: &mut [u32; 64],
+    next: &mut [u32],
+) {
+    let after = next[o as usize];
+    if prev == NONE {
+        head[ri] = after;
+    } else {
+        next[prev as usize] = after;
+    }
+    if tail[ri] == o {
+        tail[ri] = prev;
+    }
+}
+
 /// Whether register `r` is free for interval `iv`: none of the intervals
 /// assigned to it (the list from `head`, linked through `next`) intersects
 /// it. Occupants that ended before `iv` starts are dropped on the way.
@@ -184,14 +205,7 @@ fn free_for(
         let occ = &intervals[o as usize];
         let after = next[o as usize];
         if occ.end < iv.start {
-            if prev == NONE {
-                head[ri] = after;
-            } else {
-                next[prev as usize] = after;
-            }
-            if tail[ri] == o {
-                tail[ri] = prev;
-            }
+            unlink(ri, prev, o, head, tail, next);
         } else if liveness::intersects(&ranges[occ.vreg.0 as usize], &ranges[v]) {
             return false;
         } else {
@@ -439,14 +453,7 @@ fn allocate_with(
                             // An evicted split value lives on the stack:
                             // nothing to save around its calls.
                             split.retain(|&s| s.0 as usize != ov);
-                            if prev == NONE {
-                                head[ri] = after;
-                            } else {
-                                next[prev as usize] = after;
-                            }
-                            if tail[ri] == o {
-                                tail[ri] = prev;
-                            }
+                            unlink(ri, prev, o, &mut head, &mut tail, next);
                         } else {
                             prev = o;
                         }

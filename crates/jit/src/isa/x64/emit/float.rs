@@ -393,18 +393,7 @@ impl Emitter<'_> {
                 self.mov(Size::S32, d, R10);
             }
             FloatCC::Gt | FloatCC::Ge | FloatCC::Lt | FloatCC::Le => {
-                // a > b / a >= b directly; a < b as b > a, a <= b as b >= a.
-                let (x, y) = if matches!(cc, FloatCC::Gt | FloatCC::Ge) {
-                    (xa, xb)
-                } else {
-                    (xb, xa)
-                };
-                self.asm.ucomis_rr(fs, x, y);
-                let c = if matches!(cc, FloatCC::Gt | FloatCC::Lt) {
-                    Cond::A
-                } else {
-                    Cond::Ae
-                };
+                let c = self.ucomis_ordered(cc, fs, xa, xb);
                 self.asm.setcc(c, R11);
                 self.asm.movzx_rr(ExtMode::BL, d, R11);
             }
@@ -445,21 +434,27 @@ impl Emitter<'_> {
                 self.branch(Cond::Ne, then, otherwise, next);
             }
             _ => {
-                // a > b / a >= b directly (CF and ZF clear / CF clear, both
-                // false when unordered); a < b as b > a, a <= b as b >= a.
-                let (x, y) = if matches!(cc, FloatCC::Gt | FloatCC::Ge) {
-                    (xa, xb)
-                } else {
-                    (xb, xa)
-                };
-                self.asm.ucomis_rr(fs, x, y);
-                let c = if matches!(cc, FloatCC::Gt | FloatCC::Lt) {
-                    Cond::A
-                } else {
-                    Cond::Ae
-                };
+                let c = self.ucomis_ordered(cc, fs, xa, xb);
                 self.branch(c, then, otherwise, next);
             }
+        }
+    }
+
+    /// Compare for `a cc b`, cc one of lt, gt, le, ge, and return the
+    /// condition that holds exactly when it is true: a > b / a >= b
+    /// directly (CF and ZF clear / CF clear, both false when unordered),
+    /// a < b as b > a, a <= b as b >= a.
+    fn ucomis_ordered(&mut self, cc: FloatCC, fs: FloatSize, xa: Xmm, xb: Xmm) -> Cond {
+        let (x, y) = if matches!(cc, FloatCC::Gt | FloatCC::Ge) {
+            (xa, xb)
+        } else {
+            (xb, xa)
+        };
+        self.asm.ucomis_rr(fs, x, y);
+        if matches!(cc, FloatCC::Gt | FloatCC::Lt) {
+            Cond::A
+        } else {
+            Cond::Ae
         }
     }
 

@@ -188,9 +188,7 @@ impl Emitter<'_> {
         if !self.needs.leaf || pushed + bytes > LEAF_FRAME_MAX {
             a.load(Size::S64, R11, Mem::new(R14, LIMITS));
             a.alu_rm(AluOp::Cmp, Size::S64, Rsp, Mem::new(R11, STACK_LIMIT));
-            let overflow = a.new_label();
-            self.cold.push((overflow, TrapCode::StackOverflow));
-            a.jcc(Cond::B, overflow);
+            self.trap_if(Cond::B, TrapCode::StackOverflow);
         }
         if self.needs.memory {
             self.load_memory_base();
