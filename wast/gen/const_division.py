@@ -7,12 +7,9 @@ multiplications: every width and signedness, divisors of every size
 at the edges. Expected results follow wasm's semantics as written here
 (truncating division, remainder with the dividend's sign), never wx."""
 
-def wrap(v, bits):
-    return v & ((1 << bits) - 1)
-
-def signed(v, bits):
-    v = wrap(v, bits)
-    return v - (1 << bits) if v >> (bits - 1) else v
+import os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wasm_model import signed, wrap
 
 def div(op, bits, n, d):
     if op in ('div_u', 'rem_u'):

@@ -8,12 +8,9 @@ selected values of every type. Expected results come from this script."""
 
 CCS = ['eq', 'ne', 'lt_s', 'lt_u', 'gt_s', 'gt_u', 'le_s', 'le_u', 'ge_s', 'ge_u']
 
-def wrap(v, bits):
-    return v & ((1 << bits) - 1)
-
-def signed(v, bits):
-    v = wrap(v, bits)
-    return v - (1 << bits) if v >> (bits - 1) else v
+import os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from wasm_model import signed, wrap
 
 def holds(cc, bits, x, y):
     if cc.endswith('_s'):

@@ -13,6 +13,15 @@ def f64_bits(x): return struct.unpack('<Q', struct.pack('<d', x))[0]
 def s32(x): x &= M32; return x - (1 << 32) if x >> 31 else x
 def s64(x): x &= M64; return x - (1 << 64) if x >> 63 else x
 
+def wrap(v, bits):
+    """`v` as a `bits`-wide unsigned integer."""
+    return v & ((1 << bits) - 1)
+
+def signed(v, bits):
+    """`v` as a `bits`-wide two's-complement integer."""
+    v = wrap(v, bits)
+    return v - (1 << bits) if v >> (bits - 1) else v
+
 def fmt_const(ty, v):
     if ty in ('i32', 'i64'):
         return f'({ty}.const {v})' if v < 4096 else f'({ty}.const {v:#x})'
