@@ -576,6 +576,7 @@ fn tier_up_is_logged_and_shown_in_stats() {
             "tiered",
             "--jit-threshold",
             "50",
+            "--jit-sync",
             "--stats",
         ])
         .args(["--invoke", "fib", &wat, "20"])

@@ -2,7 +2,9 @@
 //! plus the tier-crossing modes (`tiered` compiling on the first call;
 //! `tiered` entering compiled code at every loop's first header (OSR);
 //! and `mixed`, which compiles every other function). `WX_TIERS=jit,mixed`
-//! narrows the list.
+//! narrows the list. The `tiered` modes compile on the calling thread, so
+//! every call after the threshold runs compiled code (the background
+//! compiler is covered by the differential tests and the API tests).
 
 use wx_runtime::{Config, Strategy};
 
@@ -15,9 +17,11 @@ pub fn tiers() -> Vec<(&'static str, Config)> {
     let mut out = vec![("interp", with(Strategy::Interp, 1))];
     if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
         out.push(("jit", with(Strategy::Jit, 1)));
-        out.push(("tiered-1", with(Strategy::Tiered, 1)));
+        let mut tiered = with(Strategy::Tiered, 1);
+        tiered.background_compilation(false);
+        out.push(("tiered-1", tiered));
         let mut osr = with(Strategy::Tiered, u64::MAX);
-        osr.jit_loop_threshold(1);
+        osr.jit_loop_threshold(1).background_compilation(false);
         out.push(("osr", osr));
         out.push(("mixed", with(Strategy::Mixed, 1)));
     }

@@ -37,6 +37,11 @@ enum Command {
         /// this many iterations, and move the running call there (OSR).
         #[arg(long, value_name = "N", default_value_t = wx_runtime::DEFAULT_JIT_LOOP_THRESHOLD)]
         jit_loop_threshold: u64,
+        /// Under `tiered`: compile a hot function on the thread running it,
+        /// not in the background, so every call after the threshold runs
+        /// compiled code.
+        #[arg(long)]
+        jit_sync: bool,
         /// Print every failure in detail.
         #[arg(long, short)]
         verbose: bool,
@@ -73,6 +78,7 @@ fn command(command: Command) -> ExitCode {
             tier,
             jit_threshold,
             jit_loop_threshold,
+            jit_sync,
             verbose,
             files,
         } => {
@@ -80,7 +86,8 @@ fn command(command: Command) -> ExitCode {
             config
                 .strategy(tier)
                 .jit_threshold(jit_threshold)
-                .jit_loop_threshold(jit_loop_threshold);
+                .jit_loop_threshold(jit_loop_threshold)
+                .background_compilation(!jit_sync);
             let mut total = wx::wast::Counts::default();
             for file in &files {
                 let counts = match std::fs::read_to_string(file) {

@@ -56,6 +56,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_JIT_LOOP_THRESHOLD)]
     pub jit_loop_threshold: u64,
 
+    /// Under `tiered`: compile a hot function on the thread running it
+    /// (by default a background thread compiles it while the interpreter
+    /// goes on), so every call after the threshold runs compiled code.
+    #[arg(long)]
+    pub jit_sync: bool,
+
     /// Write /tmp/perf-<pid>.map for compiled code (also: WX_PERF_MAP=1).
     #[arg(long)]
     pub perf_map: bool,
@@ -145,7 +151,8 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     config
         .strategy(args.tier)
         .jit_threshold(args.jit_threshold)
-        .jit_loop_threshold(args.jit_loop_threshold);
+        .jit_loop_threshold(args.jit_loop_threshold)
+        .background_compilation(!args.jit_sync);
     if args.perf_map {
         config.perf_map(true);
     }

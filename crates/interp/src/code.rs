@@ -39,8 +39,10 @@ pub struct FuncCode {
     pub translate_time: Duration,
     /// The function's index among the module's defined functions.
     pub def_index: u32,
-    /// Call count at which the function is reported hot (`u64::MAX`: never).
-    pub(crate) hot_calls: u64,
+    /// Call count at which the function is reported hot (`u64::MAX`:
+    /// never). Moved on while the runtime compiles the function in the
+    /// background, so later calls ask again (see [`crate::TierUp::hot`]).
+    pub(crate) hot_calls: AtomicU64,
     /// Loop iteration count at which the function is reported hot.
     pub(crate) hot_loop: u64,
 }
@@ -71,7 +73,7 @@ impl FuncCode {
     pub(crate) fn count_call(&self) -> bool {
         let n = self.calls.load(Ordering::Relaxed).wrapping_add(1);
         self.calls.store(n, Ordering::Relaxed);
-        n == self.hot_calls
+        n == self.hot_calls.load(Ordering::Relaxed)
     }
 
     /// Count one iteration of loop `counter`; true when this iteration
@@ -154,7 +156,7 @@ impl ModuleCode {
             .get_or_init(|| {
                 let mut code = translate::translate(&self.module, def_index)?;
                 if let Some(t) = &self.tiering {
-                    code.hot_calls = t.call_threshold.max(1);
+                    code.hot_calls = AtomicU64::new(t.call_threshold.max(1));
                     code.hot_loop = t.loop_threshold.max(1);
                 }
                 Ok(code)

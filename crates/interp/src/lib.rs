@@ -14,7 +14,7 @@ pub mod translate;
 
 pub use code::{FuncCode, ModuleCode};
 pub use exec::{invoke, Stack, StackLimits};
-pub use tier::{Hot, TierUp, Tiering};
+pub use tier::{Hot, HotReply, TierUp, Tiering};
 
 /// How this build dispatches instructions: `"tail"` (threaded tail calls)
 /// or `"loop"` (a driver loop); see `exec/dispatch.rs`.

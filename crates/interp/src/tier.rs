@@ -5,10 +5,14 @@
 //! the thresholds and the runtime's [`TierUp`] hook. Each translated function
 //! copies the thresholds, so the hot path compares a counter it has just
 //! bumped with a field beside it and calls the hook (out of line) only on the
-//! exact crossing: each threshold fires once per function.
+//! exact crossing: each threshold fires once per function, unless the hook
+//! answers that the compiled code is not ready yet (the runtime compiles in
+//! the background): then the call threshold moves on, so a later call asks
+//! again.
 
 use crate::code::{FuncCode, ModuleCode};
 use crate::exec::Cx;
+use std::sync::atomic::Ordering;
 use wx_core::instance::Instance;
 use wx_core::vm::ArrayCall;
 
@@ -21,6 +25,16 @@ pub enum Hot {
     Loop(u64),
 }
 
+/// The hook's answer to a hot function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HotReply {
+    /// Nothing more to do: the function now runs compiled, or never will.
+    Done,
+    /// Its code is being compiled: report the function again after this
+    /// many more calls.
+    AskAgainAfter(u64),
+}
+
 /// The runtime's side of tiering.
 pub trait TierUp: Send + Sync {
     /// Defined function `def_index` got hot while running in `instance`.
@@ -29,7 +43,7 @@ pub trait TierUp: Send + Sync {
     ///
     /// # Safety
     /// `instance` is live and belongs to the store running on this thread.
-    unsafe fn hot(&self, instance: *mut Instance, def_index: u32, why: Hot);
+    unsafe fn hot(&self, instance: *mut Instance, def_index: u32, why: Hot) -> HotReply;
 
     /// Code to continue a running call of `def_index` in, entered at the
     /// header of the loop whose `loop` operator is at byte offset
@@ -79,8 +93,13 @@ pub(crate) unsafe fn report(
 ) {
     // SAFETY: guaranteed by the caller.
     unsafe {
-        if let Some(t) = &(*module_code).tiering {
-            t.hook.hot(instance, (*code).def_index, why);
+        let Some(t) = &(*module_code).tiering else {
+            return;
+        };
+        let code = &*code;
+        if let HotReply::AskAgainAfter(calls) = t.hook.hot(instance, code.def_index, why) {
+            let at = code.call_count().saturating_add(calls.max(1));
+            code.hot_calls.store(at, Ordering::Relaxed);
         }
     }
 }

@@ -66,6 +66,7 @@ pub struct Config {
     pub(crate) jit_threshold: u64,
     pub(crate) jit_loop_threshold: u64,
     pub(crate) jit_max_function_size: usize,
+    pub(crate) background_compilation: bool,
 }
 
 /// Calls after which `tiered` compiles a function (see docs/benchmarks.md
@@ -86,6 +87,7 @@ impl Default for Config {
             jit_threshold: DEFAULT_JIT_THRESHOLD,
             jit_loop_threshold: DEFAULT_JIT_LOOP_THRESHOLD,
             jit_max_function_size: 1 << 20,
+            background_compilation: true,
         }
     }
 }
@@ -120,6 +122,17 @@ impl Config {
     /// has run `iterations` times; its next call runs the compiled code.
     pub fn jit_loop_threshold(&mut self, iterations: u64) -> &mut Self {
         self.jit_loop_threshold = iterations.max(1);
+        self
+    }
+
+    /// Under [`Strategy::Tiered`], compile hot functions on a background
+    /// thread (default: on): the interpreter keeps running the function
+    /// until its code is ready, instead of waiting for the compiler, and
+    /// functions that get hot together are loaded into code memory
+    /// together. Off, the call that makes a function hot compiles it, and
+    /// every call after that runs the compiled code.
+    pub fn background_compilation(&mut self, on: bool) -> &mut Self {
+        self.background_compilation = on;
         self
     }
 

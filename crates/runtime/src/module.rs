@@ -3,10 +3,11 @@
 use crate::config::Strategy;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use crate::tier::{compile_eager, register, Compiled, Outcome, TierHook};
+use crate::tier::{compile_batch, install, Compiled, Outcome, TierHook, Trigger};
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 use wx_core::code::CodeArena;
@@ -29,6 +30,9 @@ pub(crate) struct ModuleInner {
     /// Per defined function: unset until the JIT is asked for it, then its
     /// code or the reason it stays interpreted.
     pub(crate) compiled: Box<[OnceLock<Outcome>]>,
+    /// Per defined function: handed to the background compiler (it sets
+    /// `compiled` when done).
+    pub(crate) requested: Box<[AtomicBool]>,
     /// On-stack-replacement entries by (defined function, loop offset);
     /// `None` where the JIT could not make one.
     pub(crate) osr: Mutex<HashMap<(u32, u32), Option<Compiled>>>,
@@ -158,6 +162,9 @@ impl Module {
                 compiled: (0..info.num_defined_funcs())
                     .map(|_| OnceLock::new())
                     .collect(),
+                requested: (0..info.num_defined_funcs())
+                    .map(|_| AtomicBool::new(false))
+                    .collect(),
                 osr: Mutex::new(HashMap::new()),
                 arena: CodeArena::new(),
                 info: info.clone(),
@@ -171,14 +178,8 @@ impl Module {
         };
         if eager > 0 {
             let defs = (0..info.num_defined_funcs()).step_by(eager);
-            for (def, outcome) in compile_eager(&inner, defs) {
-                // Nothing else can reach the module yet: the cells are unset.
-                let _ = inner.compiled[def as usize].set(outcome);
-            }
-            register(inner.compiled().map(|(_, c)| c));
-            if config.perf_map {
-                write_perf_map(&info, inner.compiled());
-            }
+            let outcomes = compile_batch(&inner, defs.map(|def| (def, Trigger::Eager)));
+            install(&inner, outcomes);
         }
         tracing::debug!(
             target: "wx::compile",

@@ -5,13 +5,18 @@
 //!   test mode) compiles every other one, so calls cross tiers constantly.
 //! - `tiered` interprets first. The interpreter reports a function hot when
 //!   its call count reaches the call threshold or one of its loops reaches
-//!   the loop threshold; [`TierHook`] then compiles it (once per module, on
-//!   the reporting thread) and points the entry slot of every instance of
-//!   the module in that store at the compiled code. Frames already
-//!   interpreting the function finish in the interpreter; every later call,
-//!   from either tier, enters the compiled code.
+//!   the loop threshold. [`TierHook`] hands it to the background compiler
+//!   ([`background`]) and the interpreter goes on running it, asking again
+//!   every few calls; once the code is there (compiled once per module),
+//!   the hook points the entry slot of every instance of the module in the
+//!   reporting store at it. Frames already interpreting the function finish
+//!   in the interpreter; every later call, from either tier, enters the
+//!   compiled code. Without background compilation (or when its thread
+//!   cannot start), the reporting call compiles the function itself.
 //! - A function the JIT rejects stays interpreted for good; the reason is
 //!   recorded once.
+
+mod background;
 
 use crate::config::Config;
 use crate::module::ModuleInner;
@@ -24,7 +29,7 @@ use wx_core::code::{CodeArena, CodeSlice};
 use wx_core::instance::Instance as CoreInstance;
 use wx_core::vm::ArrayCall;
 use wx_core::ModuleInfo;
-use wx_interp::{Hot, TierUp};
+use wx_interp::{Hot, HotReply, TierUp};
 
 /// A function compiled by the JIT.
 pub(crate) struct Compiled {
@@ -74,8 +79,7 @@ pub(crate) enum Trigger {
 
 /// Compile defined function `def` of `module` into its code arena. Faults
 /// at its trap sites become traps only once its range is registered
-/// ([`register`]); callers register batches, since each registration
-/// copies the registry.
+/// ([`register`]).
 pub(crate) fn compile_function(module: &ModuleInner, def: u32, trigger: Trigger) -> Outcome {
     let start = Instant::now();
     let outcome = machine_code(&module.info, def, module.engine.config())
@@ -84,41 +88,70 @@ pub(crate) fn compile_function(module: &ModuleInner, def: u32, trigger: Trigger)
     outcome
 }
 
-/// Compile the defined functions `defs` of `module` (strategies `jit` and
-/// `mixed`), then load them into its code arena together, which writes
-/// each chunk through one window instead of mapping each function. A
-/// function's compile time here is its translation only.
-pub(crate) fn compile_eager(
+/// Compile the defined functions `defs` of `module` (each with what led
+/// to its compilation), then load them into its code arena together, which
+/// writes each chunk through one window instead of mapping each function.
+/// A function's compile time here is its translation only.
+pub(crate) fn compile_batch(
     module: &ModuleInner,
-    defs: impl Iterator<Item = u32>,
+    defs: impl Iterator<Item = (u32, Trigger)>,
 ) -> Vec<(u32, Outcome)> {
     let config = module.engine.config();
     let mut outcomes = Vec::new();
     let mut compiled = Vec::new();
-    for def in defs {
+    for (def, trigger) in defs {
         let start = Instant::now();
         match machine_code(&module.info, def, config) {
-            Ok(code) => compiled.push((def, code, start.elapsed())),
-            Err(reason) => outcomes.push((def, Err(reason))),
+            Ok(code) => compiled.push((def, trigger, code, start.elapsed())),
+            Err(reason) => outcomes.push((def, trigger, Err(reason))),
         }
     }
-    let codes: Vec<&[u8]> = compiled.iter().map(|(_, c, _)| c.code.as_slice()).collect();
+    let codes: Vec<&[u8]> = compiled
+        .iter()
+        .map(|(_, _, c, _)| c.code.as_slice())
+        .collect();
     match module.arena.add_all(&codes) {
         Ok(slices) => {
-            for ((def, code, time), slice) in compiled.iter().zip(slices) {
-                outcomes.push((*def, Ok(Compiled::new(code, slice, *time))));
+            for ((def, trigger, code, time), slice) in compiled.iter().zip(slices) {
+                outcomes.push((*def, *trigger, Ok(Compiled::new(code, slice, *time))));
             }
         }
         Err(e) => {
             let reason = e.to_string();
-            outcomes.extend(compiled.iter().map(|(def, ..)| (*def, Err(reason.clone()))));
+            outcomes.extend(
+                compiled
+                    .iter()
+                    .map(|(def, trigger, ..)| (*def, *trigger, Err(reason.clone()))),
+            );
         }
     }
-    outcomes.sort_by_key(|(def, _)| *def);
-    for (def, outcome) in &outcomes {
-        report(&module.info, *def, Trigger::Eager, outcome);
+    outcomes.sort_by_key(|(def, ..)| *def);
+    for (def, trigger, outcome) in &outcomes {
+        report(&module.info, *def, *trigger, outcome);
     }
     outcomes
+        .into_iter()
+        .map(|(def, _, outcome)| (def, outcome))
+        .collect()
+}
+
+/// Publish the outcomes of [`compile_batch`]: register the new code's trap
+/// sites (before anything can run it), name it in the perf map if asked,
+/// and record each outcome in `module.compiled`, from where any thread
+/// may take it.
+pub(crate) fn install(module: &ModuleInner, outcomes: Vec<(u32, Outcome)>) {
+    register(outcomes.iter().filter_map(|(_, o)| o.as_ref().ok()));
+    if module.engine.config().perf_map {
+        let compiled = outcomes
+            .iter()
+            .filter_map(|(def, o)| Some((*def, o.as_ref().ok()?)));
+        crate::module::write_perf_map(&module.info, compiled);
+    }
+    for (def, outcome) in outcomes {
+        // Each function is compiled once: by the eager pass, the calling
+        // thread or the background compiler, never two of them.
+        let _ = module.compiled[def as usize].set(outcome);
+    }
 }
 
 /// `def`'s machine code, or why it stays interpreted.
@@ -237,28 +270,44 @@ pub(crate) struct TierHook {
     pub module: Weak<ModuleInner>,
 }
 
+/// Calls a hot function keeps running in the interpreter between two
+/// checks for its background-compiled code.
+const RECHECK_CALLS: u64 = 8;
+
 impl TierUp for TierHook {
-    unsafe fn hot(&self, instance: *mut CoreInstance, def: u32, why: Hot) {
+    unsafe fn hot(&self, instance: *mut CoreInstance, def: u32, why: Hot) -> HotReply {
         let Some(module) = self.module.upgrade() else {
-            return;
+            return HotReply::Done;
         };
-        let outcome = module.compiled[def as usize].get_or_init(|| {
-            let outcome = compile_function(&module, def, Trigger::Hot(why));
-            if let Ok(c) = &outcome {
-                register([c]);
+        let cell = &module.compiled[def as usize];
+        let outcome = match cell.get() {
+            Some(outcome) => outcome,
+            None if module.engine.config().background_compilation
+                && background::submit(&module, def, why) =>
+            {
+                return HotReply::AskAgainAfter(RECHECK_CALLS);
             }
-            outcome
-        });
-        let Ok(compiled) = outcome else { return };
-        if module.engine.config().perf_map {
-            crate::module::write_perf_map(&module.info, [(def, compiled)]);
-        }
+            None => cell.get_or_init(|| {
+                let outcome = compile_function(&module, def, Trigger::Hot(why));
+                if let Ok(c) = &outcome {
+                    register([c]);
+                    if module.engine.config().perf_map {
+                        crate::module::write_perf_map(&module.info, [(def, c)]);
+                    }
+                }
+                outcome
+            }),
+        };
+        let Ok(compiled) = outcome else {
+            return HotReply::Done;
+        };
         // SAFETY: the caller guarantees `instance` is live and belongs to
         // the store running on this thread; its `store` field is that store.
         unsafe {
             let store = (*(*instance).vmctx()).store.cast::<StoreOpaque>();
             swap_in(store, &module, def, compiled);
         }
+        HotReply::Done
     }
 
     unsafe fn osr_entry(

@@ -273,7 +273,8 @@ fn tiered_engine(calls: u64, loop_iterations: u64) -> Engine {
     config
         .strategy(Strategy::Tiered)
         .jit_threshold(calls)
-        .jit_loop_threshold(loop_iterations);
+        .jit_loop_threshold(loop_iterations)
+        .background_compilation(false);
     Engine::new(&config).unwrap()
 }
 
@@ -339,6 +340,63 @@ fn tiered_compiles_at_the_call_threshold() {
     // The interpreter stopped counting `sq` once it was compiled.
     let calls = stats_of(&store, "sq").unwrap().calls;
     assert_eq!(calls, 3);
+}
+
+/// With background compilation (the default), a hot function keeps running
+/// in the interpreter, with correct results, until the compiler thread has
+/// its code; then a later call swaps it in, and its callers reach it.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn background_compilation_swaps_code_in_on_a_later_call() {
+    let mut config = Config::new();
+    config.strategy(Strategy::Tiered).jit_threshold(5);
+    let engine = Engine::new(&config).unwrap();
+    let (mut store, instance) = setup(
+        &engine,
+        r#"(module
+            (func $mix (export "mix") (param i32) (result i32)
+              (i32.xor (i32.mul (local.get 0) (i32.const 0x9E3779B1)) (i32.const 7)))
+            (func (export "twice") (param i32) (result i32)
+              (call $mix (call $mix (local.get 0)))))"#,
+    );
+    let mix = instance
+        .get_typed_func::<i32, i32>(&mut store, "mix")
+        .unwrap();
+    let twice = instance
+        .get_typed_func::<i32, i32>(&mut store, "twice")
+        .unwrap();
+    let expect = |x: i32| (x.wrapping_mul(0x9E3779B1u32 as i32)) ^ 7;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut calls = 0u64;
+    while tier_of(&store, "mix") == Some(FuncTier::Interpreted) || tier_of(&store, "mix").is_none()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not compiled after {calls} calls"
+        );
+        assert_eq!(
+            mix.call(&mut store, calls as i32).unwrap(),
+            expect(calls as i32)
+        );
+        calls += 1;
+        if calls > 5 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+    assert!(calls >= 5, "compiled before the threshold: {calls}");
+    // The store swaps the code in when the interpreter next asks, a few
+    // calls later.
+    for x in 0..16 {
+        assert_eq!(mix.call(&mut store, x).unwrap(), expect(x));
+    }
+    let interpreted = stats_of(&store, "mix").unwrap().calls;
+    // From now on the interpreter no longer sees calls of `mix`, from the
+    // host or from `twice` (interpreted or compiled).
+    for x in 0..50 {
+        assert_eq!(twice.call(&mut store, x).unwrap(), expect(expect(x)));
+        assert_eq!(mix.call(&mut store, x).unwrap(), expect(x));
+    }
+    assert_eq!(stats_of(&store, "mix").unwrap().calls, interpreted);
 }
 
 /// A function whose loop gets hot is compiled, so its next call runs

@@ -184,7 +184,7 @@ macro_rules! enter {
                 $callee_module_code,
                 callee_instance,
                 callee,
-                Hot::Calls(callee.hot_calls),
+                Hot::Calls(callee.call_count()),
             );
         }
         $cx.code = callee;

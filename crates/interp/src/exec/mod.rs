@@ -199,7 +199,7 @@ unsafe fn invoke_inner(
     unsafe { c.init_frame(stack.values.as_mut_ptr()) };
     if c.count_call() {
         // SAFETY: all three are live (see above).
-        unsafe { tier::report(module_code, instance, code, Hot::Calls(c.hot_calls)) };
+        unsafe { tier::report(module_code, instance, code, Hot::Calls(c.call_count())) };
     }
     let mut cx = Cx {
         stack,

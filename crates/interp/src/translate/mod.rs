@@ -177,7 +177,7 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
         loop_offsets: t.loop_offsets.into_boxed_slice(),
         translate_time: start.elapsed(),
         def_index,
-        hot_calls: u64::MAX,
+        hot_calls: AtomicU64::new(u64::MAX),
         hot_loop: u64::MAX,
     };
     tracing::trace!(
