@@ -9,7 +9,8 @@
 //! registers. When no register of the right class is free, spill weights
 //! (uses weighted by loop depth) decide who goes to the stack: the new
 //! interval or the occupants of the cheapest register. Moves hint their two
-//! sides into one register.
+//! sides into one register, and the ISA hints values into the registers its
+//! conventions put them in (see [`MachineEnv::abi_hints`]).
 //!
 //! Machine constraints come in as *clobbers*: registers an instruction
 //! destroys (a call: the caller-saved set; a division: rax/rdx). A vreg
@@ -70,6 +71,11 @@ pub struct MachineEnv {
     /// register a call leaves alone (x86-64 floats). Where callee-saved
     /// registers exist, splitting measured slower on loops with calls.
     pub split_around_calls: Vec<Class>,
+    /// Reports the registers the calling convention and the instructions
+    /// put values in (parameters, call arguments and results, returned
+    /// values, operands with a fixed register), as `(vreg, register)`:
+    /// a vreg allocated there needs no move into or out of place.
+    pub abi_hints: fn(&Func, &mut dyn FnMut(VReg, PReg)),
 }
 
 impl MachineEnv {
@@ -289,6 +295,22 @@ fn move_hints(f: &Func, hints: &mut Vec<u32>) {
     }
 }
 
+/// The register the ISA hints each vreg into (a register number, or
+/// `NO_REG`); the first hint of a vreg wins.
+fn fixed_hints(f: &Func, env: &MachineEnv, hints: &mut Vec<u8>) {
+    hints.clear();
+    hints.resize(f.vregs.len(), NO_REG);
+    (env.abi_hints)(f, &mut |v, r| {
+        let h = &mut hints[v.0 as usize];
+        if *h == NO_REG {
+            *h = r.0;
+        }
+    });
+}
+
+/// No fixed hint.
+const NO_REG: u8 = u8::MAX;
+
 /// No vreg, interval or position.
 const NONE: u32 = u32::MAX;
 
@@ -298,6 +320,7 @@ const NONE: u32 = u32::MAX;
 struct Scratch {
     live: liveness::Scratch,
     hints: Vec<u32>,
+    fixed: Vec<u8>,
     next: Vec<u32>,
 }
 
@@ -321,7 +344,10 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
         Ok(mut s) => {
             let a = allocate_with(f, env, &clobbers, &mut s);
             s.live.trim();
-            if s.hints.capacity() > 1 << 16 || s.next.capacity() > 1 << 16 {
+            if s.hints.capacity() > 1 << 16
+                || s.fixed.capacity() > 1 << 16
+                || s.next.capacity() > 1 << 16
+            {
                 *s = Scratch::default();
             }
             a
@@ -344,6 +370,8 @@ fn allocate_with(
     } = ClobberPoints::of(f, clobbers);
     let hints = &mut s.hints;
     move_hints(f, hints);
+    let fixed = &mut s.fixed;
+    fixed_hints(f, env, fixed);
     let mut depths: Option<Vec<u32>> = None;
     let mut weights: Option<Vec<u64>> = None;
     let mut densities: Option<Vec<u64>> = None;
@@ -384,11 +412,15 @@ fn allocate_with(
                 _ => None,
             },
         };
-        // A free register (no occupant in the way), the first in order of
-        // preference; else the cheapest to take: (total weight of the
-        // occupants to evict, register).
+        let fixed_hint = (fixed[v] != NO_REG).then_some(PReg(fixed[v]));
+        // A free register (no occupant in the way), the hinted ones first,
+        // then in order of preference; else the cheapest to take: (total
+        // weight of the occupants to evict, register).
         let mut best: Option<(u64, PReg)> = None;
-        let candidates = hint.into_iter().chain(regs.iter().copied());
+        let candidates = hint
+            .into_iter()
+            .chain(fixed_hint)
+            .chain(regs.iter().copied());
         for r in candidates.clone() {
             if allowed & (1 << r.0) != 0
                 && free_for(r, iv, &intervals, &ranges, &mut head, &mut tail, next)

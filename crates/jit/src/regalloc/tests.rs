@@ -16,6 +16,7 @@ fn env(ints: u8, floats: u8) -> MachineEnv {
         int_regs: (0..ints).map(PReg).collect(),
         float_regs: (32..32 + floats).map(PReg).collect(),
         split_around_calls: vec![Class::Int, Class::Float],
+        abi_hints: |_, _| {},
     }
 }
 

@@ -35,7 +35,7 @@
 //! return: it unwinds straight to the innermost entry stub (see `emit`).
 
 use super::regs::{Gpr, Xmm};
-use crate::ir::{IBinOp, Inst, Ty};
+use crate::ir::{Func, IBinOp, Inst, Ty, VReg};
 use crate::regalloc::{Class, MachineEnv, PReg, RegSet};
 use std::sync::LazyLock;
 
@@ -107,8 +107,54 @@ pub fn machine_env() -> &'static MachineEnv {
         // Every xmm register is caller-saved: a float live across a call
         // is either split around it or spilled.
         split_around_calls: vec![Class::Float],
+        abi_hints,
     });
     &ENV
+}
+
+/// The wasm calling convention's registers for `f`'s parameters, its
+/// calls' arguments and single results and its single returned value, and
+/// rcx for variable shift counts (see [`MachineEnv::abi_hints`]).
+fn abi_hints(f: &Func, hint: &mut dyn FnMut(VReg, PReg)) {
+    let place_all = |values: &mut dyn Iterator<Item = VReg>, hint: &mut dyn FnMut(VReg, PReg)| {
+        let mut placer = Placer::default();
+        for v in values {
+            match placer.place(f.ty(v)) {
+                ArgLoc::Gpr(r) => hint(v, gpr(r)),
+                ArgLoc::Xmm(x) => hint(v, xmm(x)),
+                ArgLoc::Stack(_) => {}
+            }
+        }
+    };
+    place_all(&mut f.params.iter().copied(), hint);
+    let result_reg = |v: VReg| {
+        if f.ty(v).is_float() {
+            xmm(Xmm::Xmm0)
+        } else {
+            gpr(Gpr::Rax)
+        }
+    };
+    for inst in &f.insts {
+        match *inst {
+            Inst::Call { args, rets, .. } | Inst::CallIndirect { args, rets, .. } => {
+                place_all(&mut f.list_items(args).iter().map(|&v| VReg(v)), hint);
+                if let &[r] = f.list_items(rets) {
+                    hint(VReg(r), result_reg(VReg(r)));
+                }
+            }
+            Inst::Return { values } => {
+                if let &[r] = f.list_items(values) {
+                    hint(VReg(r), result_reg(VReg(r)));
+                }
+            }
+            Inst::IBin {
+                op: IBinOp::Shl | IBinOp::ShrS | IBinOp::ShrU | IBinOp::Rotl | IBinOp::Rotr,
+                b,
+                ..
+            } => hint(b, gpr(Gpr::Rcx)),
+            _ => {}
+        }
+    }
 }
 
 /// The registers `inst` destroys.

@@ -691,14 +691,31 @@ impl Emitter<'_> {
     fn ibin(&mut self, op: IBinOp, ty: Ty, dst: VReg, a: VReg, b: VReg) -> Result<(), JitError> {
         let sz = size(ty);
         if let Some(sop) = shift(op) {
-            let ra = self.src(a, R10);
-            self.mov(Size::S64, R10, ra);
-            let rb = self.src(b, R11);
-            self.mov(Size::S32, Rcx, rb);
-            self.asm.shift_cl(sop, sz, R10);
+            // The count goes to cl. Shift in place in `dst`'s register when
+            // neither loading the count nor copying `a` destroys the other
+            // operand; otherwise (or when `dst` is rcx) through r10.
             let d = self.dst(dst, R10);
-            self.mov(Size::S64, d, R10);
-            self.commit(dst, d);
+            let d = if d == Rcx { R10 } else { d };
+            let a_in_rcx = matches!(self.loc(a), L::R(Rcx));
+            let b_in_d = matches!(self.loc(b), L::R(r) if r == d);
+            if !a_in_rcx && !b_in_d {
+                let rb = self.src(b, R11);
+                self.mov(Size::S32, Rcx, rb);
+                self.src_into(a, d);
+                self.asm.shift_cl(sop, sz, d);
+                let real = self.dst(dst, R10);
+                self.mov(Size::S64, real, d);
+                self.commit(dst, real);
+            } else {
+                let ra = self.src(a, R10);
+                self.mov(Size::S64, R10, ra);
+                let rb = self.src(b, R11);
+                self.mov(Size::S32, Rcx, rb);
+                self.asm.shift_cl(sop, sz, R10);
+                let d = self.dst(dst, R10);
+                self.mov(Size::S64, d, R10);
+                self.commit(dst, d);
+            }
             return Ok(());
         }
         let commutative = matches!(

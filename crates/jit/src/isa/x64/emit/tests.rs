@@ -87,6 +87,38 @@ fn add_compiles_to_the_expected_code() {
     assert!(body.ends_with("mov rsp,[r11+8]\nret\n"), "{body}");
 }
 
+/// Values the calling convention puts in registers are allocated there:
+/// a parameter passed straight on as an argument, a call's result shifted
+/// in place and returned, and a shift count need no register-to-register
+/// move, except the count's: it lives across the call, in a callee-saved
+/// register, and moves to cl for the shift.
+#[test]
+fn convention_registers_are_hints_that_save_moves() {
+    let info = module(
+        "(module
+          (func $f (param i32 i64) (result i64) (i64.extend_i32_u (local.get 0)))
+          (func (param i32 i64 i64) (result i64)
+            (i64.shl (call $f (local.get 0) (local.get 1)) (local.get 2))))",
+    );
+    let code = compile(&info, 1).unwrap();
+    let insts = disasm(&code.code[code.wasm_entry as usize..code.trap_exit as usize]);
+    let mut f = IntelFormatter::new();
+    let mut moves = Vec::new();
+    for (_, i) in &insts {
+        let reg_to_reg = i.mnemonic() == Mnemonic::Mov
+            && i.op_count() == 2
+            && i.op0_kind() == iced_x86::OpKind::Register
+            && i.op1_kind() == iced_x86::OpKind::Register;
+        let frame = [iced_x86::Register::RSP, iced_x86::Register::RBP];
+        if reg_to_reg && !frame.contains(&i.op0_register()) && !frame.contains(&i.op1_register()) {
+            let mut line = String::new();
+            f.format(i, &mut line);
+            moves.push(line);
+        }
+    }
+    assert_eq!(moves, ["mov rbx,rdx", "mov ecx,ebx"]);
+}
+
 #[test]
 fn memory_accesses_are_trap_sites() {
     let info = module(
@@ -260,14 +292,15 @@ fn a_large_br_table_dispatches_through_a_jump_table() {
         f.format(i, &mut body);
         body.push('\n');
     }
-    // Unsigned bounds check on the 32-bit index, then the dispatch.
-    assert!(body.contains("cmp eax,64h\njae "), "{body}");
+    // Unsigned bounds check on the 32-bit index (the parameter, left in
+    // its argument register), then the dispatch.
+    assert!(body.contains("cmp edi,64h\njae "), "{body}");
     let dispatch = format!(
-        "mov r10d,eax\nlea r11,[{:X}h]\nmovsxd r10,[r11+r10*4]\nadd r10,r11\njmp r10\n",
+        "mov r10d,edi\nlea r11,[{:X}h]\nmovsxd r10,[r11+r10*4]\nadd r10,r11\njmp r10\n",
         table.start
     );
     assert!(body.contains(&dispatch), "{body}");
-    assert!(!body.contains("cmp eax,5\n"), "no compare chain: {body}");
+    assert!(!body.contains("cmp edi,5\n"), "no compare chain: {body}");
     // Each case returns its number: the entry's target puts it in eax.
     assert_eq!(targets.len(), 100);
     for (case, t) in targets.iter().enumerate() {
@@ -293,7 +326,7 @@ fn a_small_br_table_is_a_compare_chain() {
     let body = text(&code.code);
     assert!(!body.contains("jmp r10"), "{body}");
     for i in 0..BR_TABLE_CHAIN_MAX {
-        assert!(body.contains(&format!("cmp eax,{i}\nje ")), "{body}");
+        assert!(body.contains(&format!("cmp edi,{i}\nje ")), "{body}");
     }
     let code = compile(&br_table_module(BR_TABLE_CHAIN_MAX as u32 + 1), 0).unwrap();
     assert_eq!(code.jump_tables.len(), 1);

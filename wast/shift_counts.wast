@@ -1,0 +1,63 @@
+;; Variable shifts and rotates whose count, operand and result land in
+;; every combination of registers around rcx (the count register on x86-64):
+;; the count computed just before, a value and the count live after the
+;; shift, the result used as the next count, a value shifted by itself.
+;; Expected values computed in Python.
+(module
+  (func $id (param i32) (result i32) (local.get 0))
+  (func (export "hexdigits") (param $p i32) (result i32)
+    (local $h i32) (local $k i32) (local $d i32) (local $acc i32)
+    (local.set $h (call $id (local.get $p)))
+    (loop $digits
+      (local.set $d
+        (i32.and
+          (i32.shr_u (local.get $h) (i32.sub (i32.const 28) (i32.shl (local.get $k) (i32.const 2))))
+          (i32.const 15)))
+      (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 31))
+        (i32.add (local.get $d)
+          (select (i32.const 48) (i32.const 87) (i32.lt_u (local.get $d) (i32.const 10))))))
+      (br_if $digits (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (i32.const 8))))
+    (local.get $acc))
+  (func (export "mix") (param $x i32) (param $n i32) (result i32)
+    (local $acc i32) (local $c i32) (local $r i32) (local $i i32)
+    (local.set $c (local.get $n))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $r (i32.shl (local.get $x) (local.get $c)))
+        (local.set $acc (i32.xor (i32.xor (local.get $acc) (local.get $r))
+                                 (i32.xor (local.get $c) (local.get $x))))
+        (local.set $c (i32.and (local.get $r) (i32.const 31)))
+        (local.set $x (i32.add (local.get $x) (i32.const 0x9E3779B9)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (local.get $acc))
+  (func (export "self_shift") (param $x i32) (result i32)
+    (i32.xor (i32.xor (i32.shl (local.get $x) (local.get $x))
+                      (i32.shr_u (local.get $x) (local.get $x)))
+             (i32.rotl (local.get $x) (local.get $x))))
+  (func (export "wide") (param $x i64) (param $c i64) (result i64)
+    (i64.xor (i64.xor (i64.shl (local.get $x) (local.get $c))
+                      (i64.shr_u (local.get $x) (i64.add (local.get $c) (i64.const 1))))
+             (i64.rotr (local.get $x) (i64.mul (local.get $c) (i64.const 3)))))
+)
+(assert_return (invoke "hexdigits" (i32.const 0)) (i32.const -1173940224))
+(assert_return (invoke "hexdigits" (i32.const 1)) (i32.const -1173940223))
+(assert_return (invoke "hexdigits" (i32.const -559038737)) (i32.const 503332488))
+(assert_return (invoke "hexdigits" (i32.const -2128831035)) (i32.const 847192648))
+(assert_return (invoke "hexdigits" (i32.const -1)) (i32.const 726602496))
+(assert_return (invoke "mix" (i32.const 1) (i32.const 5)) (i32.const 1457341860))
+(assert_return (invoke "mix" (i32.const 305419896) (i32.const 40)) (i32.const -1994840465))
+(assert_return (invoke "mix" (i32.const -1) (i32.const 33)) (i32.const 1173998785))
+(assert_return (invoke "self_shift" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "self_shift" (i32.const 1)) (i32.const 0))
+(assert_return (invoke "self_shift" (i32.const 31)) (i32.const 15))
+(assert_return (invoke "self_shift" (i32.const 32)) (i32.const 32))
+(assert_return (invoke "self_shift" (i32.const 33)) (i32.const 16))
+(assert_return (invoke "self_shift" (i32.const -2147483647)) (i32.const 1073741825))
+(assert_return (invoke "self_shift" (i32.const -2)) (i32.const 1073741820))
+(assert_return (invoke "wide" (i64.const 1) (i64.const 0)) (i64.const 0))
+(assert_return (invoke "wide" (i64.const 81985529216486895) (i64.const 7)) (i64.const -3473145538973245440))
+(assert_return (invoke "wide" (i64.const -1) (i64.const 63)) (i64.const -9223372036854775808))
+(assert_return (invoke "wide" (i64.const -9223372036854775808) (i64.const 64)) (i64.const 4611686018427387904))
+(assert_return (invoke "wide" (i64.const 5) (i64.const 200)) (i64.const 5497558140160))
