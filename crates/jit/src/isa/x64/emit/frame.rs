@@ -23,7 +23,8 @@
 //! ever calls compiled code through an entry stub. The landing restores
 //! `entry_sp` and the host's registers and returns eax.
 //!
-//! The function's own frame (wasm convention):
+//! The function's own frame (wasm convention), which a leaf that keeps
+//! everything in caller-saved registers goes without:
 //!
 //! ```text
 //! [rbp + 16 + 8k]    incoming stack words
@@ -167,10 +168,13 @@ impl Emitter<'_> {
     /// far as the function needs them) and the parameters moved from the
     /// convention's places to their homes.
     pub(super) fn prologue(&mut self) {
+        let frameless = self.frameless();
         let a = &mut self.asm;
         a.bind(self.body);
-        a.push(Rbp);
-        a.mov_rr(Size::S64, Rbp, Rsp);
+        if !frameless {
+            a.push(Rbp);
+            a.mov_rr(Size::S64, Rbp, Rsp);
+        }
         if self.needs.vmctx_slot {
             a.push(R14);
         }
@@ -209,6 +213,19 @@ impl Emitter<'_> {
         self.parallel_move(moves);
     }
 
+    /// Whether the function needs no frame: a leaf whose values all live
+    /// in caller-saved registers and whose parameters and results all
+    /// travel in registers never addresses its frame, so it keeps neither
+    /// rbp nor a stack area (and, as a small leaf, checks no stack limit).
+    fn frameless(&self) -> bool {
+        self.needs.leaf
+            && !self.needs.vmctx_slot
+            && self.needs.outgoing_words == 0
+            && self.saved.is_empty()
+            && self.alloc.spill_slots == 0
+            && self.conv.stack_words == 0
+    }
+
     /// r15 = memory 0's base, from the VMContext in r14. Only functions
     /// with loads or stores ask for it, and validation admits those only
     /// in modules that have a memory 0, so its `VMMemory` is there.
@@ -234,6 +251,10 @@ impl Emitter<'_> {
             });
         }
         self.parallel_move(moves);
+        if self.frameless() {
+            self.asm.ret();
+            return;
+        }
         let a = &mut self.asm;
         if self.saved.is_empty() {
             a.mov_rr(Size::S64, Rsp, Rbp);

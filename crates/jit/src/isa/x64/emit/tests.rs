@@ -119,6 +119,26 @@ fn convention_registers_are_hints_that_save_moves() {
     assert_eq!(moves, ["mov rbx,rdx", "mov ecx,ebx"]);
 }
 
+/// A leaf that keeps its values in caller-saved registers has no frame:
+/// its wasm entry is the body and a `ret`. A function that calls keeps one.
+#[test]
+fn small_leaves_are_frameless() {
+    let info = module(
+        "(module
+          (func $leaf (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+          (func (param i32) (result i32) (call $leaf (local.get 0) (i32.const 1))))",
+    );
+    let wasm_entry = |def| {
+        let code = compile(&info, def).unwrap();
+        text(&code.code[code.wasm_entry as usize..code.trap_exit as usize])
+    };
+    let leaf = wasm_entry(0);
+    assert!(!leaf.contains("rbp") && !leaf.contains("rsp"), "{leaf}");
+    assert!(leaf.ends_with("ret\n"), "{leaf}");
+    let caller = wasm_entry(1);
+    assert!(caller.starts_with("push rbp\nmov rbp,rsp\n"), "{caller}");
+}
+
 #[test]
 fn memory_accesses_are_trap_sites() {
     let info = module(
