@@ -141,6 +141,7 @@ impl Instance {
                 tables: std::ptr::null(),
                 globals: std::ptr::null(),
                 funcs: std::ptr::null(),
+                defined_funcs: std::ptr::null(),
                 instance: std::ptr::null_mut(),
                 store,
             }),
@@ -210,6 +211,7 @@ impl Instance {
         vm.tables = inst.tables.as_ptr().cast();
         vm.globals = inst.globals.as_ptr().cast();
         vm.funcs = inst.funcs.as_ptr();
+        vm.defined_funcs = inst.defined_funcs.as_ptr();
         Ok(inst)
     }
 

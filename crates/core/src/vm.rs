@@ -114,6 +114,10 @@ pub struct VMContext {
     pub tables: *const *mut VMTable,
     pub globals: *const *mut VMGlobal,
     pub funcs: *const *const VMFuncRef,
+    /// The instance's own functions' references, in order (`funcs` points
+    /// at these past the imports): a direct call reads its callee's entry
+    /// at a fixed offset from here, one load fewer than through `funcs`.
+    pub defined_funcs: *const VMFuncRef,
     pub instance: *mut crate::instance::Instance,
     /// The runtime's store (opaque here).
     pub store: *mut u8,

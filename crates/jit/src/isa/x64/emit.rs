@@ -101,7 +101,7 @@ struct Emitter<'a> {
     /// Cold trap paths: their label and trap.
     cold: Vec<(Label, TrapCode)>,
     /// Call sites' slow paths: (slow-path label, adapter, join label).
-    slow_calls: Vec<(Label, Label, Label)>,
+    slow_calls: Vec<(Label, Label, Label, Mem)>,
     adapters: Vec<calls::Adapter>,
     trap_sites: Vec<(u32, TrapCode)>,
     /// Jump tables to place after all code: the table's label and its
@@ -1156,7 +1156,7 @@ impl Emitter<'_> {
                     .load(Size::S64, R11, Mem::new(R11, 8 * index as i32));
                 self.asm.store(size(ty), Mem::new(R11, 0), r);
             }
-            Inst::Call { func, args, rets } => {
+            Inst::Call { func, args, rets } if func < self.imported_funcs => {
                 self.asm.load(
                     Size::S64,
                     R11,
@@ -1164,7 +1164,23 @@ impl Emitter<'_> {
                 );
                 self.asm
                     .load(Size::S64, R11, Mem::new(R11, 8 * func as i32));
-                self.call_wasm(args, rets, func < self.imported_funcs);
+                self.call_wasm(Mem::new(R11, 0), args, rets, true);
+            }
+            Inst::Call { func, args, rets } => {
+                // The module's own function: its slot is at a fixed offset.
+                self.asm.load(
+                    Size::S64,
+                    R11,
+                    Mem::new(R14, std::mem::offset_of!(VMContext, defined_funcs) as i32),
+                );
+                let def = i64::from(func - self.imported_funcs);
+                let disp =
+                    i32::try_from(def * std::mem::size_of::<VMFuncRef>() as i64).map_err(|_| {
+                        JitError::Unsupported {
+                            opcode: "call (function index too large)".into(),
+                        }
+                    })?;
+                self.call_wasm(Mem::new(R11, disp), args, rets, false);
             }
             Inst::CallIndirect {
                 sig,
@@ -1184,7 +1200,7 @@ impl Emitter<'_> {
                     sig as i32,
                 );
                 self.trap_if(Cond::Ne, TrapCode::IndirectCallTypeMismatch);
-                self.call_wasm(args, rets, true);
+                self.call_wasm(Mem::new(R11, 0), args, rets, true);
             }
             Inst::Libcall {
                 call: Libcall::MemorySize,

@@ -1,14 +1,16 @@
 //! Calls between wasm functions (the wasm calling convention of
 //! [`crate::isa::x64::abi`]).
 //!
-//! A call site puts the arguments in place, loads the callee's entry slot
-//! into r11 and calls its `wasm_call` entry:
+//! A call site puts the arguments in place and calls the `wasm_call` entry
+//! of the callee's entry slot (its `VMFuncRef`), which is at `[r11]` for
+//! imports and `call_indirect`, and at a fixed offset from the instance's
+//! `defined_funcs` for a direct call of one of its own functions:
 //!
 //! ```text
-//! mov  rax, [r11]          ; wasm_call: null while the callee is not compiled
+//! mov  rax, [slot]         ; wasm_call: null while the callee is not compiled
 //! test rax, rax
-//! jz   slow                ; -> lea rax, [rip + adapter]; jmp join
-//! mov  r14, [r11 + 16]     ; only if the callee may be another instance's
+//! jz   slow                ; -> lea r11, [slot]; lea rax, [rip + adapter]; jmp join
+//! mov  r14, [slot + 16]    ; only if the callee may be another instance's
 //! join:
 //! call rax
 //! ```
@@ -67,9 +69,10 @@ impl Emitter<'_> {
         self.adapters.len() - 1
     }
 
-    /// Call the entry slot in r11 with `args`, defining `rets`.
-    /// `may_cross`: the callee may belong to another instance.
-    pub(super) fn call_wasm(&mut self, args: List, rets: List, may_cross: bool) {
+    /// Call the entry slot at `slot` (`[r11]`, or a fixed offset from an
+    /// array in r11) with `args`, defining `rets`. `may_cross`: the callee
+    /// may belong to another instance.
+    pub(super) fn call_wasm(&mut self, slot: Mem, args: List, rets: List, may_cross: bool) {
         // (The arguments' moves create no labels, so finding the adapter
         // first numbers labels as before.)
         let adapter = self.adapter(args, rets);
@@ -86,20 +89,24 @@ impl Emitter<'_> {
         self.parallel_move(moves);
         let (slow, join) = (self.asm.new_label(), self.asm.new_label());
         let a = &mut self.asm;
-        a.load(Size::S64, Rax, Mem::new(R11, 0));
+        a.load(Size::S64, Rax, slot);
         a.test_rr(Size::S64, Rax, Rax);
         a.jcc(Cond::E, slow);
         if may_cross {
+            let vmctx = std::mem::offset_of!(VMFuncRef, vmctx) as i32;
             a.load(
                 Size::S64,
                 R14,
-                Mem::new(R11, std::mem::offset_of!(VMFuncRef, vmctx) as i32),
+                Mem {
+                    disp: slot.disp + vmctx,
+                    ..slot
+                },
             );
         }
         a.bind(join);
         a.call_r(Rax);
         self.slow_calls
-            .push((slow, self.adapters[adapter].label, join));
+            .push((slow, self.adapters[adapter].label, join, slot));
         if may_cross {
             self.asm.load(Size::S64, R14, Mem::new(Rbp, -8));
             if self.needs.memory {
@@ -120,8 +127,12 @@ impl Emitter<'_> {
 
     /// The out-of-line paths of calls and the adapters they use.
     pub(super) fn call_paths(&mut self) {
-        for (slow, adapter, join) in std::mem::take(&mut self.slow_calls) {
+        for (slow, adapter, join, slot) in std::mem::take(&mut self.slow_calls) {
             self.asm.bind(slow);
+            // The adapter takes the slot in r11.
+            if slot != Mem::new(R11, 0) {
+                self.asm.lea(Size::S64, R11, slot);
+            }
             self.asm.lea_label(Rax, adapter);
             self.asm.jmp(join);
         }
