@@ -18,7 +18,7 @@ use std::time::Duration;
 use wx_core::ModuleInfo;
 use wx_jit::isa::x64::abi;
 use wx_jit::regalloc::{allocate, check, liveness, MachineEnv};
-use wx_jit::translate::translate;
+use wx_jit::translate::{translate_inlining, InlinePolicy};
 
 /// One prefix of the pipeline on one function.
 type Stage = fn(&ModuleInfo, u32, &MachineEnv);
@@ -62,18 +62,18 @@ fn compile_speed(c: &mut Criterion) {
         let env = abi::machine_env();
         let stages: [(&str, Stage); 4] = [
             ("translate", |info, i, _| {
-                translate(info, i).expect("translates");
+                translate_inlining(info, i, InlinePolicy::default()).expect("translates");
             }),
             ("+liveness", |info, i, _| {
-                let f = translate(info, i).expect("translates");
+                let f = translate_inlining(info, i, InlinePolicy::default()).expect("translates");
                 liveness::analyze(&f);
             }),
             ("+allocate", |info, i, env| {
-                let f = translate(info, i).expect("translates");
+                let f = translate_inlining(info, i, InlinePolicy::default()).expect("translates");
                 allocate(&f, env, abi::clobbers);
             }),
             ("+check", |info, i, env| {
-                let f = translate(info, i).expect("translates");
+                let f = translate_inlining(info, i, InlinePolicy::default()).expect("translates");
                 let a = allocate(&f, env, abi::clobbers);
                 check(&f, &a, abi::clobbers).expect("valid allocation");
             }),

@@ -4,7 +4,7 @@ use crate::error::JitError;
 use crate::ir::Func;
 use crate::isa::{CompiledCode, Host, Isa};
 use crate::regalloc::{allocate, check};
-use crate::translate::{translate, translate_osr};
+use crate::translate::{translate_inlining, translate_osr, InlinePolicy};
 use wx_core::ModuleInfo;
 
 /// Compile defined function `def_index` of `module` for the host ISA.
@@ -18,7 +18,8 @@ pub fn compile_for<I: Isa>(
     module: &ModuleInfo,
     def_index: u32,
 ) -> Result<CompiledCode, JitError> {
-    lower(isa, module, &translate(module, def_index)?)
+    let f = translate_inlining(module, def_index, InlinePolicy::default())?;
+    lower(isa, module, &f)
 }
 
 /// Compile an on-stack-replacement entry of defined function `def_index`
@@ -31,7 +32,7 @@ pub fn compile_osr(
     def_index: u32,
     loop_offset: usize,
 ) -> Result<CompiledCode, JitError> {
-    let f = translate_osr(module, def_index, loop_offset)?;
+    let f = translate_osr(module, def_index, loop_offset, InlinePolicy::default())?;
     lower(&Host::default(), module, &f)
 }
 
@@ -53,7 +54,7 @@ fn lower<I: Isa>(isa: &I, module: &ModuleInfo, f: &Func) -> Result<CompiledCode,
 /// do on every compile).
 pub fn check_allocation(module: &ModuleInfo, def_index: u32) -> Result<(), JitError> {
     let isa = Host::default();
-    let f = translate(module, def_index)?;
+    let f = translate_inlining(module, def_index, InlinePolicy::default())?;
     let clobbers = |inst: &_| isa.clobbers(inst);
     let alloc = allocate(&f, isa.machine_env(), clobbers);
     check(&f, &alloc, clobbers).map_err(JitError::Internal)

@@ -6,7 +6,7 @@
 use crate::error::JitError;
 use crate::isa::{Host, Isa};
 use crate::regalloc::{allocate, check, Loc};
-use crate::translate::translate;
+use crate::translate::{translate_inlining, InlinePolicy};
 use std::fmt::Write as _;
 use wx_core::ModuleInfo;
 
@@ -31,7 +31,7 @@ pub fn explore(module: &ModuleInfo, def_index: u32) -> Result<Explored, JitError
 }
 
 fn explore_for<I: Isa>(isa: &I, module: &ModuleInfo, def_index: u32) -> Result<Explored, JitError> {
-    let f = translate(module, def_index)?;
+    let f = translate_inlining(module, def_index, InlinePolicy::default())?;
     let clobbers = |inst: &_| isa.clobbers(inst);
     let alloc = allocate(&f, isa.machine_env(), clobbers);
     check(&f, &alloc, clobbers).map_err(JitError::Internal)?;
@@ -79,7 +79,11 @@ mod tests {
         let e = explore_wat(
             "(module (memory 1) (func (param i32) (result i32)
                (i32.add (i32.load offset=4 (local.get 0)) (call 1 (local.get 0))))
-               (func (param i32) (result i32) (local.get 0)))",
+               ;; Not a leaf (so not inlined): the call stays.
+               (func (param i32) (result i32)
+                 (if (result i32) (local.get 0)
+                   (then (call 1 (i32.sub (local.get 0) (i32.const 1))))
+                   (else (i32.const 0)))))",
         );
         let text = e.disassembly.unwrap();
         let lines: Vec<&str> = text.lines().collect();
@@ -125,6 +129,16 @@ mod tests {
             text.contains("; to trap exit (trap: call stack exhausted)"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn inlined_calls_are_marked_in_the_ir() {
+        let e = explore_wat(
+            "(module (func (param i32) (result i32) (call 1 (local.get 0)))
+               (func (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))",
+        );
+        assert!(e.ir.contains("  ; inlined call 1\n"), "{}", e.ir);
+        assert!(!e.ir.contains("call 1("), "{}", e.ir);
     }
 
     #[test]

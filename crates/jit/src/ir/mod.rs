@@ -621,6 +621,19 @@ pub struct Func {
     pub layout: Vec<BlockId>,
     /// Pool of list operands (vreg or block numbers).
     pub lists: Vec<u32>,
+    /// Calls the translator replaced by the callee's body, in order (for
+    /// the printer: `wx explore` shows where each inlined body starts).
+    pub inlined: Vec<Inlined>,
+}
+
+/// A call replaced by the callee's body: the callee's code starts at
+/// instruction `at` (or the body emitted nothing, and `at` is where the
+/// caller's code goes on).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Inlined {
+    pub at: u32,
+    /// The callee's function index.
+    pub func: u32,
 }
 
 impl Func {

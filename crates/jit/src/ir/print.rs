@@ -248,14 +248,21 @@ impl Display for Func {
             params.join(", "),
             results.join(", ")
         )?;
+        let mut inlined = self.inlined.iter().peekable();
         for &id in &self.layout {
             let b = &self.blocks[id.0 as usize];
             writeln!(f, "{id}:")?;
             for at in b.insts.clone() {
+                while let Some(i) = inlined.next_if(|i| i.at <= at) {
+                    writeln!(f, "  ; inlined call {}", i.func)?;
+                }
                 let mut line = String::new();
                 let _ = write!(line, "  {}", self.inst_text(&self.insts[at as usize]));
                 writeln!(f, "{line}")?;
             }
+        }
+        for i in inlined {
+            writeln!(f, "  ; inlined call {}", i.func)?;
         }
         Ok(())
     }

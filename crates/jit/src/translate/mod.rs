@@ -17,7 +17,10 @@
 //! [`JitError::Unsupported`]; the runtime then keeps the function in the
 //! interpreter.
 
+mod inline;
 mod ops;
+
+pub use inline::InlinePolicy;
 
 use crate::error::JitError;
 use crate::ir::{BlockData, BlockId, Func, Inst, IntCC, List, Ty, VReg};
@@ -46,6 +49,9 @@ enum Kind {
     If,
     Else,
     Function,
+    /// The body of an inlined callee: a block whose end (and whose
+    /// `return`s) continue in the caller.
+    Inline,
 }
 
 #[derive(Debug)]
@@ -79,6 +85,13 @@ pub(crate) struct Translator<'m> {
     /// For an on-stack-replacement entry: the byte offset of the `loop` to
     /// enter at, and the entry block's jump to patch once its header exists.
     osr: Option<Osr>,
+    /// What may still be inlined, and the callee being inlined if any.
+    policy: InlinePolicy,
+    budget: usize,
+    inlining: Option<inline::Inlining>,
+    /// Per local of the callee being inlined: the value it stands for, if
+    /// the callee never writes it (its argument, or zero).
+    aliases: Vec<Option<Entry>>,
 }
 
 #[derive(Clone, Copy)]
@@ -97,9 +110,21 @@ pub(crate) fn ty_of(t: ValType) -> Ty {
     }
 }
 
-/// Translate defined function `def_index` of `module` to IR.
+/// Translate defined function `def_index` of `module` to IR, as written:
+/// every call stays a call.
 pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<Func, JitError> {
-    translate_with(module, def_index, None)
+    translate_with(module, def_index, None, InlinePolicy::NONE)
+}
+
+/// Translate defined function `def_index` of `module` to IR, replacing
+/// calls of small leaf functions by their bodies as `policy` allows (what
+/// [`crate::compile`] does; see [`InlinePolicy`]).
+pub fn translate_inlining(
+    module: &ModuleInfo,
+    def_index: u32,
+    policy: InlinePolicy,
+) -> Result<Func, JitError> {
+    translate_with(module, def_index, None, policy)
 }
 
 /// Translate defined function `def_index` as an on-stack-replacement entry
@@ -108,19 +133,22 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<Func, JitError> 
 /// an interpreter frame holds them at that loop's header, and its entry
 /// jumps straight to the header. The rest of the function is translated as
 /// usual, so the compiled code runs the call to its end. Only loops entered
-/// with an empty operand stack and no parameters qualify.
+/// with an empty operand stack and no parameters qualify. Small leaf
+/// callees are inlined as in [`translate_inlining`] with `policy`.
 pub fn translate_osr(
     module: &ModuleInfo,
     def_index: u32,
     loop_offset: usize,
+    policy: InlinePolicy,
 ) -> Result<Func, JitError> {
-    translate_with(module, def_index, Some(loop_offset))
+    translate_with(module, def_index, Some(loop_offset), policy)
 }
 
 fn translate_with(
     module: &ModuleInfo,
     def_index: u32,
     osr_at: Option<usize>,
+    policy: InlinePolicy,
 ) -> Result<Func, JitError> {
     let index = module.num_imported_funcs + def_index;
     let ty = module.func_type(index);
@@ -148,6 +176,10 @@ fn translate_with(
         dead_depth: 0,
         last_def: None,
         osr: None,
+        policy,
+        budget: policy.budget,
+        inlining: None,
+        aliases: stacks.aliases,
     };
     for p in ty.params() {
         let v = t.f.new_vreg(ty_of(*p));
@@ -246,6 +278,7 @@ struct Stacks {
     locals: Vec<VReg>,
     stack: Vec<Entry>,
     frames: Vec<Frame>,
+    aliases: Vec<Option<Entry>>,
 }
 
 thread_local! {
@@ -260,6 +293,7 @@ impl Drop for Translator<'_> {
             locals: std::mem::take(&mut self.locals),
             stack: std::mem::take(&mut self.stack),
             frames: std::mem::take(&mut self.frames),
+            aliases: std::mem::take(&mut self.aliases),
         };
         const KEEP: usize = 1 << 12;
         if stacks.locals.capacity() > KEEP
@@ -271,6 +305,7 @@ impl Drop for Translator<'_> {
         stacks.locals.clear();
         stacks.stack.clear();
         stacks.frames.clear();
+        stacks.aliases.clear();
         // The thread may be exiting (no thread-locals left): then drop them.
         let _ = STACKS.try_with(|c| c.replace(stacks));
     }
@@ -381,11 +416,14 @@ impl Translator<'_> {
         }
     }
 
-    /// Copy lazy reads of local `l` (or of every local) below `end` into registers.
+    /// Copy lazy reads of local `l` (or of every local the code being
+    /// translated can write: an inlined callee cannot write its caller's)
+    /// below `end` into registers.
     fn materialize_locals(&mut self, only: Option<u32>, end: usize) {
+        let writable = self.inlining.map_or(0, |i| i.local_base);
         for i in 0..end {
             if let Val::Local(l) = self.stack[i].val {
-                if only.is_none_or(|o| o == l) {
+                if only.is_none_or(|o| o == l) && l >= writable {
                     let ty = self.stack[i].ty;
                     let v = self.f.new_vreg(ty);
                     self.emit(Inst::Move {
@@ -607,6 +645,7 @@ impl Translator<'_> {
         if self.frames[idx].kind == Kind::Function {
             return self.ret();
         }
+        self.ensure_targets(idx);
         let targets = self.frames[idx].targets.clone();
         self.move_top_into(&targets);
         let b = self.target_block(depth);
@@ -616,6 +655,7 @@ impl Translator<'_> {
     fn br_if(&mut self, depth: u32) {
         let cond = self.pop_branch_cond();
         let idx = self.frames.len() - 1 - depth as usize;
+        self.ensure_targets(idx);
         let cont = self.new_block();
         if self.frames[idx].kind != Kind::Function && self.frames[idx].targets.is_empty() {
             let b = self.target_block(depth);
@@ -636,6 +676,7 @@ impl Translator<'_> {
         let mut edges = Vec::new();
         for &depth in targets.iter().chain(std::iter::once(&default)) {
             let idx = self.frames.len() - 1 - depth as usize;
+            self.ensure_targets(idx);
             if self.frames[idx].kind != Kind::Function && self.frames[idx].targets.is_empty() {
                 blocks.push(self.target_block(depth).0);
             } else {
@@ -674,6 +715,11 @@ impl Translator<'_> {
 
     fn end(&mut self) {
         let frame = self.frames.last().expect("end of a frame");
+        if frame.kind == Kind::Inline && frame.block.is_none() && self.cur.is_some() {
+            // Nothing branches to the end of the inlined body: the caller
+            // goes on in the same block with the results where they are.
+            return self.end_inline_fallthrough();
+        }
         if frame.kind == Kind::Function {
             if self.cur.is_some() {
                 self.ret();
@@ -687,6 +733,8 @@ impl Translator<'_> {
             self.frames.pop();
             return;
         }
+        self.ensure_targets(self.frames.len() - 1);
+        let frame = self.frames.last().expect("end of a frame");
         let targets = frame.targets.clone();
         if self.cur.is_some() {
             self.move_top_into(&targets);
@@ -740,7 +788,10 @@ impl Translator<'_> {
                 let list = targets.targets().collect::<Result<Vec<u32>, _>>()?;
                 self.br_table(&list, targets.default());
             }
-            Operator::Return => self.ret(),
+            Operator::Return => match self.inlining {
+                Some(i) => self.br((self.frames.len() - 1 - i.frame) as u32),
+                None => self.ret(),
+            },
             Operator::Unreachable => self.terminate(Inst::Trap {
                 code: TrapCode::Unreachable,
             }),

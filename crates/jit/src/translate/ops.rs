@@ -426,12 +426,9 @@ impl Translator<'_> {
                 self.pop();
             }
             W::Select | W::TypedSelect { .. } => self.select(),
-            W::LocalGet { local_index } => {
-                let ty = self.f.ty(self.locals[local_index as usize]);
-                self.push(Val::Local(local_index), ty);
-            }
-            W::LocalSet { local_index } => self.local_set(local_index, false),
-            W::LocalTee { local_index } => self.local_set(local_index, true),
+            W::LocalGet { local_index } => self.local_get(local_index),
+            W::LocalSet { local_index } => self.local_set(self.local_index(local_index), false),
+            W::LocalTee { local_index } => self.local_set(self.local_index(local_index), true),
             W::GlobalGet { global_index } => {
                 let ty = ty_of(self.module.globals[global_index as usize].content);
                 let dst = self.push_def(ty);
@@ -458,6 +455,9 @@ impl Translator<'_> {
             W::F32Const { value } => self.push(Val::Const(value.bits() as u64), F32),
             W::F64Const { value } => self.push(Val::Const(value.bits()), F64),
             W::Call { function_index } => {
+                if self.try_inline(function_index)? {
+                    return Ok(());
+                }
                 let module = self.module;
                 let (args, rets) = self.call_operands(module.func_type(function_index));
                 self.emit(Inst::Call {

@@ -96,7 +96,10 @@ fn add_compiles_to_the_expected_code() {
 fn convention_registers_are_hints_that_save_moves() {
     let info = module(
         "(module
-          (func $f (param i32 i64) (result i64) (i64.extend_i32_u (local.get 0)))
+          ;; $f calls itself, so it is not inlined.
+          (func $f (param i32 i64) (result i64)
+            (if (i32.eqz (local.get 0)) (then (return (call $f (i32.const 1) (local.get 1)))))
+            (i64.extend_i32_u (local.get 0)))
           (func (param i32 i64 i64) (result i64)
             (i64.shl (call $f (local.get 0) (local.get 1)) (local.get 2))))",
     );
@@ -126,7 +129,11 @@ fn small_leaves_are_frameless() {
     let info = module(
         "(module
           (func $leaf (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
-          (func (param i32) (result i32) (call $leaf (local.get 0) (i32.const 1))))",
+          ;; $leaf is inlined here; the call of itself stays.
+          (func $caller (param i32) (result i32)
+            (if (result i32) (local.get 0)
+              (then (call $caller (i32.sub (local.get 0) (i32.const 1))))
+              (else (call $leaf (local.get 0) (i32.const 1))))))",
     );
     let wasm_entry = |def| {
         let code = compile(&info, def).unwrap();
