@@ -13,6 +13,8 @@
 //! pushed before the block). A comparison immediately consumed by a branch
 //! fuses into it.
 //!
+//! Direct calls of small leaf functions can be inlined (see `inline.rs`).
+//!
 //! Operators outside the supported set end translation with
 //! [`JitError::Unsupported`]; the runtime then keeps the function in the
 //! interpreter.
