@@ -214,7 +214,7 @@ pub fn intersects(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
 
 /// The intervals of all vregs that are ever live, and each vreg's live
 /// ranges.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Liveness {
     /// In vreg order.
     pub intervals: Vec<Interval>,
@@ -229,7 +229,7 @@ pub struct Liveness {
 /// function seen (see [`Scratch::trim`]).
 #[derive(Debug, Default)]
 pub struct Scratch {
-    /// Per vreg: five arrays of `n` (see `analyze_with`).
+    /// Per vreg: five arrays of `n` (see `analyze_into`).
     per_vreg: Vec<u32>,
     /// Ranges as built: (vreg, start, end).
     built: Vec<(u32, u32, u32)>,
@@ -433,11 +433,16 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 
 /// Compute liveness of `f` (which must verify).
 pub fn analyze(f: &Func) -> Liveness {
-    with_scratch(|s| analyze_with(f, s))
+    with_scratch(|s| {
+        let mut out = Liveness::default();
+        analyze_into(f, s, &mut out);
+        out
+    })
 }
 
-/// [`analyze`] with the given scratch buffers.
-pub fn analyze_with(f: &Func, s: &mut Scratch) -> Liveness {
+/// [`analyze`] with the given scratch buffers, into `out` (whose buffers
+/// are reused; whatever it held is replaced).
+pub fn analyze_into(f: &Func, s: &mut Scratch, out: &mut Liveness) {
     let n = f.vregs.len();
     // Per-vreg scratch: five arrays.
     let mut per_vreg = std::mem::take(&mut s.per_vreg);
@@ -460,7 +465,9 @@ pub fn analyze_with(f: &Func, s: &mut Scratch) -> Liveness {
     // the block's start (where whatever is still open is live in). A
     // definition nobody reads still occupies its own position, unless
     // the instruction is pure: then it is dead, and so are its uses.
-    let mut dead = vec![false; f.insts.len()];
+    let dead = &mut out.dead;
+    dead.clear();
+    dead.resize(f.insts.len(), false);
     // (vreg, start, end), each vreg's in descending order; `latest[v]`
     // indexes v's last one.
     let built = &mut s.built;
@@ -505,7 +512,9 @@ pub fn analyze_with(f: &Func, s: &mut Scratch) -> Liveness {
     }
 
     // Group the ranges by vreg (a counting sort), ascending.
-    let mut starts = vec![0u32; n + 1];
+    let RangeTable { starts, ranges } = &mut out.ranges;
+    starts.clear();
+    starts.resize(n + 1, 0);
     for &(v, ..) in built.iter() {
         starts[v as usize + 1] += 1;
     }
@@ -514,13 +523,16 @@ pub fn analyze_with(f: &Func, s: &mut Scratch) -> Liveness {
     }
     // `latest` becomes each vreg's fill cursor, filling from the end.
     latest.copy_from_slice(&starts[1..]);
-    let mut ranges = vec![(0, 0); built.len()];
+    ranges.clear();
+    ranges.resize(built.len(), (0, 0));
     for &(v, start, end) in built.iter() {
         let c = &mut latest[v as usize];
         *c -= 1;
         ranges[*c as usize] = (start, end);
     }
-    let mut intervals = Vec::with_capacity(n);
+    let intervals = &mut out.intervals;
+    intervals.clear();
+    intervals.reserve(n);
     for v in 0..n {
         let (s, e) = (starts[v] as usize, starts[v + 1] as usize);
         if s < e {
@@ -532,11 +544,6 @@ pub fn analyze_with(f: &Func, s: &mut Scratch) -> Liveness {
         }
     }
     s.per_vreg = per_vreg;
-    Liveness {
-        intervals,
-        ranges: RangeTable { starts, ranges },
-        dead,
-    }
 }
 
 /// Add `[start, end]` to vreg `v`'s ranges, which are being built from the

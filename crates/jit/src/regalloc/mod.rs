@@ -79,7 +79,7 @@ impl MachineEnv {
 }
 
 /// The allocator's result.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Allocation {
     /// Indexed by vreg.
     pub locs: Vec<Loc>,
@@ -317,27 +317,45 @@ thread_local! {
 /// Spill weights cost a pass over the code, so they are computed the first
 /// time no register is free (most functions never need them).
 pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) -> Allocation {
+    let mut out = Allocation::default();
+    allocate_into(f, env, clobbers, &mut out);
+    out
+}
+
+/// [`allocate`] into `out`, reusing its buffers (whatever it held is
+/// replaced).
+pub fn allocate_into(
+    f: &Func,
+    env: &MachineEnv,
+    clobbers: impl Fn(&Inst) -> RegSet,
+    out: &mut Allocation,
+) {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut s) => {
-            let a = allocate_with(f, env, &clobbers, &mut s);
+            allocate_with(f, env, &clobbers, &mut s, out);
             s.live.trim();
             if s.hints.capacity() > 1 << 16 || s.next.capacity() > 1 << 16 {
                 *s = Scratch::default();
             }
-            a
         }
-        Err(_) => allocate_with(f, env, &clobbers, &mut Scratch::default()),
+        Err(_) => allocate_with(f, env, &clobbers, &mut Scratch::default(), out),
     })
 }
 
-/// [`allocate`] with the given scratch buffers.
+/// [`allocate`] with the given scratch buffers, into `out`.
 fn allocate_with(
     f: &Func,
     env: &MachineEnv,
     clobbers: &impl Fn(&Inst) -> RegSet,
     s: &mut Scratch,
-) -> Allocation {
-    let live = liveness::analyze_with(f, &mut s.live);
+    out: &mut Allocation,
+) {
+    let mut live = liveness::Liveness {
+        intervals: std::mem::take(&mut out.intervals),
+        ranges: std::mem::take(&mut out.ranges),
+        dead: std::mem::take(&mut out.dead),
+    };
+    liveness::analyze_into(f, &mut s.live, &mut live);
     let ClobberPoints {
         calls: call_points,
         others: points,
@@ -354,7 +372,9 @@ fn allocate_with(
     intervals.sort_unstable_by_key(|iv| (iv.start, iv.end, iv.vreg));
     let ranges = live.ranges;
     let dead = live.dead;
-    let mut locs = vec![Loc::None; f.vregs.len()];
+    let mut locs = std::mem::take(&mut out.locs);
+    locs.clear();
+    locs.resize(f.vregs.len(), Loc::None);
     let mut spill_slots = 0u32;
     let mask = |regs: &[PReg]| regs.iter().fold(0 as RegSet, |m, r| m | 1 << r.0);
     let (int_mask, float_mask) = (mask(&env.int_regs), mask(&env.float_regs));
@@ -475,7 +495,8 @@ fn allocate_with(
             }
         }
     }
-    let mut call_saves = Vec::new();
+    let mut call_saves = std::mem::take(&mut out.call_saves);
+    call_saves.clear();
     for v in split {
         let slot = spill_slots;
         spill_slots += 1;
@@ -484,14 +505,14 @@ fn allocate_with(
         }
     }
     call_saves.sort_unstable_by_key(|&(i, v, _)| (i, v));
-    Allocation {
+    *out = Allocation {
         locs,
         spill_slots,
         intervals,
         ranges,
         dead,
         call_saves,
-    }
+    };
 }
 
 /// Verify `alloc` for `f` (see the module documentation).

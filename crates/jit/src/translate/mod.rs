@@ -99,7 +99,15 @@ pub(crate) fn ty_of(t: ValType) -> Ty {
 
 /// Translate defined function `def_index` of `module` to IR.
 pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<Func, JitError> {
-    translate_with(module, def_index, None)
+    let mut f = Func::default();
+    translate_with(module, def_index, None, &mut f)?;
+    Ok(f)
+}
+
+/// [`translate`] into `f`, reusing its buffers (whatever it held is
+/// replaced; after an error it is empty).
+pub fn translate_into(module: &ModuleInfo, def_index: u32, f: &mut Func) -> Result<(), JitError> {
+    translate_with(module, def_index, None, f)
 }
 
 /// Translate defined function `def_index` as an on-stack-replacement entry
@@ -114,14 +122,27 @@ pub fn translate_osr(
     def_index: u32,
     loop_offset: usize,
 ) -> Result<Func, JitError> {
-    translate_with(module, def_index, Some(loop_offset))
+    let mut f = Func::default();
+    translate_with(module, def_index, Some(loop_offset), &mut f)?;
+    Ok(f)
+}
+
+/// [`translate_osr`] into `f`, reusing its buffers (see [`translate_into`]).
+pub fn translate_osr_into(
+    module: &ModuleInfo,
+    def_index: u32,
+    loop_offset: usize,
+    f: &mut Func,
+) -> Result<(), JitError> {
+    translate_with(module, def_index, Some(loop_offset), f)
 }
 
 fn translate_with(
     module: &ModuleInfo,
     def_index: u32,
     osr_at: Option<usize>,
-) -> Result<Func, JitError> {
+    out: &mut Func,
+) -> Result<(), JitError> {
     let index = module.num_imported_funcs + def_index;
     let ty = module.func_type(index);
     let (bytes, offset) = module.body(def_index);
@@ -130,13 +151,12 @@ fn translate_with(
     // grow step by step: wasm code averages three to eight bytes per IR
     // instruction (and per new vreg), and a block per eight bytes or more.
     let (insts, blocks) = (bytes.len() / 2 + 8, bytes.len() / 8 + 4);
-    let f = Func {
-        vregs: Vec::with_capacity(insts),
-        insts: Vec::with_capacity(insts),
-        blocks: Vec::with_capacity(blocks),
-        layout: Vec::with_capacity(blocks),
-        ..Func::default()
-    };
+    let mut f = std::mem::take(out);
+    f.clear();
+    f.vregs.reserve(insts);
+    f.insts.reserve(insts);
+    f.blocks.reserve(blocks);
+    f.layout.reserve(blocks);
     let stacks = STACKS.with(|c| c.take());
     let mut t = Translator {
         module,
@@ -154,7 +174,7 @@ fn translate_with(
         t.locals.push(v);
         t.f.params.push(v);
     }
-    t.f.results = ty.results().iter().map(|r| ty_of(*r)).collect();
+    t.f.results.extend(ty.results().iter().map(|r| ty_of(*r)));
     let entry = t.new_block();
     t.start(entry);
     for local in body.get_locals_reader()? {
@@ -236,7 +256,8 @@ fn translate_with(
         )));
     }
     t.f.verify().map_err(JitError::Internal)?;
-    Ok(std::mem::take(&mut t.f))
+    *out = std::mem::take(&mut t.f);
+    Ok(())
 }
 
 /// The translator's working stacks, kept (empty) from one function to the

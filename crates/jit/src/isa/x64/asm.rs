@@ -601,6 +601,22 @@ impl Assembler {
         }
     }
 
+    /// Empty the assembler for new code (labels and fixups too), keeping
+    /// its buffers, with room for `bytes` bytes of code.
+    pub fn reset(&mut self, bytes: usize) {
+        self.buf.clear();
+        self.buf.reserve(bytes);
+        self.labels.clear();
+        self.fixups.clear();
+        self.last_bound = None;
+        self.error = None;
+    }
+
+    /// The capacity of the code buffer.
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// The current code offset (where the next instruction goes).
     pub fn offset(&self) -> usize {
         self.buf.len()
@@ -654,6 +670,19 @@ impl Assembler {
 
     /// Patches every jump and returns the code, or the first label misuse.
     pub fn finish(mut self) -> Result<Vec<u8>, AsmError> {
+        self.patch()?;
+        Ok(self.buf)
+    }
+
+    /// [`Assembler::finish`], returning a copy of the code (of its exact
+    /// size) and keeping the assembler's buffers for [`Assembler::reset`].
+    pub fn finish_copy(&mut self) -> Result<Vec<u8>, AsmError> {
+        self.patch()?;
+        Ok(self.buf.clone())
+    }
+
+    /// Patches every jump, or reports the first label misuse.
+    fn patch(&mut self) -> Result<(), AsmError> {
         if let Some(e) = self.error {
             return Err(e);
         }
@@ -667,7 +696,7 @@ impl Assembler {
                 .map_err(|_| AsmError::JumpOutOfRange(f.label))?;
             self.buf[f.at..f.at + 4].copy_from_slice(&rel.to_le_bytes());
         }
-        Ok(self.buf)
+        Ok(())
     }
 
     /// The offset of `label`, or the error that it has none.

@@ -252,10 +252,9 @@ impl Emitter<'_> {
     /// entry stub's landing. The cold trap paths come first, each setting
     /// eax and falling or jumping here.
     pub(super) fn trap_exit(&mut self) {
-        let cold = std::mem::take(&mut self.cold);
         let a = &mut self.asm;
-        let last = cold.len().saturating_sub(1);
-        for (i, (label, code)) in cold.into_iter().enumerate() {
+        let last = self.cold.len().saturating_sub(1);
+        for (i, &(label, code)) in self.cold.iter().enumerate() {
             a.bind(label);
             a.mov_ri(Size::S32, Rax, code as i32);
             if i != last {

@@ -310,6 +310,9 @@ fn table_covers_every_method() {
         "bind",
         "label_offset",
         "finish",
+        "finish_copy",
+        "reset",
+        "capacity",
     ];
     let source = include_str!("../../asm.rs");
     let impl_start = source
