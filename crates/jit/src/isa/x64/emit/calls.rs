@@ -21,7 +21,7 @@
 //! is a trap, taken to the trap exit. A call that may cross instances
 //! (imported function, `call_indirect`) reloads r14 and r15 afterwards.
 
-use super::frame::{frame_bytes, incoming, outgoing};
+use super::frame::{frame_bytes, incoming, outgoing, TEMPLATES};
 use super::moves::Move;
 use super::{Emitter, L};
 use crate::ir::{Func, List, Ty, VReg};
@@ -148,8 +148,7 @@ impl Emitter<'_> {
         let n = adapter.params.len().max(adapter.results.len());
         let cell = |i: usize| L::M(Mem::new(Rsp, 8 * i as i32));
         self.asm.bind(adapter.label);
-        self.asm.push(Rbp);
-        self.asm.mov_rr(Size::S64, Rbp, Rsp);
+        self.asm.bytes(&TEMPLATES.frame);
         let bytes = frame_bytes(0, n as u32);
         if bytes > 0 {
             self.asm.alu_ri(AluOp::Sub, Size::S64, Rsp, bytes);
@@ -179,8 +178,6 @@ impl Emitter<'_> {
                 ty,
             });
         }
-        self.asm.mov_rr(Size::S64, Rsp, Rbp);
-        self.asm.pop(Rbp);
-        self.asm.ret();
+        self.asm.bytes(&TEMPLATES.leave_ret);
     }
 }
