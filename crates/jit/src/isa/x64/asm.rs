@@ -529,6 +529,36 @@ impl InstBytes<'_> {
         self.len += 1;
     }
 
+    /// `[prefix] [REX] opcode`: the REX only if it sets a bit or is forced.
+    #[inline(always)]
+    fn head(&mut self, prefix: Option<u8>, rex: u8, force_rex: bool, opcode: &[u8]) {
+        if let Some(p) = prefix {
+            self.push(p);
+        }
+        if rex != 0x40 || force_rex {
+            self.push(rex);
+        }
+        // Opcodes have one to three bytes: spelled out, they are stores
+        // rather than a call to memcpy.
+        match *opcode {
+            [a] => self.push(a),
+            [a, b] => {
+                self.push(a);
+                self.push(b);
+            }
+            [a, b, c] => {
+                self.push(a);
+                self.push(b);
+                self.push(c);
+            }
+            _ => {
+                for &op in opcode {
+                    self.push(op);
+                }
+            }
+        }
+    }
+
     /// ModRM, SIB and displacement for a memory operand; `reg` is already shifted.
     fn mem_operand(&mut self, reg: u8, m: Mem) {
         let base = m.base.low3();
@@ -782,6 +812,7 @@ impl Assembler {
     /// encoding or an opcode extension, `force_rex` requests a REX for a
     /// spl/bpl/sil/dil operand. The bytes are written in place (see
     /// [`InstBytes`]).
+    #[inline(always)]
     fn modrm(
         &mut self,
         prefix: Option<u8>,
@@ -791,51 +822,62 @@ impl Assembler {
         reg: u8,
         rm: Rm,
     ) {
+        // Split by operand kind, so that a call site with a known kind
+        // (most: a register or a memory operand by construction) only
+        // carries the code of its own.
+        match rm {
+            Rm::Reg(r) => self.modrm_reg(prefix, w, force_rex, opcode, reg, r),
+            Rm::Mem(m) => self.modrm_mem(prefix, w, force_rex, opcode, reg, m),
+        }
+    }
+
+    /// [`Assembler::modrm`] with a register operand.
+    #[inline]
+    fn modrm_reg(
+        &mut self,
+        prefix: Option<u8>,
+        w: bool,
+        force_rex: bool,
+        opcode: &[u8],
+        reg: u8,
+        rm: u8,
+    ) {
         let mut e = InstBytes {
             out: self.room(),
             len: 0,
         };
-        if let Some(p) = prefix {
-            e.push(p);
-        }
-        let (x, b) = match rm {
-            Rm::Reg(r) => (0, r >> 3),
-            Rm::Mem(m) => (m.index.map_or(0, |(i, _)| i.enc() >> 3), m.base.enc() >> 3),
+        let rex = 0x40 | (u8::from(w) << 3) | ((reg >> 3) << 2) | (rm >> 3);
+        e.head(prefix, rex, force_rex, opcode);
+        e.push(0xc0 | ((reg & 7) << 3) | (rm & 7));
+        self.len += e.len;
+    }
+
+    /// [`Assembler::modrm`] with a memory operand.
+    #[inline(never)]
+    fn modrm_mem(
+        &mut self,
+        prefix: Option<u8>,
+        w: bool,
+        force_rex: bool,
+        opcode: &[u8],
+        reg: u8,
+        m: Mem,
+    ) {
+        let mut e = InstBytes {
+            out: self.room(),
+            len: 0,
         };
-        let rex = 0x40 | (u8::from(w) << 3) | ((reg >> 3) << 2) | (x << 1) | b;
-        if rex != 0x40 || force_rex {
-            e.push(rex);
-        }
-        // Opcodes have one to three bytes: spelled out, they are stores
-        // rather than a call to memcpy.
-        match *opcode {
-            [a] => e.push(a),
-            [a, b] => {
-                e.push(a);
-                e.push(b);
-            }
-            [a, b, c] => {
-                e.push(a);
-                e.push(b);
-                e.push(c);
-            }
-            _ => {
-                for &op in opcode {
-                    e.push(op);
-                }
-            }
-        }
-        let reg = (reg & 7) << 3;
-        match rm {
-            Rm::Reg(r) => e.push(0xc0 | reg | (r & 7)),
-            Rm::Mem(m) => e.mem_operand(reg, m),
-        }
+        let x = m.index.map_or(0, |(i, _)| i.enc() >> 3);
+        let rex = 0x40 | (u8::from(w) << 3) | ((reg >> 3) << 2) | (x << 1) | (m.base.enc() >> 3);
+        e.head(prefix, rex, force_rex, opcode);
+        e.mem_operand((reg & 7) << 3, m);
         self.len += e.len;
     }
 
     /// An integer instruction with operand size `size`: adds `66`, REX.W and
     /// the byte-register REX as needed. `reg_is_gpr` tells whether ModRM.reg
     /// names a register (rather than an opcode extension).
+    #[inline(always)]
     fn int_op(&mut self, size: Size, opcode: &[u8], reg: u8, reg_is_gpr: bool, rm: Rm) {
         let force_rex = size == Size::S8
             && ((reg_is_gpr && byte_needs_rex(reg))

@@ -96,6 +96,8 @@ struct Emitter<'a> {
     needs: FrameNeeds,
     /// Bytes pushed below rbp: the VMContext (if kept) and `saved`.
     frame_top: i32,
+    /// Where each vreg lives (from the allocation; see [`Emitter::loc`]).
+    locs: Vec<L>,
     /// Functions below this index are imports (calls may cross instances).
     imported_funcs: u32,
     /// Cold trap paths: their label and trap.
@@ -114,6 +116,11 @@ struct Emitter<'a> {
     /// Buffers of [`Emitter::parallel_move`], kept for the next one.
     moves: Vec<moves::Move>,
     pending_moves: Vec<moves::Move>,
+}
+
+/// Spill slot `k` of a frame with `frame_top` bytes pushed below rbp.
+fn slot(frame_top: i32, k: u32) -> Mem {
+    Mem::new(Rbp, -frame_top - 8 - 8 * k as i32)
 }
 
 /// Operand size of a value of type `ty` in a general-purpose register
@@ -169,6 +176,7 @@ fn shift(op: IBinOp) -> Option<ShiftOp> {
 struct Scratch {
     asm: Assembler,
     labels: Vec<Label>,
+    locs: Vec<L>,
     /// Per block: where branches to it go instead (see
     /// [`forwarding_targets`]), and the blocks it jumps to directly.
     forward: Vec<Option<BlockId>>,
@@ -233,6 +241,7 @@ fn emit_with(
     let Scratch {
         mut asm,
         mut labels,
+        mut locs,
         mut forward,
         mut direct,
         mut emitted,
@@ -271,6 +280,25 @@ fn emit_with(
     );
     let (body, landing, trap_exit) = (asm.new_label(), asm.new_label(), asm.new_label());
     let needs = FrameNeeds::of(f, imported_funcs);
+    let frame_top = 8 * (needs.vmctx_slot as i32 + saved.len() as i32);
+    // Every vreg's location, as the instructions address it.
+    locs.clear();
+    locs.extend(
+        alloc
+            .locs
+            .iter()
+            .zip(&f.vregs)
+            .map(|(&loc, &ty)| match loc {
+                Loc::Reg(p) if p.0 >= 32 => {
+                    L::X(Xmm::from_enc(p.0 - 32).expect("float registers are xmm"))
+                }
+                Loc::Reg(p) => L::R(Gpr::from_enc(p.0).expect("integer registers are gprs")),
+                Loc::Stack(k) => L::M(slot(frame_top, k)),
+                // Never live: any scratch will do.
+                Loc::None if ty.is_float() => L::X(Xmm::Xmm15),
+                Loc::None => L::R(R11),
+            }),
+    );
     conv.reset(f.params.iter().map(|&p| f.ty(p)), &f.results);
     cold.clear();
     slow_calls.clear();
@@ -286,7 +314,8 @@ fn emit_with(
         body,
         landing,
         trap_exit,
-        frame_top: 8 * (needs.vmctx_slot as i32 + saved.len() as i32),
+        frame_top,
+        locs,
         saved,
         needs,
         imported_funcs,
@@ -341,6 +370,7 @@ fn emit_with(
     *s = Scratch {
         asm: e.asm,
         labels: e.labels,
+        locs: e.locs,
         forward,
         direct,
         emitted,
@@ -523,22 +553,14 @@ impl Emitter<'_> {
         Ok(())
     }
 
+    /// Where `v` lives (a never-live vreg: a scratch register of its class).
     fn loc(&self, v: VReg) -> L {
-        match self.alloc.loc(v) {
-            Loc::Reg(p) if p.0 >= 32 => {
-                L::X(Xmm::from_enc(p.0 - 32).expect("float registers are xmm"))
-            }
-            Loc::Reg(p) => L::R(Gpr::from_enc(p.0).expect("integer registers are gprs")),
-            Loc::Stack(k) => L::M(self.slot(k)),
-            // Never live: any scratch will do.
-            Loc::None if self.f.ty(v).is_float() => L::X(Xmm::Xmm15),
-            Loc::None => L::R(R11),
-        }
+        self.locs[v.0 as usize]
     }
 
     /// Spill slot `k`.
     fn slot(&self, k: u32) -> Mem {
-        Mem::new(Rbp, -self.frame_top - 8 - 8 * k as i32)
+        slot(self.frame_top, k)
     }
 
     /// Save (`before`) or reload the values the allocation splits around
