@@ -188,7 +188,9 @@ fn unlink(
 
 /// Whether register `r` is free for interval `iv`: none of the intervals
 /// assigned to it (the list from `head`, linked through `next`) intersects
-/// it. Occupants that ended before `iv` starts are dropped on the way.
+/// it. Occupants that ended before `iv` starts are dropped on the way
+/// (all at once if `iv` starts after `busy`, the latest end among them).
+#[allow(clippy::too_many_arguments)]
 fn free_for(
     r: PReg,
     iv: &Interval,
@@ -196,9 +198,15 @@ fn free_for(
     ranges: &liveness::RangeTable,
     head: &mut [u32; 64],
     tail: &mut [u32; 64],
+    busy: &[u32; 64],
     next: &mut [u32],
 ) -> bool {
     let ri = r.0 as usize;
+    if busy[ri] < iv.start {
+        head[ri] = NONE;
+        tail[ri] = NONE;
+        return true;
+    }
     let v = iv.vreg.0 as usize;
     let (mut prev, mut o) = (NONE, head[ri]);
     while o != NONE {
@@ -441,6 +449,8 @@ fn allocate_with(
     // `intervals`).
     let mut head = [NONE; 64];
     let mut tail = [NONE; 64];
+    // Per physical register: no occupant ends after this (an upper bound).
+    let mut busy = [0u32; 64];
     let next = &mut s.next;
     next.clear();
     next.resize(intervals.len(), NONE);
@@ -469,7 +479,9 @@ fn allocate_with(
         let candidates = hint.into_iter().chain(regs.iter().copied());
         for r in candidates.clone() {
             if allowed & (1 << r.0) != 0
-                && free_for(r, iv, &intervals, &ranges, &mut head, &mut tail, next)
+                && free_for(
+                    r, iv, &intervals, &ranges, &mut head, &mut tail, &busy, next,
+                )
             {
                 best = Some((0, r));
                 break;
@@ -483,7 +495,9 @@ fn allocate_with(
             if weights[v] > call_crossing_weight(&call_points, depths, &ranges[v]) {
                 for r in candidates.clone() {
                     if splittable & (1 << r.0) != 0
-                        && free_for(r, iv, &intervals, &ranges, &mut head, &mut tail, next)
+                        && free_for(
+                            r, iv, &intervals, &ranges, &mut head, &mut tail, &busy, next,
+                        )
                     {
                         best = Some((0, r));
                         split.push(iv.vreg);
@@ -545,6 +559,7 @@ fn allocate_with(
                     next[tail[ri] as usize] = i;
                 }
                 tail[ri] = i;
+                busy[ri] = busy[ri].max(iv.end);
                 locs[v] = Loc::Reg(r);
             }
             _ => {
