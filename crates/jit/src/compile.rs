@@ -3,9 +3,52 @@
 use crate::error::JitError;
 use crate::ir::Func;
 use crate::isa::{CompiledCode, Host, Isa};
-use crate::regalloc::{allocate, check};
-use crate::translate::{translate_inlining, translate_osr, InlinePolicy};
+use crate::regalloc::{allocate, allocate_into, check, Allocation};
+use crate::translate::{translate_inlining, translate_into, translate_osr_into, InlinePolicy};
+use std::cell::RefCell;
 use wx_core::ModuleInfo;
+
+/// The IR and the allocation of the function being compiled, kept from one
+/// compile to the next on each thread so that their buffers are reused:
+/// compiling a function allocates little more than its machine code.
+#[derive(Default)]
+struct Context {
+    func: Func,
+    alloc: Allocation,
+}
+
+impl Context {
+    /// Drop buffers grown past what a typical function needs, so one huge
+    /// function does not pin its memory for the thread's life.
+    fn trim(&mut self) {
+        const KEEP: usize = 1 << 16;
+        let a = &self.alloc;
+        if self.func.grown_past(KEEP)
+            || a.locs.capacity() > KEEP
+            || a.intervals.capacity() > KEEP
+            || a.dead.capacity() > KEEP
+        {
+            *self = Context::default();
+        }
+    }
+}
+
+thread_local! {
+    static CONTEXT: RefCell<Context> = RefCell::default();
+}
+
+/// Run `f` with this thread's context (or a fresh one if it is in use
+/// further up the stack).
+fn with_context<R>(f: impl FnOnce(&mut Context) -> R) -> R {
+    CONTEXT.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut cx) => {
+            let r = f(&mut cx);
+            cx.trim();
+            r
+        }
+        Err(_) => f(&mut Context::default()),
+    })
+}
 
 /// Compile defined function `def_index` of `module` for the host ISA.
 pub fn compile(module: &ModuleInfo, def_index: u32) -> Result<CompiledCode, JitError> {
@@ -18,8 +61,10 @@ pub fn compile_for<I: Isa>(
     module: &ModuleInfo,
     def_index: u32,
 ) -> Result<CompiledCode, JitError> {
-    let f = translate_inlining(module, def_index, InlinePolicy::default())?;
-    lower(isa, module, &f)
+    with_context(|cx| {
+        translate_into(module, def_index, InlinePolicy::default(), &mut cx.func)?;
+        lower(isa, module, cx)
+    })
 }
 
 /// Compile an on-stack-replacement entry of defined function `def_index`
@@ -32,21 +77,32 @@ pub fn compile_osr(
     def_index: u32,
     loop_offset: usize,
 ) -> Result<CompiledCode, JitError> {
-    let f = translate_osr(module, def_index, loop_offset, InlinePolicy::default())?;
-    lower(&Host::default(), module, &f)
+    with_context(|cx| {
+        translate_osr_into(
+            module,
+            def_index,
+            loop_offset,
+            InlinePolicy::default(),
+            &mut cx.func,
+        )?;
+        lower(&Host::default(), module, cx)
+    })
 }
 
-fn lower<I: Isa>(isa: &I, module: &ModuleInfo, f: &Func) -> Result<CompiledCode, JitError> {
+/// Allocate and emit the function in `cx`.
+fn lower<I: Isa>(isa: &I, module: &ModuleInfo, cx: &mut Context) -> Result<CompiledCode, JitError> {
+    let (f, alloc) = (&cx.func, &mut cx.alloc);
     let clobbers = |inst: &_| isa.clobbers(inst);
-    let alloc = allocate(f, isa.machine_env(), clobbers);
+    allocate_into(f, isa.machine_env(), clobbers, alloc);
+    let alloc = &*alloc;
     // The checker re-derives liveness and compares every register's
     // occupants pairwise: 40 % of compile time. Debug builds run it on
     // every compile; tests run it on every spec-suite and benchmark
     // function (see `check_allocation`).
     if cfg!(debug_assertions) {
-        check(f, &alloc, clobbers).map_err(JitError::Internal)?;
+        check(f, alloc, clobbers).map_err(JitError::Internal)?;
     }
-    isa.emit(f, &alloc, module.num_imported_funcs)
+    isa.emit(f, alloc, module.num_imported_funcs)
 }
 
 /// Translate and allocate defined function `def_index` for the host ISA and
@@ -97,6 +153,70 @@ mod tests {
             }
         }
         cells
+    }
+
+    /// A compile's observable output, for comparisons.
+    fn output(c: &CompiledCode) -> (Vec<u8>, u32, u32, Vec<(u32, wx_core::TrapCode)>, String) {
+        (
+            c.code.clone(),
+            c.wasm_entry,
+            c.trap_exit,
+            c.trap_sites.clone(),
+            format!("{:?}", c.jump_tables),
+        )
+    }
+
+    /// Compile the functions of `info` in `order` on a fresh thread (so
+    /// with fresh per-thread buffers), each result by function index.
+    fn compile_in_order(info: &ModuleInfo, order: &[u32]) -> Vec<Option<String>> {
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let mut out = vec![None; info.num_defined_funcs() as usize];
+                for &i in order {
+                    out[i as usize] = Some(format!("{:?}", compile(info, i).map(|c| output(&c))));
+                }
+                out
+            })
+            .join()
+            .unwrap()
+        })
+    }
+
+    /// The pipeline reuses its buffers from one function to the next: the
+    /// code of a function must not depend on what was compiled before it
+    /// (in any order, after a bigger function, or compiling it twice).
+    #[test]
+    fn reused_buffers_do_not_change_the_code() {
+        for (path, info) in crate::test_util::benchmark_modules(false) {
+            let n = info.num_defined_funcs();
+            let forward: Vec<u32> = (0..n).collect();
+            let backward: Vec<u32> = (0..n).rev().collect();
+            // Each function right after the biggest one, and twice.
+            let biggest = (0..n).max_by_key(|&i| info.body(i).0.len()).unwrap_or(0);
+            let twice: Vec<u32> = (0..n).flat_map(|i| [biggest, i, i]).collect();
+            let expected = compile_in_order(&info, &forward);
+            assert_eq!(
+                expected,
+                compile_in_order(&info, &backward),
+                "{}",
+                path.display()
+            );
+            assert_eq!(
+                expected,
+                compile_in_order(&info, &twice),
+                "{}",
+                path.display()
+            );
+            // The first compile on a thread sees nothing reused.
+            for i in (0..n).step_by(7) {
+                assert_eq!(
+                    expected[i as usize],
+                    compile_in_order(&info, &[i])[i as usize],
+                    "{}: function {i}",
+                    path.display()
+                );
+            }
+        }
     }
 
     /// An OSR entry receives every local, but loads only those live at the

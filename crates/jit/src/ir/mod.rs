@@ -637,6 +637,38 @@ pub struct Inlined {
 }
 
 impl Func {
+    /// Empty the function, keeping the capacity of its buffers (the
+    /// pipeline reuses one `Func` per thread from one compile to the next).
+    pub fn clear(&mut self) {
+        let Func {
+            vregs,
+            params,
+            results,
+            insts,
+            blocks,
+            layout,
+            lists,
+            inlined,
+        } = self;
+        inlined.clear();
+        vregs.clear();
+        params.clear();
+        results.clear();
+        insts.clear();
+        blocks.clear();
+        layout.clear();
+        lists.clear();
+    }
+
+    /// Whether a buffer grew past `max` entries (then the function is not
+    /// worth keeping for reuse: one huge function would pin its memory).
+    pub fn grown_past(&self, max: usize) -> bool {
+        self.vregs.capacity() > max
+            || self.insts.capacity() > max
+            || self.blocks.capacity() > max
+            || self.lists.capacity() > max
+    }
+
     pub fn new_vreg(&mut self, ty: Ty) -> VReg {
         self.vregs.push(ty);
         VReg(self.vregs.len() as u32 - 1)

@@ -13,7 +13,12 @@
 //! get a bit in the per-block sets; most vregs are temporaries local to one
 //! block and never enter the dataflow. The sets are rows of one flat bit
 //! matrix, and the live ranges of all vregs are one arena ([`RangeTable`]),
-//! so the analysis allocates per function, not per block or per vreg.
+//! so the analysis allocates per function, not per block or per vreg. The
+//! backward walk keeps the set of open globals as bits too: at a block
+//! boundary a value live on both sides stays open (word operations find
+//! the values whose ranges start or end there), so a value live through
+//! many blocks costs nothing in the blocks that do not touch it. A single
+//! block (most small functions) skips the dataflow and the bits.
 
 use crate::ir::{BlockId, Func, Inst, VReg};
 use std::ops::Index;
@@ -214,7 +219,7 @@ pub fn intersects(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
 
 /// The intervals of all vregs that are ever live, and each vreg's live
 /// ranges.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Liveness {
     /// In vreg order.
     pub intervals: Vec<Interval>,
@@ -229,7 +234,7 @@ pub struct Liveness {
 /// function seen (see [`Scratch::trim`]).
 #[derive(Debug, Default)]
 pub struct Scratch {
-    /// Per vreg: five arrays of `n` (see `analyze_with`).
+    /// Per vreg: five arrays of `n` (see `analyze_into`).
     per_vreg: Vec<u32>,
     /// Ranges as built: (vreg, start, end).
     built: Vec<(u32, u32, u32)>,
@@ -242,6 +247,8 @@ pub struct Scratch {
     /// gen, kill and live-in rows; live-out rows.
     sets: Vec<u64>,
     out: Vec<u64>,
+    /// The globals open during the walk, as bits.
+    open_bits: Vec<u64>,
 }
 
 impl Scratch {
@@ -378,18 +385,21 @@ fn members<'a>(row: &'a [u64], globals: &'a [u32]) -> impl Iterator<Item = u32> 
     })
 }
 
-/// The values open (live, walking backwards) in one block: where each
-/// one's range ends, and the list of those opened in the block (once each,
-/// by `mark`), which are live in if still open at its start.
-struct Open<'a> {
+/// The values open (live, walking backwards): where each one's range
+/// ends, and, as bits by dense index (see [`live_out`]), which global
+/// vregs are open. Only globals can be open at a block's start (a value
+/// live into a block is read before it is written there).
+///
+/// `G`: whether there are globals (more than one block); a single block
+/// needs no bits.
+struct Open<'a, const G: bool> {
     end: &'a mut [u32],
-    mark: &'a mut [u32],
-    opened: &'a mut [u32],
-    n_opened: usize,
-    block: u32,
+    /// Per vreg: its dense index if it is global, else `NONE`.
+    global: &'a [u32],
+    bits: &'a mut [u64],
 }
 
-impl Open<'_> {
+impl<const G: bool> Open<'_, G> {
     fn is_open(&self, v: u32) -> bool {
         self.end[v as usize] != NONE
     }
@@ -399,10 +409,11 @@ impl Open<'_> {
         let v = v as usize;
         if self.end[v] == NONE {
             self.end[v] = end;
-            if self.mark[v] != self.block {
-                self.mark[v] = self.block;
-                self.opened[self.n_opened] = v as u32;
-                self.n_opened += 1;
+            if G {
+                let g = self.global[v];
+                if g != NONE {
+                    self.bits[g as usize / 64] |= 1 << (g % 64);
+                }
             }
         }
     }
@@ -410,7 +421,16 @@ impl Open<'_> {
     /// Close `v`'s range, returning its end if it was open.
     fn close(&mut self, v: u32) -> Option<u32> {
         let end = std::mem::replace(&mut self.end[v as usize], NONE);
-        (end != NONE).then_some(end)
+        if end == NONE {
+            return None;
+        }
+        if G {
+            let g = self.global[v as usize];
+            if g != NONE {
+                self.bits[g as usize / 64] &= !(1 << (g % 64));
+            }
+        }
+        Some(end)
     }
 }
 
@@ -433,79 +453,106 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
 
 /// Compute liveness of `f` (which must verify).
 pub fn analyze(f: &Func) -> Liveness {
-    with_scratch(|s| analyze_with(f, s))
+    with_scratch(|s| {
+        let mut out = Liveness::default();
+        analyze_into(f, s, &mut out);
+        out
+    })
 }
 
-/// [`analyze`] with the given scratch buffers.
-pub fn analyze_with(f: &Func, s: &mut Scratch) -> Liveness {
+/// [`analyze`] with the given scratch buffers, into `out` (whose buffers
+/// are reused; whatever it held is replaced).
+pub fn analyze_into(f: &Func, s: &mut Scratch, out: &mut Liveness) {
     let n = f.vregs.len();
-    // Per-vreg scratch: five arrays.
+    // Per-vreg scratch: five arrays (two only for `live_out`); a single
+    // block (nothing live out) needs two.
+    let multi = f.blocks.len() > 1;
     let mut per_vreg = std::mem::take(&mut s.per_vreg);
     per_vreg.clear();
-    per_vreg.resize(5 * n, NONE);
+    per_vreg.resize(if multi { 5 * n } else { 2 * n }, NONE);
     let (open, rest) = per_vreg.split_at_mut(n);
     let (latest, rest) = rest.split_at_mut(n);
-    let (opened, rest) = rest.split_at_mut(n);
-    let (mark, global) = rest.split_at_mut(n);
-    // A single block has nothing live out.
-    let words = if f.blocks.len() > 1 {
-        live_out(f, s, opened, mark, global)
-    } else {
-        0
-    };
-    mark.fill(NONE);
 
     // Ranges, built backwards into one list: a range opens (at its end)
     // where a value is live out or used, and closes at its definition or
     // the block's start (where whatever is still open is live in). A
     // definition nobody reads still occupies its own position, unless
     // the instruction is pure: then it is dead, and so are its uses.
-    let mut dead = vec![false; f.insts.len()];
+    let dead = &mut out.dead;
+    dead.clear();
+    dead.resize(f.insts.len(), false);
     // (vreg, start, end), each vreg's in descending order; `latest[v]`
     // indexes v's last one.
-    let built = &mut s.built;
-    built.clear();
-    let mut open = Open {
-        end: open,
-        mark,
-        opened,
-        n_opened: 0,
-        block: NONE,
-    };
-    for &BlockId(b) in f.layout.iter().rev() {
-        let insts = f.blocks[b as usize].insts.clone();
-        let (first, last) = (insts.start * 2, insts.end * 2 - 1);
-        open.block = b;
-        open.n_opened = 0;
-        if words > 0 {
-            let row = &s.out[b as usize * words..(b as usize + 1) * words];
-            for v in members(row, &s.globals) {
+    s.built.clear();
+    if !multi {
+        let mut open = Open::<false> {
+            end: open,
+            global: &[],
+            bits: &mut [],
+        };
+        let built = &mut s.built;
+        walk_block(f, f.blocks[0].insts.clone(), &mut open, built, latest, dead);
+        // What is still open is live into the function.
+        for v in 0..n as u32 {
+            if let Some(end) = open.close(v) {
+                push_range(built, latest, v, 0, end);
+            }
+        }
+    } else {
+        let (def_block, rest) = rest.split_at_mut(n);
+        let (gen_block, global) = rest.split_at_mut(n);
+        let words = live_out(f, s, def_block, gen_block, global);
+        s.open_bits.clear();
+        s.open_bits.resize(words, 0);
+        let mut open = Open::<true> {
+            end: open,
+            global,
+            bits: &mut s.open_bits,
+        };
+        let (out_rows, globals, built) = (&s.out, &s.globals, &mut s.built);
+        let row = |b: BlockId| &out_rows[b.0 as usize * words..(b.0 as usize + 1) * words];
+        // The last block's live-outs (the others' are opened at the
+        // boundary with the block after them).
+        if let Some(&b) = f.layout.last() {
+            let last = f.blocks[b.0 as usize].insts.end * 2 - 1;
+            for v in members(row(b), globals) {
                 open.open(v, last);
             }
         }
-        for at in insts.rev() {
-            let inst = &f.insts[at as usize];
-            let ops = operands(f, inst);
-            if inst.is_pure() && ops.defs().all(|d| !open.is_open(d.0)) {
-                dead[at as usize] = true;
-                continue;
-            }
-            ops.for_each_def(|d| {
-                let end = open.close(d.0).unwrap_or(at * 2 + 1);
-                push_range(built, latest, d.0, at * 2 + 1, end);
-            });
-            ops.for_each_use(|u| open.open(u.0, at * 2));
-        }
-        for i in 0..open.n_opened {
-            let v = open.opened[i];
-            if let Some(end) = open.close(v) {
-                push_range(built, latest, v, first, end);
+        for (k, &b) in f.layout.iter().enumerate().rev() {
+            let insts = f.blocks[b.0 as usize].insts.clone();
+            let first = insts.start * 2;
+            walk_block(f, insts, &mut open, built, latest, dead);
+            // The block's start: the values open here are live in. Those
+            // also live out of the block before it in the layout stay open
+            // (their range goes on there); the others' ranges start here.
+            // That block's other live-outs open at its end.
+            let before = k.checked_sub(1).map(|k| row(f.layout[k]));
+            for w in 0..words {
+                let open_here = open.bits[w];
+                let out_before = before.map_or(0, |r| r[w]);
+                let mut closing = open_here & !out_before;
+                while closing != 0 {
+                    let v = globals[w * 64 + closing.trailing_zeros() as usize];
+                    closing &= closing - 1;
+                    let end = open.close(v).expect("an open value");
+                    push_range(built, latest, v, first, end);
+                }
+                let mut opening = out_before & !open_here;
+                while opening != 0 {
+                    let v = globals[w * 64 + opening.trailing_zeros() as usize];
+                    opening &= opening - 1;
+                    open.open(v, first - 1);
+                }
             }
         }
     }
+    let built = &s.built;
 
     // Group the ranges by vreg (a counting sort), ascending.
-    let mut starts = vec![0u32; n + 1];
+    let RangeTable { starts, ranges } = &mut out.ranges;
+    starts.clear();
+    starts.resize(n + 1, 0);
     for &(v, ..) in built.iter() {
         starts[v as usize + 1] += 1;
     }
@@ -514,13 +561,16 @@ pub fn analyze_with(f: &Func, s: &mut Scratch) -> Liveness {
     }
     // `latest` becomes each vreg's fill cursor, filling from the end.
     latest.copy_from_slice(&starts[1..]);
-    let mut ranges = vec![(0, 0); built.len()];
+    ranges.clear();
+    ranges.resize(built.len(), (0, 0));
     for &(v, start, end) in built.iter() {
         let c = &mut latest[v as usize];
         *c -= 1;
         ranges[*c as usize] = (start, end);
     }
-    let mut intervals = Vec::with_capacity(n);
+    let intervals = &mut out.intervals;
+    intervals.clear();
+    intervals.reserve(n);
     for v in 0..n {
         let (s, e) = (starts[v] as usize, starts[v + 1] as usize);
         if s < e {
@@ -532,10 +582,32 @@ pub fn analyze_with(f: &Func, s: &mut Scratch) -> Liveness {
         }
     }
     s.per_vreg = per_vreg;
-    Liveness {
-        intervals,
-        ranges: RangeTable { starts, ranges },
-        dead,
+}
+
+/// Walk the instructions `insts` of one block backwards: close the ranges
+/// of what they define, open those of what they read; a pure instruction
+/// defining nothing open is dead.
+#[inline(always)]
+fn walk_block<const G: bool>(
+    f: &Func,
+    insts: std::ops::Range<u32>,
+    open: &mut Open<'_, G>,
+    built: &mut Vec<(u32, u32, u32)>,
+    latest: &mut [u32],
+    dead: &mut [bool],
+) {
+    for at in insts.rev() {
+        let inst = &f.insts[at as usize];
+        let ops = operands(f, inst);
+        if inst.is_pure() && ops.defs().all(|d| !open.is_open(d.0)) {
+            dead[at as usize] = true;
+            continue;
+        }
+        ops.for_each_def(|d| {
+            let end = open.close(d.0).unwrap_or(at * 2 + 1);
+            push_range(built, latest, d.0, at * 2 + 1, end);
+        });
+        ops.for_each_use(|u| open.open(u.0, at * 2));
     }
 }
 

@@ -115,7 +115,7 @@ pub(crate) fn ty_of(t: ValType) -> Ty {
 /// Translate defined function `def_index` of `module` to IR, as written:
 /// every call stays a call.
 pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<Func, JitError> {
-    translate_with(module, def_index, None, InlinePolicy::NONE)
+    translate_inlining(module, def_index, InlinePolicy::NONE)
 }
 
 /// Translate defined function `def_index` of `module` to IR, replacing
@@ -126,7 +126,20 @@ pub fn translate_inlining(
     def_index: u32,
     policy: InlinePolicy,
 ) -> Result<Func, JitError> {
-    translate_with(module, def_index, None, policy)
+    let mut f = Func::default();
+    translate_with(module, def_index, None, policy, &mut f)?;
+    Ok(f)
+}
+
+/// [`translate_inlining`] into `f`, reusing its buffers (whatever it held
+/// is replaced; after an error it is empty).
+pub fn translate_into(
+    module: &ModuleInfo,
+    def_index: u32,
+    policy: InlinePolicy,
+    f: &mut Func,
+) -> Result<(), JitError> {
+    translate_with(module, def_index, None, policy, f)
 }
 
 /// Translate defined function `def_index` as an on-stack-replacement entry
@@ -143,7 +156,20 @@ pub fn translate_osr(
     loop_offset: usize,
     policy: InlinePolicy,
 ) -> Result<Func, JitError> {
-    translate_with(module, def_index, Some(loop_offset), policy)
+    let mut f = Func::default();
+    translate_with(module, def_index, Some(loop_offset), policy, &mut f)?;
+    Ok(f)
+}
+
+/// [`translate_osr`] into `f`, reusing its buffers (see [`translate_into`]).
+pub fn translate_osr_into(
+    module: &ModuleInfo,
+    def_index: u32,
+    loop_offset: usize,
+    policy: InlinePolicy,
+    f: &mut Func,
+) -> Result<(), JitError> {
+    translate_with(module, def_index, Some(loop_offset), policy, f)
 }
 
 fn translate_with(
@@ -151,7 +177,8 @@ fn translate_with(
     def_index: u32,
     osr_at: Option<usize>,
     policy: InlinePolicy,
-) -> Result<Func, JitError> {
+    out: &mut Func,
+) -> Result<(), JitError> {
     let index = module.num_imported_funcs + def_index;
     let ty = module.func_type(index);
     let (bytes, offset) = module.body(def_index);
@@ -160,13 +187,12 @@ fn translate_with(
     // grow step by step: wasm code averages three to eight bytes per IR
     // instruction (and per new vreg), and a block per eight bytes or more.
     let (insts, blocks) = (bytes.len() / 2 + 8, bytes.len() / 8 + 4);
-    let f = Func {
-        vregs: Vec::with_capacity(insts),
-        insts: Vec::with_capacity(insts),
-        blocks: Vec::with_capacity(blocks),
-        layout: Vec::with_capacity(blocks),
-        ..Func::default()
-    };
+    let mut f = std::mem::take(out);
+    f.clear();
+    f.vregs.reserve(insts);
+    f.insts.reserve(insts);
+    f.blocks.reserve(blocks);
+    f.layout.reserve(blocks);
     let stacks = STACKS.with(|c| c.take());
     let mut t = Translator {
         module,
@@ -188,7 +214,7 @@ fn translate_with(
         t.locals.push(v);
         t.f.params.push(v);
     }
-    t.f.results = ty.results().iter().map(|r| ty_of(*r)).collect();
+    t.f.results.extend(ty.results().iter().map(|r| ty_of(*r)));
     let entry = t.new_block();
     t.start(entry);
     for local in body.get_locals_reader()? {
@@ -270,7 +296,8 @@ fn translate_with(
         )));
     }
     t.f.verify().map_err(JitError::Internal)?;
-    Ok(std::mem::take(&mut t.f))
+    *out = std::mem::take(&mut t.f);
+    Ok(())
 }
 
 /// The translator's working stacks, kept (empty) from one function to the

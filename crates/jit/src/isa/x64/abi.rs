@@ -186,7 +186,7 @@ pub enum ArgLoc {
 }
 
 /// How a signature's values travel under the wasm calling convention.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CallConv {
     pub params: Vec<ArgLoc>,
     pub results: Vec<ArgLoc>,
@@ -231,22 +231,29 @@ fn result_words(results: usize) -> u32 {
 impl CallConv {
     /// The convention for parameters `params` and results `results`.
     pub fn new(params: impl IntoIterator<Item = Ty>, results: &[Ty]) -> CallConv {
+        let mut conv = CallConv::default();
+        conv.reset(params, results);
+        conv
+    }
+
+    /// Make this the convention for `params` and `results`, reusing its
+    /// buffers.
+    pub fn reset(&mut self, params: impl IntoIterator<Item = Ty>, results: &[Ty]) {
         let mut placer = Placer::default();
-        let params = params.into_iter().map(|ty| placer.place(ty)).collect();
+        self.params.clear();
+        self.params
+            .extend(params.into_iter().map(|ty| placer.place(ty)));
         let stack = placer.stack;
-        let results_at = match results {
-            [] => Vec::new(),
-            [ty] if ty.is_float() => vec![ArgLoc::Xmm(Xmm::Xmm0)],
-            [_] => vec![ArgLoc::Gpr(Gpr::Rax)],
-            many => (0..many.len() as u32)
-                .map(|i| ArgLoc::Stack(stack + i))
-                .collect(),
-        };
-        CallConv {
-            params,
-            results: results_at,
-            stack_words: stack + result_words(results.len()),
+        self.results.clear();
+        match results {
+            [] => {}
+            [ty] if ty.is_float() => self.results.push(ArgLoc::Xmm(Xmm::Xmm0)),
+            [_] => self.results.push(ArgLoc::Gpr(Gpr::Rax)),
+            many => self
+                .results
+                .extend((0..many.len() as u32).map(|i| ArgLoc::Stack(stack + i))),
         }
+        self.stack_words = stack + result_words(results.len());
     }
 
     /// [`CallConv::stack_words`] of a signature, without building the

@@ -510,12 +510,11 @@ fn assert_32_64(size: Size, what: &str) {
     );
 }
 
-/// The x86-64 encoder: a code buffer, labels and pending jump fixups.
-///
 /// The bytes of one instruction being encoded (at most 15 on x86-64),
-/// written in place into 16 zeroed bytes at the end of the buffer, which
-/// is then cut to length. (Assembling them elsewhere and copying them
-/// over in one wide move stalls on the narrow stores that built them.)
+/// written in place into the 16 bytes of room past the end of the code
+/// (see [`Assembler::room`]); the code then grows by their number.
+/// (Assembling them elsewhere and copying them over in one wide move
+/// stalls on the narrow stores that built them.)
 struct InstBytes<'a> {
     out: &'a mut [u8; 16],
     len: usize,
@@ -523,8 +522,41 @@ struct InstBytes<'a> {
 
 impl InstBytes<'_> {
     fn push(&mut self, b: u8) {
-        self.out[self.len] = b;
+        debug_assert!(self.len < 16, "x64 encoder: instruction too long");
+        // (The mask spares a bounds check: no encoding here is longer than
+        // 11 bytes before its immediate.)
+        self.out[self.len & 15] = b;
         self.len += 1;
+    }
+
+    /// `[prefix] [REX] opcode`: the REX only if it sets a bit or is forced.
+    #[inline(always)]
+    fn head(&mut self, prefix: Option<u8>, rex: u8, force_rex: bool, opcode: &[u8]) {
+        if let Some(p) = prefix {
+            self.push(p);
+        }
+        if rex != 0x40 || force_rex {
+            self.push(rex);
+        }
+        // Opcodes have one to three bytes: spelled out, they are stores
+        // rather than a call to memcpy.
+        match *opcode {
+            [a] => self.push(a),
+            [a, b] => {
+                self.push(a);
+                self.push(b);
+            }
+            [a, b, c] => {
+                self.push(a);
+                self.push(b);
+                self.push(c);
+            }
+            _ => {
+                for &op in opcode {
+                    self.push(op);
+                }
+            }
+        }
     }
 
     /// ModRM, SIB and displacement for a memory operand; `reg` is already shifted.
@@ -572,7 +604,10 @@ impl InstBytes<'_> {
 /// label is final when emitted; a data word always has a fixup).
 #[derive(Default, Debug)]
 pub struct Assembler {
+    /// The code is `buf[..len]`; the bytes after it are room to encode the
+    /// next instruction in place (garbage until written).
     buf: Vec<u8>,
+    len: usize,
     /// Bound offset of each label, by index.
     labels: Vec<Option<usize>>,
     fixups: Vec<Fixup>,
@@ -593,7 +628,8 @@ impl Assembler {
     /// per 32 bytes, so they rarely grow).
     pub fn with_capacity(bytes: usize) -> Assembler {
         Assembler {
-            buf: Vec::with_capacity(bytes),
+            buf: vec![0; bytes + 16],
+            len: 0,
             labels: Vec::with_capacity(bytes / 32 + 4),
             fixups: Vec::with_capacity(bytes / 32 + 4),
             last_bound: None,
@@ -601,14 +637,32 @@ impl Assembler {
         }
     }
 
+    /// Empty the assembler for new code (labels and fixups too), keeping
+    /// its buffers, with room for `bytes` bytes of code.
+    pub fn reset(&mut self, bytes: usize) {
+        self.len = 0;
+        if self.buf.len() < bytes + 16 {
+            self.buf.resize(bytes + 16, 0);
+        }
+        self.labels.clear();
+        self.fixups.clear();
+        self.last_bound = None;
+        self.error = None;
+    }
+
+    /// The capacity of the code buffer.
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
     /// The current code offset (where the next instruction goes).
     pub fn offset(&self) -> usize {
-        self.buf.len()
+        self.len
     }
 
     /// The code emitted so far (rel32 fields of forward jumps not yet patched).
     pub fn code(&self) -> &[u8] {
-        &self.buf
+        &self.buf[..self.len]
     }
 
     /// Creates a new, unbound label.
@@ -630,13 +684,13 @@ impl Assembler {
         {
             // (Not when another label is bound after the jmp's start: it
             // would point past the code.)
-            let jmp_last = at + 4 == self.buf.len() && at >= 1 && self.buf[at - 1] == 0xe9;
+            let jmp_last = at + 4 == self.len && at >= 1 && self.buf[at - 1] == 0xe9;
             if l == label && jmp_last && self.last_bound.is_none_or(|b| b < at) {
                 self.fixups.pop();
-                self.buf.truncate(at - 1);
+                self.len = at - 1;
             }
         }
-        let here = self.buf.len();
+        let here = self.len;
         match self.labels.get_mut(label.0 as usize) {
             Some(slot @ None) => {
                 *slot = Some(here);
@@ -654,6 +708,20 @@ impl Assembler {
 
     /// Patches every jump and returns the code, or the first label misuse.
     pub fn finish(mut self) -> Result<Vec<u8>, AsmError> {
+        self.patch()?;
+        self.buf.truncate(self.len);
+        Ok(self.buf)
+    }
+
+    /// [`Assembler::finish`], returning a copy of the code (of its exact
+    /// size) and keeping the assembler's buffers for [`Assembler::reset`].
+    pub fn finish_copy(&mut self) -> Result<Vec<u8>, AsmError> {
+        self.patch()?;
+        Ok(self.buf[..self.len].to_vec())
+    }
+
+    /// Patches every jump, or reports the first label misuse.
+    fn patch(&mut self) -> Result<(), AsmError> {
         if let Some(e) = self.error {
             return Err(e);
         }
@@ -667,7 +735,7 @@ impl Assembler {
                 .map_err(|_| AsmError::JumpOutOfRange(f.label))?;
             self.buf[f.at..f.at + 4].copy_from_slice(&rel.to_le_bytes());
         }
-        Ok(self.buf)
+        Ok(())
     }
 
     /// The offset of `label`, or the error that it has none.
@@ -685,34 +753,66 @@ impl Assembler {
 
     // ---- Encoding helpers -------------------------------------------------
 
+    /// The 16 bytes of room after the code (grown when short).
+    #[inline]
+    fn room(&mut self) -> &mut [u8; 16] {
+        if self.buf.len() < self.len + 16 {
+            self.grow();
+        }
+        (&mut self.buf[self.len..self.len + 16])
+            .try_into()
+            .expect("16 bytes")
+    }
+
+    #[cold]
+    fn grow(&mut self) {
+        let n = (2 * self.buf.len()).max(self.len + 16).max(256);
+        self.buf.resize(n, 0);
+    }
+
+    /// Appends `bytes` (at most 16).
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        let n = bytes.len();
+        self.room()[..n].copy_from_slice(bytes);
+        self.len += n;
+    }
+
     fn byte(&mut self, b: u8) {
-        self.buf.push(b);
+        self.room()[0] = b;
+        self.len += 1;
     }
 
     fn imm(&mut self, size: Size, value: i64) {
         match size {
-            Size::S8 => self.buf.push(value as u8),
-            Size::S16 => self.buf.extend_from_slice(&(value as i16).to_le_bytes()),
-            Size::S32 | Size::S64 => self.buf.extend_from_slice(&(value as i32).to_le_bytes()),
+            Size::S8 => self.byte(value as u8),
+            Size::S16 => self.put(&(value as i16).to_le_bytes()),
+            Size::S32 | Size::S64 => self.put(&(value as i32).to_le_bytes()),
         }
     }
 
     /// Emits `[prefix] [REX] opcode` for an instruction whose register is in the opcode's low bits.
     fn op_reg(&mut self, prefix: Option<u8>, w: bool, force_rex: bool, opcode: u8, reg: u8) {
+        let mut e = InstBytes {
+            out: self.room(),
+            len: 0,
+        };
         if let Some(p) = prefix {
-            self.byte(p);
+            e.push(p);
         }
         let rex = 0x40 | (u8::from(w) << 3) | (reg >> 3);
         if rex != 0x40 || force_rex {
-            self.byte(rex);
+            e.push(rex);
         }
-        self.byte(opcode | (reg & 7));
+        e.push(opcode | (reg & 7));
+        self.len += e.len;
     }
 
     /// Emits `[prefix] [REX] opcode ModRM [SIB] [disp]`; `reg` is a register
     /// encoding or an opcode extension, `force_rex` requests a REX for a
     /// spl/bpl/sil/dil operand. The bytes are written in place (see
     /// [`InstBytes`]).
+    #[inline(always)]
     fn modrm(
         &mut self,
         prefix: Option<u8>,
@@ -722,52 +822,62 @@ impl Assembler {
         reg: u8,
         rm: Rm,
     ) {
-        let at = self.buf.len();
-        self.buf.extend_from_slice(&[0; 16]);
-        let out: &mut [u8; 16] = (&mut self.buf[at..]).try_into().expect("16 bytes");
-        let mut e = InstBytes { out, len: 0 };
-        if let Some(p) = prefix {
-            e.push(p);
-        }
-        let (x, b) = match rm {
-            Rm::Reg(r) => (0, r >> 3),
-            Rm::Mem(m) => (m.index.map_or(0, |(i, _)| i.enc() >> 3), m.base.enc() >> 3),
-        };
-        let rex = 0x40 | (u8::from(w) << 3) | ((reg >> 3) << 2) | (x << 1) | b;
-        if rex != 0x40 || force_rex {
-            e.push(rex);
-        }
-        // Opcodes have one to three bytes: spelled out, they are stores
-        // rather than a call to memcpy.
-        match *opcode {
-            [a] => e.push(a),
-            [a, b] => {
-                e.push(a);
-                e.push(b);
-            }
-            [a, b, c] => {
-                e.push(a);
-                e.push(b);
-                e.push(c);
-            }
-            _ => {
-                for &op in opcode {
-                    e.push(op);
-                }
-            }
-        }
-        let reg = (reg & 7) << 3;
+        // Split by operand kind, so that a call site with a known kind
+        // (most: a register or a memory operand by construction) only
+        // carries the code of its own.
         match rm {
-            Rm::Reg(r) => e.push(0xc0 | reg | (r & 7)),
-            Rm::Mem(m) => e.mem_operand(reg, m),
+            Rm::Reg(r) => self.modrm_reg(prefix, w, force_rex, opcode, reg, r),
+            Rm::Mem(m) => self.modrm_mem(prefix, w, force_rex, opcode, reg, m),
         }
-        let len = e.len;
-        self.buf.truncate(at + len);
+    }
+
+    /// [`Assembler::modrm`] with a register operand.
+    #[inline]
+    fn modrm_reg(
+        &mut self,
+        prefix: Option<u8>,
+        w: bool,
+        force_rex: bool,
+        opcode: &[u8],
+        reg: u8,
+        rm: u8,
+    ) {
+        let mut e = InstBytes {
+            out: self.room(),
+            len: 0,
+        };
+        let rex = 0x40 | (u8::from(w) << 3) | ((reg >> 3) << 2) | (rm >> 3);
+        e.head(prefix, rex, force_rex, opcode);
+        e.push(0xc0 | ((reg & 7) << 3) | (rm & 7));
+        self.len += e.len;
+    }
+
+    /// [`Assembler::modrm`] with a memory operand.
+    #[inline(never)]
+    fn modrm_mem(
+        &mut self,
+        prefix: Option<u8>,
+        w: bool,
+        force_rex: bool,
+        opcode: &[u8],
+        reg: u8,
+        m: Mem,
+    ) {
+        let mut e = InstBytes {
+            out: self.room(),
+            len: 0,
+        };
+        let x = m.index.map_or(0, |(i, _)| i.enc() >> 3);
+        let rex = 0x40 | (u8::from(w) << 3) | ((reg >> 3) << 2) | (x << 1) | (m.base.enc() >> 3);
+        e.head(prefix, rex, force_rex, opcode);
+        e.mem_operand((reg & 7) << 3, m);
+        self.len += e.len;
     }
 
     /// An integer instruction with operand size `size`: adds `66`, REX.W and
     /// the byte-register REX as needed. `reg_is_gpr` tells whether ModRM.reg
     /// names a register (rather than an opcode extension).
+    #[inline(always)]
     fn int_op(&mut self, size: Size, opcode: &[u8], reg: u8, reg_is_gpr: bool, rm: Rm) {
         let force_rex = size == Size::S8
             && ((reg_is_gpr && byte_needs_rex(reg))
@@ -790,23 +900,23 @@ impl Assembler {
     /// A jump to `label`: the short form `short_op rel8` when the label is bound
     /// close behind, else `long_op rel32`.
     fn jump(&mut self, short_op: &[u8], long_op: &[u8], label: Label) {
-        let here = self.buf.len();
+        let here = self.len;
         if let Some(target) = self.label_offset(label) {
             let short_end = here + short_op.len() + 1;
             if let Ok(rel) = i8::try_from(target as i64 - short_end as i64) {
-                self.buf.extend_from_slice(short_op);
+                self.put(short_op);
                 self.byte(rel as u8);
                 return;
             }
         }
-        self.buf.extend_from_slice(long_op);
+        self.put(long_op);
         self.rel32(label);
     }
 
     /// Appends the rel32 to `label` that ends the current instruction: the
     /// final distance if the label is bound, else a placeholder and a fixup.
     fn rel32(&mut self, label: Label) {
-        let at = self.buf.len();
+        let at = self.len;
         let rel = match self.label_offset(label) {
             Some(target) => i32::try_from(target as i64 - (at as i64 + 4)).unwrap_or_else(|_| {
                 self.record(AsmError::JumpOutOfRange(label));
@@ -821,7 +931,7 @@ impl Assembler {
                 0
             }
         };
-        self.buf.extend_from_slice(&rel.to_le_bytes());
+        self.put(&rel.to_le_bytes());
     }
 
     // ---- Moves --------------------------------------------------------------
@@ -847,7 +957,7 @@ impl Assembler {
     /// `movabs dst, imm64`: always the 10-byte form.
     pub fn movabs(&mut self, dst: Gpr, imm: u64) {
         self.op_reg(None, true, false, 0xb8, dst.enc());
-        self.buf.extend_from_slice(&imm.to_le_bytes());
+        self.put(&imm.to_le_bytes());
     }
 
     /// Loads a 64-bit constant with the shortest `mov` (zero-extending imm32, sign-extending imm32 or movabs).
@@ -956,8 +1066,7 @@ impl Assembler {
     /// `lea dst, [rip + label]`: the 64-bit address of `label`.
     pub fn lea_label(&mut self, dst: Gpr, label: Label) {
         let rex = 0x48 | ((dst.enc() >> 3) << 2);
-        self.buf
-            .extend_from_slice(&[rex, 0x8d, 0x05 | (dst.low3() << 3)]);
+        self.put(&[rex, 0x8d, 0x05 | (dst.low3() << 3)]);
         self.rel32(label);
     }
 
@@ -1124,7 +1233,7 @@ impl Assembler {
 
     /// `cqo`: sign-extends rax into rdx.
     pub fn cqo(&mut self) {
-        self.buf.extend_from_slice(&[0x48, 0x99]);
+        self.put(&[0x48, 0x99]);
     }
 
     /// `op dst, cl` (shift or rotate by cl, masked by the hardware).
@@ -1252,7 +1361,7 @@ impl Assembler {
     /// Pads with `int3` up to the next multiple of `to` bytes (a power of two).
     pub fn align(&mut self, to: usize) {
         assert!(to.is_power_of_two(), "x64 encoder: alignment {to}");
-        while self.buf.len() & (to - 1) != 0 {
+        while self.len & (to - 1) != 0 {
             self.byte(0xcc);
         }
     }
@@ -1263,11 +1372,11 @@ impl Assembler {
     /// `lea t, [rip + base]; movsxd i, [t + i*4]; add i, t; jmp i`.
     pub fn label_diff32(&mut self, target: Label, base: Label) {
         self.fixups.push(Fixup {
-            at: self.buf.len(),
+            at: self.len,
             label: target,
             origin: Origin::Label(base),
         });
-        self.buf.extend_from_slice(&[0; 4]);
+        self.put(&[0; 4]);
     }
 
     /// `ret`.
@@ -1285,9 +1394,21 @@ impl Assembler {
         self.op_reg(None, false, false, 0x58, r.enc());
     }
 
+    /// Appends `code`: instructions encoded before (a template of a fixed
+    /// sequence, made once with this assembler and reused), with no labels.
+    pub fn bytes(&mut self, code: &[u8]) {
+        let end = self.len + code.len();
+        if self.buf.len() < end + 16 {
+            self.buf
+                .resize((2 * self.buf.len()).max(end + 16).max(256), 0);
+        }
+        self.buf[self.len..end].copy_from_slice(code);
+        self.len = end;
+    }
+
     /// `ud2`: raises #UD (SIGILL).
     pub fn ud2(&mut self) {
-        self.buf.extend_from_slice(&[0x0f, 0x0b]);
+        self.put(&[0x0f, 0x0b]);
     }
 
     /// `int3`: raises #BP (SIGTRAP).

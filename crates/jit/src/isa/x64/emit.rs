@@ -96,20 +96,31 @@ struct Emitter<'a> {
     needs: FrameNeeds,
     /// Bytes pushed below rbp: the VMContext (if kept) and `saved`.
     frame_top: i32,
+    /// Where each vreg lives (from the allocation; see [`Emitter::loc`]).
+    locs: Vec<L>,
     /// Functions below this index are imports (calls may cross instances).
     imported_funcs: u32,
     /// Cold trap paths: their label and trap.
     cold: Vec<(Label, TrapCode)>,
     /// Call sites' slow paths: (slow-path label, adapter, join label).
     slow_calls: Vec<(Label, Label, Label, Mem)>,
+    /// The function's adapters are the first `n_adapters` (the others are
+    /// kept for their buffers).
     adapters: Vec<calls::Adapter>,
+    n_adapters: usize,
     trap_sites: Vec<(u32, TrapCode)>,
-    /// Jump tables to place after all code: the table's label and its
-    /// case targets' labels.
-    tables: Vec<(Label, Vec<Label>)>,
+    /// Jump tables to place after all code: the table's label and the
+    /// range of `table_cases` holding its case targets' labels.
+    tables: Vec<(Label, Range<u32>)>,
+    table_cases: Vec<Label>,
     /// Buffers of [`Emitter::parallel_move`], kept for the next one.
     moves: Vec<moves::Move>,
     pending_moves: Vec<moves::Move>,
+}
+
+/// Spill slot `k` of a frame with `frame_top` bytes pushed below rbp.
+fn slot(frame_top: i32, k: u32) -> Mem {
+    Mem::new(Rbp, -frame_top - 8 - 8 * k as i32)
 }
 
 /// Operand size of a value of type `ty` in a general-purpose register
@@ -159,15 +170,98 @@ fn shift(op: IBinOp) -> Option<ShiftOp> {
     })
 }
 
-/// Generate code for `f` with allocation `alloc`.
+/// Buffers the emitter reuses from one function to the next (per thread),
+/// so that emitting a function allocates only what it returns.
+#[derive(Default)]
+struct Scratch {
+    asm: Assembler,
+    labels: Vec<Label>,
+    locs: Vec<L>,
+    /// Per block: where branches to it go instead (see
+    /// [`forwarding_targets`]), and the blocks it jumps to directly.
+    forward: Vec<Option<BlockId>>,
+    direct: Vec<Option<BlockId>>,
+    /// The blocks emitted, in layout order.
+    emitted: Vec<BlockId>,
+    saved: Vec<Gpr>,
+    conv: CallConv,
+    cold: Vec<(Label, TrapCode)>,
+    slow_calls: Vec<(Label, Label, Label, Mem)>,
+    /// Adapters, reused with their buffers (the first `n_adapters` are
+    /// the current function's).
+    adapters: Vec<calls::Adapter>,
+    trap_sites: Vec<(u32, TrapCode)>,
+    tables: Vec<(Label, Range<u32>)>,
+    table_cases: Vec<Label>,
+    moves: Vec<moves::Move>,
+    pending_moves: Vec<moves::Move>,
+}
+
+impl Scratch {
+    /// Release buffers grown past what a typical function needs, so one
+    /// huge function does not pin its memory for the thread's life.
+    fn trim(&mut self) {
+        const KEEP: usize = 1 << 16;
+        if self.asm.capacity() > 16 * KEEP
+            || self.labels.capacity() > KEEP
+            || self.forward.capacity() > KEEP
+            || self.trap_sites.capacity() > KEEP
+            || self.adapters.len() > 256
+        {
+            *self = Scratch::default();
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
 /// Emit `f` as allocated by `alloc`; functions below `imported_funcs`
 /// are the module's imports.
 pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<CompiledCode, JitError> {
-    let mut asm = Assembler::with_capacity(f.insts.len() * 8 + 128);
-    let mut labels: Vec<Label> = (0..f.blocks.len()).map(|_| asm.new_label()).collect();
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => {
+            let code = emit_with(f, alloc, imported_funcs, &mut s);
+            s.trim();
+            code
+        }
+        Err(_) => emit_with(f, alloc, imported_funcs, &mut Scratch::default()),
+    })
+}
+
+/// [`emit`] with the given scratch buffers (left in `s` for the next
+/// function, unless emission fails).
+fn emit_with(
+    f: &Func,
+    alloc: &Allocation,
+    imported_funcs: u32,
+    s: &mut Scratch,
+) -> Result<CompiledCode, JitError> {
+    let Scratch {
+        mut asm,
+        mut labels,
+        mut locs,
+        mut forward,
+        mut direct,
+        mut emitted,
+        mut saved,
+        mut conv,
+        mut cold,
+        mut slow_calls,
+        adapters,
+        mut trap_sites,
+        mut tables,
+        mut table_cases,
+        moves,
+        pending_moves,
+    } = std::mem::take(s);
+    asm.reset(f.insts.len() * 8 + 128);
+    labels.clear();
+    labels.extend((0..f.blocks.len()).map(|_| asm.new_label()));
     // Branches to a block that only jumps on go straight to where it
     // jumps (the block itself is not emitted).
-    let forward = forwarding_targets(f, alloc);
+    forwarding_targets(f, alloc, &mut direct, &mut forward);
     for (b, t) in forward.iter().enumerate() {
         if let Some(t) = t {
             labels[b] = labels[t.0 as usize];
@@ -178,41 +272,72 @@ pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<Compile
         Loc::Reg(r) => m | 1 << r.0,
         _ => m,
     });
-    let saved: Vec<Gpr> = CALLEE_SAVED_GPRS
-        .into_iter()
-        .filter(|&r| used & (1 << abi::gpr(r).0) != 0)
-        .collect();
+    saved.clear();
+    saved.extend(
+        CALLEE_SAVED_GPRS
+            .into_iter()
+            .filter(|&r| used & (1 << abi::gpr(r).0) != 0),
+    );
     let (body, landing, trap_exit) = (asm.new_label(), asm.new_label(), asm.new_label());
     let needs = FrameNeeds::of(f, imported_funcs);
+    let frame_top = 8 * (needs.vmctx_slot as i32 + saved.len() as i32);
+    // Every vreg's location, as the instructions address it.
+    locs.clear();
+    locs.extend(
+        alloc
+            .locs
+            .iter()
+            .zip(&f.vregs)
+            .map(|(&loc, &ty)| match loc {
+                Loc::Reg(p) if p.0 >= 32 => {
+                    L::X(Xmm::from_enc(p.0 - 32).expect("float registers are xmm"))
+                }
+                Loc::Reg(p) => L::R(Gpr::from_enc(p.0).expect("integer registers are gprs")),
+                Loc::Stack(k) => L::M(slot(frame_top, k)),
+                // Never live: any scratch will do.
+                Loc::None if ty.is_float() => L::X(Xmm::Xmm15),
+                Loc::None => L::R(R11),
+            }),
+    );
+    conv.reset(f.params.iter().map(|&p| f.ty(p)), &f.results);
+    cold.clear();
+    slow_calls.clear();
+    trap_sites.clear();
+    tables.clear();
+    table_cases.clear();
     let mut e = Emitter {
         f,
         alloc,
         asm,
         labels,
-        conv: CallConv::new(f.params.iter().map(|&p| f.ty(p)), &f.results),
+        conv,
         body,
         landing,
         trap_exit,
-        frame_top: 8 * (needs.vmctx_slot as i32 + saved.len() as i32),
+        frame_top,
+        locs,
         saved,
         needs,
         imported_funcs,
-        cold: Vec::new(),
-        slow_calls: Vec::new(),
-        adapters: Vec::new(),
-        trap_sites: Vec::new(),
-        tables: Vec::new(),
-        moves: Vec::new(),
-        pending_moves: Vec::new(),
+        cold,
+        slow_calls,
+        adapters,
+        n_adapters: 0,
+        trap_sites,
+        tables,
+        table_cases,
+        moves,
+        pending_moves,
     };
     e.entry_stub();
     e.prologue();
-    let emitted: Vec<BlockId> = f
-        .layout
-        .iter()
-        .copied()
-        .filter(|b| forward[b.0 as usize].is_none())
-        .collect();
+    emitted.clear();
+    emitted.extend(
+        f.layout
+            .iter()
+            .copied()
+            .filter(|b| forward[b.0 as usize].is_none()),
+    );
     for (i, &b) in emitted.iter().enumerate() {
         let next = emitted.get(i + 1).copied();
         e.asm.bind(e.labels[b.0 as usize]);
@@ -235,18 +360,31 @@ pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<Compile
     e.trap_exit();
     e.call_paths();
     let jump_tables = e.jump_tables();
-    let Emitter {
-        asm,
-        trap_sites,
-        body,
-        trap_exit,
-        ..
-    } = e;
-    let offset = |l: Label| asm.label_offset(l).expect("bound") as u32;
-    let (wasm_entry, trap_exit) = (offset(body), offset(trap_exit));
-    let code = asm
-        .finish()
+    let offset = |l: Label| e.asm.label_offset(l).expect("bound") as u32;
+    let (wasm_entry, trap_exit) = (offset(e.body), offset(e.trap_exit));
+    let code = e
+        .asm
+        .finish_copy()
         .map_err(|err| JitError::Internal(err.to_string()))?;
+    let trap_sites = e.trap_sites.to_vec();
+    *s = Scratch {
+        asm: e.asm,
+        labels: e.labels,
+        locs: e.locs,
+        forward,
+        direct,
+        emitted,
+        saved: e.saved,
+        conv: e.conv,
+        cold: e.cold,
+        slow_calls: e.slow_calls,
+        adapters: e.adapters,
+        trap_sites: e.trap_sites,
+        tables: e.tables,
+        table_cases: e.table_cases,
+        moves: e.moves,
+        pending_moves: e.pending_moves,
+    };
     Ok(CompiledCode {
         code,
         wasm_entry,
@@ -257,9 +395,15 @@ pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<Compile
 }
 
 /// For each block that does nothing but jump (all its other instructions
-/// dead), the block it leads to in the end; `None` for the others, for
-/// the entry block, and around cycles of such blocks.
-fn forwarding_targets(f: &Func, alloc: &Allocation) -> Vec<Option<BlockId>> {
+/// dead), the block it leads to in the end, into `forward`; `None` for the
+/// others, for the entry block, and around cycles of such blocks. `direct`
+/// is scratch.
+fn forwarding_targets(
+    f: &Func,
+    alloc: &Allocation,
+    direct: &mut Vec<Option<BlockId>>,
+    forward: &mut Vec<Option<BlockId>>,
+) {
     let jump_of = |b: BlockId| -> Option<BlockId> {
         let mut live = f.blocks[b.0 as usize]
             .insts
@@ -271,29 +415,26 @@ fn forwarding_targets(f: &Func, alloc: &Allocation) -> Vec<Option<BlockId>> {
         }
     };
     let entry = f.layout.first().copied();
-    let direct: Vec<Option<BlockId>> = (0..f.blocks.len())
-        .map(|b| {
-            let b = BlockId(b as u32);
-            if Some(b) == entry {
-                None
-            } else {
-                jump_of(b)
+    direct.clear();
+    direct.extend((0..f.blocks.len()).map(|b| {
+        let b = BlockId(b as u32);
+        if Some(b) == entry {
+            None
+        } else {
+            jump_of(b)
+        }
+    }));
+    forward.clear();
+    forward.extend(direct.iter().map(|&first| {
+        let mut t = first?;
+        for _ in 0..direct.len() {
+            match direct[t.0 as usize] {
+                Some(next) => t = next,
+                None => return Some(t),
             }
-        })
-        .collect();
-    direct
-        .iter()
-        .map(|&first| {
-            let mut t = first?;
-            for _ in 0..direct.len() {
-                match direct[t.0 as usize] {
-                    Some(next) => t = next,
-                    None => return Some(t),
-                }
-            }
-            None // a cycle of jumps: leave it as it is
-        })
-        .collect()
+        }
+        None // a cycle of jumps: leave it as it is
+    }));
 }
 
 /// What a function's prologue must provide, from one scan of its code.
@@ -365,7 +506,7 @@ impl Emitter<'_> {
             .map(|(table, cases)| {
                 a.bind(*table);
                 let start = a.offset() as u32;
-                for &case in cases {
+                for &case in &self.table_cases[cases.start as usize..cases.end as usize] {
                     a.label_diff32(case, *table);
                 }
                 start..a.offset() as u32
@@ -404,27 +545,22 @@ impl Emitter<'_> {
             .movsx_rm(ExtMode::LQ, R10, Mem::indexed(R11, R10, Scale::X4, 0));
         self.asm.alu_rr(AluOp::Add, Size::S64, R10, R11);
         self.asm.jmp_r(R10);
-        let targets = cases.iter().map(|&b| self.labels[b as usize]).collect();
-        self.tables.push((table, targets));
+        let start = self.table_cases.len() as u32;
+        self.table_cases
+            .extend(cases.iter().map(|&b| self.labels[b as usize]));
+        self.tables
+            .push((table, start..self.table_cases.len() as u32));
         Ok(())
     }
 
+    /// Where `v` lives (a never-live vreg: a scratch register of its class).
     fn loc(&self, v: VReg) -> L {
-        match self.alloc.loc(v) {
-            Loc::Reg(p) if p.0 >= 32 => {
-                L::X(Xmm::from_enc(p.0 - 32).expect("float registers are xmm"))
-            }
-            Loc::Reg(p) => L::R(Gpr::from_enc(p.0).expect("integer registers are gprs")),
-            Loc::Stack(k) => L::M(self.slot(k)),
-            // Never live: any scratch will do.
-            Loc::None if self.f.ty(v).is_float() => L::X(Xmm::Xmm15),
-            Loc::None => L::R(R11),
-        }
+        self.locs[v.0 as usize]
     }
 
     /// Spill slot `k`.
     fn slot(&self, k: u32) -> Mem {
-        Mem::new(Rbp, -self.frame_top - 8 - 8 * k as i32)
+        slot(self.frame_top, k)
     }
 
     /// Save (`before`) or reload the values the allocation splits around

@@ -23,7 +23,7 @@
 //! is a trap, taken to the trap exit. A call that may cross instances
 //! (imported function, `call_indirect`) reloads r14 and r15 afterwards.
 
-use super::frame::{frame_bytes, incoming, outgoing};
+use super::frame::{frame_bytes, incoming, outgoing, TEMPLATES};
 use super::moves::Move;
 use super::{Emitter, L};
 use crate::ir::{Func, List, Ty, VReg};
@@ -48,25 +48,35 @@ fn types(f: &Func, list: List) -> impl Iterator<Item = Ty> + Clone + '_ {
 
 impl Emitter<'_> {
     /// The adapter for the signature `args -> rets` (an index in
-    /// `adapters`), created on first use: compiling a call allocates only
-    /// for a new signature.
+    /// `adapters`), created on first use. Adapters of earlier functions
+    /// lend their buffers, so a call rarely allocates.
     fn adapter(&mut self, args: List, rets: List) -> usize {
         let f = self.f;
         let (params, results) = (types(f, args), types(f, rets));
-        if let Some(i) = self.adapters.iter().position(|a| {
+        if let Some(i) = self.adapters[..self.n_adapters].iter().position(|a| {
             a.params.iter().copied().eq(params.clone())
                 && a.results.iter().copied().eq(results.clone())
         }) {
             return i;
         }
-        let (params, results): (Vec<Ty>, Vec<Ty>) = (params.collect(), results.collect());
-        self.adapters.push(Adapter {
-            label: self.asm.new_label(),
-            conv: CallConv::new(params.iter().copied(), &results),
-            params,
-            results,
-        });
-        self.adapters.len() - 1
+        let label = self.asm.new_label();
+        if self.n_adapters == self.adapters.len() {
+            self.adapters.push(Adapter {
+                label,
+                params: Vec::new(),
+                results: Vec::new(),
+                conv: CallConv::default(),
+            });
+        }
+        let a = &mut self.adapters[self.n_adapters];
+        a.label = label;
+        a.params.clear();
+        a.params.extend(params);
+        a.results.clear();
+        a.results.extend(results);
+        a.conv.reset(a.params.iter().copied(), &a.results);
+        self.n_adapters += 1;
+        self.n_adapters - 1
     }
 
     /// Call the entry slot at `slot` (`[r11]`, or a fixed offset from an
@@ -127,7 +137,7 @@ impl Emitter<'_> {
 
     /// The out-of-line paths of calls and the adapters they use.
     pub(super) fn call_paths(&mut self) {
-        for (slow, adapter, join, slot) in std::mem::take(&mut self.slow_calls) {
+        for &(slow, adapter, join, slot) in &self.slow_calls {
             self.asm.bind(slow);
             // The adapter takes the slot in r11.
             if slot != Mem::new(R11, 0) {
@@ -136,9 +146,11 @@ impl Emitter<'_> {
             self.asm.lea_label(Rax, adapter);
             self.asm.jmp(join);
         }
-        for adapter in std::mem::take(&mut self.adapters) {
-            self.emit_adapter(&adapter);
+        let adapters = std::mem::take(&mut self.adapters);
+        for adapter in &adapters[..self.n_adapters] {
+            self.emit_adapter(adapter);
         }
+        self.adapters = adapters;
     }
 
     /// wasm convention in, array convention out (see the module docs).
@@ -147,8 +159,7 @@ impl Emitter<'_> {
         let n = adapter.params.len().max(adapter.results.len());
         let cell = |i: usize| L::M(Mem::new(Rsp, 8 * i as i32));
         self.asm.bind(adapter.label);
-        self.asm.push(Rbp);
-        self.asm.mov_rr(Size::S64, Rbp, Rsp);
+        self.asm.bytes(&TEMPLATES.frame);
         let bytes = frame_bytes(0, n as u32);
         if bytes > 0 {
             self.asm.alu_ri(AluOp::Sub, Size::S64, Rsp, bytes);
@@ -178,8 +189,6 @@ impl Emitter<'_> {
                 ty,
             });
         }
-        self.asm.mov_rr(Size::S64, Rsp, Rbp);
-        self.asm.pop(Rbp);
-        self.asm.ret();
+        self.asm.bytes(&TEMPLATES.leave_ret);
     }
 }

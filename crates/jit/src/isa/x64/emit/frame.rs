@@ -38,8 +38,9 @@ use super::moves::Move;
 use super::{Emitter, L};
 use crate::ir::VReg;
 use crate::isa::x64::abi::ArgLoc;
-use crate::isa::x64::asm::{AluOp, Cond, Mem, Size};
+use crate::isa::x64::asm::{AluOp, Assembler, Cond, Mem, Size};
 use crate::isa::x64::regs::Gpr::{self, Rax, Rbp, Rdi, Rdx, Rsp, R10, R11, R14, R15};
+use std::sync::LazyLock;
 use wx_core::vm::{VMContext, VMFuncRef, VMLimits};
 use wx_core::TrapCode;
 
@@ -55,6 +56,88 @@ const LEAF_FRAME_MAX: i32 = 4096;
 
 /// The host's callee-saved registers, saved by the entry stub.
 const HOST_SAVED: [Gpr; 5] = [Gpr::Rbx, Gpr::R12, Gpr::R13, R14, R15];
+
+/// The fixed instruction sequences of every function (most of the entry
+/// stub, frame setup and teardown, the trap exit), encoded once by the
+/// assembler and copied in as bytes: they are the same in every function,
+/// and most of the code of a small one.
+pub(super) struct Templates {
+    /// Entry stub: frame, host registers, VMLimits and previous
+    /// `entry_sp` saved, values pointer pushed (up to the landing's `lea`).
+    stub_head: Vec<u8>,
+    /// Entry stub: landing pushed, `entry_sp` recorded.
+    stub_record: Vec<u8>,
+    /// Entry stub after the results are stored: status 0, rsp at the landing.
+    stub_done: Vec<u8>,
+    /// Entry stub's landing: `entry_sp` and the host's registers restored.
+    stub_landing: Vec<u8>,
+    /// `push rbp; mov rbp, rsp`.
+    pub(super) frame: Vec<u8>,
+    /// `mov rsp, rbp; pop rbp; ret`.
+    pub(super) leave_ret: Vec<u8>,
+    /// The trap exit.
+    trap_exit: Vec<u8>,
+}
+
+/// Machine code of `seq`, which binds and uses no labels.
+fn encode(seq: impl FnOnce(&mut Assembler)) -> Vec<u8> {
+    let mut a = Assembler::new();
+    seq(&mut a);
+    a.finish().expect("templates use no labels")
+}
+
+pub(super) static TEMPLATES: LazyLock<Templates> = LazyLock::new(|| Templates {
+    stub_head: encode(|a| {
+        a.push(Rbp);
+        a.mov_rr(Size::S64, Rbp, Rsp);
+        for r in HOST_SAVED {
+            a.push(r);
+        }
+        a.load(
+            Size::S64,
+            R14,
+            Mem::new(Rdi, std::mem::offset_of!(VMFuncRef, vmctx) as i32),
+        );
+        a.load(Size::S64, R11, Mem::new(R14, LIMITS));
+        a.push(R11);
+        a.load(Size::S64, R10, Mem::new(R11, ENTRY_SP));
+        a.push(R10);
+        a.push(Rdx);
+    }),
+    stub_record: encode(|a| {
+        a.push(R10);
+        a.store(Size::S64, Mem::new(R11, ENTRY_SP), Rsp);
+    }),
+    stub_done: encode(|a| {
+        a.alu_rr(AluOp::Xor, Size::S32, Rax, Rax);
+        a.lea(Size::S64, Rsp, Mem::new(Rbp, -64));
+    }),
+    stub_landing: encode(|a| {
+        a.pop(R10); // values
+        a.pop(R10); // the previous entry_sp
+        a.pop(R11); // VMLimits
+        a.store(Size::S64, Mem::new(R11, ENTRY_SP), R10);
+        for r in HOST_SAVED.into_iter().rev() {
+            a.pop(r);
+        }
+        a.pop(Rbp);
+        a.ret();
+    }),
+    frame: encode(|a| {
+        a.push(Rbp);
+        a.mov_rr(Size::S64, Rbp, Rsp);
+    }),
+    leave_ret: encode(|a| {
+        a.mov_rr(Size::S64, Rsp, Rbp);
+        a.pop(Rbp);
+        a.ret();
+    }),
+    trap_exit: encode(|a| {
+        a.load(Size::S64, R11, Mem::new(R14, LIMITS));
+        a.load(Size::S64, Rsp, Mem::new(R11, ENTRY_SP));
+        a.ret();
+    }),
+});
 
 /// Bytes to subtract from rsp after `pushed` bytes of pushes (counted from
 /// a 16-aligned rbp) so that `words` outgoing words fit and rsp stays
@@ -96,25 +179,11 @@ impl Emitter<'_> {
 
     /// The array-call entry (see the module documentation).
     pub(super) fn entry_stub(&mut self) {
+        let t = &*TEMPLATES;
         let a = &mut self.asm;
-        a.push(Rbp);
-        a.mov_rr(Size::S64, Rbp, Rsp);
-        for r in HOST_SAVED {
-            a.push(r);
-        }
-        a.load(
-            Size::S64,
-            R14,
-            Mem::new(Rdi, std::mem::offset_of!(VMFuncRef, vmctx) as i32),
-        );
-        a.load(Size::S64, R11, Mem::new(R14, LIMITS));
-        a.push(R11);
-        a.load(Size::S64, R10, Mem::new(R11, ENTRY_SP));
-        a.push(R10);
-        a.push(Rdx);
+        a.bytes(&t.stub_head);
         a.lea_label(R10, self.landing);
-        a.push(R10);
-        a.store(Size::S64, Mem::new(R11, ENTRY_SP), Rsp);
+        a.bytes(&t.stub_record);
         a.alu_ri(
             AluOp::Sub,
             Size::S64,
@@ -148,20 +217,11 @@ impl Emitter<'_> {
             });
         }
         let a = &mut self.asm;
-        a.alu_rr(AluOp::Xor, Size::S32, Rax, Rax);
-        a.lea(Size::S64, Rsp, Mem::new(Rbp, -64));
+        a.bytes(&t.stub_done);
         // The landing: rsp just above the landing's address (popped by the
         // trap exit's `ret`), eax the status. rbp is not restored by a trap.
         a.bind(self.landing);
-        a.pop(R10); // values
-        a.pop(R10); // the previous entry_sp
-        a.pop(R11); // VMLimits
-        a.store(Size::S64, Mem::new(R11, ENTRY_SP), R10);
-        for r in HOST_SAVED.into_iter().rev() {
-            a.pop(r);
-        }
-        a.pop(Rbp);
-        a.ret();
+        a.bytes(&t.stub_landing);
     }
 
     /// The wasm-call entry's prologue: frame, stack check, memory base (as
@@ -172,8 +232,7 @@ impl Emitter<'_> {
         let a = &mut self.asm;
         a.bind(self.body);
         if !frameless {
-            a.push(Rbp);
-            a.mov_rr(Size::S64, Rbp, Rsp);
+            a.bytes(&TEMPLATES.frame);
         }
         if self.needs.vmctx_slot {
             a.push(R14);
@@ -256,27 +315,22 @@ impl Emitter<'_> {
             return;
         }
         let a = &mut self.asm;
-        if self.saved.is_empty() {
-            a.mov_rr(Size::S64, Rsp, Rbp);
-        } else {
+        if !self.saved.is_empty() {
             a.lea(Size::S64, Rsp, Mem::new(Rbp, -self.frame_top));
             for &r in self.saved.iter().rev() {
                 a.pop(r);
             }
-            a.mov_rr(Size::S64, Rsp, Rbp);
         }
-        a.pop(Rbp);
-        a.ret();
+        a.bytes(&TEMPLATES.leave_ret);
     }
 
     /// The trap exit: with the trap code in eax, unwind to the innermost
     /// entry stub's landing. The cold trap paths come first, each setting
     /// eax and falling or jumping here.
     pub(super) fn trap_exit(&mut self) {
-        let cold = std::mem::take(&mut self.cold);
         let a = &mut self.asm;
-        let last = cold.len().saturating_sub(1);
-        for (i, (label, code)) in cold.into_iter().enumerate() {
+        let last = self.cold.len().saturating_sub(1);
+        for (i, &(label, code)) in self.cold.iter().enumerate() {
             a.bind(label);
             a.mov_ri(Size::S32, Rax, code as i32);
             if i != last {
@@ -284,8 +338,6 @@ impl Emitter<'_> {
             }
         }
         a.bind(self.trap_exit);
-        a.load(Size::S64, R11, Mem::new(R14, LIMITS));
-        a.load(Size::S64, Rsp, Mem::new(R11, ENTRY_SP));
-        a.ret();
+        a.bytes(&TEMPLATES.trap_exit);
     }
 }

@@ -48,6 +48,15 @@ impl Emitter<'_> {
     /// order), keeping the buffer for the next parallel move.
     pub(super) fn parallel_move(&mut self, mut moves: Vec<Move>) {
         moves.retain(|m| !same(&m.dst, &m.src));
+        if moves.len() <= 1 {
+            // Nothing to order (most parallel moves: a parameter, an
+            // argument or a result).
+            if let Some(m) = moves.first() {
+                self.move_one(m);
+            }
+            self.moves = moves;
+            return;
+        }
         for m in moves.iter().filter(|m| matches!(m.dst, L::M(_))) {
             self.move_one(m);
         }

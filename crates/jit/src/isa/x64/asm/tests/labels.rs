@@ -443,3 +443,34 @@ fn foreign_label_is_an_error() {
     a.bind(foreign);
     assert_eq!(a.finish(), Err(AsmError::ForeignLabel(foreign)));
 }
+
+/// An assembler reset after use (even after a label misuse) encodes new
+/// code exactly as a fresh one: no label, fixup or error carries over.
+#[test]
+fn reset_forgets_labels_fixups_and_errors() {
+    let program = |a: &mut Assembler| {
+        let (top, out) = (a.new_label(), a.new_label());
+        a.bind(top);
+        a.jcc(Cond::E, out);
+        a.jmp(top);
+        a.bind(out);
+        a.ret();
+    };
+    let mut fresh = Assembler::new();
+    program(&mut fresh);
+    let want = fresh.finish().unwrap();
+
+    let mut a = Assembler::new();
+    let unbound = a.new_label();
+    for _ in 0..40 {
+        a.nop();
+    }
+    a.jmp(unbound);
+    assert!(a.finish_copy().is_err());
+    a.reset(16);
+    program(&mut a);
+    assert_eq!(a.finish_copy().unwrap(), want);
+    a.reset(0);
+    program(&mut a);
+    assert_eq!(a.finish_copy().unwrap(), want);
+}

@@ -217,6 +217,7 @@ fn table() -> Vec<(&'static str, Emit, &'static str, &'static str)> {
         pop(Rbx) => "5b", "pop rbx";
         pop(R15) => "41 5f", "pop r15";
         ud2() => "0f 0b", "ud2";
+        bytes(&[0x48, 0x99, 0xc3]) => "48 99 c3", "cqo; ret";
         int3() => "cc", "int3";
         nop() => "90", "nop";
 
@@ -310,6 +311,9 @@ fn table_covers_every_method() {
         "bind",
         "label_offset",
         "finish",
+        "finish_copy",
+        "reset",
+        "capacity",
     ];
     let source = include_str!("../../asm.rs");
     let impl_start = source
