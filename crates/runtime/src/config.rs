@@ -71,7 +71,7 @@ pub struct Config {
 
 /// Calls after which `tiered` compiles a function (see docs/benchmarks.md
 /// for the measurement behind it).
-pub const DEFAULT_JIT_THRESHOLD: u64 = 100;
+pub const DEFAULT_JIT_THRESHOLD: u64 = 10;
 /// Iterations of one loop after which `tiered` compiles its function.
 pub const DEFAULT_JIT_LOOP_THRESHOLD: u64 = 10_000;
 

@@ -11,8 +11,10 @@
 //!   the hook points the entry slot of every instance of the module in the
 //!   reporting store at it. Frames already interpreting the function finish
 //!   in the interpreter; every later call, from either tier, enters the
-//!   compiled code. Without background compilation (or when its thread
-//!   cannot start), the reporting call compiles the function itself.
+//!   compiled code. A function reported for a hot loop is compiled by the
+//!   reporting call itself (its running call moves to an OSR entry, and its
+//!   loop count fires only once), as is every hot function without
+//!   background compilation or when its thread cannot start.
 //! - A function the JIT rejects stays interpreted for good; the reason is
 //!   recorded once.
 
@@ -282,7 +284,11 @@ impl TierUp for TierHook {
         let cell = &module.compiled[def as usize];
         let outcome = match cell.get() {
             Some(outcome) => outcome,
+            // A hot loop means a long call, which the OSR entry continues
+            // right away; the function's next calls need its code at once
+            // too (the loop's count fires only once), so it compiles here.
             None if module.engine.config().background_compilation
+                && matches!(why, Hot::Calls(_))
                 && background::submit(&module, def, why) =>
             {
                 return HotReply::AskAgainAfter(RECHECK_CALLS);

@@ -399,6 +399,42 @@ fn background_compilation_swaps_code_in_on_a_later_call() {
     assert_eq!(stats_of(&store, "mix").unwrap().calls, interpreted);
 }
 
+/// Under background compilation too, a function whose loop gets hot is
+/// compiled by that call: its next calls (too few to reach the call
+/// threshold) run compiled code, not the interpreter.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn background_compilation_compiles_hot_loops_at_once() {
+    let mut config = Config::new();
+    config
+        .strategy(Strategy::Tiered)
+        .jit_threshold(100)
+        .jit_loop_threshold(1000);
+    let engine = Engine::new(&config).unwrap();
+    let (mut store, instance) = setup(
+        &engine,
+        r#"(module
+            (func (export "count") (param i32) (result i64) (local $acc i64)
+              (loop $l
+                (local.set $acc (i64.add (local.get $acc) (i64.extend_i32_u (local.get 0))))
+                (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))
+                (br_if $l))
+              (local.get $acc)))"#,
+    );
+    let count = instance
+        .get_typed_func::<i32, i64>(&mut store, "count")
+        .unwrap();
+    assert_eq!(count.call(&mut store, 5000).unwrap(), 12_502_500);
+    assert!(matches!(
+        tier_of(&store, "count"),
+        Some(FuncTier::Compiled { .. })
+    ));
+    for _ in 0..3 {
+        assert_eq!(count.call(&mut store, 5000).unwrap(), 12_502_500);
+    }
+    assert_eq!(stats_of(&store, "count").unwrap().calls, 1);
+}
+
 /// A function whose loop gets hot is compiled, so its next call runs
 /// compiled code; recursion that crosses the threshold mid-way finishes
 /// correctly with frames of both tiers on the stack.
