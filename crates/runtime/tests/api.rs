@@ -611,7 +611,8 @@ fn jit_and_interpreter_functions_mix() {
 
 #[test]
 fn counters_record_calls_and_loops() {
-    let engine = Engine::default();
+    // The interpreter counts what it runs: keep everything there.
+    let engine = Engine::new(Config::new().strategy(Strategy::Interp)).unwrap();
     let (mut store, instance) = setup(
         &engine,
         r#"(module
