@@ -1421,6 +1421,35 @@ impl Assembler {
         self.byte(0x90);
     }
 
+    /// Pads with multi-byte `nop`s (executable padding) up to the next
+    /// multiple of `to` bytes (a power of two), unless that takes more than
+    /// `max` bytes.
+    pub fn align_code(&mut self, to: usize, max: usize) {
+        assert!(to.is_power_of_two(), "x64 encoder: alignment {to}");
+        let pad = (to - (self.len & (to - 1))) & (to - 1);
+        if pad == 0 || pad > max {
+            return;
+        }
+        // The recommended nop forms of 1 to 8 bytes (0f 1f /0 with growing
+        // addressing modes); longer padding takes several.
+        const NOPS: [&[u8]; 8] = [
+            &[0x90],
+            &[0x66, 0x90],
+            &[0x0f, 0x1f, 0x00],
+            &[0x0f, 0x1f, 0x40, 0x00],
+            &[0x0f, 0x1f, 0x44, 0x00, 0x00],
+            &[0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00],
+            &[0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
+            &[0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+        ];
+        let mut left = pad;
+        while left > 0 {
+            let n = left.min(8);
+            self.put(NOPS[n - 1]);
+            left -= n;
+        }
+    }
+
     // ---- SSE ----------------------------------------------------------------
 
     /// `movss`/`movsd dst, src` (merges the low lane; prefer [`Assembler::movaps`] for plain copies).

@@ -71,6 +71,11 @@ use Gpr::{Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R10, R11, R14, R15};
 /// bounds check, load and indirect jump do.
 pub const BR_TABLE_CHAIN_MAX: usize = 4;
 
+/// Loop headers start on a 32-byte boundary when that costs at most
+/// `LOOP_ALIGN_MAX_PAD` bytes of `nop`s (executed once, on entry).
+const LOOP_ALIGN: usize = 32;
+const LOOP_ALIGN_MAX_PAD: usize = 15;
+
 /// A value's location: a register, or memory.
 #[derive(Clone, Copy, Debug)]
 enum L {
@@ -338,8 +343,25 @@ fn emit_with(
             .copied()
             .filter(|b| forward[b.0 as usize].is_none()),
     );
+    // Loop headers: blocks a later block (in layout) branches back to.
+    let mut order = vec![0u32; f.blocks.len()];
+    for (i, &b) in emitted.iter().enumerate() {
+        order[b.0 as usize] = i as u32;
+    }
+    let mut loop_header = vec![false; f.blocks.len()];
+    for &b in emitted.iter() {
+        for s in f.successors(b) {
+            let s = forward[s.0 as usize].unwrap_or(s);
+            if order[s.0 as usize] <= order[b.0 as usize] {
+                loop_header[s.0 as usize] = true;
+            }
+        }
+    }
     for (i, &b) in emitted.iter().enumerate() {
         let next = emitted.get(i + 1).copied();
+        if loop_header[b.0 as usize] {
+            e.asm.align_code(LOOP_ALIGN, LOOP_ALIGN_MAX_PAD);
+        }
         e.asm.bind(e.labels[b.0 as usize]);
         for at in f.blocks[b.0 as usize].insts.clone() {
             if alloc.dead[at as usize] {

@@ -358,3 +358,45 @@ fn a_small_br_table_is_a_compare_chain() {
     let code = compile(&br_table_module(BR_TABLE_CHAIN_MAX as u32 + 1), 0).unwrap();
     assert_eq!(code.jump_tables.len(), 1);
 }
+
+/// Loop headers start on a 32-byte boundary, reached with `nop`s only.
+#[test]
+fn loop_headers_are_aligned_with_nops() {
+    let info = module(
+        "(module (func (param i32) (result i32) (local $acc i32)
+          (local.set $acc (i32.mul (local.get 0) (i32.const 7)))
+          (loop $l
+            (local.set $acc (i32.add (local.get $acc) (local.get 0)))
+            (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+          (local.get $acc)))",
+    );
+    let code = compile(&info, 0).unwrap();
+    let insts = disasm(&code.code);
+    // The back edge: a conditional jump to an earlier address.
+    let header = insts
+        .iter()
+        .find(|(ip, i)| {
+            i.op0_kind() == iced_x86::OpKind::NearBranch64
+                && !matches!(i.mnemonic(), Mnemonic::Jmp | Mnemonic::Call)
+                && i.near_branch64() < *ip
+        })
+        .map(|(_, i)| i.near_branch64())
+        .expect("a back edge");
+    let before: Vec<_> = insts.iter().filter(|(ip, _)| *ip < header).collect();
+    let (_, last) = before.last().expect("code before the loop");
+    assert!(
+        header % 32 == 0 || last.mnemonic() != Mnemonic::Nop,
+        "header at {header:#x}"
+    );
+    // Padding, if any, is nops right before the header.
+    let pad = before
+        .iter()
+        .rev()
+        .take_while(|(_, i)| i.mnemonic() == Mnemonic::Nop)
+        .map(|(_, i)| i.len())
+        .sum::<usize>();
+    assert!(pad < 16, "{pad} bytes of padding");
+    if pad > 0 {
+        assert_eq!(header % 32, 0);
+    }
+}

@@ -295,6 +295,28 @@ fn align_pads_with_int3() {
     }
 }
 
+/// Code alignment pads with `nop`s that decode as such (so falling into a
+/// loop header runs them), and adds nothing past its byte limit.
+#[test]
+fn align_code_pads_with_nops() {
+    for before in 0..40 {
+        let mut a = Assembler::new();
+        for _ in 0..before {
+            a.int3();
+        }
+        a.align_code(32, 31);
+        let code = a.finish().unwrap();
+        assert_eq!(code.len() % 32, 0, "from {before}");
+        assert!(decode_all(&code[before..])
+            .iter()
+            .all(|i| i.mnemonic() == Mnemonic::Nop));
+    }
+    let mut a = Assembler::new();
+    a.int3();
+    a.align_code(32, 4);
+    assert_eq!(a.finish().unwrap().len(), 1);
+}
+
 #[test]
 fn label_diff32_errors() {
     let mut a = Assembler::new();
