@@ -344,8 +344,9 @@ fn sort_intervals(
     }
     if intervals.len() <= 32 {
         // Few: an insertion sort (what the standard sort does for so few)
-        // is cheaper than clearing the counts.
-        intervals.sort_unstable_by_key(|iv| (iv.start, iv.end, iv.vreg));
+        // is cheaper than clearing the counts. Stable, so ties keep vreg
+        // order.
+        intervals.sort_by_key(|iv| (u64::from(iv.start) << 32) | u64::from(iv.end));
         return;
     }
     by_end.clear();
