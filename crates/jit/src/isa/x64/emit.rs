@@ -116,6 +116,8 @@ struct Emitter<'a> {
     /// Buffers of [`Emitter::parallel_move`], kept for the next one.
     moves: Vec<moves::Move>,
     pending_moves: Vec<moves::Move>,
+    /// Entry stubs of earlier functions (see [`Emitter::entry_stub`]).
+    stubs: Vec<frame::CachedStub>,
 }
 
 /// Spill slot `k` of a frame with `frame_top` bytes pushed below rbp.
@@ -195,6 +197,7 @@ struct Scratch {
     table_cases: Vec<Label>,
     moves: Vec<moves::Move>,
     pending_moves: Vec<moves::Move>,
+    stubs: Vec<frame::CachedStub>,
 }
 
 impl Scratch {
@@ -255,6 +258,7 @@ fn emit_with(
         mut table_cases,
         moves,
         pending_moves,
+        stubs,
     } = std::mem::take(s);
     asm.reset(f.insts.len() * 8 + 128);
     labels.clear();
@@ -328,6 +332,7 @@ fn emit_with(
         table_cases,
         moves,
         pending_moves,
+        stubs,
     };
     e.entry_stub();
     e.prologue();
@@ -384,6 +389,7 @@ fn emit_with(
         table_cases: e.table_cases,
         moves: e.moves,
         pending_moves: e.pending_moves,
+        stubs: e.stubs,
     };
     Ok(CompiledCode {
         code,
