@@ -556,8 +556,12 @@ pub fn analyze_into(f: &Func, s: &mut Scratch, out: &mut Liveness) {
     for &(v, ..) in built.iter() {
         starts[v as usize + 1] += 1;
     }
-    for v in 0..n {
-        starts[v + 1] += starts[v];
+    // (A running sum: adding each entry to the one before waits on that
+    // store.)
+    let mut sum = 0;
+    for c in starts.iter_mut() {
+        sum += *c;
+        *c = sum;
     }
     // `latest` becomes each vreg's fill cursor, filling from the end.
     latest.copy_from_slice(&starts[1..]);
@@ -571,8 +575,8 @@ pub fn analyze_into(f: &Func, s: &mut Scratch, out: &mut Liveness) {
     let intervals = &mut out.intervals;
     intervals.clear();
     intervals.reserve(n);
-    for v in 0..n {
-        let (s, e) = (starts[v] as usize, starts[v + 1] as usize);
+    for (v, w) in starts.windows(2).enumerate() {
+        let (s, e) = (w[0] as usize, w[1] as usize);
         if s < e {
             intervals.push(Interval {
                 vreg: VReg(v as u32),
@@ -599,7 +603,10 @@ fn walk_block<const G: bool>(
     for at in insts.rev() {
         let inst = &f.insts[at as usize];
         let ops = operands(f, inst);
-        if inst.is_pure() && ops.defs().all(|d| !open.is_open(d.0)) {
+        if inst.is_pure()
+            && ops.def.is_none_or(|d| !open.is_open(d.0))
+            && ops.def_list.iter().all(|&d| !open.is_open(d))
+        {
             dead[at as usize] = true;
             continue;
         }

@@ -196,7 +196,11 @@ fn unlink(
 /// assigned to it (the list from `head`, linked through `next`) intersects
 /// it. Occupants that ended before `iv` starts are dropped on the way
 /// (all at once if `iv` starts after `busy`, the latest end among them).
+/// Intervals come in order of start, so an occupant whose first range
+/// reaches `iv`'s start (before `blocked`) is in the way without a look
+/// at the ranges.
 #[allow(clippy::too_many_arguments)]
+#[inline(always)]
 fn free_for(
     r: PReg,
     iv: &Interval,
@@ -204,7 +208,7 @@ fn free_for(
     ranges: &liveness::RangeTable,
     head: &mut [u32; 64],
     tail: &mut [u32; 64],
-    busy: &[u32; 64],
+    (busy, blocked): (&[u32; 64], &[u32; 64]),
     next: &mut [u32],
 ) -> bool {
     let ri = r.0 as usize;
@@ -212,6 +216,9 @@ fn free_for(
         head[ri] = NONE;
         tail[ri] = NONE;
         return true;
+    }
+    if iv.start < blocked[ri] {
+        return false;
     }
     let v = iv.vreg.0 as usize;
     let (mut prev, mut o) = (NONE, head[ri]);
@@ -359,8 +366,9 @@ fn sort_intervals(
     }
     if intervals.len() <= 32 {
         // Few: an insertion sort (what the standard sort does for so few)
-        // is cheaper than clearing the counts.
-        intervals.sort_unstable_by_key(|iv| (iv.start, iv.end, iv.vreg));
+        // is cheaper than clearing the counts. Stable, so ties keep vreg
+        // order.
+        intervals.sort_by_key(|iv| (u64::from(iv.start) << 32) | u64::from(iv.end));
         return;
     }
     by_end.clear();
@@ -475,8 +483,10 @@ fn allocate_with(
     // `intervals`).
     let mut head = [NONE; 64];
     let mut tail = [NONE; 64];
-    // Per physical register: no occupant ends after this (an upper bound).
+    // Per physical register: no occupant ends after this (an upper bound);
+    // an occupant's first range ends just before this (exact, or 0).
     let mut busy = [0u32; 64];
+    let mut blocked = [0u32; 64];
     let next = &mut s.next;
     next.clear();
     next.resize(intervals.len(), NONE);
@@ -510,7 +520,14 @@ fn allocate_with(
         for r in candidates.clone() {
             if allowed & (1 << r.0) != 0
                 && free_for(
-                    r, iv, &intervals, &ranges, &mut head, &mut tail, &busy, next,
+                    r,
+                    iv,
+                    &intervals,
+                    &ranges,
+                    &mut head,
+                    &mut tail,
+                    (&busy, &blocked),
+                    next,
                 )
             {
                 best = Some((0, r));
@@ -526,7 +543,14 @@ fn allocate_with(
                 for r in candidates.clone() {
                     if splittable & (1 << r.0) != 0
                         && free_for(
-                            r, iv, &intervals, &ranges, &mut head, &mut tail, &busy, next,
+                            r,
+                            iv,
+                            &intervals,
+                            &ranges,
+                            &mut head,
+                            &mut tail,
+                            (&busy, &blocked),
+                            next,
                         )
                     {
                         best = Some((0, r));
@@ -565,6 +589,7 @@ fn allocate_with(
                 let ri = r.0 as usize;
                 if cost > 0 {
                     // Evict the conflicting occupants, in order.
+                    blocked[ri] = 0;
                     let (mut prev, mut o) = (NONE, head[ri]);
                     while o != NONE {
                         let ov = intervals[o as usize].vreg.0 as usize;
@@ -578,6 +603,8 @@ fn allocate_with(
                             unlink(ri, prev, o, &mut head, &mut tail, next);
                         } else {
                             prev = o;
+                            let first = ranges[ov][0].1 + 1;
+                            blocked[ri] = blocked[ri].max(first);
                         }
                         o = after;
                     }
@@ -590,6 +617,7 @@ fn allocate_with(
                 }
                 tail[ri] = i;
                 busy[ri] = busy[ri].max(iv.end);
+                blocked[ri] = blocked[ri].max(ranges[v][0].1 + 1);
                 locs[v] = Loc::Reg(r);
             }
             _ => {

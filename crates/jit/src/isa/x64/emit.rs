@@ -121,6 +121,8 @@ struct Emitter<'a> {
     /// Buffers of [`Emitter::parallel_move`], kept for the next one.
     moves: Vec<moves::Move>,
     pending_moves: Vec<moves::Move>,
+    /// Entry stubs of earlier functions (see [`Emitter::entry_stub`]).
+    stubs: Vec<frame::CachedStub>,
 }
 
 /// Spill slot `k` of a frame with `frame_top` bytes pushed below rbp.
@@ -200,6 +202,7 @@ struct Scratch {
     table_cases: Vec<Label>,
     moves: Vec<moves::Move>,
     pending_moves: Vec<moves::Move>,
+    stubs: Vec<frame::CachedStub>,
 }
 
 impl Scratch {
@@ -260,6 +263,7 @@ fn emit_with(
         mut table_cases,
         moves,
         pending_moves,
+        stubs,
     } = std::mem::take(s);
     asm.reset(f.insts.len() * 8 + 128);
     labels.clear();
@@ -333,6 +337,7 @@ fn emit_with(
         table_cases,
         moves,
         pending_moves,
+        stubs,
     };
     e.entry_stub();
     e.prologue();
@@ -406,6 +411,7 @@ fn emit_with(
         table_cases: e.table_cases,
         moves: e.moves,
         pending_moves: e.pending_moves,
+        stubs: e.stubs,
     };
     Ok(CompiledCode {
         code,

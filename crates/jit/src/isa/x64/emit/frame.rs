@@ -36,7 +36,7 @@
 
 use super::moves::Move;
 use super::{Emitter, L};
-use crate::ir::VReg;
+use crate::ir::{Ty, VReg};
 use crate::isa::x64::abi::ArgLoc;
 use crate::isa::x64::asm::{AluOp, Assembler, Cond, Mem, Size};
 use crate::isa::x64::regs::Gpr::{self, Rax, Rbp, Rdi, Rdx, Rsp, R10, R11, R14, R15};
@@ -139,6 +139,18 @@ pub(super) static TEMPLATES: LazyLock<Templates> = LazyLock::new(|| Templates {
     }),
 });
 
+/// An entry stub as made for one signature, loading the parameters in
+/// `loaded` (a bit each): copied by later functions with the same.
+pub(super) struct CachedStub {
+    params: Vec<Ty>,
+    results: Vec<Ty>,
+    loaded: u64,
+    code: Vec<u8>,
+}
+
+/// The most stubs kept per thread (then they are all forgotten).
+const STUB_CACHE_MAX: usize = 64;
+
 /// Bytes to subtract from rsp after `pushed` bytes of pushes (counted from
 /// a 16-aligned rbp) so that `words` outgoing words fit and rsp stays
 /// 16-aligned at calls.
@@ -179,10 +191,32 @@ impl Emitter<'_> {
 
     /// The array-call entry (see the module documentation).
     pub(super) fn entry_stub(&mut self) {
+        // A stub depends only on the signature and on which parameters it
+        // loads: copy one made for an earlier function if there is one.
+        let f = self.f;
+        let key = f.params.len() <= 64;
+        let loaded = if key {
+            f.params.iter().enumerate().fold(0u64, |m, (i, &p)| {
+                m | (u64::from(self.live_at_entry(p)) << i)
+            })
+        } else {
+            0
+        };
+        let tys = || f.params.iter().map(|&p| f.ty(p));
+        if key {
+            if let Some(stub) = self.stubs.iter().find(|s| {
+                s.loaded == loaded && s.results == f.results && s.params.iter().copied().eq(tys())
+            }) {
+                self.asm.bytes(&stub.code);
+                return;
+            }
+        }
         let t = &*TEMPLATES;
         let a = &mut self.asm;
+        let start = a.offset();
         a.bytes(&t.stub_head);
         a.lea_label(R10, self.landing);
+        let lea_end = a.offset();
         a.bytes(&t.stub_record);
         a.alu_ri(
             AluOp::Sub,
@@ -207,6 +241,7 @@ impl Emitter<'_> {
         }
         let a = &mut self.asm;
         a.call_label(self.body);
+        let call_end = a.offset();
         a.load(Size::S64, R11, Mem::new(Rbp, -64));
         for (i, &ty) in f.results.iter().enumerate() {
             let loc = self.conv.results[i];
@@ -221,7 +256,28 @@ impl Emitter<'_> {
         // The landing: rsp just above the landing's address (popped by the
         // trap exit's `ret`), eax the status. rbp is not restored by a trap.
         a.bind(self.landing);
+        let landing = a.offset();
         a.bytes(&t.stub_landing);
+        if key {
+            // Its two jumps, to the landing and to the function (which
+            // starts right after it), are still to be patched here.
+            let mut code = a.code()[start..].to_vec();
+            let mut patch = |field_end: usize, target: usize| {
+                let rel = (target as i32 - field_end as i32).to_le_bytes();
+                code[field_end - start - 4..field_end - start].copy_from_slice(&rel);
+            };
+            patch(lea_end, landing);
+            patch(call_end, a.offset());
+            if self.stubs.len() == STUB_CACHE_MAX {
+                self.stubs.clear();
+            }
+            self.stubs.push(CachedStub {
+                params: tys().collect(),
+                results: f.results.clone(),
+                loaded,
+                code,
+            });
+        }
     }
 
     /// The wasm-call entry's prologue: frame, stack check, memory base (as

@@ -57,13 +57,17 @@ impl Emitter<'_> {
             self.moves = moves;
             return;
         }
-        for m in moves.iter().filter(|m| matches!(m.dst, L::M(_))) {
-            self.move_one(m);
-        }
-        moves.retain(|m| !matches!(m.dst, L::M(_)));
+        // One pass: stores now, register moves to order, loads last.
         let mut pending = std::mem::take(&mut self.pending_moves);
         pending.clear();
-        pending.extend(moves.iter().filter(|m| !matches!(m.src, L::M(_))));
+        let mut loads = false;
+        for m in &moves {
+            match (m.dst, m.src) {
+                (L::M(_), _) => self.move_one(m),
+                (_, L::M(_)) => loads = true,
+                _ => pending.push(*m),
+            }
+        }
         while !pending.is_empty() {
             let ready = pending
                 .iter()
@@ -96,8 +100,12 @@ impl Emitter<'_> {
                 }
             }
         }
-        for m in moves.iter().filter(|m| matches!(m.src, L::M(_))) {
-            self.move_one(m);
+        if loads {
+            for m in &moves {
+                if matches!((m.dst, m.src), (L::R(_) | L::X(_), L::M(_))) {
+                    self.move_one(m);
+                }
+            }
         }
         self.pending_moves = pending;
         self.moves = moves;
