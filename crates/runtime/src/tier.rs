@@ -149,10 +149,18 @@ pub(crate) fn install(module: &ModuleInner, outcomes: Vec<(u32, Outcome)>) {
             .filter_map(|(def, o)| Some((*def, o.as_ref().ok()?)));
         crate::module::write_perf_map(&module.info, compiled);
     }
+    let mut orphans = Vec::new();
     for (def, outcome) in outcomes {
-        // Each function is compiled once: by the eager pass, the calling
-        // thread or the background compiler, never two of them.
-        let _ = module.compiled[def as usize].set(outcome);
+        // The calling thread may have compiled the function meanwhile (a
+        // hot loop compiles at once): its code stays, this copy is never
+        // run, and its trap sites must not outlive the module's code
+        // memory (a later module mapped there would match them).
+        if let Err(Ok(orphan)) = module.compiled[def as usize].set(outcome) {
+            orphans.push(orphan.code.as_ptr() as usize);
+        }
+    }
+    if !orphans.is_empty() {
+        crate::traps::unregister(&orphans);
     }
 }
 
