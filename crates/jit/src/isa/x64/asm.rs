@@ -642,7 +642,7 @@ impl Assembler {
     pub fn reset(&mut self, bytes: usize) {
         self.len = 0;
         if self.buf.len() < bytes + 16 {
-            self.buf.resize(bytes + 16, 0);
+            self.buf.resize((bytes + 16).max(2 * self.buf.len()), 0);
         }
         self.labels.clear();
         self.fixups.clear();
@@ -770,8 +770,9 @@ impl Assembler {
         self.buf.resize(n, 0);
     }
 
-    /// Appends `bytes` (at most 16).
-    #[inline]
+    /// Appends `bytes` (at most 16; callers pass a few, of a known number,
+    /// so this inlines to plain stores rather than a call to memcpy).
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         let n = bytes.len();
         self.room()[..n].copy_from_slice(bytes);
@@ -899,6 +900,7 @@ impl Assembler {
 
     /// A jump to `label`: the short form `short_op rel8` when the label is bound
     /// close behind, else `long_op rel32`.
+    #[inline(always)]
     fn jump(&mut self, short_op: &[u8], long_op: &[u8], label: Label) {
         let here = self.len;
         if let Some(target) = self.label_offset(label) {
