@@ -57,7 +57,8 @@ use super::asm::{AluOp, Assembler, Cond, ExtMode, Label, Mem, Scale, ShiftOp, Si
 use super::regs::{Gpr, Xmm};
 use crate::error::JitError;
 use crate::ir::{
-    BlockId, CmpRhs, ConvOp, DivOp, Func, IBinOp, IUnOp, Inst, IntCC, Libcall, MemKind, Ty, VReg,
+    BlockId, CmpRhs, ConvOp, DivOp, Func, IBinOp, IUnOp, Inst, IntCC, Libcall, List, MemKind, Ty,
+    VReg,
 };
 pub use crate::isa::CompiledCode;
 use crate::regalloc::{Allocation, Loc};
@@ -118,6 +119,13 @@ struct Emitter<'a> {
     /// range of `table_cases` holding its case targets' labels.
     tables: Vec<(Label, Range<u32>)>,
     table_cases: Vec<Label>,
+    /// Each `br_table`'s jump table, by its target list (copies of a
+    /// dispatch block share their original's table).
+    table_of: Vec<(List, Label)>,
+    /// Where branches to each block go instead (see [`forwarding_targets`]).
+    forward: Vec<Option<BlockId>>,
+    /// Per block: how many more jumps to it may copy it (see [`dispatch`]).
+    dispatch_copies: Vec<u32>,
     /// Buffers of [`Emitter::parallel_move`], kept for the next one.
     moves: Vec<moves::Move>,
     pending_moves: Vec<moves::Move>,
@@ -188,6 +196,8 @@ struct Scratch {
     /// [`forwarding_targets`]), and the blocks it jumps to directly.
     forward: Vec<Option<BlockId>>,
     direct: Vec<Option<BlockId>>,
+    /// Per block: how many more jumps to it may copy it (see [`dispatch`]).
+    dispatch_copies: Vec<u32>,
     /// The blocks emitted, in layout order.
     emitted: Vec<BlockId>,
     saved: Vec<Gpr>,
@@ -200,6 +210,7 @@ struct Scratch {
     trap_sites: Vec<(u32, TrapCode)>,
     tables: Vec<(Label, Range<u32>)>,
     table_cases: Vec<Label>,
+    table_of: Vec<(List, Label)>,
     moves: Vec<moves::Move>,
     pending_moves: Vec<moves::Move>,
     stubs: Vec<frame::CachedStub>,
@@ -252,6 +263,7 @@ fn emit_with(
         mut locs,
         mut forward,
         mut direct,
+        mut dispatch_copies,
         mut emitted,
         mut saved,
         mut conv,
@@ -261,6 +273,7 @@ fn emit_with(
         mut trap_sites,
         mut tables,
         mut table_cases,
+        mut table_of,
         moves,
         pending_moves,
         stubs,
@@ -271,6 +284,7 @@ fn emit_with(
     // Branches to a block that only jumps on go straight to where it
     // jumps (the block itself is not emitted).
     forwarding_targets(f, alloc, &mut direct, &mut forward);
+    dispatch::dispatch_blocks(f, alloc, &forward, &mut dispatch_copies);
     for (b, t) in forward.iter().enumerate() {
         if let Some(t) = t {
             labels[b] = labels[t.0 as usize];
@@ -314,6 +328,7 @@ fn emit_with(
     trap_sites.clear();
     tables.clear();
     table_cases.clear();
+    table_of.clear();
     let mut e = Emitter {
         f,
         alloc,
@@ -335,6 +350,9 @@ fn emit_with(
         trap_sites,
         tables,
         table_cases,
+        table_of,
+        forward,
+        dispatch_copies,
         moves,
         pending_moves,
         stubs,
@@ -346,7 +364,7 @@ fn emit_with(
         f.layout
             .iter()
             .copied()
-            .filter(|b| forward[b.0 as usize].is_none()),
+            .filter(|b| e.forward[b.0 as usize].is_none()),
     );
     // Loop headers: blocks a later block (in layout) branches back to.
     let mut order = vec![0u32; f.blocks.len()];
@@ -356,7 +374,7 @@ fn emit_with(
     let mut loop_header = vec![false; f.blocks.len()];
     for &b in emitted.iter() {
         for s in f.successors(b) {
-            let s = forward[s.0 as usize].unwrap_or(s);
+            let s = e.forward[s.0 as usize].unwrap_or(s);
             if order[s.0 as usize] <= order[b.0 as usize] {
                 loop_header[s.0 as usize] = true;
             }
@@ -379,6 +397,10 @@ fn emit_with(
                 e.save_around_call(at, true);
                 e.inst(inst, next)?;
                 e.save_around_call(at, false);
+            } else if let Inst::Jump { target } = *inst {
+                if !e.copy_dispatch(target, next)? {
+                    e.goto(target, next);
+                }
             } else {
                 e.inst(inst, next)?;
             }
@@ -398,8 +420,9 @@ fn emit_with(
         asm: e.asm,
         labels: e.labels,
         locs: e.locs,
-        forward,
+        forward: e.forward,
         direct,
+        dispatch_copies: e.dispatch_copies,
         emitted,
         saved: e.saved,
         conv: e.conv,
@@ -409,6 +432,7 @@ fn emit_with(
         trap_sites: e.trap_sites,
         tables: e.tables,
         table_cases: e.table_cases,
+        table_of: e.table_of,
         moves: e.moves,
         pending_moves: e.pending_moves,
         stubs: e.stubs,
@@ -544,10 +568,12 @@ impl Emitter<'_> {
         ranges
     }
 
-    /// `br_table`: `cases[i]` for an index `i < cases.len()`, else `default`.
+    /// `br_table`: `cases[i]` for an index `i < cases.len()`, else `default`
+    /// (`targets` is the instruction's list, naming its jump table).
     fn br_table(
         &mut self,
         index: VReg,
+        targets: List,
         cases: &[u32],
         default: u32,
         next: Option<BlockId>,
@@ -565,19 +591,33 @@ impl Emitter<'_> {
             .map_err(|_| JitError::Internal(format!("br_table of {} cases", cases.len())))?;
         self.asm.alu_ri(AluOp::Cmp, Size::S32, r, n);
         self.asm.jcc(Cond::Ae, self.labels[default as usize]);
-        // The index is read (into r10) before r11 is written.
-        self.asm.mov_rr(Size::S32, R10, r);
-        let table = self.asm.new_label();
+        // The index (zero-extended, as every i32 in a register) must be
+        // read before r11 is written.
+        let r = if r == R11 {
+            self.asm.mov_rr(Size::S32, R10, r);
+            R10
+        } else {
+            r
+        };
+        let shared = self.table_of.iter().find(|&&(l, _)| l == targets);
+        let table = match shared {
+            Some(&(_, table)) => table,
+            None => {
+                let table = self.asm.new_label();
+                let start = self.table_cases.len() as u32;
+                self.table_cases
+                    .extend(cases.iter().map(|&b| self.labels[b as usize]));
+                self.tables
+                    .push((table, start..self.table_cases.len() as u32));
+                self.table_of.push((targets, table));
+                table
+            }
+        };
         self.asm.lea_label(R11, table);
         self.asm
-            .movsx_rm(ExtMode::LQ, R10, Mem::indexed(R11, R10, Scale::X4, 0));
+            .movsx_rm(ExtMode::LQ, R10, Mem::indexed(R11, r, Scale::X4, 0));
         self.asm.alu_rr(AluOp::Add, Size::S64, R10, R11);
         self.asm.jmp_r(R10);
-        let start = self.table_cases.len() as u32;
-        self.table_cases
-            .extend(cases.iter().map(|&b| self.labels[b as usize]));
-        self.tables
-            .push((table, start..self.table_cases.len() as u32));
         Ok(())
     }
 
@@ -1473,7 +1513,7 @@ impl Emitter<'_> {
                     .list_items(targets)
                     .split_last()
                     .ok_or_else(|| JitError::Internal("br_table without a default".into()))?;
-                self.br_table(index, cases, default, next)?;
+                self.br_table(index, targets, cases, default, next)?;
             }
             Inst::Return { values } => {
                 let f = self.f;
@@ -1486,6 +1526,7 @@ impl Emitter<'_> {
 }
 
 mod calls;
+mod dispatch;
 mod divide;
 mod float;
 mod frame;

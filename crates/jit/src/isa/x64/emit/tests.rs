@@ -6,7 +6,7 @@
 use super::{CompiledCode, BR_TABLE_CHAIN_MAX};
 use crate::compile::compile;
 use crate::error::JitError;
-use iced_x86::{Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter, Mnemonic};
+use iced_x86::{Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter, Mnemonic, OpKind};
 use wx_core::ModuleInfo;
 
 fn disasm(code: &[u8]) -> Vec<(u64, Instruction)> {
@@ -302,6 +302,57 @@ fn br_table_module(cases: u32) -> ModuleInfo {
     ))
 }
 
+/// A loop whose header reads an opcode and dispatches on it with a
+/// `br_table` of `cases` cases (case `i` adds `i` and loops; the default
+/// returns the sum).
+fn dispatch_loop_module(cases: u32) -> ModuleInfo {
+    let mut blocks = String::from("(block $exit ");
+    for _ in 0..cases {
+        blocks.push_str("(block ");
+    }
+    let labels: Vec<String> = (0..cases).map(|i| i.to_string()).collect();
+    let mut body = format!(
+        "(br_table {} $exit (i32.load8_u (local.get 0)))",
+        labels.join(" ")
+    );
+    for i in 0..cases {
+        body.push_str(&format!(
+            ") (local.set 1 (i32.add (local.get 1) (i32.const {i}))) (br $next)"
+        ));
+    }
+    module(&format!(
+        "(module (memory 1) (func (param i32) (result i32) (local i32)
+           (loop $next
+             (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+             {blocks}{body}))
+           (local.get 1)))"
+    ))
+}
+
+#[test]
+fn jumps_to_a_dispatch_block_copy_its_indirect_jump() {
+    let code = compile(&dispatch_loop_module(8), 0).unwrap();
+    assert_eq!(code.jump_tables.len(), 1, "the copies share one table");
+    let (insts, _) = disasm_code(&code);
+    let indirect = insts
+        .iter()
+        .filter(|(_, i)| i.mnemonic() == Mnemonic::Jmp && i.op0_kind() == OpKind::Register)
+        .count();
+    assert_eq!(indirect, 1 + 8, "the header's own and one per case");
+}
+
+#[test]
+fn a_br_table_chain_is_not_copied() {
+    let code = compile(&dispatch_loop_module(BR_TABLE_CHAIN_MAX as u32), 0).unwrap();
+    assert!(code.jump_tables.is_empty());
+    let (insts, _) = disasm_code(&code);
+    let loads = insts
+        .iter()
+        .filter(|(_, i)| i.mnemonic() == Mnemonic::Movzx)
+        .count();
+    assert_eq!(loads, 1, "the header is emitted once");
+}
+
 #[test]
 fn a_large_br_table_dispatches_through_a_jump_table() {
     let code = compile(&br_table_module(100), 0).unwrap();
@@ -323,7 +374,7 @@ fn a_large_br_table_dispatches_through_a_jump_table() {
     // its argument register), then the dispatch.
     assert!(body.contains("cmp edi,64h\njae "), "{body}");
     let dispatch = format!(
-        "mov r10d,edi\nlea r11,[{:X}h]\nmovsxd r10,[r11+r10*4]\nadd r10,r11\njmp r10\n",
+        "lea r11,[{:X}h]\nmovsxd r10,[r11+rdi*4]\nadd r10,r11\njmp r10\n",
         table.start
     );
     assert!(body.contains(&dispatch), "{body}");
