@@ -629,3 +629,34 @@ fn tier_up_is_logged_and_shown_in_stats() {
     assert!(r.stdout.ends_with("\n2 passed, 0 failed\n"), "{r:#?}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Every benchmark program prints its expected output when all of it is
+/// compiled: real C programs (libc, printf, hashing, sorting, an
+/// interpreter loop) through every JIT transformation at once.
+#[test]
+fn benchmark_programs_print_their_expected_output_under_the_jit() {
+    let dir = root().join("benches/programs");
+    let mut ran = 0;
+    for entry in std::fs::read_dir(&dir).expect("benches/programs exists") {
+        let path = entry.expect("readable entry").path();
+        if path.extension().is_none_or(|e| e != "wasm") {
+            continue;
+        }
+        let expected = std::fs::read_to_string(path.with_extension("expected"))
+            .or_else(|_| {
+                // `x.postmvp.wasm` shares `x.expected`.
+                let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+                let base = stem.trim_end_matches(".postmvp");
+                std::fs::read_to_string(dir.join(format!("{base}.expected")))
+            })
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let r = wx(&["run", "--tier", "jit", &path.to_string_lossy()], None);
+        if r.code != Some(0) && r.error_line().contains("jit") {
+            return; // a build without the JIT
+        }
+        assert_eq!(r.code, Some(0), "{}: {r:#?}", path.display());
+        assert_eq!(r.stdout, expected, "{}", path.display());
+        ran += 1;
+    }
+    assert!(ran >= 20, "only {ran} programs ran");
+}

@@ -53,6 +53,17 @@ fn explore_for<I: Isa>(isa: &I, module: &ModuleInfo, def_index: u32) -> Result<E
             iv.end
         );
     }
+    for s in &alloc.loop_splits {
+        let _ = writeln!(
+            allocation,
+            "{:>5} in the loop at {} [{}, {}] -> {}",
+            s.vreg.to_string(),
+            s.header,
+            s.span.0,
+            s.span.1,
+            isa.reg_name(s.reg)
+        );
+    }
     let _ = writeln!(allocation, "; {} spill slots", alloc.spill_slots);
     let disassembly = isa
         .emit(&f, &alloc, module.num_imported_funcs)

@@ -23,9 +23,11 @@
 //! no vreg keeps a register across an instruction that clobbers it.
 
 pub mod liveness;
+pub mod loop_split;
 
 use crate::ir::{Func, Inst, Ty, VReg};
 use liveness::{analyze, Interval};
+pub use loop_split::LoopSplit;
 
 /// Register classes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,6 +101,9 @@ pub struct Allocation {
     /// to their spill slot before each call they live across and reloaded
     /// after it. `(call instruction, vreg, slot)`, sorted by instruction.
     pub call_saves: Vec<(u32, VReg, u32)>,
+    /// Spilled values kept in a register inside loops that use them (see
+    /// [`loop_split`]), sorted by the start of their loop.
+    pub loop_splits: Vec<LoopSplit>,
 }
 
 impl Allocation {
@@ -141,6 +146,17 @@ impl ClobberPoints {
         }
         points
     }
+}
+
+/// The registers clobbered at positions `a..=b`, by calls or others.
+fn clobbered_between(calls: &[(u32, RegSet)], others: &[(u32, RegSet)], a: u32, b: u32) -> RegSet {
+    [calls, others].iter().fold(0, |m, points| {
+        let from = points.partition_point(|&(p, _)| p < a);
+        points[from..]
+            .iter()
+            .take_while(|&&(p, _)| p <= b)
+            .fold(m, |m, &(_, set)| m | set)
+    })
 }
 
 /// The points strictly inside one of `ranges` (a value defined by the
@@ -636,6 +652,15 @@ fn allocate_with(
         }
     }
     call_saves.sort_unstable_by_key(|&(i, v, _)| (i, v));
+    let mut loop_splits = std::mem::take(&mut out.loop_splits);
+    loop_split::split_at_loops(
+        f,
+        env,
+        &locs,
+        &ranges,
+        |a, b| clobbered_between(&call_points, &points, a, b),
+        &mut loop_splits,
+    );
     *out = Allocation {
         locs,
         spill_slots,
@@ -643,6 +668,7 @@ fn allocate_with(
         ranges,
         dead,
         call_saves,
+        loop_splits,
     };
 }
 
@@ -700,7 +726,9 @@ pub fn check(
             }
         }
     }
-    Ok(())
+    loop_split::check(f, &alloc.locs, &fresh.ranges, &alloc.loop_splits, |a, b| {
+        clobbered_between(&call_points, &points, a, b)
+    })
 }
 
 #[cfg(test)]

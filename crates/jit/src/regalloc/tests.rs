@@ -170,7 +170,7 @@ fn the_checker_catches_conflicts() {
 /// clobbering calls, and the checker accepts the result.
 #[test]
 fn benchmark_functions_allocate_and_check() {
-    let mut checked = 0;
+    let (mut checked, mut splits, mut written) = (0, 0, 0);
     for (path, info) in crate::test_util::benchmark_modules(false) {
         for def in 0..info.num_defined_funcs() {
             let Ok(f) = translate(&info, def) else {
@@ -180,9 +180,27 @@ fn benchmark_functions_allocate_and_check() {
             check(&f, &a, calls_clobber)
                 .unwrap_or_else(|e| panic!("{}: {def}: {e}", path.display()));
             checked += 1;
+            splits += a.loop_splits.len();
+            // Splits of values the loop writes (stored through).
+            written += a
+                .loop_splits
+                .iter()
+                .filter(|s| {
+                    let mut defs = false;
+                    for i in s.span.0 / 2..=s.span.1 / 2 {
+                        super::liveness::operands(&f, &f.insts[i as usize])
+                            .for_each_def(|v| defs |= v == s.vreg);
+                    }
+                    defs
+                })
+                .count();
         }
     }
     assert!(checked > 500, "only {checked} functions checked");
+    assert!(
+        splits > 100 && written > 10,
+        "{splits} loop splits, {written} written"
+    );
 }
 
 /// Locals dead between their uses leave holes another value can fill:
@@ -389,3 +407,70 @@ const NESTED: &str = "(module (func (param $n i32) (param $m i32) (result i32)
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $outer (i32.lt_u (local.get $i) (local.get $n))))
     (i32.add (local.get $acc) (local.get $t))))";
+
+/// `base` (v0) and `step` (v1) are live throughout; four temporaries live
+/// at once before the loop push them to the stack, but inside the loop
+/// registers are free again.
+const SPLIT: &str = "(module (func (param $base i32) (param $step i32) (param $n i32) (result i32)
+    (local $i i32) (local $acc i32) (local $t0 i32) (local $t1 i32) (local $t2 i32) (local $t3 i32)
+    (local $t4 i32) (local $t5 i32)
+    (local.set $t0 (i32.mul (local.get $n) (i32.const 3)))
+    (local.set $t1 (i32.mul (local.get $n) (i32.const 5)))
+    (local.set $t2 (i32.mul (local.get $n) (i32.const 7)))
+    (local.set $t3 (i32.mul (local.get $n) (i32.const 9)))
+    (local.set $t4 (i32.mul (local.get $n) (i32.const 11)))
+    (local.set $t5 (i32.mul (local.get $n) (i32.const 13)))
+    (local.set $acc (i32.add (i32.add (i32.add (local.get $t0) (local.get $t1))
+                                      (i32.add (local.get $t2) (local.get $t3)))
+                             (i32.add (local.get $t4) (local.get $t5))))
+    (loop $l
+      (local.set $acc (i32.add (local.get $acc) (i32.xor (local.get $base) (local.get $i))))
+      (local.set $base (i32.add (local.get $base) (local.get $step)))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i32.add (local.get $acc) (i32.add (local.get $base) (local.get $step)))))";
+
+#[test]
+fn a_spilled_value_gets_a_register_in_a_loop_that_uses_it() {
+    let f = func(SPLIT, 0);
+    let a = allocate(&f, &env(5, 2), |_| 0);
+    check(&f, &a, |_| 0).unwrap();
+    assert!(matches!(a.locs[1], Loc::Stack(_)), "{:?}", a.locs);
+    let split = a.loop_splits.iter().find(|s| s.vreg == VReg(1));
+    let split = split.unwrap_or_else(|| panic!("{:?}", a.loop_splits));
+    assert_eq!(split.header, crate::ir::BlockId(1));
+    // Nothing else holds the register in the loop.
+    for (v, l) in a.locs.iter().enumerate() {
+        if *l == Loc::Reg(split.reg) {
+            assert!(!super::liveness::intersects(&a.ranges[v], &[split.span]));
+        }
+    }
+}
+
+#[test]
+fn the_checker_catches_bad_loop_splits() {
+    let f = func(SPLIT, 0);
+    let good = allocate(&f, &env(5, 2), |_| 0);
+    assert!(!good.loop_splits.is_empty());
+    // Into a register the loop counter holds.
+    let mut a = good.clone();
+    let Loc::Reg(busy) = a.locs[3] else {
+        panic!("{:?}", a.locs)
+    };
+    a.loop_splits[0].reg = busy;
+    assert!(check(&f, &a, |_| 0).is_err());
+    // At a block that heads no loop.
+    let mut a = good.clone();
+    a.loop_splits[0].header = crate::ir::BlockId(0);
+    assert!(check(&f, &a, |_| 0).is_err());
+    // Of a value that has a register anyway.
+    let mut a = good.clone();
+    a.loop_splits[0].vreg = VReg(3);
+    assert!(check(&f, &a, |_| 0).is_err());
+    // Across an instruction that clobbers the register.
+    assert!(check(&f, &good, |i| if matches!(i, Inst::IBin { .. }) {
+        1 << good.loop_splits[0].reg.0
+    } else {
+        0
+    })
+    .is_err());
+}

@@ -61,7 +61,7 @@ use crate::ir::{
     VReg,
 };
 pub use crate::isa::CompiledCode;
-use crate::regalloc::{Allocation, Loc};
+use crate::regalloc::{Allocation, Loc, PReg};
 use wx_core::vm::{VMContext, VMFuncRef, VMMemory, VMTable};
 use wx_core::TrapCode;
 
@@ -126,6 +126,9 @@ struct Emitter<'a> {
     forward: Vec<Option<BlockId>>,
     /// Per block: how many more jumps to it may copy it (see [`dispatch`]).
     dispatch_copies: Vec<u32>,
+    /// Whether the block being emitted is in a loop with split values
+    /// (see [`loop_regs`]).
+    in_split_loop: bool,
     /// Buffers of [`Emitter::parallel_move`], kept for the next one.
     moves: Vec<moves::Move>,
     pending_moves: Vec<moves::Move>,
@@ -284,6 +287,25 @@ fn emit_with(
     // Branches to a block that only jumps on go straight to where it
     // jumps (the block itself is not emitted).
     forwarding_targets(f, alloc, &mut direct, &mut forward);
+    // A block entering a loop with split values loads them: it stays.
+    for s in &alloc.loop_splits {
+        for b in 0..forward.len() {
+            if forward[b].is_none() || s.covers(2 * f.blocks[b].insts.start) {
+                continue;
+            }
+            let mut t = direct[b];
+            for _ in 0..direct.len() {
+                match t {
+                    Some(h) if h == s.header => {
+                        forward[b] = None;
+                        break;
+                    }
+                    Some(x) => t = direct[x.0 as usize],
+                    None => break,
+                }
+            }
+        }
+    }
     dispatch::dispatch_blocks(f, alloc, &forward, &mut dispatch_copies);
     for (b, t) in forward.iter().enumerate() {
         if let Some(t) = t {
@@ -294,7 +316,7 @@ fn emit_with(
     let used = alloc.locs.iter().fold(0u64, |m, l| match l {
         Loc::Reg(r) => m | 1 << r.0,
         _ => m,
-    });
+    }) | alloc.loop_splits.iter().fold(0u64, |m, s| m | 1 << s.reg.0);
     saved.clear();
     saved.extend(
         CALLEE_SAVED_GPRS
@@ -312,10 +334,7 @@ fn emit_with(
             .iter()
             .zip(&f.vregs)
             .map(|(&loc, &ty)| match loc {
-                Loc::Reg(p) if p.0 >= 32 => {
-                    L::X(Xmm::from_enc(p.0 - 32).expect("float registers are xmm"))
-                }
-                Loc::Reg(p) => L::R(Gpr::from_enc(p.0).expect("integer registers are gprs")),
+                Loc::Reg(p) => reg_loc(p),
                 Loc::Stack(k) => L::M(slot(frame_top, k)),
                 // Never live: any scratch will do.
                 Loc::None if ty.is_float() => L::X(Xmm::Xmm15),
@@ -353,6 +372,7 @@ fn emit_with(
         table_of,
         forward,
         dispatch_copies,
+        in_split_loop: false,
         moves,
         pending_moves,
         stubs,
@@ -386,25 +406,7 @@ fn emit_with(
             e.asm.align_code(LOOP_ALIGN, LOOP_ALIGN_MAX_PAD);
         }
         e.asm.bind(e.labels[b.0 as usize]);
-        for at in f.blocks[b.0 as usize].insts.clone() {
-            if alloc.dead[at as usize] {
-                continue;
-            }
-            let inst = &f.insts[at as usize];
-            if inst.is_call() {
-                // Values split around this call: saved before, reloaded
-                // after (once the results are in place).
-                e.save_around_call(at, true);
-                e.inst(inst, next)?;
-                e.save_around_call(at, false);
-            } else if let Inst::Jump { target } = *inst {
-                if !e.copy_dispatch(target, next)? {
-                    e.goto(target, next);
-                }
-            } else {
-                e.inst(inst, next)?;
-            }
-        }
+        e.block_body(b, next)?;
     }
     e.trap_exit();
     e.call_paths();
@@ -444,6 +446,15 @@ fn emit_with(
         trap_sites,
         jump_tables,
     })
+}
+
+/// The location of register `p` (numbered as in [`abi`]).
+fn reg_loc(p: PReg) -> L {
+    if p.0 >= 32 {
+        L::X(Xmm::from_enc(p.0 - 32).expect("float registers are xmm"))
+    } else {
+        L::R(Gpr::from_enc(p.0).expect("integer registers are gprs"))
+    }
 }
 
 /// For each block that does nothing but jump (all its other instructions
@@ -566,6 +577,38 @@ impl Emitter<'_> {
             .collect();
         a.align(wx_core::code::CODE_ALIGN);
         ranges
+    }
+
+    /// Block `b`'s live instructions (`next` is the block emitted after it).
+    fn block_body(&mut self, b: BlockId, next: Option<BlockId>) -> Result<(), JitError> {
+        let (f, alloc) = (self.f, self.alloc);
+        self.enter_block(b);
+        let insts = f.blocks[b.0 as usize].insts.clone();
+        let terminator = insts.end - 1;
+        for at in insts {
+            if at == terminator {
+                self.load_entering(b);
+            }
+            if alloc.dead[at as usize] {
+                continue;
+            }
+            let inst = &f.insts[at as usize];
+            if inst.is_call() {
+                // Values split around this call: saved before, reloaded
+                // after (once the results are in place).
+                self.save_around_call(at, true);
+                self.inst(inst, next)?;
+                self.save_around_call(at, false);
+            } else if let Inst::Jump { target } = *inst {
+                if !self.copy_dispatch(target, next)? {
+                    self.goto(target, next);
+                }
+            } else {
+                self.inst(inst, next)?;
+            }
+            self.write_through(inst);
+        }
+        Ok(())
     }
 
     /// `br_table`: `cases[i]` for an index `i < cases.len()`, else `default`
@@ -1530,6 +1573,7 @@ mod dispatch;
 mod divide;
 mod float;
 mod frame;
+mod loop_regs;
 mod moves;
 #[cfg(test)]
 mod tests;

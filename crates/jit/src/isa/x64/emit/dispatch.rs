@@ -89,12 +89,7 @@ impl Emitter<'_> {
             return Ok(false);
         }
         *left -= 1;
-        let (f, alloc) = (self.f, self.alloc);
-        for at in f.blocks[b.0 as usize].insts.clone() {
-            if !alloc.dead[at as usize] {
-                self.inst(&f.insts[at as usize], next)?;
-            }
-        }
+        self.block_body(b, next)?;
         Ok(true)
     }
 
