@@ -660,3 +660,29 @@ fn benchmark_programs_print_their_expected_output_under_the_jit() {
     }
     assert!(ran >= 20, "only {ran} programs ran");
 }
+
+/// `wx explore … | head`: the reader leaving early ends the listing
+/// quietly, not with a panic.
+#[test]
+fn explore_stops_quietly_when_its_reader_leaves() {
+    use std::io::Read;
+    let module = root().join("benches/programs/many_funcs.wasm");
+    let mut child = Command::new(wx_bin())
+        .args(["explore", &module.to_string_lossy()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("wx starts");
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .take()
+        .expect("piped")
+        .read_exact(&mut first)
+        .expect("some output");
+    // The read end is dropped here, before wx has written its listing.
+    let out = child.wait_with_output().expect("wx ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
