@@ -846,16 +846,23 @@ impl Emitter<'_> {
             .load(Size::S64, R11, Mem::new(R11, 8 * table as i32));
     }
 
-    /// The address of element `index` of table `table` (in r10/r11),
-    /// after trapping with `out_of_bounds` if it is out of bounds.
+    /// The address of element `index` of table `table` (based on r11,
+    /// indexed by the index's register or r10), after trapping with `out_of_bounds` if it is out of bounds.
     fn table_slot(&mut self, table: u32, index: VReg, out_of_bounds: TrapCode) -> Mem {
         let r = self.src(index, R10);
-        self.asm.mov_rr(Size::S32, R10, r);
+        // The index (zero-extended) serves in place unless table_ptr's r11
+        // would overwrite it.
+        let r = if r == R11 {
+            self.asm.mov_rr(Size::S32, R10, r);
+            R10
+        } else {
+            r
+        };
         self.table_ptr(table);
         self.asm.alu_rm(
             AluOp::Cmp,
             Size::S32,
-            R10,
+            r,
             Mem::new(R11, std::mem::offset_of!(VMTable, len) as i32),
         );
         self.trap_if(Cond::Ae, out_of_bounds);
@@ -864,7 +871,7 @@ impl Emitter<'_> {
             R11,
             Mem::new(R11, std::mem::offset_of!(VMTable, base) as i32),
         );
-        Mem::indexed(R11, R10, Scale::X8, 0)
+        Mem::indexed(R11, r, Scale::X8, 0)
     }
 
     /// Call `call`'s function in `wx_core::libcalls`: the VMContext, the

@@ -206,10 +206,11 @@ fn table_access_is_inline_and_bulk_operations_call_the_runtime() {
            (func (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2))))",
     );
     let get = text(&compile(&info, 0).unwrap().code);
-    // Bounds check against the VMTable's length; out of bounds is trap 6.
-    assert!(get.contains("cmp r10d,[r11+8]\njae"), "{get}");
+    // Bounds check of the index (the parameter, in place) against the
+    // VMTable's length; out of bounds is trap 6.
+    assert!(get.contains("cmp edi,[r11+8]\njae"), "{get}");
     assert!(get.contains("mov eax,6\n"), "{get}");
-    assert!(get.contains("mov rax,[r11+r10*8]\n"), "{get}");
+    assert!(get.contains("mov rax,[r11+rdi*8]\n"), "{get}");
     let copy = text(&compile(&info, 1).unwrap().code);
     // VMContext, the memory indices, then the operands through the outgoing
     // area; a non-zero status goes to the trap exit as the trap code.
