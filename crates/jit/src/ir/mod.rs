@@ -624,6 +624,10 @@ pub struct Func {
     /// Calls the translator replaced by the callee's body, in order (for
     /// the printer: `wx explore` shows where each inlined body starts).
     pub inlined: Vec<Inlined>,
+    /// The module has a memory 0: code that switched instances for a call
+    /// must restore its base even if it makes no memory access itself, so
+    /// that its caller in the same instance finds it in place.
+    pub has_memory: bool,
 }
 
 /// A call replaced by the callee's body: the callee's code starts at
@@ -649,7 +653,9 @@ impl Func {
             layout,
             lists,
             inlined,
+            has_memory,
         } = self;
+        *has_memory = false;
         inlined.clear();
         vregs.clear();
         params.clear();

@@ -215,6 +215,7 @@ fn translate_with(
         t.f.params.push(v);
     }
     t.f.results.extend(ty.results().iter().map(|r| ty_of(*r)));
+    t.f.has_memory = !module.memories.is_empty();
     let entry = t.new_block();
     t.start(entry);
     for local in body.get_locals_reader()? {

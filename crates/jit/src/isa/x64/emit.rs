@@ -110,6 +110,9 @@ struct Emitter<'a> {
     cold: Vec<(Label, TrapCode)>,
     /// Call sites' slow paths: (slow-path label, adapter, join label).
     slow_calls: Vec<(Label, Label, Label, Mem)>,
+    /// Calls that may have switched instances: the out-of-line path that
+    /// restores the VMContext and memory base, and where it goes back to.
+    restores: Vec<(Label, Label)>,
     /// The function's adapters are the first `n_adapters` (the others are
     /// kept for their buffers).
     adapters: Vec<calls::Adapter>,
@@ -207,6 +210,7 @@ struct Scratch {
     conv: CallConv,
     cold: Vec<(Label, TrapCode)>,
     slow_calls: Vec<(Label, Label, Label, Mem)>,
+    restores: Vec<(Label, Label)>,
     /// Adapters, reused with their buffers (the first `n_adapters` are
     /// the current function's).
     adapters: Vec<calls::Adapter>,
@@ -272,6 +276,7 @@ fn emit_with(
         mut conv,
         mut cold,
         mut slow_calls,
+        mut restores,
         adapters,
         mut trap_sites,
         mut tables,
@@ -344,6 +349,7 @@ fn emit_with(
     conv.reset(f.params.iter().map(|&p| f.ty(p)), &f.results);
     cold.clear();
     slow_calls.clear();
+    restores.clear();
     trap_sites.clear();
     tables.clear();
     table_cases.clear();
@@ -364,6 +370,7 @@ fn emit_with(
         imported_funcs,
         cold,
         slow_calls,
+        restores,
         adapters,
         n_adapters: 0,
         trap_sites,
@@ -430,6 +437,7 @@ fn emit_with(
         conv: e.conv,
         cold: e.cold,
         slow_calls: e.slow_calls,
+        restores: e.restores,
         adapters: e.adapters,
         trap_sites: e.trap_sites,
         tables: e.tables,

@@ -118,10 +118,16 @@ impl Emitter<'_> {
         self.slow_calls
             .push((slow, self.adapters[adapter].label, join, slot));
         if may_cross {
-            self.asm.load(Size::S64, R14, Mem::new(Rbp, -8));
-            if self.needs.memory {
-                self.load_memory_base();
-            }
+            // Restore the VMContext and memory base unless the callee was
+            // of this instance: every function of an instance with a
+            // memory returns with r14 and r15 as they were, if r14 is its
+            // own (it restores both after its own calls out).
+            let (other, back) = (self.asm.new_label(), self.asm.new_label());
+            self.asm
+                .alu_rm(AluOp::Cmp, Size::S64, R14, Mem::new(Rbp, -8));
+            self.asm.jcc(Cond::Ne, other);
+            self.asm.bind(back);
+            self.restores.push((other, back));
         }
         let mut moves = self.take_moves();
         let conv = &self.adapters[adapter].conv;
@@ -137,6 +143,15 @@ impl Emitter<'_> {
 
     /// The out-of-line paths of calls and the adapters they use.
     pub(super) fn call_paths(&mut self) {
+        for i in 0..self.restores.len() {
+            let (other, back) = self.restores[i];
+            self.asm.bind(other);
+            self.asm.load(Size::S64, R14, Mem::new(Rbp, -8));
+            if self.f.has_memory {
+                self.load_memory_base();
+            }
+            self.asm.jmp(back);
+        }
         for &(slow, adapter, join, slot) in &self.slow_calls {
             self.asm.bind(slow);
             // The adapter takes the slot in r11.
