@@ -250,6 +250,22 @@ impl Translator<'_> {
             super::Cond::Const(c) => return self.stack.push(if c { a } else { b }),
             super::Cond::Reg(cond) => {
                 let (a, b) = (self.reg(a), self.reg(b));
+                if let Some((cc, cmp_ty, x, y)) = self.compare_just_made(cond) {
+                    // Compare again in place of testing the 0/1: the
+                    // conditional move then waits on the compare only.
+                    let dst = self.push_def(ty);
+                    let inst = Inst::SelectCmp {
+                        ty,
+                        dst,
+                        cc,
+                        cmp_ty,
+                        x,
+                        y,
+                        a,
+                        b,
+                    };
+                    return self.emit_def(inst, dst);
+                }
                 let dst = self.push_def(ty);
                 let inst = Inst::Select {
                     ty,
@@ -290,6 +306,33 @@ impl Translator<'_> {
             b,
         };
         self.emit_def(inst, dst);
+    }
+
+    /// The comparison that computed `cond`, if it is the last instruction
+    /// of the current block (so its operands still hold what it compared)
+    /// and did not overwrite one of its operands.
+    fn compare_just_made(
+        &self,
+        cond: crate::ir::VReg,
+    ) -> Option<(IntCC, Ty, crate::ir::VReg, CmpRhs)> {
+        let b = self.cur?;
+        let last = self.f.insts.len().checked_sub(1)?;
+        if (last as u32) < self.f.blocks[b.0 as usize].insts.start {
+            return None;
+        }
+        match self.f.insts[last] {
+            Inst::ICmp { cc, ty, dst, a, b } if dst == cond && dst != a && dst != b => {
+                Some((cc, ty, a, CmpRhs::Reg(b)))
+            }
+            Inst::ICmpImm {
+                cc,
+                ty,
+                dst,
+                a,
+                imm,
+            } if dst == cond && dst != a => Some((cc, ty, a, CmpRhs::Imm(imm))),
+            _ => None,
+        }
     }
 
     fn def2(

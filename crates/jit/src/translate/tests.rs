@@ -269,3 +269,28 @@ fn benchmark_programs_translate_with_inlining() {
     assert!(translated > 1000, "only {translated} functions translated");
     assert!(inlined > 100, "only {inlined} calls inlined");
 }
+
+/// A comparison kept in a local for two uses: the select compares again
+/// rather than testing the 0/1, unless the comparison overwrote one of its
+/// own operands.
+#[test]
+fn a_select_on_a_just_computed_comparison_compares_again() {
+    let text = ir(
+        "(module (func (param i32 i32) (result i32) (local i32)
+           (local.set 2 (i32.gt_u (local.get 0) (local.get 1)))
+           (i32.add (select (local.get 1) (local.get 0) (local.get 2)) (local.get 2))))",
+        0,
+    );
+    assert!(text.contains("v2 = i32.gt_u v0, v1\n"), "{text}");
+    assert!(
+        text.contains("= select (i32.gt_u v0, v1), v1, v0\n"),
+        "{text}"
+    );
+    let text = ir(
+        "(module (func (param i32 i32) (result i32)
+           (local.set 0 (i32.gt_u (local.get 0) (local.get 1)))
+           (select (local.get 1) (local.get 0) (local.get 0))))",
+        0,
+    );
+    assert!(text.contains("= select v0, v1, v0\n"), "{text}");
+}
