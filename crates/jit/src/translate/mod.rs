@@ -19,6 +19,7 @@
 //! [`JitError::Unsupported`]; the runtime then keeps the function in the
 //! interpreter.
 
+mod decode;
 mod inline;
 mod ops;
 
@@ -260,12 +261,11 @@ fn translate_with(
     });
     let mut reader = body.get_operators_reader()?;
     if t.osr.is_none() {
-        let mut feed = Feed(&mut t);
-        while !reader.eof() {
-            reader.visit_operator(&mut feed)??;
-        }
+        let (code, offset) = operator_bytes(&reader)?;
+        decode::feed_operators(&mut t, code, offset)?;
     }
-    while !reader.eof() {
+    // An OSR entry reads operator by operator, to find its loop.
+    while t.osr.is_some() && !reader.eof() {
         let (op, at) = reader.read_with_offset()?;
         let osr_header = matches!(op, Operator::Loop { .. })
             && t.osr.is_some_and(|o| o.loop_offset as u64 == at)
@@ -298,6 +298,16 @@ fn translate_with(
     t.f.verify().map_err(JitError::Internal)?;
     *out = std::mem::take(&mut t.f);
     Ok(())
+}
+
+/// The operator bytes `reader` has yet to read, and their offset in the
+/// module.
+fn operator_bytes<'a>(
+    reader: &wasmparser::OperatorsReader<'a>,
+) -> Result<(&'a [u8], u64), JitError> {
+    let mut r = reader.get_binary_reader();
+    let offset = r.original_position();
+    Ok((r.read_bytes(r.bytes_remaining())?, offset))
 }
 
 /// The translator's working stacks, kept (empty) from one function to the
