@@ -40,6 +40,34 @@ pub(super) fn feed_operators(
     Ok(())
 }
 
+/// Call `f` on each operator in `bytes` (which start at byte `offset` of
+/// the module) until it returns false.
+pub(super) fn scan_operators(
+    bytes: &[u8],
+    offset: u64,
+    mut f: impl FnMut(&W<'_>) -> bool,
+) -> Result<(), JitError> {
+    let mut r = BinaryReader::new(bytes, offset);
+    while !r.eof() {
+        let start = r.current_position();
+        let go_on = match decode(&mut r)? {
+            Some(op) => f(&op),
+            None => {
+                let one = BinaryReader::new(&bytes[start..], offset + start as u64);
+                let mut one = wasmparser::OperatorsReader::new(one);
+                let go_on = f(&one.read()?);
+                r = BinaryReader::new(bytes, offset);
+                r.read_bytes(start + one.get_binary_reader().current_position())?;
+                go_on
+            }
+        };
+        if !go_on {
+            break;
+        }
+    }
+    Ok(())
+}
+
 /// `visit_operator` checks `else`, `end` and the legacy exception
 /// operators against the enclosing frame's kind; the body was validated,
 /// so any frame will do.

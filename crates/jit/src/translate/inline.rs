@@ -92,23 +92,24 @@ fn leaf(module: &wx_core::ModuleInfo, def: u32, params: u32) -> Result<Option<Le
             return Ok(None);
         }
     }
-    let mut written = 0u64;
-    let mut reader = body.get_operators_reader()?;
-    while !reader.eof() {
-        match reader.read()? {
+    let (mut written, mut calls) = (0u64, false);
+    let (code, offset) = super::operator_bytes(&body.get_operators_reader()?)?;
+    super::decode::scan_operators(code, offset, |op| {
+        match *op {
             Operator::Call { .. }
             | Operator::CallIndirect { .. }
             | Operator::ReturnCall { .. }
             | Operator::ReturnCallIndirect { .. }
             | Operator::CallRef { .. }
-            | Operator::ReturnCallRef { .. } => return Ok(None),
+            | Operator::ReturnCallRef { .. } => calls = true,
             Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
                 written |= 1 << local_index;
             }
             _ => {}
         }
-    }
-    Ok(Some(Leaf { written }))
+        !calls
+    })?;
+    Ok((!calls).then_some(Leaf { written }))
 }
 
 impl Translator<'_> {
