@@ -188,8 +188,11 @@ struct Scratch {
     /// [`forwarding_targets`]), and the blocks it jumps to directly.
     forward: Vec<Option<BlockId>>,
     direct: Vec<Option<BlockId>>,
-    /// The blocks emitted, in layout order.
+    /// The blocks emitted, in layout order; per block, its index there
+    /// and whether it heads a loop.
     emitted: Vec<BlockId>,
+    order: Vec<u32>,
+    loop_header: Vec<bool>,
     saved: Vec<Gpr>,
     conv: CallConv,
     cold: Vec<(Label, TrapCode)>,
@@ -253,6 +256,8 @@ fn emit_with(
         mut forward,
         mut direct,
         mut emitted,
+        mut order,
+        mut loop_header,
         mut saved,
         mut conv,
         mut cold,
@@ -349,11 +354,13 @@ fn emit_with(
             .filter(|b| forward[b.0 as usize].is_none()),
     );
     // Loop headers: blocks a later block (in layout) branches back to.
-    let mut order = vec![0u32; f.blocks.len()];
+    order.clear();
+    order.resize(f.blocks.len(), 0);
     for (i, &b) in emitted.iter().enumerate() {
         order[b.0 as usize] = i as u32;
     }
-    let mut loop_header = vec![false; f.blocks.len()];
+    loop_header.clear();
+    loop_header.resize(f.blocks.len(), false);
     for &b in emitted.iter() {
         for s in f.successors(b) {
             let s = forward[s.0 as usize].unwrap_or(s);
@@ -401,6 +408,8 @@ fn emit_with(
         forward,
         direct,
         emitted,
+        order,
+        loop_header,
         saved: e.saved,
         conv: e.conv,
         cold: e.cold,
