@@ -10,8 +10,9 @@
 //! multi-memory accesses...) is handed to wasmparser's decoder for just
 //! that operator. Either way the translator sees the same `Operator`.
 
-use super::{Feed, Translator};
+use super::{Feed, Translator, Val};
 use crate::error::JitError;
+use crate::ir::Ty;
 use wasmparser::{
     BinaryReader, BlockType, FrameKind, FrameStack, MemArg, MemArgTarget, Operator as W, ValType,
 };
@@ -26,6 +27,9 @@ pub(super) fn feed_operators(
     let mut r = BinaryReader::new(bytes, offset);
     while !r.eof() {
         let start = r.current_position();
+        if t.cur.is_some() && shortcut(t, &mut r, bytes[start])? {
+            continue;
+        }
         match decode(&mut r)? {
             Some(op) => t.operator(op)?,
             None => {
@@ -38,6 +42,53 @@ pub(super) fn feed_operators(
         }
     }
     Ok(())
+}
+
+/// Translate the most common operators (local accesses, integer
+/// constants and arithmetic) of reachable code straight away, without
+/// building an `Operator` to dispatch on again; `false` (with `r`
+/// untouched) for the others.
+#[inline(always)]
+fn shortcut(t: &mut Translator<'_>, r: &mut BinaryReader<'_>, code: u8) -> Result<bool, JitError> {
+    use crate::ir::IBinOp::*;
+    let bin = |op| Some((op, Ty::I32));
+    let bin64 = |op| Some((op, Ty::I64));
+    let int_bin = match code {
+        0x20..=0x22 | 0x41 | 0x42 => None,
+        0x6a => bin(Add),
+        0x6b => bin(Sub),
+        0x6c => bin(Mul),
+        0x71 => bin(And),
+        0x72 => bin(Or),
+        0x73 => bin(Xor),
+        0x74 => bin(Shl),
+        0x75 => bin(ShrS),
+        0x76 => bin(ShrU),
+        0x77 => bin(Rotl),
+        0x78 => bin(Rotr),
+        0x7c => bin64(Add),
+        0x7d => bin64(Sub),
+        0x7e => bin64(Mul),
+        0x83 => bin64(And),
+        0x84 => bin64(Or),
+        0x85 => bin64(Xor),
+        0x86 => bin64(Shl),
+        0x87 => bin64(ShrS),
+        0x88 => bin64(ShrU),
+        0x89 => bin64(Rotl),
+        0x8a => bin64(Rotr),
+        _ => return Ok(false),
+    };
+    r.read_u8()?;
+    match (code, int_bin) {
+        (_, Some((op, ty))) => t.ibin(op, ty),
+        (0x20, _) => t.local_get(r.read_var_u32()?),
+        (0x21, _) => t.local_set(t.local_index(r.read_var_u32()?), false),
+        (0x22, _) => t.local_set(t.local_index(r.read_var_u32()?), true),
+        (0x41, _) => t.push(Val::Const(r.read_var_i32()? as u32 as u64), Ty::I32),
+        _ => t.push(Val::Const(r.read_var_i64()? as u64), Ty::I64),
+    }
+    Ok(true)
 }
 
 /// Call `f` on each operator in `bytes` (which start at byte `offset` of
