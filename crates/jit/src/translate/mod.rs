@@ -249,12 +249,12 @@ fn translate_with(
         let body = t.new_block();
         t.start(body);
     }
-    let results = t.f.results.clone();
+    // (Returns take the function's result types from `f.results`.)
     t.frames.push(Frame {
         kind: Kind::Function,
         height: 0,
         targets: Vec::new(),
-        result_tys: results,
+        result_tys: Vec::new(),
         block: None,
         else_block: None,
         else_params: Vec::new(),
