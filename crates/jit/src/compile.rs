@@ -106,11 +106,12 @@ fn lower<I: Isa>(isa: &I, module: &ModuleInfo, cx: &mut Context) -> Result<Compi
 }
 
 /// Translate and allocate defined function `def_index` for the host ISA and
-/// verify the allocation with the independent checker (what debug builds
-/// do on every compile).
+/// verify the IR's structure and the allocation with the independent
+/// checker (what debug builds do on every compile).
 pub fn check_allocation(module: &ModuleInfo, def_index: u32) -> Result<(), JitError> {
     let isa = Host::default();
     let f = translate_inlining(module, def_index, InlinePolicy::default())?;
+    f.verify().map_err(JitError::Internal)?;
     let clobbers = |inst: &_| isa.clobbers(inst);
     let alloc = allocate(&f, isa.machine_env(), clobbers);
     check(&f, &alloc, clobbers).map_err(JitError::Internal)

@@ -25,7 +25,7 @@
 //! take in, so a function calling thousands of small functions translates
 //! in time proportional to its own size plus the budget.
 
-use super::{Entry, Feed, Frame, Kind, Translator, Val};
+use super::{Entry, Frame, Kind, Translator, Val};
 use crate::error::JitError;
 use crate::ir::{Inlined, Inst, VReg};
 use wasmparser::{BinaryReader, FunctionBody, Operator};
@@ -92,23 +92,24 @@ fn leaf(module: &wx_core::ModuleInfo, def: u32, params: u32) -> Result<Option<Le
             return Ok(None);
         }
     }
-    let mut written = 0u64;
-    let mut reader = body.get_operators_reader()?;
-    while !reader.eof() {
-        match reader.read()? {
+    let (mut written, mut calls) = (0u64, false);
+    let (code, offset) = super::operator_bytes(&body.get_operators_reader()?)?;
+    super::decode::scan_operators(code, offset, |op| {
+        match *op {
             Operator::Call { .. }
             | Operator::CallIndirect { .. }
             | Operator::ReturnCall { .. }
             | Operator::ReturnCallIndirect { .. }
             | Operator::CallRef { .. }
-            | Operator::ReturnCallRef { .. } => return Ok(None),
+            | Operator::ReturnCallRef { .. } => calls = true,
             Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
                 written |= 1 << local_index;
             }
             _ => {}
         }
-    }
-    Ok(Some(Leaf { written }))
+        !calls
+    })?;
+    Ok((!calls).then_some(Leaf { written }))
 }
 
 impl Translator<'_> {
@@ -231,11 +232,8 @@ impl Translator<'_> {
             local_base,
             frame: self.frames.len() - 1,
         });
-        let mut reader = body.get_operators_reader()?;
-        let mut feed = Feed(self);
-        while !reader.eof() {
-            reader.visit_operator(&mut feed)??;
-        }
+        let (code, offset) = super::operator_bytes(&body.get_operators_reader()?)?;
+        super::decode::feed_operators(self, code, offset)?;
         // The body's final `end` closed the frame.
         debug_assert_eq!(self.frames.len(), self.inlining.map_or(0, |i| i.frame));
         self.inlining = None;

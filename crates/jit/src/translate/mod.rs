@@ -19,6 +19,7 @@
 //! [`JitError::Unsupported`]; the runtime then keeps the function in the
 //! interpreter.
 
+mod decode;
 mod inline;
 mod ops;
 
@@ -249,24 +250,23 @@ fn translate_with(
         let body = t.new_block();
         t.start(body);
     }
-    let results = t.f.results.clone();
+    // (Returns take the function's result types from `f.results`.)
     t.frames.push(Frame {
         kind: Kind::Function,
         height: 0,
         targets: Vec::new(),
-        result_tys: results,
+        result_tys: Vec::new(),
         block: None,
         else_block: None,
         else_params: Vec::new(),
     });
     let mut reader = body.get_operators_reader()?;
     if t.osr.is_none() {
-        let mut feed = Feed(&mut t);
-        while !reader.eof() {
-            reader.visit_operator(&mut feed)??;
-        }
+        let (code, offset) = operator_bytes(&reader)?;
+        decode::feed_operators(&mut t, code, offset)?;
     }
-    while !reader.eof() {
+    // An OSR entry reads operator by operator, to find its loop.
+    while t.osr.is_some() && !reader.eof() {
         let (op, at) = reader.read_with_offset()?;
         let osr_header = matches!(op, Operator::Loop { .. })
             && t.osr.is_some_and(|o| o.loop_offset as u64 == at)
@@ -296,9 +296,23 @@ fn translate_with(
             osr_at.unwrap_or_default()
         )));
     }
-    t.f.verify().map_err(JitError::Internal)?;
+    // The translator builds blocks by construction; debug builds and the
+    // allocation checker (`check_allocation`) confirm it.
+    if cfg!(debug_assertions) {
+        t.f.verify().map_err(JitError::Internal)?;
+    }
     *out = std::mem::take(&mut t.f);
     Ok(())
+}
+
+/// The operator bytes `reader` has yet to read, and their offset in the
+/// module.
+fn operator_bytes<'a>(
+    reader: &wasmparser::OperatorsReader<'a>,
+) -> Result<(&'a [u8], u64), JitError> {
+    let mut r = reader.get_binary_reader();
+    let offset = r.original_position();
+    Ok((r.read_bytes(r.bytes_remaining())?, offset))
 }
 
 /// The translator's working stacks, kept (empty) from one function to the

@@ -101,7 +101,7 @@ fn commutative(op: IBinOp) -> bool {
 }
 
 impl Translator<'_> {
-    fn ibin(&mut self, op: IBinOp, ty: Ty) {
+    pub(super) fn ibin(&mut self, op: IBinOp, ty: Ty) {
         let b = self.pop();
         let a = self.pop();
         match (a.val, b.val) {
@@ -417,7 +417,7 @@ impl Translator<'_> {
         });
     }
 
-    fn local_set(&mut self, local: u32, tee: bool) {
+    pub(super) fn local_set(&mut self, local: u32, tee: bool) {
         let index = self.stack.len() - 1;
         let top = self.stack[index];
         if top.val == Val::Local(local) {

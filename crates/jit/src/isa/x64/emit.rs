@@ -204,8 +204,11 @@ struct Scratch {
     direct: Vec<Option<BlockId>>,
     /// Per block: how many more jumps to it may copy it (see [`dispatch`]).
     dispatch_copies: Vec<u32>,
-    /// The blocks emitted, in layout order.
+    /// The blocks emitted, in layout order; per block, its index there
+    /// and whether it heads a loop.
     emitted: Vec<BlockId>,
+    order: Vec<u32>,
+    loop_header: Vec<bool>,
     saved: Vec<Gpr>,
     conv: CallConv,
     cold: Vec<(Label, TrapCode)>,
@@ -272,6 +275,8 @@ fn emit_with(
         mut direct,
         mut dispatch_copies,
         mut emitted,
+        mut order,
+        mut loop_header,
         mut saved,
         mut conv,
         mut cold,
@@ -394,11 +399,13 @@ fn emit_with(
             .filter(|b| e.forward[b.0 as usize].is_none()),
     );
     // Loop headers: blocks a later block (in layout) branches back to.
-    let mut order = vec![0u32; f.blocks.len()];
+    order.clear();
+    order.resize(f.blocks.len(), 0);
     for (i, &b) in emitted.iter().enumerate() {
         order[b.0 as usize] = i as u32;
     }
-    let mut loop_header = vec![false; f.blocks.len()];
+    loop_header.clear();
+    loop_header.resize(f.blocks.len(), false);
     for &b in emitted.iter() {
         for s in f.successors(b) {
             let s = e.forward[s.0 as usize].unwrap_or(s);
@@ -433,6 +440,8 @@ fn emit_with(
         direct,
         dispatch_copies: e.dispatch_copies,
         emitted,
+        order,
+        loop_header,
         saved: e.saved,
         conv: e.conv,
         cold: e.cold,
