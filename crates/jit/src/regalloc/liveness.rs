@@ -191,6 +191,18 @@ impl RangeTable {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// A table of the given ranges, per vreg (for tests).
+    #[cfg(test)]
+    pub(crate) fn from_lists(lists: &[&[(u32, u32)]]) -> RangeTable {
+        let mut t = RangeTable::default();
+        t.starts.push(0);
+        for l in lists {
+            t.ranges.extend_from_slice(l);
+            t.starts.push(t.ranges.len() as u32);
+        }
+        t
+    }
 }
 
 impl Index<usize> for RangeTable {

@@ -132,6 +132,7 @@ struct Emitter<'a> {
     /// Whether the block being emitted is in a loop with split values
     /// (see [`loop_regs`]).
     in_split_loop: bool,
+    split_cursor: loop_regs::SplitCursor,
     /// Buffers of [`Emitter::parallel_move`], kept for the next one.
     moves: Vec<moves::Move>,
     pending_moves: Vec<moves::Move>,
@@ -259,6 +260,36 @@ pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<Compile
     })
 }
 
+/// Blocks that only jump on, but into a loop with split values from
+/// outside it, are emitted after all: they load the split values.
+fn keep_loop_entries(
+    f: &Func,
+    alloc: &Allocation,
+    direct: &[Option<BlockId>],
+    forward: &mut [Option<BlockId>],
+) {
+    // Per block: the span of its loop if it heads one with splits.
+    let mut split_span = vec![None; f.blocks.len()];
+    for s in &alloc.loop_splits {
+        split_span[s.header.0 as usize] = Some(s);
+    }
+    for b in 0..forward.len() {
+        if forward[b].is_none() {
+            continue;
+        }
+        let at = 2 * f.blocks[b].insts.start;
+        let mut t = direct[b];
+        for _ in 0..direct.len() {
+            let Some(x) = t else { break };
+            if split_span[x.0 as usize].is_some_and(|s| !s.covers(at)) {
+                forward[b] = None;
+                break;
+            }
+            t = direct[x.0 as usize];
+        }
+    }
+}
+
 /// [`emit`] with the given scratch buffers (left in `s` for the next
 /// function, unless emission fails).
 fn emit_with(
@@ -298,23 +329,8 @@ fn emit_with(
     // jumps (the block itself is not emitted).
     forwarding_targets(f, alloc, &mut direct, &mut forward);
     // A block entering a loop with split values loads them: it stays.
-    for s in &alloc.loop_splits {
-        for b in 0..forward.len() {
-            if forward[b].is_none() || s.covers(2 * f.blocks[b].insts.start) {
-                continue;
-            }
-            let mut t = direct[b];
-            for _ in 0..direct.len() {
-                match t {
-                    Some(h) if h == s.header => {
-                        forward[b] = None;
-                        break;
-                    }
-                    Some(x) => t = direct[x.0 as usize],
-                    None => break,
-                }
-            }
-        }
+    if !alloc.loop_splits.is_empty() {
+        keep_loop_entries(f, alloc, &direct, &mut forward);
     }
     dispatch::dispatch_blocks(f, alloc, &forward, &mut dispatch_copies);
     for (b, t) in forward.iter().enumerate() {
@@ -385,6 +401,7 @@ fn emit_with(
         forward,
         dispatch_copies,
         in_split_loop: false,
+        split_cursor: Default::default(),
         moves,
         pending_moves,
         stubs,

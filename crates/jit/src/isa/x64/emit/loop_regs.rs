@@ -7,6 +7,29 @@ use super::{reg_loc, Emitter, L};
 use crate::ir::{BlockId, Inst};
 use crate::regalloc::{liveness, Loc};
 
+/// Where the emitter stands among the loop splits: blocks are emitted in
+/// layout (that is, position) order, so the split locations only change
+/// where a split loop starts or ends.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct SplitCursor {
+    /// The block position the locations were last computed for.
+    at: u32,
+    /// The first split (by span start) not yet entered.
+    next: usize,
+    /// The last position at which every entered split still covers.
+    until: u32,
+}
+
+impl Default for SplitCursor {
+    fn default() -> Self {
+        SplitCursor {
+            at: u32::MAX,
+            next: 0,
+            until: 0,
+        }
+    }
+}
+
 impl Emitter<'_> {
     /// Point the split values at their loop registers if block `b` is
     /// inside their loop, else at their spill slots.
@@ -16,30 +39,54 @@ impl Emitter<'_> {
             return;
         }
         let p = 2 * self.f.blocks[b.0 as usize].insts.start;
+        let c = self.split_cursor;
+        let entering = splits.get(c.next).is_some_and(|s| s.span.0 <= p);
+        if c.at <= p && p <= c.until && !entering {
+            self.split_cursor.at = p;
+            return;
+        }
         for s in splits {
             if let Loc::Stack(k) = self.alloc.loc(s.vreg) {
                 self.locs[s.vreg.0 as usize] = L::M(self.slot(k));
             }
         }
-        self.in_split_loop = false;
+        let mut until = u32::MAX;
         for s in splits {
             if s.covers(p) {
                 self.locs[s.vreg.0 as usize] = reg_loc(s.reg);
-                self.in_split_loop = true;
+                until = until.min(s.span.1);
             }
         }
+        self.in_split_loop = until != u32::MAX;
+        self.split_cursor = SplitCursor {
+            at: p,
+            next: splits.partition_point(|s| s.span.0 <= p),
+            until,
+        };
     }
 
     /// Before the terminator of block `b`: load the values split at the
     /// loops it enters (their header is a successor; `b` is outside).
     pub(super) fn load_entering(&mut self, b: BlockId) {
         let (f, alloc) = (self.f, self.alloc);
-        if alloc.loop_splits.is_empty() {
+        let splits = &alloc.loop_splits;
+        if splits.is_empty() {
             return;
         }
         let p = 2 * f.blocks[b.0 as usize].insts.start;
-        for s in &alloc.loop_splits {
-            if !s.covers(p) && f.successors(b).any(|h| h == s.header) {
+        for (i, h) in f.successors(b).enumerate() {
+            // A loop's splits are the ones starting at its header.
+            let first =
+                splits.partition_point(|s| s.span.0 < 2 * f.blocks[h.0 as usize].insts.start);
+            let heads = matches!(splits.get(first), Some(s) if s.header == h);
+            if !heads || f.successors(b).take(i).any(|x| x == h) {
+                continue;
+            }
+            for s in splits[first..].iter().take_while(|s| s.header == h) {
+                // From inside the loop, this edge is a back edge.
+                if s.covers(p) {
+                    continue;
+                }
                 let Loc::Stack(k) = alloc.loc(s.vreg) else {
                     continue;
                 };
@@ -60,20 +107,16 @@ impl Emitter<'_> {
             return;
         }
         let (f, alloc) = (self.f, self.alloc);
-        // At most one result, but for calls.
-        let mut stores = Vec::new();
         liveness::operands(f, inst).for_each_def(|v| {
-            if let (L::R(_) | L::X(_), Loc::Stack(k)) = (self.locs[v.0 as usize], alloc.loc(v)) {
-                stores.push((v, k));
+            let src = self.locs[v.0 as usize];
+            if let (L::R(_) | L::X(_), Loc::Stack(k)) = (src, alloc.loc(v)) {
+                let dst = L::M(self.slot(k));
+                self.move_one(&super::moves::Move {
+                    dst,
+                    src,
+                    ty: f.ty(v),
+                });
             }
         });
-        for (v, k) in stores {
-            let (dst, src) = (L::M(self.slot(k)), self.locs[v.0 as usize]);
-            self.move_one(&super::moves::Move {
-                dst,
-                src,
-                ty: f.ty(v),
-            });
-        }
     }
 }
