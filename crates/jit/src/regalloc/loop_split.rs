@@ -108,13 +108,7 @@ pub(super) fn loops(f: &Func) -> Vec<Loop> {
             .take_while(|&&(t, _)| t == lo)
             .map(|&(_, at)| at)
             .collect();
-        let start = f.blocks[header.0 as usize].insts.start;
-        let end = f.blocks[f.layout[latch as usize].0 as usize].insts.end;
-        out.push(Loop {
-            header,
-            span: (2 * start, 2 * end - 1),
-            entries,
-        });
+        out.push(Loop::new(f, header, f.layout[latch as usize], entries));
     }
     out.sort_by_key(|l| l.span.1 - l.span.0);
     out
@@ -198,6 +192,17 @@ pub(super) fn reg_free_in(
 }
 
 impl Loop {
+    /// The loop from `header` to the end of block `latch`.
+    fn new(f: &Func, header: BlockId, latch: BlockId, entries: Vec<u32>) -> Loop {
+        let start = f.blocks[header.0 as usize].insts.start;
+        let end = f.blocks[latch.0 as usize].insts.end;
+        Loop {
+            header,
+            span: (2 * start, 2 * end - 1),
+            entries,
+        }
+    }
+
     /// The positions a split at this loop keeps its register: the loop's,
     /// and its entering terminators', sorted.
     fn reserved(&self) -> Vec<(u32, u32)> {
@@ -380,13 +385,7 @@ mod tests {
                 .filter(|&&b| f.successors(b).any(|s| s == header))
                 .map(|&b| f.blocks[b.0 as usize].insts.end - 1)
                 .collect();
-            let start = f.blocks[header.0 as usize].insts.start;
-            let end = f.blocks[f.layout[latch].0 as usize].insts.end;
-            out.push(Loop {
-                header,
-                span: (2 * start, 2 * end - 1),
-                entries,
-            });
+            out.push(Loop::new(f, header, f.layout[latch], entries));
         }
         out.sort_by_key(|l| l.span.1 - l.span.0);
         out

@@ -246,37 +246,30 @@ impl Translator<'_> {
         let b = self.pop();
         let a = self.pop();
         let ty = a.ty;
-        let (cc, cmp_ty, x, y) = match cond {
+        // The operands in registers, when the condition needed them there
+        // first (so that the comparison stays the block's last instruction).
+        let (in_regs, (cc, cmp_ty, x, y)) = match cond {
             super::Cond::Const(c) => return self.stack.push(if c { a } else { b }),
             super::Cond::Reg(cond) => {
                 let (a, b) = (self.reg(a), self.reg(b));
-                if let Some((cc, cmp_ty, x, y)) = self.compare_just_made(cond) {
+                match self.compare_just_made(cond) {
                     // Compare again in place of testing the 0/1: the
                     // conditional move then waits on the compare only.
-                    let dst = self.push_def(ty);
-                    let inst = Inst::SelectCmp {
-                        ty,
-                        dst,
-                        cc,
-                        cmp_ty,
-                        x,
-                        y,
-                        a,
-                        b,
-                    };
-                    return self.emit_def(inst, dst);
+                    Some(cmp) => (Some((a, b)), cmp),
+                    None => {
+                        let dst = self.push_def(ty);
+                        let inst = Inst::Select {
+                            ty,
+                            dst,
+                            cond,
+                            a,
+                            b,
+                        };
+                        return self.emit_def(inst, dst);
+                    }
                 }
-                let dst = self.push_def(ty);
-                let inst = Inst::Select {
-                    ty,
-                    dst,
-                    cond,
-                    a,
-                    b,
-                };
-                return self.emit_def(inst, dst);
             }
-            super::Cond::Cmp(cc, t, x, y) => (cc, t, x, CmpRhs::Reg(y)),
+            super::Cond::Cmp(cc, t, x, y) => (None, (cc, t, x, CmpRhs::Reg(y))),
             super::Cond::FCmp(cc, ty, x, y) => {
                 // (pop_cond leaves float comparisons alone; computed as a
                 // value all the same should that change.)
@@ -289,11 +282,11 @@ impl Translator<'_> {
                     b: y,
                 };
                 self.emit_def(inst, c);
-                (IntCC::Ne, Ty::I32, c, CmpRhs::Imm(0))
+                (None, (IntCC::Ne, Ty::I32, c, CmpRhs::Imm(0)))
             }
-            super::Cond::CmpImm(cc, t, x, imm) => (cc, t, x, CmpRhs::Imm(imm)),
+            super::Cond::CmpImm(cc, t, x, imm) => (None, (cc, t, x, CmpRhs::Imm(imm))),
         };
-        let (a, b) = (self.reg(a), self.reg(b));
+        let (a, b) = in_regs.unwrap_or_else(|| (self.reg(a), self.reg(b)));
         let dst = self.push_def(ty);
         let inst = Inst::SelectCmp {
             ty,
