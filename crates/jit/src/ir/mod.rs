@@ -702,6 +702,15 @@ impl Func {
         self.successors(b).collect()
     }
 
+    /// Per block, its index in the layout.
+    pub fn layout_index(&self) -> Vec<u32> {
+        let mut index = vec![0u32; self.blocks.len()];
+        for (i, b) in self.layout.iter().enumerate() {
+            index[b.0 as usize] = i as u32;
+        }
+        index
+    }
+
     /// The successor blocks of block `b`, without allocating.
     pub fn successors(&self, b: BlockId) -> Succs<'_> {
         let last = self.blocks[b.0 as usize].insts.end - 1;

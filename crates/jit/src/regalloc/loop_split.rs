@@ -57,10 +57,7 @@ pub(super) struct Loop {
 /// edges, plus the edges into each loop's body for the side-entry check.
 pub(super) fn loops(f: &Func) -> Vec<Loop> {
     let n = f.layout.len();
-    let mut order = vec![0u32; f.blocks.len()];
-    for (i, b) in f.layout.iter().enumerate() {
-        order[b.0 as usize] = i as u32;
-    }
+    let order = f.layout_index();
     // Per block (layout index): the last latch if it heads a loop, and
     // the lowest and highest block branching to it.
     let mut last_latch: Vec<Option<u32>> = vec![None; n];
@@ -305,9 +302,9 @@ pub(super) fn split_at_loops(
 }
 
 /// Verify `splits` against a fresh liveness analysis (`ranges`): each is of
-/// a spilled value, for a single-entry loop
-/// with that header and span, in a register free throughout (see
-/// [`reg_free_in`]) and not shared with an overlapping split.
+/// a spilled value, for a single-entry loop with that header and span, in
+/// a register free throughout (see [`reg_free_in`]) and not shared with an
+/// overlapping split.
 pub(super) fn check(
     f: &Func,
     locs: &[Loc],

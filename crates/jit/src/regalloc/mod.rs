@@ -257,10 +257,7 @@ fn free_for(
 /// structured, so a loop is the layout range from a branch target to the
 /// last block that branches back to it.
 fn loop_depths(f: &Func) -> Vec<u32> {
-    let mut order = vec![0u32; f.blocks.len()];
-    for (i, b) in f.layout.iter().enumerate() {
-        order[b.0 as usize] = i as u32;
-    }
+    let order = f.layout_index();
     let mut delta = vec![0i32; f.insts.len() + 1];
     for &b in &f.layout {
         for s in f.successors(b) {

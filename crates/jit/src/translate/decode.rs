@@ -38,8 +38,7 @@ pub(super) fn feed_operators(
                 // Not one of ours: wasmparser decodes it, from its opcode.
                 let mut one = BinaryReader::new(&bytes[start..], offset + start as u64);
                 one.visit_operator(&mut Feed(t))??;
-                r = BinaryReader::new(bytes, offset);
-                r.read_bytes(start + one.current_position())?;
+                r = reader_at(bytes, offset, start + one.current_position())?;
             }
         }
     }
@@ -109,8 +108,11 @@ pub(super) fn scan_operators(
                 let one = BinaryReader::new(&bytes[start..], offset + start as u64);
                 let mut one = wasmparser::OperatorsReader::new(one);
                 let go_on = f(&one.read()?);
-                r = BinaryReader::new(bytes, offset);
-                r.read_bytes(start + one.get_binary_reader().current_position())?;
+                r = reader_at(
+                    bytes,
+                    offset,
+                    start + one.get_binary_reader().current_position(),
+                )?;
                 go_on
             }
         };
@@ -119,6 +121,15 @@ pub(super) fn scan_operators(
         }
     }
     Ok(())
+}
+
+/// A reader of `bytes` (which start at byte `offset` of the module) at
+/// position `pos`: where decoding goes on after wasmparser read one operator
+/// from a reader of its own.
+fn reader_at<'a>(bytes: &'a [u8], offset: u64, pos: usize) -> Result<BinaryReader<'a>, JitError> {
+    let mut r = BinaryReader::new(bytes, offset);
+    r.read_bytes(pos)?;
+    Ok(r)
 }
 
 /// `visit_operator` checks `else`, `end` and the legacy exception

@@ -129,9 +129,7 @@ struct Emitter<'a> {
     forward: Vec<Option<BlockId>>,
     /// Per block: how many more jumps to it may copy it (see [`dispatch`]).
     dispatch_copies: Vec<u32>,
-    /// Whether the block being emitted is in a loop with split values
-    /// (see [`loop_regs`]).
-    in_split_loop: bool,
+    /// Where emission stands among the loop splits (see [`loop_regs`]).
     split_cursor: loop_regs::SplitCursor,
     /// Buffers of [`Emitter::parallel_move`], kept for the next one.
     moves: Vec<moves::Move>,
@@ -400,7 +398,6 @@ fn emit_with(
         table_of,
         forward,
         dispatch_copies,
-        in_split_loop: false,
         split_cursor: Default::default(),
         moves,
         pending_moves,
@@ -668,14 +665,7 @@ impl Emitter<'_> {
             .map_err(|_| JitError::Internal(format!("br_table of {} cases", cases.len())))?;
         self.asm.alu_ri(AluOp::Cmp, Size::S32, r, n);
         self.asm.jcc(Cond::Ae, self.labels[default as usize]);
-        // The index (zero-extended, as every i32 in a register) must be
-        // read before r11 is written.
-        let r = if r == R11 {
-            self.asm.mov_rr(Size::S32, R10, r);
-            R10
-        } else {
-            r
-        };
+        let r = self.clear_of_r11(r);
         let shared = self.table_of.iter().find(|&&(l, _)| l == targets);
         let table = match shared {
             Some(&(_, table)) => table,
@@ -881,17 +871,11 @@ impl Emitter<'_> {
     }
 
     /// The address of element `index` of table `table` (based on r11,
-    /// indexed by the index's register or r10), after trapping with `out_of_bounds` if it is out of bounds.
+    /// indexed by the index's register or r10), after trapping with
+    /// `out_of_bounds` if it is out of bounds.
     fn table_slot(&mut self, table: u32, index: VReg, out_of_bounds: TrapCode) -> Mem {
         let r = self.src(index, R10);
-        // The index (zero-extended) serves in place unless table_ptr's r11
-        // would overwrite it.
-        let r = if r == R11 {
-            self.asm.mov_rr(Size::S32, R10, r);
-            R10
-        } else {
-            r
-        };
+        let r = self.clear_of_r11(r);
         self.table_ptr(table);
         self.asm.alu_rm(
             AluOp::Cmp,
@@ -906,6 +890,18 @@ impl Emitter<'_> {
             Mem::new(R11, std::mem::offset_of!(VMTable, base) as i32),
         );
         Mem::indexed(R11, r, Scale::X8, 0)
+    }
+
+    /// A register holding the i32 index in `r` (zero-extended, as every
+    /// i32 in a register, so it indexes memory in place) that survives
+    /// writing r11: `r` itself, or r10 with a copy.
+    fn clear_of_r11(&mut self, r: Gpr) -> Gpr {
+        if r == R11 {
+            self.asm.mov_rr(Size::S32, R10, r);
+            R10
+        } else {
+            r
+        }
     }
 
     /// Call `call`'s function in `wx_core::libcalls`: the VMContext, the

@@ -46,14 +46,14 @@ pub(super) fn dispatch_blocks(
         if forward[b].is_some() || Some(block) == entry {
             return 0;
         }
-        let mut live = f.blocks[b]
+        let live = f.blocks[b]
             .insts
             .clone()
             .filter(|&i| !alloc.dead[i as usize])
             .map(|i| &f.insts[i as usize]);
         let mut n = 0;
         let mut last = None;
-        for inst in live.by_ref() {
+        for inst in live {
             n += 1;
             if n > MAX_INSTS || inst.is_call() {
                 return 0;

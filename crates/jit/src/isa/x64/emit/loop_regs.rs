@@ -16,7 +16,8 @@ pub(super) struct SplitCursor {
     at: u32,
     /// The first split (by span start) not yet entered.
     next: usize,
-    /// The last position at which every entered split still covers.
+    /// The last position at which every split covering `at` still covers;
+    /// `u32::MAX` when none covers it.
     until: u32,
 }
 
@@ -25,8 +26,15 @@ impl Default for SplitCursor {
         SplitCursor {
             at: u32::MAX,
             next: 0,
-            until: 0,
+            until: u32::MAX,
         }
+    }
+}
+
+impl SplitCursor {
+    /// Whether the block being emitted is in a loop with split values.
+    fn in_split_loop(&self) -> bool {
+        self.until != u32::MAX
     }
 }
 
@@ -57,7 +65,6 @@ impl Emitter<'_> {
                 until = until.min(s.span.1);
             }
         }
-        self.in_split_loop = until != u32::MAX;
         self.split_cursor = SplitCursor {
             at: p,
             next: splits.partition_point(|s| s.span.0 <= p),
@@ -103,7 +110,7 @@ impl Emitter<'_> {
     /// After `inst` inside a loop with split values: store the ones it
     /// wrote to their slots, which stay current for the code after the loop.
     pub(super) fn write_through(&mut self, inst: &Inst) {
-        if !self.in_split_loop {
+        if !self.split_cursor.in_split_loop() {
             return;
         }
         let (f, alloc) = (self.f, self.alloc);
