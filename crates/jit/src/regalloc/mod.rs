@@ -120,8 +120,9 @@ impl Allocation {
 }
 
 /// Positions (`2i + 1`: between reading and writing) of instructions that
-/// clobber registers, with the sets they clobber, in one scan: the calls,
-/// and the other instructions.
+/// clobber registers, with the sets they clobber: the calls, and the
+/// other instructions.
+#[derive(Debug, Default)]
 struct ClobberPoints {
     calls: Vec<(u32, RegSet)>,
     others: Vec<(u32, RegSet)>,
@@ -129,22 +130,43 @@ struct ClobberPoints {
 
 impl ClobberPoints {
     fn of(f: &Func, clobbers: &impl Fn(&Inst) -> RegSet) -> ClobberPoints {
-        let mut points = ClobberPoints {
-            calls: Vec::new(),
-            others: Vec::new(),
-        };
-        for (i, inst) in f.insts.iter().enumerate() {
-            let set = clobbers(inst);
-            if set != 0 {
-                let to = if inst.is_call() {
-                    &mut points.calls
-                } else {
-                    &mut points.others
-                };
-                to.push((i as u32 * 2 + 1, set));
+        let mut points = ClobberPoints::default();
+        scan_instructions(f, clobbers, &mut points, &mut Vec::new());
+        points
+    }
+}
+
+/// One pass over the instructions: the clobber points into `points`, and
+/// for `dst = src` moves each side's partner into `move_hints` (a vreg
+/// number, or `NONE`): sharing a register makes the move free.
+fn scan_instructions(
+    f: &Func,
+    clobbers: &impl Fn(&Inst) -> RegSet,
+    points: &mut ClobberPoints,
+    move_hints: &mut Vec<u32>,
+) {
+    points.calls.clear();
+    points.others.clear();
+    move_hints.clear();
+    move_hints.resize(f.vregs.len(), NONE);
+    for (i, inst) in f.insts.iter().enumerate() {
+        if let Inst::Move { dst, src, .. } = *inst {
+            for (a, b) in [(dst, src), (src, dst)] {
+                let h = &mut move_hints[a.0 as usize];
+                if *h == NONE {
+                    *h = b.0;
+                }
             }
         }
-        points
+        let set = clobbers(inst);
+        if set != 0 {
+            let to = if inst.is_call() {
+                &mut points.calls
+            } else {
+                &mut points.others
+            };
+            to.push((i as u32 * 2 + 1, set));
+        }
     }
 }
 
@@ -306,23 +328,6 @@ fn spill_densities(weights: &[u64], ranges: &liveness::RangeTable) -> Vec<u64> {
         .collect()
 }
 
-/// For `dst = src` moves, each side's partner (a vreg number, or `NONE`):
-/// sharing a register makes the move free.
-fn move_hints(f: &Func, hints: &mut Vec<u32>) {
-    hints.clear();
-    hints.resize(f.vregs.len(), NONE);
-    for inst in &f.insts {
-        if let Inst::Move { dst, src, .. } = *inst {
-            for (a, b) in [(dst, src), (src, dst)] {
-                let h = &mut hints[a.0 as usize];
-                if *h == NONE {
-                    *h = b.0;
-                }
-            }
-        }
-    }
-}
-
 /// The register the ISA hints each vreg into (a register number, or
 /// `NO_REG`); the first hint of a vreg wins.
 fn fixed_hints(f: &Func, env: &MachineEnv, hints: &mut Vec<u8>) {
@@ -395,6 +400,8 @@ fn sort_intervals(
 #[derive(Debug, Default)]
 struct Scratch {
     live: liveness::Scratch,
+    points: ClobberPoints,
+    /// Move partners (see [`scan_instructions`]).
     hints: Vec<u32>,
     fixed: Vec<u8>,
     next: Vec<u32>,
@@ -437,7 +444,9 @@ pub fn allocate_into(
         Ok(mut s) => {
             allocate_with(f, env, &clobbers, &mut s, out);
             s.live.trim();
-            if s.hints.capacity() > 1 << 16
+            if s.points.calls.capacity() > 1 << 16
+                || s.points.others.capacity() > 1 << 16
+                || s.hints.capacity() > 1 << 16
                 || s.fixed.capacity() > 1 << 16
                 || s.next.capacity() > 1 << 16
                 || s.counts.capacity() > 1 << 17
@@ -464,12 +473,8 @@ fn allocate_with(
         dead: std::mem::take(&mut out.dead),
     };
     liveness::analyze_into(f, &mut s.live, &mut live);
-    let ClobberPoints {
-        calls: call_points,
-        others: points,
-    } = ClobberPoints::of(f, clobbers);
-    let hints = &mut s.hints;
-    move_hints(f, hints);
+    scan_instructions(f, clobbers, &mut s.points, &mut s.hints);
+    let (call_points, points, hints) = (&s.points.calls, &s.points.others, &s.hints);
     let fixed = &mut s.fixed;
     fixed_hints(f, env, fixed);
     let mut depths: Option<Vec<u32>> = None;
@@ -503,17 +508,22 @@ fn allocate_with(
     let next = &mut s.next;
     next.clear();
     next.resize(intervals.len(), NONE);
+    let no_clobbers = points.is_empty() && call_points.is_empty();
     for (i, iv) in intervals.iter().enumerate() {
         let v = iv.vreg.0 as usize;
         let (regs, allowed) = match Class::of(f.ty(iv.vreg)) {
             Class::Int => (&env.int_regs, int_mask),
             Class::Float => (&env.float_regs, float_mask),
         };
-        let allowed = allowed & !clobbered_within(&points, &ranges[v]);
         // Registers calls inside the interval destroy: usable only by
         // splitting the value around those calls.
-        let lost_at_calls = clobbered_within(&call_points, &ranges[v]);
-        let (allowed, splittable) = (allowed & !lost_at_calls, allowed & lost_at_calls);
+        let (allowed, splittable) = if no_clobbers {
+            (allowed, 0)
+        } else {
+            let allowed = allowed & !clobbered_within(points, &ranges[v]);
+            let lost_at_calls = clobbered_within(call_points, &ranges[v]);
+            (allowed & !lost_at_calls, allowed & lost_at_calls)
+        };
         let hint = match hints[v] {
             NONE => None,
             h => match locs[h as usize] {
@@ -552,7 +562,7 @@ fn allocate_with(
             // if the value's uses outweigh a save and a reload per call.
             let depths = depths.get_or_insert_with(|| loop_depths(f));
             let weights = weights.get_or_insert_with(|| spill_weights(f, depths));
-            if weights[v] > call_crossing_weight(&call_points, depths, &ranges[v]) {
+            if weights[v] > call_crossing_weight(call_points, depths, &ranges[v]) {
                 for r in candidates.clone() {
                     if splittable & (1 << r.0) != 0
                         && free_for(
@@ -644,7 +654,7 @@ fn allocate_with(
     for v in split {
         let slot = spill_slots;
         spill_slots += 1;
-        for (p, _) in points_within(&call_points, &ranges[v.0 as usize]) {
+        for (p, _) in points_within(call_points, &ranges[v.0 as usize]) {
             call_saves.push((p / 2, v, slot));
         }
     }
@@ -655,7 +665,7 @@ fn allocate_with(
         env,
         &locs,
         &ranges,
-        |a, b| clobbered_between(&call_points, &points, a, b),
+        |a, b| clobbered_between(call_points, points, a, b),
         &mut loop_splits,
     );
     *out = Allocation {
