@@ -616,9 +616,10 @@ fn walk_block<const G: bool>(
     for at in insts.rev() {
         let inst = &f.insts[at as usize];
         let ops = operands(f, inst);
-        if inst.is_pure()
-            && ops.def.is_none_or(|d| !open.is_open(d.0))
+        // (Most results are read: the cheap test first.)
+        if ops.def.is_none_or(|d| !open.is_open(d.0))
             && ops.def_list.iter().all(|&d| !open.is_open(d))
+            && inst.is_pure()
         {
             dead[at as usize] = true;
             continue;
