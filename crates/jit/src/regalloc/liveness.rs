@@ -94,7 +94,7 @@ impl<'a> Operands<'a> {
 }
 
 /// Registers an instruction reads and writes.
-#[inline]
+#[inline(always)]
 pub fn operands<'a>(f: &'a Func, inst: &Inst) -> Operands<'a> {
     let list = |l: crate::ir::List| f.list_items(l);
     match *inst {
