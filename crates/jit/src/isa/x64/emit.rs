@@ -170,26 +170,33 @@ fn cond(cc: IntCC) -> Cond {
     }
 }
 
+/// The ALU operation of `op`, if it is one (a table lookup: this runs for
+/// every integer operation; `Rotr` is the last `IBinOp`).
 fn alu(op: IBinOp) -> Option<AluOp> {
-    Some(match op {
-        IBinOp::Add => AluOp::Add,
-        IBinOp::Sub => AluOp::Sub,
-        IBinOp::And => AluOp::And,
-        IBinOp::Or => AluOp::Or,
-        IBinOp::Xor => AluOp::Xor,
-        _ => return None,
-    })
+    const TABLE: [Option<AluOp>; IBinOp::Rotr as usize + 1] = {
+        let mut t = [None; IBinOp::Rotr as usize + 1];
+        t[IBinOp::Add as usize] = Some(AluOp::Add);
+        t[IBinOp::Sub as usize] = Some(AluOp::Sub);
+        t[IBinOp::And as usize] = Some(AluOp::And);
+        t[IBinOp::Or as usize] = Some(AluOp::Or);
+        t[IBinOp::Xor as usize] = Some(AluOp::Xor);
+        t
+    };
+    TABLE[op as usize]
 }
 
+/// The shift or rotate of `op`, if it is one (a table lookup, as [`alu`]).
 fn shift(op: IBinOp) -> Option<ShiftOp> {
-    Some(match op {
-        IBinOp::Shl => ShiftOp::Shl,
-        IBinOp::ShrS => ShiftOp::Sar,
-        IBinOp::ShrU => ShiftOp::Shr,
-        IBinOp::Rotl => ShiftOp::Rol,
-        IBinOp::Rotr => ShiftOp::Ror,
-        _ => return None,
-    })
+    const TABLE: [Option<ShiftOp>; IBinOp::Rotr as usize + 1] = {
+        let mut t = [None; IBinOp::Rotr as usize + 1];
+        t[IBinOp::Shl as usize] = Some(ShiftOp::Shl);
+        t[IBinOp::ShrS as usize] = Some(ShiftOp::Sar);
+        t[IBinOp::ShrU as usize] = Some(ShiftOp::Shr);
+        t[IBinOp::Rotl as usize] = Some(ShiftOp::Rol);
+        t[IBinOp::Rotr as usize] = Some(ShiftOp::Ror);
+        t
+    };
+    TABLE[op as usize]
 }
 
 /// Buffers the emitter reuses from one function to the next (per thread),
