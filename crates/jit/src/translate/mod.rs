@@ -75,7 +75,8 @@ struct Frame {
 
 pub(crate) struct Translator<'m> {
     module: &'m ModuleInfo,
-    f: Func,
+    /// The function being built (the caller's, filled in place).
+    f: &'m mut Func,
     locals: Vec<VReg>,
     stack: Vec<Entry>,
     frames: Vec<Frame>,
@@ -173,12 +174,27 @@ pub fn translate_osr_into(
     translate_with(module, def_index, Some(loop_offset), policy, f)
 }
 
+/// Translate into `out`, reusing its buffers; after an error it is empty.
 fn translate_with(
     module: &ModuleInfo,
     def_index: u32,
     osr_at: Option<usize>,
     policy: InlinePolicy,
     out: &mut Func,
+) -> Result<(), JitError> {
+    let result = translate_in_place(module, def_index, osr_at, policy, out);
+    if result.is_err() {
+        out.clear();
+    }
+    result
+}
+
+fn translate_in_place(
+    module: &ModuleInfo,
+    def_index: u32,
+    osr_at: Option<usize>,
+    policy: InlinePolicy,
+    f: &mut Func,
 ) -> Result<(), JitError> {
     let index = module.num_imported_funcs + def_index;
     let ty = module.func_type(index);
@@ -188,7 +204,6 @@ fn translate_with(
     // grow step by step: wasm code averages three to eight bytes per IR
     // instruction (and per new vreg), and a block per eight bytes or more.
     let (insts, blocks) = (bytes.len() / 2 + 8, bytes.len() / 8 + 4);
-    let mut f = std::mem::take(out);
     f.clear();
     f.vregs.reserve(insts);
     f.insts.reserve(insts);
@@ -301,7 +316,6 @@ fn translate_with(
     if cfg!(debug_assertions) {
         t.f.verify().map_err(JitError::Internal)?;
     }
-    *out = std::mem::take(&mut t.f);
     Ok(())
 }
 

@@ -88,54 +88,56 @@ enum L {
 struct Emitter<'a> {
     f: &'a Func,
     alloc: &'a Allocation,
-    asm: Assembler,
-    labels: Vec<Label>,
+    asm: &'a mut Assembler,
+    labels: &'a mut Vec<Label>,
     /// The function's own calling convention.
-    conv: CallConv,
+    conv: &'a mut CallConv,
     /// The `wasm_call` entry, the entry stub's landing and the trap exit.
     body: Label,
     landing: Label,
     trap_exit: Label,
     /// Callee-saved registers the allocation uses (saved in the prologue).
-    saved: Vec<Gpr>,
+    saved: &'a mut Vec<Gpr>,
     /// What the function needs of its frame (see [`FrameNeeds`]).
     needs: FrameNeeds,
     /// Bytes pushed below rbp: the VMContext (if kept) and `saved`.
     frame_top: i32,
     /// Where each vreg lives (from the allocation; see [`Emitter::loc`]).
+    /// (Moved in from the scratch buffers: the hottest field, held
+    /// directly rather than through a reference.)
     locs: Vec<L>,
     /// Functions below this index are imports (calls may cross instances).
     imported_funcs: u32,
     /// Cold trap paths: their label and trap.
-    cold: Vec<(Label, TrapCode)>,
+    cold: &'a mut Vec<(Label, TrapCode)>,
     /// Call sites' slow paths: (slow-path label, adapter, join label).
-    slow_calls: Vec<(Label, Label, Label, Mem)>,
+    slow_calls: &'a mut Vec<(Label, Label, Label, Mem)>,
     /// Calls that may have switched instances: the out-of-line path that
     /// restores the VMContext and memory base, and where it goes back to.
-    restores: Vec<(Label, Label)>,
+    restores: &'a mut Vec<(Label, Label)>,
     /// The function's adapters are the first `n_adapters` (the others are
     /// kept for their buffers).
-    adapters: Vec<calls::Adapter>,
+    adapters: &'a mut Vec<calls::Adapter>,
     n_adapters: usize,
-    trap_sites: Vec<(u32, TrapCode)>,
+    trap_sites: &'a mut Vec<(u32, TrapCode)>,
     /// Jump tables to place after all code: the table's label and the
     /// range of `table_cases` holding its case targets' labels.
-    tables: Vec<(Label, Range<u32>)>,
-    table_cases: Vec<Label>,
+    tables: &'a mut Vec<(Label, Range<u32>)>,
+    table_cases: &'a mut Vec<Label>,
     /// Each `br_table`'s jump table, by its target list (copies of a
     /// dispatch block share their original's table).
-    table_of: Vec<(List, Label)>,
+    table_of: &'a mut Vec<(List, Label)>,
     /// Where branches to each block go instead (see [`forwarding_targets`]).
-    forward: Vec<Option<BlockId>>,
+    forward: &'a mut Vec<Option<BlockId>>,
     /// Per block: how many more jumps to it may copy it (see [`dispatch`]).
-    dispatch_copies: Vec<u32>,
+    dispatch_copies: &'a mut Vec<u32>,
     /// Where emission stands among the loop splits (see [`loop_regs`]).
     split_cursor: loop_regs::SplitCursor,
     /// Buffers of [`Emitter::parallel_move`], kept for the next one.
-    moves: Vec<moves::Move>,
-    pending_moves: Vec<moves::Move>,
+    moves: &'a mut Vec<moves::Move>,
+    pending_moves: &'a mut Vec<moves::Move>,
     /// Entry stubs of earlier functions (see [`Emitter::entry_stub`]).
-    stubs: Vec<frame::CachedStub>,
+    stubs: &'a mut Vec<frame::CachedStub>,
 }
 
 /// Spill slot `k` of a frame with `frame_top` bytes pushed below rbp.
@@ -168,26 +170,33 @@ fn cond(cc: IntCC) -> Cond {
     }
 }
 
+/// The ALU operation of `op`, if it is one (a table lookup: this runs for
+/// every integer operation; `Rotr` is the last `IBinOp`).
 fn alu(op: IBinOp) -> Option<AluOp> {
-    Some(match op {
-        IBinOp::Add => AluOp::Add,
-        IBinOp::Sub => AluOp::Sub,
-        IBinOp::And => AluOp::And,
-        IBinOp::Or => AluOp::Or,
-        IBinOp::Xor => AluOp::Xor,
-        _ => return None,
-    })
+    const TABLE: [Option<AluOp>; IBinOp::Rotr as usize + 1] = {
+        let mut t = [None; IBinOp::Rotr as usize + 1];
+        t[IBinOp::Add as usize] = Some(AluOp::Add);
+        t[IBinOp::Sub as usize] = Some(AluOp::Sub);
+        t[IBinOp::And as usize] = Some(AluOp::And);
+        t[IBinOp::Or as usize] = Some(AluOp::Or);
+        t[IBinOp::Xor as usize] = Some(AluOp::Xor);
+        t
+    };
+    TABLE[op as usize]
 }
 
+/// The shift or rotate of `op`, if it is one (a table lookup, as [`alu`]).
 fn shift(op: IBinOp) -> Option<ShiftOp> {
-    Some(match op {
-        IBinOp::Shl => ShiftOp::Shl,
-        IBinOp::ShrS => ShiftOp::Sar,
-        IBinOp::ShrU => ShiftOp::Shr,
-        IBinOp::Rotl => ShiftOp::Rol,
-        IBinOp::Rotr => ShiftOp::Ror,
-        _ => return None,
-    })
+    const TABLE: [Option<ShiftOp>; IBinOp::Rotr as usize + 1] = {
+        let mut t = [None; IBinOp::Rotr as usize + 1];
+        t[IBinOp::Shl as usize] = Some(ShiftOp::Shl);
+        t[IBinOp::ShrS as usize] = Some(ShiftOp::Sar);
+        t[IBinOp::ShrU as usize] = Some(ShiftOp::Shr);
+        t[IBinOp::Rotl as usize] = Some(ShiftOp::Rol);
+        t[IBinOp::Rotr as usize] = Some(ShiftOp::Ror);
+        t
+    };
+    TABLE[op as usize]
 }
 
 /// Buffers the emitter reuses from one function to the next (per thread),
@@ -288,8 +297,8 @@ fn keep_loop_entries(
     }
 }
 
-/// [`emit`] with the given scratch buffers (left in `s` for the next
-/// function, unless emission fails).
+/// [`emit`] with the given scratch buffers (borrowed in place: they stay
+/// in `s` for the next function).
 fn emit_with(
     f: &Func,
     alloc: &Allocation,
@@ -297,40 +306,40 @@ fn emit_with(
     s: &mut Scratch,
 ) -> Result<CompiledCode, JitError> {
     let Scratch {
-        mut asm,
-        mut labels,
-        mut locs,
-        mut forward,
-        mut direct,
-        mut dispatch_copies,
-        mut emitted,
-        mut order,
-        mut loop_header,
-        mut saved,
-        mut conv,
-        mut cold,
-        mut slow_calls,
-        mut restores,
+        asm,
+        labels,
+        locs,
+        forward,
+        direct,
+        dispatch_copies,
+        emitted,
+        order,
+        loop_header,
+        saved,
+        conv,
+        cold,
+        slow_calls,
+        restores,
         adapters,
-        mut trap_sites,
-        mut tables,
-        mut table_cases,
-        mut table_of,
+        trap_sites,
+        tables,
+        table_cases,
+        table_of,
         moves,
         pending_moves,
         stubs,
-    } = std::mem::take(s);
+    } = s;
     asm.reset(f.insts.len() * 8 + 128);
     labels.clear();
     labels.extend((0..f.blocks.len()).map(|_| asm.new_label()));
     // Branches to a block that only jumps on go straight to where it
     // jumps (the block itself is not emitted).
-    forwarding_targets(f, alloc, &mut direct, &mut forward);
+    forwarding_targets(f, alloc, direct, forward);
     // A block entering a loop with split values loads them: it stays.
     if !alloc.loop_splits.is_empty() {
-        keep_loop_entries(f, alloc, &direct, &mut forward);
+        keep_loop_entries(f, alloc, direct, forward);
     }
-    dispatch::dispatch_blocks(f, alloc, &forward, &mut dispatch_copies);
+    dispatch::dispatch_blocks(f, alloc, forward, dispatch_copies);
     for (b, t) in forward.iter().enumerate() {
         if let Some(t) = t {
             labels[b] = labels[t.0 as usize];
@@ -383,7 +392,7 @@ fn emit_with(
         landing,
         trap_exit,
         frame_top,
-        locs,
+        locs: std::mem::take(locs),
         saved,
         needs,
         imported_funcs,
@@ -403,80 +412,72 @@ fn emit_with(
         pending_moves,
         stubs,
     };
-    e.entry_stub();
-    e.prologue();
-    emitted.clear();
-    emitted.extend(
-        f.layout
-            .iter()
-            .copied()
-            .filter(|b| e.forward[b.0 as usize].is_none()),
-    );
-    // Loop headers: blocks a later block (in layout) branches back to.
-    order.clear();
-    order.resize(f.blocks.len(), 0);
-    for (i, &b) in emitted.iter().enumerate() {
-        order[b.0 as usize] = i as u32;
-    }
-    loop_header.clear();
-    loop_header.resize(f.blocks.len(), false);
-    for &b in emitted.iter() {
-        for s in f.successors(b) {
-            let s = e.forward[s.0 as usize].unwrap_or(s);
-            if order[s.0 as usize] <= order[b.0 as usize] {
-                loop_header[s.0 as usize] = true;
+    let code = e.function(emitted, order, loop_header);
+    *locs = e.locs;
+    code
+}
+
+impl Emitter<'_> {
+    /// The function's code, its blocks laid out in `emitted` (`order` and
+    /// `loop_header` are scratch).
+    fn function(
+        &mut self,
+        emitted: &mut Vec<BlockId>,
+        order: &mut Vec<u32>,
+        loop_header: &mut Vec<bool>,
+    ) -> Result<CompiledCode, JitError> {
+        let f = self.f;
+        self.entry_stub();
+        self.prologue();
+        emitted.clear();
+        emitted.extend(
+            f.layout
+                .iter()
+                .copied()
+                .filter(|b| self.forward[b.0 as usize].is_none()),
+        );
+        // Loop headers: blocks a later block (in layout) branches back to.
+        order.clear();
+        order.resize(f.blocks.len(), 0);
+        for (i, &b) in emitted.iter().enumerate() {
+            order[b.0 as usize] = i as u32;
+        }
+        loop_header.clear();
+        loop_header.resize(f.blocks.len(), false);
+        for &b in emitted.iter() {
+            for s in f.successors(b) {
+                let s = self.forward[s.0 as usize].unwrap_or(s);
+                if order[s.0 as usize] <= order[b.0 as usize] {
+                    loop_header[s.0 as usize] = true;
+                }
             }
         }
-    }
-    for (i, &b) in emitted.iter().enumerate() {
-        let next = emitted.get(i + 1).copied();
-        if loop_header[b.0 as usize] {
-            e.asm.align_code(LOOP_ALIGN, LOOP_ALIGN_MAX_PAD);
+        for (i, &b) in emitted.iter().enumerate() {
+            let next = emitted.get(i + 1).copied();
+            if loop_header[b.0 as usize] {
+                self.asm.align_code(LOOP_ALIGN, LOOP_ALIGN_MAX_PAD);
+            }
+            self.asm.bind(self.labels[b.0 as usize]);
+            self.block_body(b, next)?;
         }
-        e.asm.bind(e.labels[b.0 as usize]);
-        e.block_body(b, next)?;
+        self.trap_exit();
+        self.call_paths();
+        let jump_tables = self.jump_tables();
+        let offset = |l: Label| self.asm.label_offset(l).expect("bound") as u32;
+        let (wasm_entry, trap_exit) = (offset(self.body), offset(self.trap_exit));
+        let code = self
+            .asm
+            .finish_copy()
+            .map_err(|err| JitError::Internal(err.to_string()))?;
+        let trap_sites = self.trap_sites.to_vec();
+        Ok(CompiledCode {
+            code,
+            wasm_entry,
+            trap_exit,
+            trap_sites,
+            jump_tables,
+        })
     }
-    e.trap_exit();
-    e.call_paths();
-    let jump_tables = e.jump_tables();
-    let offset = |l: Label| e.asm.label_offset(l).expect("bound") as u32;
-    let (wasm_entry, trap_exit) = (offset(e.body), offset(e.trap_exit));
-    let code = e
-        .asm
-        .finish_copy()
-        .map_err(|err| JitError::Internal(err.to_string()))?;
-    let trap_sites = e.trap_sites.to_vec();
-    *s = Scratch {
-        asm: e.asm,
-        labels: e.labels,
-        locs: e.locs,
-        forward: e.forward,
-        direct,
-        dispatch_copies: e.dispatch_copies,
-        emitted,
-        order,
-        loop_header,
-        saved: e.saved,
-        conv: e.conv,
-        cold: e.cold,
-        slow_calls: e.slow_calls,
-        restores: e.restores,
-        adapters: e.adapters,
-        trap_sites: e.trap_sites,
-        tables: e.tables,
-        table_cases: e.table_cases,
-        table_of: e.table_of,
-        moves: e.moves,
-        pending_moves: e.pending_moves,
-        stubs: e.stubs,
-    };
-    Ok(CompiledCode {
-        code,
-        wasm_entry,
-        trap_exit,
-        trap_sites,
-        jump_tables,
-    })
 }
 
 /// The location of register `p` (numbered as in [`abi`]).
@@ -559,24 +560,29 @@ impl FrameNeeds {
             let params = f.list_items(args).iter().map(|&v| f.ty(VReg(v)));
             CallConv::stack_words_of(params, rets.len as usize)
         };
+        // (One match per instruction: `leaf` is `!inst.is_call()` folded in.)
         for inst in &f.insts {
             let outgoing = match *inst {
                 Inst::Load { .. } | Inst::Store { .. } => {
                     needs.memory = true;
-                    0
+                    continue;
                 }
                 Inst::Call { func, args, rets } => {
                     needs.vmctx_slot |= func < imported_funcs;
+                    needs.leaf = false;
                     words(args, rets)
                 }
                 Inst::CallIndirect { args, rets, .. } => {
                     needs.vmctx_slot = true;
+                    needs.leaf = false;
                     words(args, rets)
                 }
-                Inst::Libcall { args, .. } => args.len,
-                _ => 0,
+                Inst::Libcall { call, args, .. } => {
+                    needs.leaf &= call == Libcall::MemorySize;
+                    args.len
+                }
+                _ => continue,
             };
-            needs.leaf &= !inst.is_call();
             needs.outgoing_words = needs.outgoing_words.max(outgoing);
         }
         needs

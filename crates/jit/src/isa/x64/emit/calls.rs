@@ -152,7 +152,7 @@ impl Emitter<'_> {
             }
             self.asm.jmp(back);
         }
-        for &(slow, adapter, join, slot) in &self.slow_calls {
+        for &(slow, adapter, join, slot) in self.slow_calls.iter() {
             self.asm.bind(slow);
             // The adapter takes the slot in r11.
             if slot != Mem::new(R11, 0) {
@@ -161,11 +161,11 @@ impl Emitter<'_> {
             self.asm.lea_label(Rax, adapter);
             self.asm.jmp(join);
         }
-        let adapters = std::mem::take(&mut self.adapters);
+        let adapters = std::mem::take(self.adapters);
         for adapter in &adapters[..self.n_adapters] {
             self.emit_adapter(adapter);
         }
-        self.adapters = adapters;
+        *self.adapters = adapters;
     }
 
     /// wasm convention in, array convention out (see the module docs).

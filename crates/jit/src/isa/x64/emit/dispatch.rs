@@ -21,6 +21,7 @@ use super::{Emitter, BR_TABLE_CHAIN_MAX};
 use crate::error::JitError;
 use crate::ir::{BlockId, Func, Inst};
 use crate::regalloc::Allocation;
+use std::ops::Range;
 
 /// The most live instructions a dispatch block may have to be copied.
 const MAX_INSTS: usize = 12;
@@ -41,34 +42,46 @@ pub(super) fn dispatch_blocks(
 ) {
     let entry = f.layout.first().copied();
     copy.clear();
-    copy.extend((0..f.blocks.len()).map(|b| {
-        let block = BlockId(b as u32);
-        if forward[b].is_some() || Some(block) == entry {
-            return 0;
+    copy.reserve(f.blocks.len());
+    for (b, data) in f.blocks.iter().enumerate() {
+        let is_dispatch = forward[b].is_none()
+            && Some(BlockId(b as u32)) != entry
+            && ends_in_jump_table(f, alloc, data.insts.clone())
+            && short_and_call_free(f, alloc, data.insts.clone());
+        copy.push(if is_dispatch { MAX_COPIES } else { 0 });
+    }
+}
+
+/// Whether the block of instructions `insts` ends in a live `br_table`
+/// that lowers to a jump table. (Checked first, for one instruction: a
+/// terminator only ever ends a block, so it is the last live instruction
+/// if it is live.)
+fn ends_in_jump_table(f: &Func, alloc: &Allocation, insts: Range<u32>) -> bool {
+    if insts.is_empty() {
+        return false;
+    }
+    let last = insts.end - 1;
+    !alloc.dead[last as usize]
+        && matches!(
+            f.insts[last as usize],
+            Inst::BrTable { targets, .. } if targets.len as usize > BR_TABLE_CHAIN_MAX + 1
+        )
+}
+
+/// Whether the instructions `insts` hold at most [`MAX_INSTS`] live ones
+/// and no call.
+fn short_and_call_free(f: &Func, alloc: &Allocation, insts: Range<u32>) -> bool {
+    let mut n = 0;
+    for i in insts {
+        if alloc.dead[i as usize] {
+            continue;
         }
-        let live = f.blocks[b]
-            .insts
-            .clone()
-            .filter(|&i| !alloc.dead[i as usize])
-            .map(|i| &f.insts[i as usize]);
-        let mut n = 0;
-        let mut last = None;
-        for inst in live {
-            n += 1;
-            if n > MAX_INSTS || inst.is_call() {
-                return 0;
-            }
-            last = Some(inst);
+        n += 1;
+        if n > MAX_INSTS || f.insts[i as usize].is_call() {
+            return false;
         }
-        match last {
-            Some(&Inst::BrTable { targets, .. })
-                if targets.len as usize > BR_TABLE_CHAIN_MAX + 1 =>
-            {
-                MAX_COPIES
-            }
-            _ => 0,
-        }
-    }));
+    }
+    true
 }
 
 impl Emitter<'_> {

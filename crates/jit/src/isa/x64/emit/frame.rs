@@ -293,7 +293,7 @@ impl Emitter<'_> {
         if self.needs.vmctx_slot {
             a.push(R14);
         }
-        for &r in &self.saved {
+        for &r in self.saved.iter() {
             a.push(r);
         }
         let pushed = self.frame_top;

@@ -39,7 +39,7 @@ impl Emitter<'_> {
     /// An empty buffer for the moves of a [`Emitter::parallel_move`], which
     /// hands it back: one allocation serves all the function's moves.
     pub(super) fn take_moves(&mut self) -> Vec<Move> {
-        let mut moves = std::mem::take(&mut self.moves);
+        let mut moves = std::mem::take(self.moves);
         moves.clear();
         moves
     }
@@ -54,11 +54,11 @@ impl Emitter<'_> {
             if let Some(m) = moves.first() {
                 self.move_one(m);
             }
-            self.moves = moves;
+            *self.moves = moves;
             return;
         }
         // One pass: stores now, register moves to order, loads last.
-        let mut pending = std::mem::take(&mut self.pending_moves);
+        let mut pending = std::mem::take(self.pending_moves);
         pending.clear();
         let mut loads = false;
         for m in &moves {
@@ -107,8 +107,8 @@ impl Emitter<'_> {
                 }
             }
         }
-        self.pending_moves = pending;
-        self.moves = moves;
+        *self.pending_moves = pending;
+        *self.moves = moves;
     }
 
     /// One move between any two locations (memory to memory through r10).
