@@ -1,6 +1,6 @@
 //! Allocation on translated functions, checked by the independent checker.
 
-use super::liveness::analyze;
+use super::liveness::{analyze, Interval};
 use super::{allocate, check, Class, Loc, MachineEnv, PReg, RegSet};
 use crate::ir::{Func, Inst, VReg};
 use crate::translate::translate;
@@ -473,4 +473,42 @@ fn the_checker_catches_bad_loop_splits() {
         0
     })
     .is_err());
+}
+
+/// Intervals sort by (start, end, vreg) whichever way they are sorted:
+/// by insertion (within its budget or not) or by counting.
+#[test]
+fn intervals_sort_by_start_end_and_vreg() {
+    // A small deterministic generator (xorshift).
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move |n: u32| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % u64::from(n)) as u32
+    };
+    for len in [0, 1, 2, 5, 31, 32, 33, 100, 400] {
+        for shuffled in [0, 1, 3, len] {
+            // In vreg order, mostly by start, `shuffled` of them anywhere.
+            let mut intervals: Vec<Interval> = (0..len as u32)
+                .map(|v| {
+                    let start = if next(len.max(1) as u32) < shuffled as u32 {
+                        next(4 * len as u32 + 1)
+                    } else {
+                        2 * v + next(3)
+                    };
+                    Interval {
+                        vreg: VReg(v),
+                        start,
+                        end: start + next(6),
+                    }
+                })
+                .collect();
+            let mut expected = intervals.clone();
+            expected.sort_by_key(|iv| (iv.start, iv.end, iv.vreg.0));
+            let positions = 4 * len + 8;
+            super::sort_intervals(&mut intervals, positions, &mut Vec::new(), &mut Vec::new());
+            assert_eq!(intervals, expected, "{len} intervals, {shuffled} shuffled");
+        }
+    }
 }
