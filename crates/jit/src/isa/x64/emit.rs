@@ -345,35 +345,27 @@ fn emit_with(
             labels[b] = labels[t.0 as usize];
         }
     }
-    // Registers the allocation uses, in one pass over the locations.
-    let used = alloc.locs.iter().fold(0u64, |m, l| match l {
-        Loc::Reg(r) => m | 1 << r.0,
-        _ => m,
-    }) | alloc.loop_splits.iter().fold(0u64, |m, s| m | 1 << s.reg.0);
+    let (body, landing, trap_exit) = (asm.new_label(), asm.new_label(), asm.new_label());
+    let needs = FrameNeeds::of(f, imported_funcs);
+    // The locations and the registers used, in one pass: the slots assume
+    // no callee-saved register is pushed, and move down if one is.
+    let vmctx_top = 8 * needs.vmctx_slot as i32;
+    let used = map_locs(f, alloc, vmctx_top, locs)
+        | alloc.loop_splits.iter().fold(0u64, |m, s| m | 1 << s.reg.0);
     saved.clear();
     saved.extend(
         CALLEE_SAVED_GPRS
             .into_iter()
             .filter(|&r| used & (1 << abi::gpr(r).0) != 0),
     );
-    let (body, landing, trap_exit) = (asm.new_label(), asm.new_label(), asm.new_label());
-    let needs = FrameNeeds::of(f, imported_funcs);
-    let frame_top = 8 * (needs.vmctx_slot as i32 + saved.len() as i32);
-    // Every vreg's location, as the instructions address it.
-    locs.clear();
-    locs.extend(
-        alloc
-            .locs
-            .iter()
-            .zip(&f.vregs)
-            .map(|(&loc, &ty)| match loc {
-                Loc::Reg(p) => reg_loc(p),
-                Loc::Stack(k) => L::M(slot(frame_top, k)),
-                // Never live: any scratch will do.
-                Loc::None if ty.is_float() => L::X(Xmm::Xmm15),
-                Loc::None => L::R(R11),
-            }),
-    );
+    let frame_top = vmctx_top + 8 * saved.len() as i32;
+    if frame_top != vmctx_top && alloc.spill_slots > 0 {
+        for l in locs.iter_mut() {
+            if let L::M(m) = l {
+                m.disp -= frame_top - vmctx_top;
+            }
+        }
+    }
     conv.reset(f.params.iter().map(|&p| f.ty(p)), &f.results);
     cold.clear();
     slow_calls.clear();
@@ -478,6 +470,31 @@ impl Emitter<'_> {
             jump_tables,
         })
     }
+}
+
+/// Every vreg's location into `locs`, as the instructions address it in a
+/// frame with `frame_top` bytes pushed below rbp; returns the set of
+/// registers the allocation uses.
+fn map_locs(f: &Func, alloc: &Allocation, frame_top: i32, locs: &mut Vec<L>) -> u64 {
+    let mut used = 0u64;
+    locs.clear();
+    locs.extend(
+        alloc
+            .locs
+            .iter()
+            .zip(&f.vregs)
+            .map(|(&loc, &ty)| match loc {
+                Loc::Reg(p) => {
+                    used |= 1 << p.0;
+                    reg_loc(p)
+                }
+                Loc::Stack(k) => L::M(slot(frame_top, k)),
+                // Never live: any scratch will do.
+                Loc::None if ty.is_float() => L::X(Xmm::Xmm15),
+                Loc::None => L::R(R11),
+            }),
+    );
+    used
 }
 
 /// The location of register `p` (numbered as in [`abi`]).
