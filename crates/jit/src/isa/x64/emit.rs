@@ -737,8 +737,20 @@ impl Emitter<'_> {
     }
 
     /// A register holding `v` (loaded into `scratch` if spilled).
+    /// (Inline for the common case, a value in a register: operands are
+    /// read this way several times per instruction.)
+    #[inline(always)]
     fn src(&mut self, v: VReg, scratch: Gpr) -> Gpr {
         match self.loc(v) {
+            L::R(r) => r,
+            loc => self.src_elsewhere(v, loc, scratch),
+        }
+    }
+
+    /// [`Emitter::src`] of `v` at `loc`, not a general-purpose register.
+    #[inline(never)]
+    fn src_elsewhere(&mut self, v: VReg, loc: L, scratch: Gpr) -> Gpr {
+        match loc {
             L::R(r) => r,
             L::X(x) => {
                 // A float read as raw bits.
