@@ -779,9 +779,20 @@ impl Emitter<'_> {
         }
     }
 
-    /// Put `v`'s value in `d` (a move, or a load when spilled).
+    /// Put `v`'s value in `d` (a move, or a load when spilled). (Inline
+    /// for a value in a register, as [`Emitter::src`].)
+    #[inline(always)]
     fn src_into(&mut self, v: VReg, d: Gpr) {
         match self.loc(v) {
+            L::R(r) => self.mov(Size::S64, d, r),
+            loc => self.src_into_elsewhere(v, loc, d),
+        }
+    }
+
+    /// [`Emitter::src_into`] of `v` at `loc`, not a general-purpose register.
+    #[inline(never)]
+    fn src_into_elsewhere(&mut self, v: VReg, loc: L, d: Gpr) {
+        match loc {
             L::M(m) => self.asm.load(self.int_size(v), d, m),
             _ => {
                 let r = self.src(v, d);
@@ -799,9 +810,20 @@ impl Emitter<'_> {
     }
 
     /// Store `r` to `v`'s slot if `v` is spilled (or move raw bits into
-    /// its xmm register if `v` is a float).
+    /// its xmm register if `v` is a float). (Inline for a value in a
+    /// register, which needs nothing.)
+    #[inline(always)]
     fn commit(&mut self, v: VReg, r: Gpr) {
         match self.loc(v) {
+            L::R(_) => {}
+            loc => self.commit_elsewhere(loc, r),
+        }
+    }
+
+    /// [`Emitter::commit`] to `loc`, not a general-purpose register.
+    #[inline(never)]
+    fn commit_elsewhere(&mut self, loc: L, r: Gpr) {
+        match loc {
             L::M(m) => self.asm.store(Size::S64, m, r),
             L::X(x) => self.asm.movd_to_xmm(Size::S64, x, r),
             L::R(_) => {}
