@@ -46,23 +46,31 @@ impl Emitter<'_> {
 
     /// Perform `moves` as if all at once (see the module docs for the
     /// order), keeping the buffer for the next parallel move.
-    pub(super) fn parallel_move(&mut self, mut moves: Vec<Move>) {
-        moves.retain(|m| !same(&m.dst, &m.src));
-        if moves.len() <= 1 {
-            // Nothing to order (most parallel moves: a parameter, an
-            // argument or a result).
-            if let Some(m) = moves.first() {
-                self.move_one(m);
-            }
-            *self.moves = moves;
+    /// (Inline for one move or none, most parallel moves: a parameter, an
+    /// argument or a result, with nothing to order.)
+    #[inline(always)]
+    pub(super) fn parallel_move(&mut self, moves: Vec<Move>) {
+        if moves.len() > 1 {
+            self.parallel_moves(moves);
             return;
         }
-        // One pass: stores now, register moves to order, loads last.
+        if let Some(m) = moves.first().filter(|m| !same(&m.dst, &m.src)) {
+            self.move_one(m);
+        }
+        *self.moves = moves;
+    }
+
+    /// [`Emitter::parallel_move`] of several moves.
+    #[inline(never)]
+    fn parallel_moves(&mut self, moves: Vec<Move>) {
+        // One pass: stores now, register moves to order, loads last (a
+        // register to itself is no move at all).
         let mut pending = std::mem::take(self.pending_moves);
         pending.clear();
         let mut loads = false;
         for m in &moves {
             match (m.dst, m.src) {
+                _ if same(&m.dst, &m.src) => {}
                 (L::M(_), _) => self.move_one(m),
                 (_, L::M(_)) => loads = true,
                 _ => pending.push(*m),
