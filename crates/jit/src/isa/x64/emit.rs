@@ -647,18 +647,30 @@ impl Emitter<'_> {
                 continue;
             }
             let inst = &f.insts[at as usize];
-            if inst.is_call() {
-                // Values split around this call: saved before, reloaded
-                // after (once the results are in place).
-                self.save_around_call(at, true);
-                self.inst(inst, next)?;
-                self.save_around_call(at, false);
-            } else if let Inst::Jump { target } = *inst {
-                if !self.copy_dispatch(target, next)? {
-                    self.goto(target, next);
+            match *inst {
+                Inst::Jump { target } => {
+                    if !self.copy_dispatch(target, next)? {
+                        self.goto(target, next);
+                    }
                 }
-            } else {
-                self.inst(inst, next)?;
+                // The commonest instructions, straight from here rather
+                // than through the large frame `inst` sets up for all.
+                Inst::IBinImm {
+                    op,
+                    ty,
+                    dst,
+                    a,
+                    imm,
+                } => self.ibin_imm(op, ty, dst, a, imm),
+                Inst::IBin { op, ty, dst, a, b } => self.ibin(op, ty, dst, a, b)?,
+                _ if inst.is_call() => {
+                    // Values split around this call: saved before,
+                    // reloaded after (once the results are in place).
+                    self.save_around_call(at, true);
+                    self.inst(inst, next)?;
+                    self.save_around_call(at, false);
+                }
+                _ => self.inst(inst, next)?,
             }
             self.write_through(inst);
         }
