@@ -1103,21 +1103,24 @@ impl Emitter<'_> {
     /// `lhs op= rhs`, with `rhs` in a register or a spill slot (read in
     /// place).
     fn ibin_rx(&mut self, op: IBinOp, sz: Size, lhs: Gpr, rhs: L) {
-        match (alu(op), rhs) {
-            (Some(aop), L::M(m)) => self.asm.alu_rm(aop, sz, lhs, m),
-            (None, L::M(m)) => self.asm.imul_rm(sz, lhs, m),
-            (aop, L::R(r)) => match aop {
-                Some(aop) => self.asm.alu_rr(aop, sz, lhs, r),
-                None => self.asm.imul_rr(sz, lhs, r),
-            },
-            (aop, L::X(x)) => {
+        let r = match rhs {
+            L::R(r) => r,
+            L::M(m) => {
+                match alu(op) {
+                    Some(aop) => self.asm.alu_rm(aop, sz, lhs, m),
+                    None => self.asm.imul_rm(sz, lhs, m),
+                }
+                return;
+            }
+            L::X(x) => {
                 // Only a never-live value sits in a float register here.
                 self.asm.movd_from_xmm(Size::S64, R11, x);
-                match aop {
-                    Some(aop) => self.asm.alu_rr(aop, sz, lhs, R11),
-                    None => self.asm.imul_rr(sz, lhs, R11),
-                }
+                R11
             }
+        };
+        match alu(op) {
+            Some(aop) => self.asm.alu_rr(aop, sz, lhs, r),
+            None => self.asm.imul_rr(sz, lhs, r),
         }
     }
 
