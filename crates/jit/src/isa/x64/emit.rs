@@ -1128,13 +1128,12 @@ impl Emitter<'_> {
         let sz = size(ty);
         // A spilled value updated in its own slot: one read-modify-write
         // (a 32-bit one keeps an i32 slot's upper half zero).
-        if let (L::M(m), Some(aop), true) = (
-            self.loc(dst),
-            alu(op),
-            self.alloc.loc(dst) == self.alloc.loc(a),
-        ) {
-            self.asm.alu_mi(aop, sz, m, imm);
-            return;
+        // (Checked in turn: most destinations are registers.)
+        if let L::M(m) = self.loc(dst) {
+            if let Some(aop) = alu(op).filter(|_| self.alloc.loc(dst) == self.alloc.loc(a)) {
+                self.asm.alu_mi(aop, sz, m, imm);
+                return;
+            }
         }
         let d = self.dst(dst, R10);
         // A spilled operand is loaded straight into the destination.
