@@ -345,35 +345,27 @@ fn emit_with(
             labels[b] = labels[t.0 as usize];
         }
     }
-    // Registers the allocation uses, in one pass over the locations.
-    let used = alloc.locs.iter().fold(0u64, |m, l| match l {
-        Loc::Reg(r) => m | 1 << r.0,
-        _ => m,
-    }) | alloc.loop_splits.iter().fold(0u64, |m, s| m | 1 << s.reg.0);
+    let (body, landing, trap_exit) = (asm.new_label(), asm.new_label(), asm.new_label());
+    let needs = FrameNeeds::of(f, imported_funcs);
+    // The locations and the registers used, in one pass: the slots assume
+    // no callee-saved register is pushed, and move down if one is.
+    let vmctx_top = 8 * needs.vmctx_slot as i32;
+    let used = map_locs(f, alloc, vmctx_top, locs)
+        | alloc.loop_splits.iter().fold(0u64, |m, s| m | 1 << s.reg.0);
     saved.clear();
     saved.extend(
         CALLEE_SAVED_GPRS
             .into_iter()
             .filter(|&r| used & (1 << abi::gpr(r).0) != 0),
     );
-    let (body, landing, trap_exit) = (asm.new_label(), asm.new_label(), asm.new_label());
-    let needs = FrameNeeds::of(f, imported_funcs);
-    let frame_top = 8 * (needs.vmctx_slot as i32 + saved.len() as i32);
-    // Every vreg's location, as the instructions address it.
-    locs.clear();
-    locs.extend(
-        alloc
-            .locs
-            .iter()
-            .zip(&f.vregs)
-            .map(|(&loc, &ty)| match loc {
-                Loc::Reg(p) => reg_loc(p),
-                Loc::Stack(k) => L::M(slot(frame_top, k)),
-                // Never live: any scratch will do.
-                Loc::None if ty.is_float() => L::X(Xmm::Xmm15),
-                Loc::None => L::R(R11),
-            }),
-    );
+    let frame_top = vmctx_top + 8 * saved.len() as i32;
+    if frame_top != vmctx_top && alloc.spill_slots > 0 {
+        for l in locs.iter_mut() {
+            if let L::M(m) = l {
+                m.disp -= frame_top - vmctx_top;
+            }
+        }
+    }
     conv.reset(f.params.iter().map(|&p| f.ty(p)), &f.results);
     cold.clear();
     slow_calls.clear();
@@ -478,6 +470,31 @@ impl Emitter<'_> {
             jump_tables,
         })
     }
+}
+
+/// Every vreg's location into `locs`, as the instructions address it in a
+/// frame with `frame_top` bytes pushed below rbp; returns the set of
+/// registers the allocation uses.
+fn map_locs(f: &Func, alloc: &Allocation, frame_top: i32, locs: &mut Vec<L>) -> u64 {
+    let mut used = 0u64;
+    locs.clear();
+    locs.extend(
+        alloc
+            .locs
+            .iter()
+            .zip(&f.vregs)
+            .map(|(&loc, &ty)| match loc {
+                Loc::Reg(p) => {
+                    used |= 1 << p.0;
+                    reg_loc(p)
+                }
+                Loc::Stack(k) => L::M(slot(frame_top, k)),
+                // Never live: any scratch will do.
+                Loc::None if ty.is_float() => L::X(Xmm::Xmm15),
+                Loc::None => L::R(R11),
+            }),
+    );
+    used
 }
 
 /// The location of register `p` (numbered as in [`abi`]).
@@ -630,18 +647,30 @@ impl Emitter<'_> {
                 continue;
             }
             let inst = &f.insts[at as usize];
-            if inst.is_call() {
-                // Values split around this call: saved before, reloaded
-                // after (once the results are in place).
-                self.save_around_call(at, true);
-                self.inst(inst, next)?;
-                self.save_around_call(at, false);
-            } else if let Inst::Jump { target } = *inst {
-                if !self.copy_dispatch(target, next)? {
-                    self.goto(target, next);
+            match *inst {
+                Inst::Jump { target } => {
+                    if !self.copy_dispatch(target, next)? {
+                        self.goto(target, next);
+                    }
                 }
-            } else {
-                self.inst(inst, next)?;
+                // The commonest instructions, straight from here rather
+                // than through the large frame `inst` sets up for all.
+                Inst::IBinImm {
+                    op,
+                    ty,
+                    dst,
+                    a,
+                    imm,
+                } => self.ibin_imm(op, ty, dst, a, imm),
+                Inst::IBin { op, ty, dst, a, b } => self.ibin(op, ty, dst, a, b)?,
+                _ if inst.is_call() => {
+                    // Values split around this call: saved before,
+                    // reloaded after (once the results are in place).
+                    self.save_around_call(at, true);
+                    self.inst(inst, next)?;
+                    self.save_around_call(at, false);
+                }
+                _ => self.inst(inst, next)?,
             }
             self.write_through(inst);
         }
@@ -720,8 +749,20 @@ impl Emitter<'_> {
     }
 
     /// A register holding `v` (loaded into `scratch` if spilled).
+    /// (Inline for the common case, a value in a register: operands are
+    /// read this way several times per instruction.)
+    #[inline(always)]
     fn src(&mut self, v: VReg, scratch: Gpr) -> Gpr {
         match self.loc(v) {
+            L::R(r) => r,
+            loc => self.src_elsewhere(v, loc, scratch),
+        }
+    }
+
+    /// [`Emitter::src`] of `v` at `loc`, not a general-purpose register.
+    #[inline(never)]
+    fn src_elsewhere(&mut self, v: VReg, loc: L, scratch: Gpr) -> Gpr {
+        match loc {
             L::R(r) => r,
             L::X(x) => {
                 // A float read as raw bits.
@@ -750,9 +791,20 @@ impl Emitter<'_> {
         }
     }
 
-    /// Put `v`'s value in `d` (a move, or a load when spilled).
+    /// Put `v`'s value in `d` (a move, or a load when spilled). (Inline
+    /// for a value in a register, as [`Emitter::src`].)
+    #[inline(always)]
     fn src_into(&mut self, v: VReg, d: Gpr) {
         match self.loc(v) {
+            L::R(r) => self.mov(Size::S64, d, r),
+            loc => self.src_into_elsewhere(v, loc, d),
+        }
+    }
+
+    /// [`Emitter::src_into`] of `v` at `loc`, not a general-purpose register.
+    #[inline(never)]
+    fn src_into_elsewhere(&mut self, v: VReg, loc: L, d: Gpr) {
+        match loc {
             L::M(m) => self.asm.load(self.int_size(v), d, m),
             _ => {
                 let r = self.src(v, d);
@@ -770,9 +822,20 @@ impl Emitter<'_> {
     }
 
     /// Store `r` to `v`'s slot if `v` is spilled (or move raw bits into
-    /// its xmm register if `v` is a float).
+    /// its xmm register if `v` is a float). (Inline for a value in a
+    /// register, which needs nothing.)
+    #[inline(always)]
     fn commit(&mut self, v: VReg, r: Gpr) {
         match self.loc(v) {
+            L::R(_) => {}
+            loc => self.commit_elsewhere(loc, r),
+        }
+    }
+
+    /// [`Emitter::commit`] to `loc`, not a general-purpose register.
+    #[inline(never)]
+    fn commit_elsewhere(&mut self, loc: L, r: Gpr) {
+        match loc {
             L::M(m) => self.asm.store(Size::S64, m, r),
             L::X(x) => self.asm.movd_to_xmm(Size::S64, x, r),
             L::R(_) => {}
@@ -1040,21 +1103,24 @@ impl Emitter<'_> {
     /// `lhs op= rhs`, with `rhs` in a register or a spill slot (read in
     /// place).
     fn ibin_rx(&mut self, op: IBinOp, sz: Size, lhs: Gpr, rhs: L) {
-        match (alu(op), rhs) {
-            (Some(aop), L::M(m)) => self.asm.alu_rm(aop, sz, lhs, m),
-            (None, L::M(m)) => self.asm.imul_rm(sz, lhs, m),
-            (aop, L::R(r)) => match aop {
-                Some(aop) => self.asm.alu_rr(aop, sz, lhs, r),
-                None => self.asm.imul_rr(sz, lhs, r),
-            },
-            (aop, L::X(x)) => {
+        let r = match rhs {
+            L::R(r) => r,
+            L::M(m) => {
+                match alu(op) {
+                    Some(aop) => self.asm.alu_rm(aop, sz, lhs, m),
+                    None => self.asm.imul_rm(sz, lhs, m),
+                }
+                return;
+            }
+            L::X(x) => {
                 // Only a never-live value sits in a float register here.
                 self.asm.movd_from_xmm(Size::S64, R11, x);
-                match aop {
-                    Some(aop) => self.asm.alu_rr(aop, sz, lhs, R11),
-                    None => self.asm.imul_rr(sz, lhs, R11),
-                }
+                R11
             }
+        };
+        match alu(op) {
+            Some(aop) => self.asm.alu_rr(aop, sz, lhs, r),
+            None => self.asm.imul_rr(sz, lhs, r),
         }
     }
 
@@ -1062,13 +1128,12 @@ impl Emitter<'_> {
         let sz = size(ty);
         // A spilled value updated in its own slot: one read-modify-write
         // (a 32-bit one keeps an i32 slot's upper half zero).
-        if let (L::M(m), Some(aop), true) = (
-            self.loc(dst),
-            alu(op),
-            self.alloc.loc(dst) == self.alloc.loc(a),
-        ) {
-            self.asm.alu_mi(aop, sz, m, imm);
-            return;
+        // (Checked in turn: most destinations are registers.)
+        if let L::M(m) = self.loc(dst) {
+            if let Some(aop) = alu(op).filter(|_| self.alloc.loc(dst) == self.alloc.loc(a)) {
+                self.asm.alu_mi(aop, sz, m, imm);
+                return;
+            }
         }
         let d = self.dst(dst, R10);
         // A spilled operand is loaded straight into the destination.

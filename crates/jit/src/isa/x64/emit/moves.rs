@@ -35,6 +35,11 @@ pub(super) fn same(a: &L, b: &L) -> bool {
     }
 }
 
+/// Whether `m` moves one register to another.
+fn is_register_move(m: &Move) -> bool {
+    !matches!((m.dst, m.src), (L::M(_), _) | (_, L::M(_))) && !same(&m.dst, &m.src)
+}
+
 impl Emitter<'_> {
     /// An empty buffer for the moves of a [`Emitter::parallel_move`], which
     /// hands it back: one allocation serves all the function's moves.
@@ -46,23 +51,38 @@ impl Emitter<'_> {
 
     /// Perform `moves` as if all at once (see the module docs for the
     /// order), keeping the buffer for the next parallel move.
-    pub(super) fn parallel_move(&mut self, mut moves: Vec<Move>) {
-        moves.retain(|m| !same(&m.dst, &m.src));
-        if moves.len() <= 1 {
-            // Nothing to order (most parallel moves: a parameter, an
-            // argument or a result).
-            if let Some(m) = moves.first() {
-                self.move_one(m);
-            }
-            *self.moves = moves;
+    /// (Inline for one move or none, most parallel moves: a parameter, an
+    /// argument or a result, with nothing to order.)
+    #[inline(always)]
+    pub(super) fn parallel_move(&mut self, moves: Vec<Move>) {
+        if moves.len() > 1 {
+            self.parallel_moves(moves);
             return;
         }
-        // One pass: stores now, register moves to order, loads last.
+        if let Some(m) = moves.first().filter(|m| !same(&m.dst, &m.src)) {
+            self.move_one(m);
+        }
+        *self.moves = moves;
+    }
+
+    /// [`Emitter::parallel_move`] of several moves.
+    #[inline(never)]
+    fn parallel_moves(&mut self, moves: Vec<Move>) {
+        if let [a, b] = moves[..] {
+            if is_register_move(&a) && is_register_move(&b) {
+                self.two_register_moves(a, b);
+                *self.moves = moves;
+                return;
+            }
+        }
+        // One pass: stores now, register moves to order, loads last (a
+        // register to itself is no move at all).
         let mut pending = std::mem::take(self.pending_moves);
         pending.clear();
         let mut loads = false;
         for m in &moves {
             match (m.dst, m.src) {
+                _ if same(&m.dst, &m.src) => {}
                 (L::M(_), _) => self.move_one(m),
                 (_, L::M(_)) => loads = true,
                 _ => pending.push(*m),
@@ -80,18 +100,8 @@ impl Emitter<'_> {
                 None => {
                     // Every destination is still read: a cycle. Park the
                     // first destination's value in scratch.
-                    let saved = match pending[0].dst {
-                        L::R(r) => {
-                            self.asm.mov_rr(Size::S64, Gpr::R10, r);
-                            L::R(Gpr::R10)
-                        }
-                        L::X(x) => {
-                            self.asm.movaps(Xmm::Xmm15, x);
-                            L::X(Xmm::Xmm15)
-                        }
-                        L::M(_) => unreachable!("memory destinations went first"),
-                    };
                     let parked = pending[0].dst;
+                    let saved = self.park(parked);
                     for m in pending.iter_mut() {
                         if same(&m.src, &parked) {
                             m.src = saved;
@@ -109,6 +119,41 @@ impl Emitter<'_> {
         }
         *self.pending_moves = pending;
         *self.moves = moves;
+    }
+
+    /// Two moves between registers, neither of a register to itself (the
+    /// commonest parallel move of several: two arguments or parameters),
+    /// in the order [`Emitter::parallel_moves`] gives them: the first
+    /// unless the second reads its destination, and a swap through
+    /// scratch if each reads the other's.
+    fn two_register_moves(&mut self, a: Move, b: Move) {
+        if !same(&b.src, &a.dst) {
+            self.move_one(&a);
+            self.move_one(&b);
+        } else if !same(&a.src, &b.dst) {
+            self.move_one(&b);
+            self.move_one(&a);
+        } else {
+            let saved = self.park(a.dst);
+            self.move_one(&a);
+            self.move_one(&Move { src: saved, ..b });
+        }
+    }
+
+    /// Copy register `r` to the scratch register of its class, which
+    /// stands in for it as a source from then on.
+    fn park(&mut self, r: L) -> L {
+        match r {
+            L::R(r) => {
+                self.asm.mov_rr(Size::S64, Gpr::R10, r);
+                L::R(Gpr::R10)
+            }
+            L::X(x) => {
+                self.asm.movaps(Xmm::Xmm15, x);
+                L::X(Xmm::Xmm15)
+            }
+            L::M(_) => unreachable!("memory destinations went first"),
+        }
     }
 
     /// One move between any two locations (memory to memory through r10).
