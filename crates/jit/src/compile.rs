@@ -3,18 +3,23 @@
 use crate::error::JitError;
 use crate::ir::Func;
 use crate::isa::{CompiledCode, Host, Isa};
-use crate::regalloc::{allocate, allocate_into, check, Allocation};
-use crate::translate::{translate_inlining, translate_into, translate_osr_into, InlinePolicy};
+use crate::regalloc::{self, allocate, allocate_into, check, Allocation};
+use crate::translate::{
+    self, translate_inlining, translate_into, translate_osr_into, InlinePolicy,
+};
 use std::cell::RefCell;
 use wx_core::ModuleInfo;
 
-/// The IR and the allocation of the function being compiled, kept from one
-/// compile to the next on each thread so that their buffers are reused:
-/// compiling a function allocates little more than its machine code.
+/// The IR and the allocation of the function being compiled, and the
+/// stages' working buffers, kept from one compile to the next on each
+/// thread so that they are reused: compiling a function allocates little
+/// more than its machine code.
 #[derive(Default)]
 struct Context {
     func: Func,
     alloc: Allocation,
+    translate: translate::Scratch,
+    regalloc: regalloc::Scratch,
 }
 
 impl Context {
@@ -28,8 +33,10 @@ impl Context {
             || a.intervals.capacity() > KEEP
             || a.dead.capacity() > KEEP
         {
-            *self = Context::default();
+            self.func = Func::default();
+            self.alloc = Allocation::default();
         }
+        self.regalloc.trim();
     }
 }
 
@@ -62,7 +69,8 @@ pub fn compile_for<I: Isa>(
     def_index: u32,
 ) -> Result<CompiledCode, JitError> {
     with_context(|cx| {
-        translate_into(module, def_index, InlinePolicy::default(), &mut cx.func)?;
+        let policy = InlinePolicy::default();
+        translate_into(module, def_index, policy, &mut cx.func, &mut cx.translate)?;
         lower(isa, module, cx)
     })
 }
@@ -84,6 +92,7 @@ pub fn compile_osr(
             loop_offset,
             InlinePolicy::default(),
             &mut cx.func,
+            &mut cx.translate,
         )?;
         lower(&Host::default(), module, cx)
     })
@@ -93,7 +102,7 @@ pub fn compile_osr(
 fn lower<I: Isa>(isa: &I, module: &ModuleInfo, cx: &mut Context) -> Result<CompiledCode, JitError> {
     let (f, alloc) = (&cx.func, &mut cx.alloc);
     let clobbers = |inst: &_| isa.clobbers(inst);
-    allocate_into(f, isa.machine_env(), clobbers, alloc);
+    allocate_into(f, isa.machine_env(), clobbers, &mut cx.regalloc, alloc);
     let alloc = &*alloc;
     // The checker re-derives liveness and compares every register's
     // occupants pairwise: 40 % of compile time. Debug builds run it on

@@ -426,10 +426,10 @@ fn insertion_sort(intervals: &mut [Interval], mut budget: usize) -> bool {
     true
 }
 
-/// Buffers the allocator reuses from one function to the next (per
-/// thread), so that it allocates only what it returns.
+/// Buffers the allocator reuses from one function to the next, so that it
+/// allocates only what it returns.
 #[derive(Debug, Default)]
-struct Scratch {
+pub struct Scratch {
     live: liveness::Scratch,
     points: ClobberPoints,
     /// Move partners (see [`scan_instructions`]).
@@ -440,6 +440,24 @@ struct Scratch {
     /// intervals sorted by end.
     counts: Vec<u32>,
     by_end: Vec<Interval>,
+}
+
+impl Scratch {
+    /// Release buffers grown past what a typical function needs, so one
+    /// huge function does not pin its memory for the thread's life.
+    pub fn trim(&mut self) {
+        self.live.trim();
+        if self.points.calls.capacity() > 1 << 16
+            || self.points.others.capacity() > 1 << 16
+            || self.hints.capacity() > 1 << 16
+            || self.fixed.capacity() > 1 << 16
+            || self.next.capacity() > 1 << 16
+            || self.counts.capacity() > 1 << 17
+            || self.by_end.capacity() > 1 << 16
+        {
+            *self = Scratch::default();
+        }
+    }
 }
 
 thread_local! {
@@ -459,35 +477,26 @@ thread_local! {
 /// time no register is free (most functions never need them).
 pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) -> Allocation {
     let mut out = Allocation::default();
-    allocate_into(f, env, clobbers, &mut out);
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut s) => {
+            allocate_into(f, env, clobbers, &mut s, &mut out);
+            s.trim();
+        }
+        Err(_) => allocate_into(f, env, clobbers, &mut Scratch::default(), &mut out),
+    });
     out
 }
 
-/// [`allocate`] into `out`, reusing its buffers (whatever it held is
-/// replaced).
+/// [`allocate`] into `out`, reusing its buffers and those of `scratch`
+/// (whatever `out` held is replaced).
 pub fn allocate_into(
     f: &Func,
     env: &MachineEnv,
     clobbers: impl Fn(&Inst) -> RegSet,
+    scratch: &mut Scratch,
     out: &mut Allocation,
 ) {
-    SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut s) => {
-            allocate_with(f, env, &clobbers, &mut s, out);
-            s.live.trim();
-            if s.points.calls.capacity() > 1 << 16
-                || s.points.others.capacity() > 1 << 16
-                || s.hints.capacity() > 1 << 16
-                || s.fixed.capacity() > 1 << 16
-                || s.next.capacity() > 1 << 16
-                || s.counts.capacity() > 1 << 17
-                || s.by_end.capacity() > 1 << 16
-            {
-                *s = Scratch::default();
-            }
-        }
-        Err(_) => allocate_with(f, env, &clobbers, &mut Scratch::default(), out),
-    })
+    allocate_with(f, env, &clobbers, scratch, out);
 }
 
 /// [`allocate`] with the given scratch buffers, into `out`.

@@ -96,6 +96,8 @@ pub(crate) struct Translator<'m> {
     /// Per local of the callee being inlined: the value it stands for, if
     /// the callee never writes it (its argument, or zero).
     aliases: Vec<Option<Entry>>,
+    /// Where the stacks go back to when the function is done.
+    home: &'m mut Scratch,
 }
 
 #[derive(Clone, Copy)]
@@ -129,19 +131,27 @@ pub fn translate_inlining(
     policy: InlinePolicy,
 ) -> Result<Func, JitError> {
     let mut f = Func::default();
-    translate_with(module, def_index, None, policy, &mut f)?;
+    translate_with(
+        module,
+        def_index,
+        None,
+        policy,
+        &mut f,
+        &mut Scratch::default(),
+    )?;
     Ok(f)
 }
 
-/// [`translate_inlining`] into `f`, reusing its buffers (whatever it held
-/// is replaced; after an error it is empty).
+/// [`translate_inlining`] into `f`, reusing its buffers and those of
+/// `scratch` (whatever `f` held is replaced; after an error it is empty).
 pub fn translate_into(
     module: &ModuleInfo,
     def_index: u32,
     policy: InlinePolicy,
     f: &mut Func,
+    scratch: &mut Scratch,
 ) -> Result<(), JitError> {
-    translate_with(module, def_index, None, policy, f)
+    translate_with(module, def_index, None, policy, f, scratch)
 }
 
 /// Translate defined function `def_index` as an on-stack-replacement entry
@@ -159,7 +169,15 @@ pub fn translate_osr(
     policy: InlinePolicy,
 ) -> Result<Func, JitError> {
     let mut f = Func::default();
-    translate_with(module, def_index, Some(loop_offset), policy, &mut f)?;
+    let scratch = &mut Scratch::default();
+    translate_with(
+        module,
+        def_index,
+        Some(loop_offset),
+        policy,
+        &mut f,
+        scratch,
+    )?;
     Ok(f)
 }
 
@@ -170,8 +188,9 @@ pub fn translate_osr_into(
     loop_offset: usize,
     policy: InlinePolicy,
     f: &mut Func,
+    scratch: &mut Scratch,
 ) -> Result<(), JitError> {
-    translate_with(module, def_index, Some(loop_offset), policy, f)
+    translate_with(module, def_index, Some(loop_offset), policy, f, scratch)
 }
 
 /// Translate into `out`, reusing its buffers; after an error it is empty.
@@ -181,8 +200,9 @@ fn translate_with(
     osr_at: Option<usize>,
     policy: InlinePolicy,
     out: &mut Func,
+    scratch: &mut Scratch,
 ) -> Result<(), JitError> {
-    let result = translate_in_place(module, def_index, osr_at, policy, out);
+    let result = translate_in_place(module, def_index, osr_at, policy, out, scratch);
     if result.is_err() {
         out.clear();
     }
@@ -195,6 +215,7 @@ fn translate_in_place(
     osr_at: Option<usize>,
     policy: InlinePolicy,
     f: &mut Func,
+    scratch: &mut Scratch,
 ) -> Result<(), JitError> {
     let index = module.num_imported_funcs + def_index;
     let ty = module.func_type(index);
@@ -209,13 +230,12 @@ fn translate_in_place(
     f.insts.reserve(insts);
     f.blocks.reserve(blocks);
     f.layout.reserve(blocks);
-    let stacks = STACKS.with(|c| c.take());
     let mut t = Translator {
         module,
         f,
-        locals: stacks.locals,
-        stack: stacks.stack,
-        frames: stacks.frames,
+        locals: std::mem::take(&mut scratch.locals),
+        stack: std::mem::take(&mut scratch.stack),
+        frames: std::mem::take(&mut scratch.frames),
         cur: None,
         dead_depth: 0,
         last_def: None,
@@ -223,7 +243,8 @@ fn translate_in_place(
         policy,
         budget: policy.budget,
         inlining: None,
-        aliases: stacks.aliases,
+        aliases: std::mem::take(&mut scratch.aliases),
+        home: scratch,
     };
     for p in ty.params() {
         let v = t.f.new_vreg(ty_of(*p));
@@ -330,42 +351,35 @@ fn operator_bytes<'a>(
 }
 
 /// The translator's working stacks, kept (empty) from one function to the
-/// next on each thread so that translating one allocates only its IR.
+/// next by the caller so that translating one allocates only its IR.
 #[derive(Default)]
-struct Stacks {
+pub struct Scratch {
     locals: Vec<VReg>,
     stack: Vec<Entry>,
     frames: Vec<Frame>,
     aliases: Vec<Option<Entry>>,
 }
 
-thread_local! {
-    static STACKS: std::cell::RefCell<Stacks> = std::cell::RefCell::default();
-}
-
 impl Drop for Translator<'_> {
     /// Hand the stacks back for the next function (unless a huge one grew
     /// them).
     fn drop(&mut self) {
-        let mut stacks = Stacks {
-            locals: std::mem::take(&mut self.locals),
-            stack: std::mem::take(&mut self.stack),
-            frames: std::mem::take(&mut self.frames),
-            aliases: std::mem::take(&mut self.aliases),
-        };
         const KEEP: usize = 1 << 12;
-        if stacks.locals.capacity() > KEEP
-            || stacks.stack.capacity() > KEEP
-            || stacks.frames.capacity() > KEEP
+        if self.locals.capacity() > KEEP
+            || self.stack.capacity() > KEEP
+            || self.frames.capacity() > KEEP
         {
             return;
         }
-        stacks.locals.clear();
-        stacks.stack.clear();
-        stacks.frames.clear();
-        stacks.aliases.clear();
-        // The thread may be exiting (no thread-locals left): then drop them.
-        let _ = STACKS.try_with(|c| c.replace(stacks));
+        let home = &mut *self.home;
+        home.locals = std::mem::take(&mut self.locals);
+        home.stack = std::mem::take(&mut self.stack);
+        home.frames = std::mem::take(&mut self.frames);
+        home.aliases = std::mem::take(&mut self.aliases);
+        home.locals.clear();
+        home.stack.clear();
+        home.frames.clear();
+        home.aliases.clear();
     }
 }
 
