@@ -170,32 +170,42 @@ fn cond(cc: IntCC) -> Cond {
     }
 }
 
+/// A table by `IBinOp` (`Rotr` is the last) holding `pairs`' operations,
+/// `None` for every other operation.
+const fn op_table<T: Copy, const N: usize>(
+    pairs: [(IBinOp, T); N],
+) -> [Option<T>; IBinOp::Rotr as usize + 1] {
+    let mut t = [None; IBinOp::Rotr as usize + 1];
+    let mut i = 0;
+    while i < N {
+        t[pairs[i].0 as usize] = Some(pairs[i].1);
+        i += 1;
+    }
+    t
+}
+
 /// The ALU operation of `op`, if it is one (a table lookup: this runs for
-/// every integer operation; `Rotr` is the last `IBinOp`).
+/// every integer operation).
 fn alu(op: IBinOp) -> Option<AluOp> {
-    const TABLE: [Option<AluOp>; IBinOp::Rotr as usize + 1] = {
-        let mut t = [None; IBinOp::Rotr as usize + 1];
-        t[IBinOp::Add as usize] = Some(AluOp::Add);
-        t[IBinOp::Sub as usize] = Some(AluOp::Sub);
-        t[IBinOp::And as usize] = Some(AluOp::And);
-        t[IBinOp::Or as usize] = Some(AluOp::Or);
-        t[IBinOp::Xor as usize] = Some(AluOp::Xor);
-        t
-    };
+    const TABLE: [Option<AluOp>; IBinOp::Rotr as usize + 1] = op_table([
+        (IBinOp::Add, AluOp::Add),
+        (IBinOp::Sub, AluOp::Sub),
+        (IBinOp::And, AluOp::And),
+        (IBinOp::Or, AluOp::Or),
+        (IBinOp::Xor, AluOp::Xor),
+    ]);
     TABLE[op as usize]
 }
 
 /// The shift or rotate of `op`, if it is one (a table lookup, as [`alu`]).
 fn shift(op: IBinOp) -> Option<ShiftOp> {
-    const TABLE: [Option<ShiftOp>; IBinOp::Rotr as usize + 1] = {
-        let mut t = [None; IBinOp::Rotr as usize + 1];
-        t[IBinOp::Shl as usize] = Some(ShiftOp::Shl);
-        t[IBinOp::ShrS as usize] = Some(ShiftOp::Sar);
-        t[IBinOp::ShrU as usize] = Some(ShiftOp::Shr);
-        t[IBinOp::Rotl as usize] = Some(ShiftOp::Rol);
-        t[IBinOp::Rotr as usize] = Some(ShiftOp::Ror);
-        t
-    };
+    const TABLE: [Option<ShiftOp>; IBinOp::Rotr as usize + 1] = op_table([
+        (IBinOp::Shl, ShiftOp::Shl),
+        (IBinOp::ShrS, ShiftOp::Sar),
+        (IBinOp::ShrU, ShiftOp::Shr),
+        (IBinOp::Rotl, ShiftOp::Rol),
+        (IBinOp::Rotr, ShiftOp::Ror),
+    ]);
     TABLE[op as usize]
 }
 
