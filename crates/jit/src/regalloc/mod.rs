@@ -487,23 +487,12 @@ pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) 
     out
 }
 
-/// [`allocate`] into `out`, reusing its buffers and those of `scratch`
+/// [`allocate`] into `out`, reusing its buffers and those of `s`
 /// (whatever `out` held is replaced).
 pub fn allocate_into(
     f: &Func,
     env: &MachineEnv,
     clobbers: impl Fn(&Inst) -> RegSet,
-    scratch: &mut Scratch,
-    out: &mut Allocation,
-) {
-    allocate_with(f, env, &clobbers, scratch, out);
-}
-
-/// [`allocate`] with the given scratch buffers, into `out`.
-fn allocate_with(
-    f: &Func,
-    env: &MachineEnv,
-    clobbers: &impl Fn(&Inst) -> RegSet,
     s: &mut Scratch,
     out: &mut Allocation,
 ) {
@@ -513,7 +502,7 @@ fn allocate_with(
         dead: std::mem::take(&mut out.dead),
     };
     liveness::analyze_into(f, &mut s.live, &mut live);
-    scan_instructions(f, clobbers, &mut s.points, &mut s.hints);
+    scan_instructions(f, &clobbers, &mut s.points, &mut s.hints);
     let (call_points, points, hints) = (&s.points.calls, &s.points.others, &s.hints);
     let fixed = &mut s.fixed;
     fixed_hints(f, env, fixed);

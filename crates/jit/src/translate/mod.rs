@@ -169,14 +169,13 @@ pub fn translate_osr(
     policy: InlinePolicy,
 ) -> Result<Func, JitError> {
     let mut f = Func::default();
-    let scratch = &mut Scratch::default();
     translate_with(
         module,
         def_index,
         Some(loop_offset),
         policy,
         &mut f,
-        scratch,
+        &mut Scratch::default(),
     )?;
     Ok(f)
 }
