@@ -587,7 +587,7 @@ impl FrameNeeds {
             let params = f.list_items(args).iter().map(|&v| f.ty(VReg(v)));
             CallConv::stack_words_of(params, rets.len as usize)
         };
-        // (One match per instruction: `leaf` is `!inst.is_call()` folded in.)
+        // (Instructions that call nothing skip the rest of the loop.)
         for inst in &f.insts {
             let outgoing = match *inst {
                 Inst::Load { .. } | Inst::Store { .. } => {
@@ -596,20 +596,16 @@ impl FrameNeeds {
                 }
                 Inst::Call { func, args, rets } => {
                     needs.vmctx_slot |= func < imported_funcs;
-                    needs.leaf = false;
                     words(args, rets)
                 }
                 Inst::CallIndirect { args, rets, .. } => {
                     needs.vmctx_slot = true;
-                    needs.leaf = false;
                     words(args, rets)
                 }
-                Inst::Libcall { call, args, .. } => {
-                    needs.leaf &= call == Libcall::MemorySize;
-                    args.len
-                }
+                Inst::Libcall { args, .. } => args.len,
                 _ => continue,
             };
+            needs.leaf &= !inst.is_call();
             needs.outgoing_words = needs.outgoing_words.max(outgoing);
         }
         needs
