@@ -26,3 +26,8 @@ bench:
     cargo run --release -p wx -- bench --runs 3 --external --svg docs/bench-interp.svg --json docs/bench-interp.json
     cargo bench -p wx-runtime
     cargo bench -p wx-jit --bench compile
+
+# Compile speed against wasmtime's Winch and Cranelift in one criterion run
+# (builds wasmtime the first time, about 5 minutes).
+bench-compile-vs-wasmtime:
+    cd benches/engines/compile-speed && cargo bench
