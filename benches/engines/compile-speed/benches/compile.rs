@@ -46,24 +46,59 @@ fn program(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn bench(c: &mut Criterion) {
-    let wx = wx_engine();
-    let winch = wasmtime_engine(wasmtime::Strategy::Winch);
-    let cranelift = wasmtime_engine(wasmtime::Strategy::Cranelift);
-    for &name in PROGRAMS {
-        let full = program(name);
-        let stub = wx_compile_speed::stub_bodies(&full).expect("a valid module");
-        let bytes = wx_compile_speed::body_bytes(&full).expect("a valid module");
+/// A module to compile: as it is, stubbed, and its body bytes.
+struct Subject {
+    name: &'static str,
+    full: Vec<u8>,
+    stub: Vec<u8>,
+    bytes: usize,
+}
+
+fn subjects() -> Vec<Subject> {
+    PROGRAMS
+        .iter()
+        .map(|&name| {
+            let full = program(name);
+            Subject {
+                name,
+                stub: wx_compile_speed::stub_bodies(&full).expect("a valid module"),
+                bytes: wx_compile_speed::body_bytes(&full).expect("a valid module"),
+                full,
+            }
+        })
+        .collect()
+}
+
+/// The three engines, each set up once for both measurements.
+struct Engines {
+    wx: wx_runtime::Engine,
+    winch: wasmtime::Engine,
+    cranelift: wasmtime::Engine,
+}
+
+fn bench(c: &mut Criterion, subjects: &[Subject], engines: &Engines) {
+    let Engines {
+        wx,
+        winch,
+        cranelift,
+    } = engines;
+    for Subject {
+        name,
+        full,
+        stub,
+        bytes,
+    } in subjects
+    {
         let mut g = c.benchmark_group(format!("compile-{name}"));
         g.sample_size(10)
             .warm_up_time(Duration::from_secs(1))
             .measurement_time(Duration::from_secs(4))
-            .throughput(Throughput::BytesDecimal(bytes as u64));
-        for (variant, wasm) in [("module", &full), ("stubbed", &stub)] {
+            .throughput(Throughput::BytesDecimal(*bytes as u64));
+        for (variant, wasm) in [("module", full), ("stubbed", stub)] {
             g.bench_function(BenchmarkId::new(WX, variant), |b| {
-                b.iter(|| wx_runtime::Module::new(&wx, wasm).expect("compiles"))
+                b.iter(|| wx_runtime::Module::new(wx, wasm).expect("compiles"))
             });
-            for (engine, id) in [(&winch, WINCH), (&cranelift, CRANELIFT)] {
+            for (engine, id) in [(winch, WINCH), (cranelift, CRANELIFT)] {
                 g.bench_function(BenchmarkId::new(id, variant), |b| {
                     b.iter(|| wasmtime::Module::new(engine, wasm).expect("compiles"))
                 });
@@ -72,7 +107,7 @@ fn bench(c: &mut Criterion) {
         // The figure: wx's pipeline per function, as `jit/compile`
         // in crates/jit/benches/compile.rs (functions the JIT rejects, none
         // in these modules, would be counted as bytes but not compiled).
-        let info = wx_core::ModuleInfo::new(&full).expect("a valid module");
+        let info = wx_core::ModuleInfo::new(full).expect("a valid module");
         g.bench_function(BenchmarkId::new(WX, "functions"), |b| {
             b.iter(|| {
                 for i in 0..info.num_defined_funcs() {
@@ -96,10 +131,12 @@ fn time(f: impl FnOnce()) -> f64 {
 /// the other, so that a busy spell of the host falls on all of them
 /// alike. Prints each one's median times and body-only MB/s (module minus
 /// stubbed, paired within rounds), with wx's speed-up on the bodies.
-fn interleaved(rounds_for: impl Fn(&str) -> usize) {
-    let wx = wx_engine();
-    let winch = wasmtime_engine(wasmtime::Strategy::Winch);
-    let cranelift = wasmtime_engine(wasmtime::Strategy::Cranelift);
+fn interleaved(subjects: &[Subject], engines: &Engines, rounds_for: impl Fn(&str) -> usize) {
+    let Engines {
+        wx,
+        winch,
+        cranelift,
+    } = engines;
     println!();
     println!("Interleaved rounds, medians; MB/s of function-body bytes. whole: the module's");
     println!("compile time; bodies: the module's minus the stubbed module's, in the same round.");
@@ -107,19 +144,23 @@ fn interleaved(rounds_for: impl Fn(&str) -> usize) {
         "{:12} {:10} {:>10} {:>10} {:>8} {:>8} {:>12}",
         "module", "engine", "module ms", "stub ms", "whole", "bodies", "wx faster"
     );
-    for &name in PROGRAMS {
-        let full = program(name);
-        let stub = wx_compile_speed::stub_bodies(&full).expect("a valid module");
-        let bytes = wx_compile_speed::body_bytes(&full).expect("a valid module") as f64;
+    for Subject {
+        name,
+        full,
+        stub,
+        bytes,
+    } in subjects
+    {
+        let bytes = *bytes as f64;
         let rounds = rounds_for(name);
         // Per engine, per variant (module, stubbed): the times of the rounds.
         let mut t: [[Vec<f64>; 2]; 3] = Default::default();
         for _ in 0..rounds {
-            for (v, wasm) in [&full, &stub].into_iter().enumerate() {
+            for (v, wasm) in [full, stub].into_iter().enumerate() {
                 t[0][v].push(time(|| {
-                    drop(wx_runtime::Module::new(&wx, wasm).expect("compiles"))
+                    drop(wx_runtime::Module::new(wx, wasm).expect("compiles"))
                 }));
-                for (e, engine) in [(1, &winch), (2, &cranelift)] {
+                for (e, engine) in [(1, winch), (2, cranelift)] {
                     t[e][v].push(time(|| {
                         drop(wasmtime::Module::new(engine, wasm).expect("compiles"))
                     }));
@@ -159,11 +200,23 @@ fn interleaved(rounds_for: impl Fn(&str) -> usize) {
 }
 
 fn main() {
+    let subjects = subjects();
+    let engines = Engines {
+        wx: wx_engine(),
+        winch: wasmtime_engine(wasmtime::Strategy::Winch),
+        cranelift: wasmtime_engine(wasmtime::Strategy::Cranelift),
+    };
     let mut c = Criterion::default().configure_from_args();
-    bench(&mut c);
+    bench(&mut c, &subjects, &engines);
     c.final_summary();
     // Not when criterion only lists or smoke-tests the benchmarks.
     if !std::env::args().any(|a| a == "--test" || a == "--list") {
-        interleaved(|name| if name == "many_funcs" { 15 } else { 60 });
+        interleaved(&subjects, &engines, |name| {
+            if name == "many_funcs" {
+                15
+            } else {
+                60
+            }
+        });
     }
 }
