@@ -66,15 +66,15 @@ fn compile_speed(c: &mut Criterion) {
             }),
             ("+liveness", |info, i, _| {
                 let f = translate_inlining(info, i, InlinePolicy::default()).expect("translates");
-                liveness::analyze(&f);
+                liveness::analyze(&f).expect("within budget");
             }),
             ("+allocate", |info, i, env| {
                 let f = translate_inlining(info, i, InlinePolicy::default()).expect("translates");
-                allocate(&f, env, abi::clobbers);
+                allocate(&f, env, abi::clobbers).expect("within budget");
             }),
             ("+check", |info, i, env| {
                 let f = translate_inlining(info, i, InlinePolicy::default()).expect("translates");
-                let a = allocate(&f, env, abi::clobbers);
+                let a = allocate(&f, env, abi::clobbers).expect("within budget");
                 check(&f, &a, abi::clobbers).expect("valid allocation");
             }),
         ];

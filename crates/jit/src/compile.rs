@@ -102,7 +102,7 @@ pub fn compile_osr(
 fn lower<I: Isa>(isa: &I, module: &ModuleInfo, cx: &mut Context) -> Result<CompiledCode, JitError> {
     let (f, alloc) = (&cx.func, &mut cx.alloc);
     let clobbers = |inst: &_| isa.clobbers(inst);
-    allocate_into(f, isa.machine_env(), clobbers, &mut cx.regalloc, alloc);
+    allocate_into(f, isa.machine_env(), clobbers, &mut cx.regalloc, alloc)?;
     let alloc = &*alloc;
     // The checker re-derives liveness and compares every register's
     // occupants pairwise: 40 % of compile time. Debug builds run it on
@@ -122,7 +122,7 @@ pub fn check_allocation(module: &ModuleInfo, def_index: u32) -> Result<(), JitEr
     let f = translate_inlining(module, def_index, InlinePolicy::default())?;
     f.verify().map_err(JitError::Internal)?;
     let clobbers = |inst: &_| isa.clobbers(inst);
-    let alloc = allocate(&f, isa.machine_env(), clobbers);
+    let alloc = allocate(&f, isa.machine_env(), clobbers)?;
     check(&f, &alloc, clobbers).map_err(JitError::Internal)
 }
 

@@ -7,6 +7,10 @@ pub enum JitError {
     /// The function uses an operator the JIT does not compile (yet); the
     /// runtime keeps the function in the interpreter.
     Unsupported { opcode: String },
+    /// The function's size or shape exceeds what the JIT compiles in
+    /// bounded time and memory (see `budget`); the runtime keeps it in
+    /// the interpreter.
+    TooLarge { reason: String },
     /// A bug in the JIT.
     Internal(String),
 }
@@ -15,6 +19,7 @@ impl fmt::Display for JitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             JitError::Unsupported { opcode } => write!(f, "unsupported operator `{opcode}`"),
+            JitError::TooLarge { reason } => write!(f, "too large for the JIT: {reason}"),
             JitError::Internal(m) => write!(f, "internal JIT error: {m}"),
         }
     }

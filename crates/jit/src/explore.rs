@@ -33,7 +33,7 @@ pub fn explore(module: &ModuleInfo, def_index: u32) -> Result<Explored, JitError
 fn explore_for<I: Isa>(isa: &I, module: &ModuleInfo, def_index: u32) -> Result<Explored, JitError> {
     let f = translate_inlining(module, def_index, InlinePolicy::default())?;
     let clobbers = |inst: &_| isa.clobbers(inst);
-    let alloc = allocate(&f, isa.machine_env(), clobbers);
+    let alloc = allocate(&f, isa.machine_env(), clobbers)?;
     check(&f, &alloc, clobbers).map_err(JitError::Internal)?;
     let mut allocation = String::new();
     let mut intervals = alloc.intervals.clone();

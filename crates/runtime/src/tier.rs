@@ -182,14 +182,9 @@ fn report(info: &ModuleInfo, def: u32, trigger: Trigger, outcome: &Outcome) {
     let compiled = match outcome {
         Ok(c) => c,
         Err(reason) => {
-            match trigger {
-                Trigger::Eager => {
-                    tracing::debug!(target: "wx::tier", func = index, name = %name, reason = %reason, "kept in the interpreter")
-                }
-                Trigger::Hot(_) => {
-                    tracing::info!(target: "wx::tier", func = index, name = %name, reason = %reason, "kept in the interpreter")
-                }
-            }
+            // Every fallback is news, under any strategy: the function will
+            // run interpreted for good.
+            tracing::info!(target: "wx::tier", func = index, name = %name, reason = %reason, "kept in the interpreter");
             return;
         }
     };

@@ -846,3 +846,61 @@ fn osr_traps_reach_the_host_through_interpreted_frames() {
     assert_eq!(run.call(&mut store, 201).unwrap(), 2);
     assert_eq!(osr_of(&store, "spin"), 1);
 }
+
+/// A function whose liveness exceeds the JIT's budget stays interpreted
+/// with the reason, under the default tiered strategy; a deep nest of
+/// `if`s with results (which once made liveness allocate 4 GB) compiles.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#[test]
+fn huge_shapes_compile_or_stay_interpreted() {
+    use std::fmt::Write as _;
+    let nest = 60_000;
+    let mut deep_if = String::from("(func (export \"deep_if\") (param i32) (result i32)\n");
+    deep_if.push_str(&"local.get 0 if (result i32)\n".repeat(nest));
+    deep_if.push_str("i32.const 1\n");
+    deep_if.push_str(&"else i32.const 2 end\n".repeat(nest));
+    deep_if.push_str(")\n");
+    // 20,000 locals live across 20,000 branches.
+    let locals = 20_000;
+    let mut live = format!(
+        "(func (export \"live\") (param i32) (result i32) (local {})\n",
+        "i32 ".repeat(locals)
+    );
+    for l in 1..=locals {
+        let _ = writeln!(live, "i32.const {l} local.set {l}");
+    }
+    live.push_str(
+        &"block local.get 0 br_if 0 local.get 0 i32.const 1 i32.add local.set 0 end\n"
+            .repeat(20_000),
+    );
+    live.push_str("local.get 0\n");
+    for l in 1..=locals {
+        let _ = writeln!(live, "local.get {l} i32.add");
+    }
+    live.push_str(")\n");
+    let engine = tiered_engine(2, 1_000_000);
+    let (mut store, instance) = setup(&engine, &format!("(module {deep_if} {live})"));
+    let deep_if = instance
+        .get_typed_func::<i32, i32>(&mut store, "deep_if")
+        .unwrap();
+    let live = instance
+        .get_typed_func::<i32, i32>(&mut store, "live")
+        .unwrap();
+    let sum = (locals * (locals + 1) / 2) as i32;
+    for _ in 0..3 {
+        assert_eq!(deep_if.call(&mut store, 1).unwrap(), 1);
+        assert_eq!(deep_if.call(&mut store, 0).unwrap(), 2);
+        // The first block counts local 0 up to 1, which skips all the others.
+        assert_eq!(live.call(&mut store, 0).unwrap(), sum + 1);
+    }
+    assert!(matches!(
+        tier_of(&store, "deep_if"),
+        Some(FuncTier::Compiled { .. })
+    ));
+    match tier_of(&store, "live") {
+        Some(FuncTier::Rejected { reason }) => {
+            assert!(reason.contains("too large for the JIT"), "{reason}")
+        }
+        other => panic!("live: {other:?}"),
+    }
+}

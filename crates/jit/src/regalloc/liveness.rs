@@ -20,11 +20,25 @@
 //! many blocks costs nothing in the blocks that do not touch it. A single
 //! block (most small functions) skips the dataflow and the bits.
 
+use super::sparse_live::LiveSets;
+use crate::error::JitError;
 use crate::ir::{BlockId, Func, Inst, VReg};
 use std::ops::Index;
 
 /// No block, position or index.
 const NONE: u32 = u32::MAX;
+
+/// The largest bit matrix (blocks x global vregs, in 64-bit words) the
+/// dense analysis builds: 16 MiB a set, four sets. Larger functions get
+/// their sets as lists ([`LiveSets`]), which cost 12 bytes per (block,
+/// live value) pair instead of 4 bits per (block, global value).
+const DENSE_MAX_WORDS: usize = 1 << 21;
+
+/// The budget of (block, live value) pairs for the list form: a base
+/// (about as much memory as the largest dense matrices) plus a multiple
+/// of the instruction count. Beyond it the function stays interpreted.
+const SPARSE_BASE_PAIRS: usize = 1 << 22;
+const SPARSE_PAIRS_PER_INST: usize = 16;
 
 /// The registers one instruction reads and writes (see [`operands`]): up
 /// to four fixed uses and one fixed definition, plus lists from the
@@ -262,6 +276,8 @@ pub struct Scratch {
     out: Vec<u64>,
     /// The globals open during the walk, as bits.
     open_bits: Vec<u64>,
+    /// Live sets as lists, for large functions.
+    sparse: LiveSets,
 }
 
 impl Scratch {
@@ -279,24 +295,25 @@ impl Scratch {
             self.sets.capacity() / 3,
             self.out.capacity(),
         ];
-        if grown.iter().any(|&c| c > KEEP) {
+        if grown.iter().any(|&c| c > KEEP) || self.sparse.grown_past(KEEP) {
             *self = Scratch::default();
         }
     }
 }
 
-/// Live-out sets of every block (by id), over the global vregs only: row
-/// `b` of `out` holds `words` words, bit `g` standing for vreg
-/// `globals[g]`. Returns `words`. `def_block`, `gen_block` and `global`
-/// are per-vreg scratch filled with `NONE`.
-fn live_out(
+/// Per block, its upward-exposed uses (gen) and the vregs it defines
+/// (kill): block b's are `gens[runs[2b]..runs[2b + 2]]` and
+/// `kills[runs[2b + 1]..runs[2b + 3]]`. A vreg with an upward-exposed use
+/// somewhere is global and gets a dense index in `global` (its position
+/// in `globals`). `def_block`, `gen_block` and `global` are per-vreg
+/// scratch filled with `NONE`.
+fn exposed_uses(
     f: &Func,
     s: &mut Scratch,
     def_block: &mut [u32],
     gen_block: &mut [u32],
     global: &mut [u32],
-) -> usize {
-    let nb = f.blocks.len();
+) {
     // 1. Per block (by id), its upward-exposed uses (gen) and the vregs it
     //    defines (kill): block b's are `gens[runs[2b]..runs[2b + 2]]` and
     //    `kills[runs[2b + 1]..runs[2b + 3]]`. A vreg with an
@@ -333,7 +350,15 @@ fn live_out(
     }
     runs.push(gens.len() as u32);
     runs.push(kills.len() as u32);
-    let words = globals.len().div_ceil(64);
+}
+
+/// Live-out sets of every block (by id), over the global vregs only (see
+/// [`exposed_uses`], which must have run): row `b` of `out` holds `words`
+/// words, bit `g` standing for vreg `globals[g]`. Returns `words`.
+fn dense_live_out(f: &Func, s: &mut Scratch, global: &[u32]) -> usize {
+    let nb = f.blocks.len();
+    let (gens, kills, runs) = (&s.gens, &s.kills, &s.runs);
+    let words = s.globals.len().div_ceil(64);
     s.out.clear();
     s.out.resize(nb * words, 0);
     if words == 0 {
@@ -464,18 +489,30 @@ pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
     })
 }
 
-/// Compute liveness of `f` (which must verify).
-pub fn analyze(f: &Func) -> Liveness {
+/// Compute liveness of `f` (which must verify); fails only for a function
+/// whose liveness is too large for the JIT's budget.
+pub fn analyze(f: &Func) -> Result<Liveness, JitError> {
     with_scratch(|s| {
         let mut out = Liveness::default();
-        analyze_into(f, s, &mut out);
-        out
+        analyze_into(f, s, &mut out)?;
+        Ok(out)
     })
 }
 
 /// [`analyze`] with the given scratch buffers, into `out` (whose buffers
 /// are reused; whatever it held is replaced).
-pub fn analyze_into(f: &Func, s: &mut Scratch, out: &mut Liveness) {
+pub fn analyze_into(f: &Func, s: &mut Scratch, out: &mut Liveness) -> Result<(), JitError> {
+    analyze_with(f, s, out, DENSE_MAX_WORDS)
+}
+
+/// [`analyze_into`], with live sets as bits when the matrix has at most
+/// `dense_max_words` words and as lists otherwise.
+pub(crate) fn analyze_with(
+    f: &Func,
+    s: &mut Scratch,
+    out: &mut Liveness,
+    dense_max_words: usize,
+) -> Result<(), JitError> {
     let n = f.vregs.len();
     // Per-vreg scratch: five arrays (two only for `live_out`); a single
     // block (nothing live out) needs two.
@@ -514,50 +551,15 @@ pub fn analyze_into(f: &Func, s: &mut Scratch, out: &mut Liveness) {
     } else {
         let (def_block, rest) = rest.split_at_mut(n);
         let (gen_block, global) = rest.split_at_mut(n);
-        let words = live_out(f, s, def_block, gen_block, global);
-        s.open_bits.clear();
-        s.open_bits.resize(words, 0);
-        let mut open = Open::<true> {
-            end: open,
-            global,
-            bits: &mut s.open_bits,
-        };
-        let (out_rows, globals, built) = (&s.out, &s.globals, &mut s.built);
-        let row = |b: BlockId| &out_rows[b.0 as usize * words..(b.0 as usize + 1) * words];
-        // The last block's live-outs (the others' are opened at the
-        // boundary with the block after them).
-        if let Some(&b) = f.layout.last() {
-            let last = f.blocks[b.0 as usize].insts.end * 2 - 1;
-            for v in members(row(b), globals) {
-                open.open(v, last);
-            }
-        }
-        for (k, &b) in f.layout.iter().enumerate().rev() {
-            let insts = f.blocks[b.0 as usize].insts.clone();
-            let first = insts.start * 2;
-            walk_block(f, insts, &mut open, built, latest, dead);
-            // The block's start: the values open here are live in. Those
-            // also live out of the block before it in the layout stay open
-            // (their range goes on there); the others' ranges start here.
-            // That block's other live-outs open at its end.
-            let before = k.checked_sub(1).map(|k| row(f.layout[k]));
-            for w in 0..words {
-                let open_here = open.bits[w];
-                let out_before = before.map_or(0, |r| r[w]);
-                let mut closing = open_here & !out_before;
-                while closing != 0 {
-                    let v = globals[w * 64 + closing.trailing_zeros() as usize];
-                    closing &= closing - 1;
-                    let end = open.close(v).expect("an open value");
-                    push_range(built, latest, v, first, end);
-                }
-                let mut opening = out_before & !open_here;
-                while opening != 0 {
-                    let v = globals[w * 64 + opening.trailing_zeros() as usize];
-                    opening &= opening - 1;
-                    open.open(v, first - 1);
-                }
-            }
+        exposed_uses(f, s, def_block, gen_block, global);
+        let words = s.globals.len().div_ceil(64);
+        if f.blocks.len() * words <= dense_max_words {
+            dense_ranges(f, s, open, global, latest, dead);
+        } else {
+            // `gen_block` is free again: it marks the live-outs of the
+            // block before the one being walked.
+            gen_block.fill(NONE);
+            sparse_ranges(f, s, open, global, gen_block, latest, dead)?;
         }
     }
     let built = &s.built;
@@ -599,6 +601,128 @@ pub fn analyze_into(f: &Func, s: &mut Scratch, out: &mut Liveness) {
         }
     }
     s.per_vreg = per_vreg;
+    Ok(())
+}
+
+/// The live ranges of a function with more than one block, from live-out
+/// sets as rows of a bit matrix (blocks x global vregs; small functions).
+fn dense_ranges(
+    f: &Func,
+    s: &mut Scratch,
+    open: &mut [u32],
+    global: &[u32],
+    latest: &mut [u32],
+    dead: &mut [bool],
+) {
+    let words = dense_live_out(f, s, global);
+    s.open_bits.clear();
+    s.open_bits.resize(words, 0);
+    let mut open = Open::<true> {
+        end: open,
+        global,
+        bits: &mut s.open_bits,
+    };
+    let (out_rows, globals, built) = (&s.out, &s.globals, &mut s.built);
+    let row = |b: BlockId| &out_rows[b.0 as usize * words..(b.0 as usize + 1) * words];
+    // The last block's live-outs (the others' are opened at the
+    // boundary with the block after them).
+    if let Some(&b) = f.layout.last() {
+        let last = f.blocks[b.0 as usize].insts.end * 2 - 1;
+        for v in members(row(b), globals) {
+            open.open(v, last);
+        }
+    }
+    for (k, &b) in f.layout.iter().enumerate().rev() {
+        let insts = f.blocks[b.0 as usize].insts.clone();
+        let first = insts.start * 2;
+        walk_block(f, insts, &mut open, built, latest, dead);
+        // The block's start: the values open here are live in. Those
+        // also live out of the block before it in the layout stay open
+        // (their range goes on there); the others' ranges start here.
+        // That block's other live-outs open at its end.
+        let before = k.checked_sub(1).map(|k| row(f.layout[k]));
+        for w in 0..words {
+            let open_here = open.bits[w];
+            let out_before = before.map_or(0, |r| r[w]);
+            let mut closing = open_here & !out_before;
+            while closing != 0 {
+                let v = globals[w * 64 + closing.trailing_zeros() as usize];
+                closing &= closing - 1;
+                let end = open.close(v).expect("an open value");
+                push_range(built, latest, v, first, end);
+            }
+            let mut opening = out_before & !open_here;
+            while opening != 0 {
+                let v = globals[w * 64 + opening.trailing_zeros() as usize];
+                opening &= opening - 1;
+                open.open(v, first - 1);
+            }
+        }
+    }
+}
+
+/// The live ranges of a function whose bit matrix would be too large,
+/// from live-in and live-out lists ([`LiveSets`]); fails if those exceed
+/// their budget. `stamp` is per-vreg scratch filled with `NONE`.
+fn sparse_ranges(
+    f: &Func,
+    s: &mut Scratch,
+    open: &mut [u32],
+    global: &[u32],
+    stamp: &mut [u32],
+    latest: &mut [u32],
+    dead: &mut [bool],
+) -> Result<(), JitError> {
+    let budget = SPARSE_BASE_PAIRS + SPARSE_PAIRS_PER_INST * f.insts.len();
+    let sets = &mut s.sparse;
+    sets.compute(f, &s.gens, &s.kills, &s.runs, global, &s.globals, budget)
+        .map_err(|pairs| JitError::TooLarge {
+            reason: format!(
+                "more than {pairs} (block, live value) pairs in {} blocks and {} instructions (budget {budget})",
+                f.blocks.len(),
+                f.insts.len()
+            ),
+        })?;
+    let mut open = Open::<false> {
+        end: open,
+        global: &[],
+        bits: &mut [],
+    };
+    let built = &mut s.built;
+    if let Some(&b) = f.layout.last() {
+        let last = f.blocks[b.0 as usize].insts.end * 2 - 1;
+        for &v in sets.live_out(b) {
+            open.open(v, last);
+        }
+    }
+    for (k, &b) in f.layout.iter().enumerate().rev() {
+        let insts = f.blocks[b.0 as usize].insts.clone();
+        let first = insts.start * 2;
+        walk_block(f, insts, &mut open, built, latest, dead);
+        // As in `dense_ranges`: what is open here is live in; values also
+        // live out of the block before stay open, the others' ranges
+        // start here, and that block's other live-outs open at its end.
+        let before = k.checked_sub(1).map(|k| f.layout[k]);
+        let mark = k as u32;
+        if let Some(p) = before {
+            for &v in sets.live_out(p) {
+                stamp[v as usize] = mark;
+            }
+        }
+        for &v in sets.live_in(b) {
+            if stamp[v as usize] != mark {
+                if let Some(end) = open.close(v) {
+                    push_range(built, latest, v, first, end);
+                }
+            }
+        }
+        if let Some(p) = before {
+            for &v in sets.live_out(p) {
+                open.open(v, first - 1);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Walk the instructions `insts` of one block backwards: close the ranges

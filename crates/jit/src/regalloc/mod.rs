@@ -24,7 +24,9 @@
 
 pub mod liveness;
 pub mod loop_split;
+mod sparse_live;
 
+use crate::error::JitError;
 use crate::ir::{Func, Inst, Ty, VReg};
 use liveness::{analyze, Interval};
 pub use loop_split::LoopSplit;
@@ -475,16 +477,21 @@ thread_local! {
 ///
 /// Spill weights cost a pass over the code, so they are computed the first
 /// time no register is free (most functions never need them).
-pub fn allocate(f: &Func, env: &MachineEnv, clobbers: impl Fn(&Inst) -> RegSet) -> Allocation {
+pub fn allocate(
+    f: &Func,
+    env: &MachineEnv,
+    clobbers: impl Fn(&Inst) -> RegSet,
+) -> Result<Allocation, JitError> {
     let mut out = Allocation::default();
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut s) => {
-            allocate_into(f, env, clobbers, &mut s, &mut out);
+            let r = allocate_into(f, env, clobbers, &mut s, &mut out);
             s.trim();
+            r
         }
         Err(_) => allocate_into(f, env, clobbers, &mut Scratch::default(), &mut out),
-    });
-    out
+    })?;
+    Ok(out)
 }
 
 /// [`allocate`] into `out`, reusing its buffers and those of `s`
@@ -495,13 +502,13 @@ pub fn allocate_into(
     clobbers: impl Fn(&Inst) -> RegSet,
     s: &mut Scratch,
     out: &mut Allocation,
-) {
+) -> Result<(), JitError> {
     let mut live = liveness::Liveness {
         intervals: std::mem::take(&mut out.intervals),
         ranges: std::mem::take(&mut out.ranges),
         dead: std::mem::take(&mut out.dead),
     };
-    liveness::analyze_into(f, &mut s.live, &mut live);
+    liveness::analyze_into(f, &mut s.live, &mut live)?;
     scan_instructions(f, &clobbers, &mut s.points, &mut s.hints);
     let (call_points, points, hints) = (&s.points.calls, &s.points.others, &s.hints);
     let fixed = &mut s.fixed;
@@ -706,6 +713,7 @@ pub fn allocate_into(
         call_saves,
         loop_splits,
     };
+    Ok(())
 }
 
 /// Verify `alloc` for `f` (see the module documentation).
@@ -718,7 +726,7 @@ pub fn check(
         calls: call_points,
         others: points,
     } = ClobberPoints::of(f, &clobbers);
-    let fresh = analyze(f);
+    let fresh = analyze(f).map_err(|e| e.to_string())?;
     if fresh.dead != alloc.dead {
         return Err("the dead instructions differ from a fresh analysis".into());
     }

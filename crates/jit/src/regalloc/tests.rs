@@ -1,6 +1,6 @@
 //! Allocation on translated functions, checked by the independent checker.
 
-use super::liveness::{analyze, Interval};
+use super::liveness::{self, analyze, Interval};
 use super::{allocate, check, Class, Loc, MachineEnv, PReg, RegSet};
 use crate::ir::{Func, Inst, VReg};
 use crate::translate::translate;
@@ -38,7 +38,7 @@ const LOOP: &str = "(module (func (param $n i32) (result i32) (local $acc i32)
 #[test]
 fn loop_carried_values_stay_live_around_the_loop() {
     let f = func(LOOP, 0);
-    let live = analyze(&f);
+    let live = analyze(&f).unwrap();
     let iv = |v: u32| {
         live.intervals
             .iter()
@@ -59,7 +59,7 @@ fn loop_carried_values_stay_live_around_the_loop() {
 #[test]
 fn enough_registers_means_no_spills() {
     let f = func(LOOP, 0);
-    let a = allocate(&f, &env(4, 4), |_| 0);
+    let a = allocate(&f, &env(4, 4), |_| 0).unwrap();
     check(&f, &a, |_| 0).unwrap();
     assert_eq!(a.spill_slots, 0);
     assert!(matches!(a.loc(VReg(0)), Loc::Reg(_)));
@@ -82,7 +82,7 @@ fn pressure_spills_and_stays_correct() {
     }
     let wat = format!("(module (func (param i32) (result i32) (local i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) {body} {sum}))");
     let f = func(&wat, 0);
-    let a = allocate(&f, &env(4, 2), |_| 0);
+    let a = allocate(&f, &env(4, 2), |_| 0).unwrap();
     check(&f, &a, |_| 0).unwrap();
     assert!(a.spill_slots > 0);
 }
@@ -94,7 +94,7 @@ fn values_live_across_calls_avoid_clobbered_registers() {
            (func (param i32) (result i32) (i32.add (local.get 0) (call $g (local.get 0)))))",
         1,
     );
-    let a = allocate(&f, &env(4, 2), calls_clobber);
+    let a = allocate(&f, &env(4, 2), calls_clobber).unwrap();
     check(&f, &a, calls_clobber).unwrap();
     // v0 is used after the call: it must not sit in r0 or r1.
     assert!(
@@ -127,7 +127,7 @@ fn values_used_more_than_the_calls_they_cross_are_split_around_them() {
              (local.get $acc)))",
         1,
     );
-    let a = allocate(&f, &env(4, 2), clobbers);
+    let a = allocate(&f, &env(4, 2), clobbers).unwrap();
     check(&f, &a, clobbers).unwrap();
     let acc = VReg(1);
     assert!(
@@ -158,11 +158,11 @@ fn values_used_more_than_the_calls_they_cross_are_split_around_them() {
 #[test]
 fn the_checker_catches_conflicts() {
     let f = func(LOOP, 0);
-    let mut a = allocate(&f, &env(4, 4), |_| 0);
+    let mut a = allocate(&f, &env(4, 4), |_| 0).unwrap();
     // n and acc are live together: force them into one register.
     a.locs[1] = a.locs[0];
     assert!(check(&f, &a, |_| 0).is_err());
-    let a = allocate(&f, &env(4, 4), |_| 0);
+    let a = allocate(&f, &env(4, 4), |_| 0).unwrap();
     assert!(check(&f, &a, |_| u64::MAX).is_err());
 }
 
@@ -176,7 +176,7 @@ fn benchmark_functions_allocate_and_check() {
             let Ok(f) = translate(&info, def) else {
                 continue;
             };
-            let a = allocate(&f, &env(5, 3), calls_clobber);
+            let a = allocate(&f, &env(5, 3), calls_clobber).unwrap();
             check(&f, &a, calls_clobber)
                 .unwrap_or_else(|e| panic!("{}: {def}: {e}", path.display()));
             checked += 1;
@@ -223,7 +223,7 @@ fn lifetime_holes_let_locals_share_registers() {
            (local.get $b)))",
         0,
     );
-    let a = allocate(&f, &env(2, 1), |_| 0);
+    let a = allocate(&f, &env(2, 1), |_| 0).unwrap();
     check(&f, &a, |_| 0).unwrap();
     assert_eq!(a.spill_slots, 0, "{:?}", a.locs);
 }
@@ -251,7 +251,7 @@ fn spill_weights_favour_inner_loops() {
            {sum}))"
     );
     let f = func(&wat, 0);
-    let a = allocate(&f, &env(4, 1), |_| 0);
+    let a = allocate(&f, &env(4, 1), |_| 0).unwrap();
     check(&f, &a, |_| 0).unwrap();
     assert!(a.spill_slots > 0);
     for v in [0, 1] {
@@ -364,28 +364,33 @@ fn liveness_matches_the_reference() {
             let Ok(f) = translate(info, def) else {
                 continue;
             };
-            let live = analyze(&f);
             let (runs, dead) = reference_liveness(&f);
-            assert_eq!(live.dead, dead, "{name}: function {def}: dead instructions");
-            for (v, want) in runs.iter().enumerate() {
-                assert_eq!(
-                    live.ranges.get(VReg(v as u32)),
-                    &want[..],
-                    "{name}: function {def}: v{v}"
-                );
+            // Both forms of the live sets: bits, and lists (forced).
+            for dense_max_words in [usize::MAX, 0] {
+                let mut live = liveness::Liveness::default();
+                liveness::analyze_with(&f, &mut Default::default(), &mut live, dense_max_words)
+                    .unwrap();
+                assert_eq!(live.dead, dead, "{name}: function {def}: dead instructions");
+                for (v, want) in runs.iter().enumerate() {
+                    assert_eq!(
+                        live.ranges.get(VReg(v as u32)),
+                        &want[..],
+                        "{name}: function {def}: v{v}"
+                    );
+                }
+                let want_intervals: Vec<(u32, u32, u32)> = runs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| !r.is_empty())
+                    .map(|(v, r)| (v as u32, r[0].0, r[r.len() - 1].1))
+                    .collect();
+                let got: Vec<(u32, u32, u32)> = live
+                    .intervals
+                    .iter()
+                    .map(|iv| (iv.vreg.0, iv.start, iv.end))
+                    .collect();
+                assert_eq!(got, want_intervals, "{name}: function {def}: intervals");
             }
-            let want_intervals: Vec<(u32, u32, u32)> = runs
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| !r.is_empty())
-                .map(|(v, r)| (v as u32, r[0].0, r[r.len() - 1].1))
-                .collect();
-            let got: Vec<(u32, u32, u32)> = live
-                .intervals
-                .iter()
-                .map(|iv| (iv.vreg.0, iv.start, iv.end))
-                .collect();
-            assert_eq!(got, want_intervals, "{name}: function {def}: intervals");
             compared += 1;
         }
     }
@@ -432,7 +437,7 @@ const SPLIT: &str = "(module (func (param $base i32) (param $step i32) (param $n
 #[test]
 fn a_spilled_value_gets_a_register_in_a_loop_that_uses_it() {
     let f = func(SPLIT, 0);
-    let a = allocate(&f, &env(5, 2), |_| 0);
+    let a = allocate(&f, &env(5, 2), |_| 0).unwrap();
     check(&f, &a, |_| 0).unwrap();
     assert!(matches!(a.locs[1], Loc::Stack(_)), "{:?}", a.locs);
     let split = a.loop_splits.iter().find(|s| s.vreg == VReg(1));
@@ -449,7 +454,7 @@ fn a_spilled_value_gets_a_register_in_a_loop_that_uses_it() {
 #[test]
 fn the_checker_catches_bad_loop_splits() {
     let f = func(SPLIT, 0);
-    let good = allocate(&f, &env(5, 2), |_| 0);
+    let good = allocate(&f, &env(5, 2), |_| 0).unwrap();
     assert!(!good.loop_splits.is_empty());
     // Into a register the loop counter holds.
     let mut a = good.clone();

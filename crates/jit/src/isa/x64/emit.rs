@@ -220,6 +220,7 @@ struct Scratch {
     /// [`forwarding_targets`]), and the blocks it jumps to directly.
     forward: Vec<Option<BlockId>>,
     direct: Vec<Option<BlockId>>,
+    chain: ChainScratch,
     /// Per block: how many more jumps to it may copy it (see [`dispatch`]).
     dispatch_copies: Vec<u32>,
     /// The blocks emitted, in layout order; per block, its index there
@@ -284,25 +285,81 @@ fn keep_loop_entries(
     alloc: &Allocation,
     direct: &[Option<BlockId>],
     forward: &mut [Option<BlockId>],
+    chain: &mut ChainScratch,
 ) {
     // Per block: the span of its loop if it heads one with splits.
     let mut split_span = vec![None; f.blocks.len()];
     for s in &alloc.loop_splits {
         split_span[s.header.0 as usize] = Some(s);
     }
+    // The first loop header with splits on each block's jump chain, so
+    // that a block visits only those, not every block of its chain.
+    first_on_chain(direct, |x| split_span[x].is_some(), chain);
+    let next_split = |x: Option<BlockId>| {
+        x.and_then(|x| match chain.memo[x.0 as usize] {
+            NO_BLOCK => None,
+            h => Some(h as usize),
+        })
+    };
     for b in 0..forward.len() {
         if forward[b].is_none() {
             continue;
         }
         let at = 2 * f.blocks[b].insts.start;
-        let mut t = direct[b];
-        for _ in 0..direct.len() {
-            let Some(x) = t else { break };
-            if split_span[x.0 as usize].is_some_and(|s| !s.covers(at)) {
+        let mut h = next_split(direct[b]);
+        while let Some(x) = h {
+            if split_span[x].is_some_and(|s| !s.covers(at)) {
                 forward[b] = None;
                 break;
             }
-            t = direct[x.0 as usize];
+            h = next_split(direct[x]);
+        }
+    }
+}
+
+/// No block (see [`first_on_chain`]).
+const NO_BLOCK: u32 = u32::MAX;
+
+/// Scratch for [`first_on_chain`].
+#[derive(Debug, Default)]
+struct ChainScratch {
+    memo: Vec<u32>,
+    stack: Vec<u32>,
+}
+
+/// For every block `b`, the first block `x` on its jump chain (`b`,
+/// `direct[b]`, `direct[direct[b]]`, ...) for which `stop(x)` holds, into
+/// `s.memo[b]`; [`NO_BLOCK`] if the chain ends or cycles first. Linear in
+/// the number of blocks: each block is walked once and its answer shared
+/// by every chain through it (a deep nest of blocks makes chains as long
+/// as the function).
+fn first_on_chain(direct: &[Option<BlockId>], stop: impl Fn(usize) -> bool, s: &mut ChainScratch) {
+    const UNSEEN: u32 = u32::MAX - 1;
+    const BUSY: u32 = u32::MAX - 2;
+    let ChainScratch { memo, stack } = s;
+    memo.clear();
+    memo.resize(direct.len(), UNSEEN);
+    for b in 0..direct.len() {
+        let mut x = b;
+        let found = loop {
+            match memo[x] {
+                UNSEEN => {}
+                BUSY => break NO_BLOCK, // a cycle of jumps
+                known => break known,
+            }
+            if stop(x) {
+                memo[x] = x as u32;
+                break x as u32;
+            }
+            memo[x] = BUSY;
+            stack.push(x as u32);
+            match direct[x] {
+                Some(next) => x = next.0 as usize,
+                None => break NO_BLOCK,
+            }
+        };
+        for y in stack.drain(..) {
+            memo[y as usize] = found;
         }
     }
 }
@@ -321,6 +378,7 @@ fn emit_with(
         locs,
         forward,
         direct,
+        chain,
         dispatch_copies,
         emitted,
         order,
@@ -344,10 +402,10 @@ fn emit_with(
     labels.extend((0..f.blocks.len()).map(|_| asm.new_label()));
     // Branches to a block that only jumps on go straight to where it
     // jumps (the block itself is not emitted).
-    forwarding_targets(f, alloc, direct, forward);
+    forwarding_targets(f, alloc, direct, forward, chain);
     // A block entering a loop with split values loads them: it stays.
     if !alloc.loop_splits.is_empty() {
-        keep_loop_entries(f, alloc, direct, forward);
+        keep_loop_entries(f, alloc, direct, forward, chain);
     }
     dispatch::dispatch_blocks(f, alloc, forward, dispatch_copies);
     for (b, t) in forward.iter().enumerate() {
@@ -525,6 +583,7 @@ fn forwarding_targets(
     alloc: &Allocation,
     direct: &mut Vec<Option<BlockId>>,
     forward: &mut Vec<Option<BlockId>>,
+    chain: &mut ChainScratch,
 ) {
     let jump_of = |b: BlockId| -> Option<BlockId> {
         let mut live = f.blocks[b.0 as usize]
@@ -546,16 +605,15 @@ fn forwarding_targets(
             jump_of(b)
         }
     }));
+    first_on_chain(direct, |x| direct[x].is_none(), chain);
     forward.clear();
-    forward.extend(direct.iter().map(|&first| {
-        let mut t = first?;
-        for _ in 0..direct.len() {
-            match direct[t.0 as usize] {
-                Some(next) => t = next,
-                None => return Some(t),
-            }
+    forward.extend(direct.iter().enumerate().map(|(b, first)| {
+        first.as_ref()?;
+        // None: a cycle of jumps, left as it is.
+        match chain.memo[b] {
+            NO_BLOCK => None,
+            t => Some(BlockId(t)),
         }
-        None // a cycle of jumps: leave it as it is
     }));
 }
 
