@@ -197,9 +197,10 @@ fn preopened_dirs_are_visible_to_the_program() {
     assert_eq!((r.code, r.stdout.as_str()), (Some(0), "/sandbox"), "{r:#?}");
     let r = wx(&["run", "--dir", host, &wat], None);
     assert_eq!((r.code, r.stdout.as_str()), (Some(0), host), "{r:#?}");
-    // No preopen: fd_prestat_get(3) fails and the program traps.
+    // No preopen: fd_prestat_get(3) fails and the program traps, with
+    // wasmtime's exit status for a trap.
     let r = wx(&["run", &wat], None);
-    assert_eq!(r.code, Some(1), "{r:#?}");
+    assert_eq!(r.code, Some(134), "{r:#?}");
     assert_eq!(r.error_line(), "error: wasm trap: unreachable");
     // A missing directory.
     let missing = dir.join("missing");
@@ -271,7 +272,7 @@ fn a_trap_is_one_error_line() {
     let dir = scratch("trap");
     let wat = file(&dir, "funcs.wat", FUNCS_WAT);
     let r = wx(&["run", "--invoke", "boom", &wat], None);
-    assert_eq!(r.code, Some(1), "{r:#?}");
+    assert_eq!(r.code, Some(134), "{r:#?}");
     assert_eq!(r.error_line(), "error: wasm trap: unreachable");
     // A module without `_start` is a usage error that names its exports.
     let r = wx(&["run", &wat], None);

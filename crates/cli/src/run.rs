@@ -4,9 +4,12 @@
 //! - the guest's `proc_exit` code (0 when `_start` returns normally). Codes
 //!   outside 0..=255 keep their low 8 bits like a native `exit`, except that a
 //!   non-zero code whose low bits are 0 becomes 1, so failure stays failure;
+//! - 134 (128 + SIGABRT, as wasmtime) when wasm traps: `error: wasm trap:
+//!   <message>` and the wasm backtrace on stderr;
 //! - 1 when the program cannot run (missing file, malformed or invalid module,
-//!   unknown import, bad `--dir`, unavailable `--tier`) or wasm traps
-//!   (`error: wasm trap: <message>` on stderr);
+//!   unknown import, bad `--dir`, unavailable `--tier`) or a host function
+//!   stops it (a WASI call with a bad pointer or flag, `proc_exit` with a
+//!   status of 126 or more);
 //! - 2 for a usage error: unknown `--invoke` export, wrong argument count or
 //!   an unparsable argument, no `_start` to run.
 //!
@@ -29,9 +32,22 @@ pub struct RunArgs {
     #[arg(long, value_name = "NAME")]
     pub invoke: Option<String>,
 
-    /// Give the program the host directory HOST, named GUEST (default: HOST).
-    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    /// Give the program the host directory HOST, named GUEST (default:
+    /// HOST). Every path it names resolves beneath HOST. With `::ro`, the
+    /// program may read beneath HOST but not create, change or remove
+    /// anything (EPERM).
+    #[arg(long = "dir", value_name = "HOST[::GUEST[::ro]]")]
     pub dirs: Vec<String>,
+
+    /// Listen on ADDR (e.g. 127.0.0.1:8080) and hand the program the
+    /// listening socket, as descriptor 3, 4... before the directories.
+    #[arg(long = "tcplisten", value_name = "ADDR")]
+    pub tcp_listen: Vec<String>,
+
+    /// The program's argv[0] (default: the file name); multicall programs
+    /// pick their tool by it.
+    #[arg(long, value_name = "NAME")]
+    pub argv0: Option<String>,
 
     /// Set an environment variable for the program; `--env K` alone passes on
     /// the host's value of K, if set.
@@ -85,16 +101,23 @@ pub struct RunArgs {
 pub(crate) enum Failure {
     /// The command line was wrong (exit 2).
     Usage(String),
-    /// The program could not run, or trapped (exit 1).
+    /// The program could not run, or a host function stopped it (exit 1).
     Error(String),
+    /// Wasm code trapped (exit 134, as wasmtime).
+    Trap(String),
     /// The program called `proc_exit`.
     Exit(i32),
 }
+
+/// The exit status for a trap: 128 + SIGABRT, as wasmtime's on Unix, so a
+/// trap is told apart from `proc_exit(1)`.
+pub const TRAP_EXIT_STATUS: u8 = 134;
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
         match e {
             Error::Exit(code) => Failure::Exit(code),
+            e @ Error::Trap(_) => Failure::Trap(e.to_string()),
             e => Failure::Error(e.to_string()),
         }
     }
@@ -114,6 +137,10 @@ pub fn main(args: RunArgs) -> ExitCode {
         Err(Failure::Error(msg)) => {
             report(&msg, &args.file);
             ExitCode::FAILURE
+        }
+        Err(Failure::Trap(msg)) => {
+            let _ = writeln!(std::io::stderr(), "error: {msg}");
+            ExitCode::from(TRAP_EXIT_STATUS)
         }
     }
 }
@@ -185,16 +212,20 @@ pub(crate) fn wasi_linker(engine: &Engine) -> Result<Linker<WasiCtx>, Error> {
     Ok(linker)
 }
 
-/// The WASI context: argv[0] is the file name, then the trailing arguments
-/// (unless they are --invoke arguments); `--env` and `--dir` settings.
+/// The WASI context: argv[0] is `--argv0` or the file name, then the
+/// trailing arguments (unless they are --invoke arguments); `--env`,
+/// `--tcplisten` and `--dir` settings.
 fn wasi_ctx(args: &RunArgs) -> Result<WasiCtx, Failure> {
     let mut b = WasiCtx::builder();
-    let argv0 = args
-        .file
-        .file_name()
-        .unwrap_or(args.file.as_os_str())
-        .to_string_lossy()
-        .into_owned();
+    let argv0 = match &args.argv0 {
+        Some(name) => name.clone(),
+        None => args
+            .file
+            .file_name()
+            .unwrap_or(args.file.as_os_str())
+            .to_string_lossy()
+            .into_owned(),
+    };
     b.arg(argv0);
     if args.invoke.is_none() {
         b.args(&args.args);
@@ -214,10 +245,29 @@ fn wasi_ctx(args: &RunArgs) -> Result<WasiCtx, Failure> {
             }
         }
     }
+    for addr in &args.tcp_listen {
+        let listener = std::net::TcpListener::bind(addr)
+            .map_err(|e| Failure::Error(format!("--tcplisten {addr}: {e}")))?;
+        b.tcp_listener(listener)
+            .map_err(|e| Failure::Error(format!("--tcplisten {addr}: {e}")))?;
+    }
     for dir in &args.dirs {
-        let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
-        b.preopened_dir(host, guest)
-            .map_err(|e| Failure::Error(format!("--dir {e}")))?;
+        let (host, guest, mutable) = match dir.split("::").collect::<Vec<_>>()[..] {
+            [host] => (host, host, true),
+            [host, guest] => (host, guest, true),
+            [host, guest, "ro"] => (host, guest, false),
+            _ => {
+                return Err(Failure::Usage(format!(
+                    "--dir `{dir}`: expected HOST, HOST::GUEST or HOST::GUEST::ro"
+                )))
+            }
+        };
+        let opened = if mutable {
+            b.preopened_dir(host, guest)
+        } else {
+            b.preopened_dir_readonly(host, guest)
+        };
+        opened.map_err(|e| Failure::Error(format!("--dir {e}")))?;
     }
     b.build().map_err(|e| Failure::Usage(e.to_string()))
 }

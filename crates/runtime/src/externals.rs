@@ -151,6 +151,18 @@ impl Memory {
         self.raw_mut(&mut ctx.0.opaque).data_mut()
     }
 
+    /// The memory's bytes and the store's data at once, so a host function
+    /// can copy between guest memory and its own state (WASI's buffers).
+    pub fn data_and_store_mut<'a, T: 'a>(
+        &self,
+        store: impl Into<crate::store::StoreContextMut<'a, T>>,
+    ) -> (&'a mut [u8], &'a mut T) {
+        let ctx = store.into();
+        let inner = ctx.0;
+        let bytes = self.raw_mut(&mut inner.opaque).data_mut();
+        (bytes, &mut inner.data)
+    }
+
     /// Grow by `delta` pages; the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
         let m = self.raw_mut(&mut store.as_context_mut().0.opaque);

@@ -2,22 +2,7 @@
 
 use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
-use crate::mem::{check, memory, write_bytes, write_u32};
-use wx_runtime::Caller;
-
-/// Which list a call reads.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum List {
-    Args,
-    Environ,
-}
-
-fn strings(ctx: &WasiCtx, list: List) -> &[String] {
-    match list {
-        List::Args => ctx.args(),
-        List::Environ => ctx.env(),
-    }
-}
+use crate::mem::Mem;
 
 /// The number of strings and the bytes they need with their NULs.
 fn sizes(strings: &[String]) -> Result<(u32, u32), Errno> {
@@ -27,48 +12,50 @@ fn sizes(strings: &[String]) -> Result<(u32, u32), Errno> {
     Ok((count, bytes))
 }
 
-/// `args_sizes_get(argc, argv_buf_size) -> errno` and
-/// `environ_sizes_get(count, buf_size) -> errno`.
-pub(crate) fn sizes_get<T>(
-    caller: &mut Caller<'_, T>,
-    get: impl Fn(&mut T) -> &mut WasiCtx,
-    list: List,
-    count_ptr: u32,
-    size_ptr: u32,
+/// `args_sizes_get(argc*, argv_buf_size*)`
+pub(crate) fn args_sizes_get(cx: &mut WasiCtx, mem: &mut Mem, count: u32, size: u32) -> WasiResult {
+    sizes_get(&cx.args, mem, count, size)
+}
+
+/// `environ_sizes_get(count*, buf_size*)`
+pub(crate) fn environ_sizes_get(
+    cx: &mut WasiCtx,
+    mem: &mut Mem,
+    count: u32,
+    size: u32,
 ) -> WasiResult {
-    let memory = memory(caller)?;
-    let (count, bytes) = sizes(strings(get(caller.data_mut()), list))?;
-    let data = memory.data_mut(caller);
-    check(data, count_ptr, 4)?;
-    check(data, size_ptr, 4)?;
-    write_u32(data, count_ptr, count)?;
-    write_u32(data, size_ptr, bytes)?;
+    sizes_get(&cx.env, mem, count, size)
+}
+
+/// `args_get(argv*, argv_buf*)`
+pub(crate) fn args_get(cx: &mut WasiCtx, mem: &mut Mem, ptrs: u32, buf: u32) -> WasiResult {
+    list_get(&cx.args, mem, ptrs, buf)
+}
+
+/// `environ_get(environ*, environ_buf*)`
+pub(crate) fn environ_get(cx: &mut WasiCtx, mem: &mut Mem, ptrs: u32, buf: u32) -> WasiResult {
+    list_get(&cx.env, mem, ptrs, buf)
+}
+
+fn sizes_get(strings: &[String], mem: &mut Mem, count_ptr: u32, size_ptr: u32) -> WasiResult {
+    let (count, bytes) = sizes(strings)?;
+    mem.write_u32(count_ptr, count)?;
+    mem.write_u32(size_ptr, bytes)?;
     Ok(())
 }
 
-/// `args_get(argv, argv_buf) -> errno` and `environ_get(environ, buf) -> errno`:
-/// one pointer per string at `ptrs`, the NUL-terminated strings packed at `buf`.
-pub(crate) fn list_get<T>(
-    caller: &mut Caller<'_, T>,
-    get: impl Fn(&mut T) -> &mut WasiCtx,
-    list: List,
-    ptrs: u32,
-    buf: u32,
-) -> WasiResult {
-    let memory = memory(caller)?;
-    let strings = strings(get(caller.data_mut()), list).to_vec();
-    let (count, bytes) = sizes(&strings)?;
-    let data = memory.data_mut(caller);
-    check(data, ptrs, count.checked_mul(4).ok_or(Errno::EFAULT)?)?;
-    check(data, buf, bytes)?;
-    // In range, so `buf + offset` cannot overflow.
+/// One pointer per string at `ptrs`, the NUL-terminated strings packed at
+/// `buf`, written one after the other (a bad pointer stops the program
+/// part way, as in wasmtime).
+fn list_get(strings: &[String], mem: &mut Mem, ptrs: u32, buf: u32) -> WasiResult {
     let mut offset = buf;
     for (i, s) in strings.iter().enumerate() {
-        write_u32(data, ptrs + 4 * i as u32, offset)?;
-        write_bytes(data, offset, s.as_bytes())?;
-        offset += s.len() as u32;
-        write_bytes(data, offset, &[0])?;
-        offset += 1;
+        let at = ptrs.wrapping_add(4 * i as u32);
+        mem.write_u32(at, offset)?;
+        mem.write_bytes(offset, s.as_bytes())?;
+        let end = offset.wrapping_add(s.len() as u32);
+        mem.write_bytes(end, &[0])?;
+        offset = end.wrapping_add(1);
     }
     Ok(())
 }

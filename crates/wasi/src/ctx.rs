@@ -1,119 +1,13 @@
-//! The WASI context: arguments, environment, standard streams and the
-//! descriptor table (stdio plus preopened directories).
+//! The WASI context (arguments, environment, descriptors) and its builder.
 
-use std::fs::File;
-use std::io::{self, Cursor, Read, Write};
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use crate::stdio::{Input, Output, StdStream};
+use crate::table::{Desc, DirDesc, Stdin, Table};
+use cap_std::ambient_authority;
+use std::collections::VecDeque;
+use std::net::TcpListener;
+use std::path::Path;
+use std::time::Instant;
 use wx_runtime::Error;
-
-/// Where a guest's standard input comes from.
-#[derive(Clone, Debug, Default)]
-pub enum Input {
-    /// The host process's stdin.
-    #[default]
-    Inherit,
-    /// These bytes, then end of file.
-    Bytes(Arc<Mutex<Cursor<Vec<u8>>>>),
-    /// End of file at once.
-    Null,
-}
-
-impl Input {
-    /// Input that yields `bytes`, then end of file.
-    pub fn bytes(bytes: impl Into<Vec<u8>>) -> Input {
-        Input::Bytes(Arc::new(Mutex::new(Cursor::new(bytes.into()))))
-    }
-
-    /// One read of at most `buf.len()` bytes; 0 at end of file.
-    pub(crate) fn read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Input::Null => Ok(0),
-            Input::Bytes(cursor) => lock(cursor).read(buf),
-            Input::Inherit => io::stdin().lock().read(buf),
-        }
-    }
-}
-
-/// Where a guest's standard output or standard error goes.
-#[derive(Clone, Debug, Default)]
-pub enum Output {
-    /// The host process's corresponding stream (stdout for fd 1, stderr for fd 2).
-    #[default]
-    Inherit,
-    /// Appended to this buffer (for tests and embedders capturing output).
-    Buffer(Arc<Mutex<Vec<u8>>>),
-    /// Discarded.
-    Null,
-}
-
-impl Output {
-    /// A fresh capture buffer, and the output that appends to it.
-    pub fn buffer() -> (Output, Arc<Mutex<Vec<u8>>>) {
-        let buf = Arc::new(Mutex::new(Vec::new()));
-        (Output::Buffer(buf.clone()), buf)
-    }
-
-    /// Write all of `bufs`; the number of bytes written.
-    pub(crate) fn write_vectored(&self, stream: StdStream, bufs: &[&[u8]]) -> io::Result<usize> {
-        let total = bufs.iter().map(|b| b.len()).sum();
-        match self {
-            Output::Null => {}
-            Output::Buffer(buf) => {
-                let mut buf = lock(buf);
-                for b in bufs {
-                    buf.extend_from_slice(b);
-                }
-            }
-            Output::Inherit => match stream {
-                StdStream::Stdout => write_all_flush(&mut io::stdout().lock(), bufs)?,
-                StdStream::Stderr => write_all_flush(&mut io::stderr().lock(), bufs)?,
-            },
-        }
-        Ok(total)
-    }
-}
-
-fn write_all_flush(w: &mut impl Write, bufs: &[&[u8]]) -> io::Result<()> {
-    for b in bufs {
-        w.write_all(b)?;
-    }
-    // The guest buffers on its side; hand every write to the host at once so
-    // that output interleaves correctly with the host's own messages.
-    w.flush()
-}
-
-/// A poisoned lock only means another thread panicked mid-write; the bytes
-/// are still usable.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Which host stream an inherited output descriptor writes to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum StdStream {
-    Stdout,
-    Stderr,
-}
-
-/// A directory the guest may use, visible under `guest` name.
-#[derive(Debug)]
-pub struct Preopen {
-    /// The name the guest sees (`fd_prestat_dir_name`).
-    pub guest: String,
-    /// The host directory.
-    pub host: PathBuf,
-    /// The open directory; kept so the capability cannot be swapped under us.
-    pub(crate) _dir: File,
-}
-
-/// An open WASI descriptor.
-#[derive(Debug)]
-pub(crate) enum Descriptor {
-    Stdin(Input),
-    Output(StdStream, Output),
-    Dir(Preopen),
-}
 
 /// The state of one WASI program; put it in the store's data and pass an
 /// accessor to [`crate::add_to_linker`].
@@ -121,7 +15,10 @@ pub(crate) enum Descriptor {
 pub struct WasiCtx {
     pub(crate) args: Vec<String>,
     pub(crate) env: Vec<String>,
-    fds: Vec<Option<Descriptor>>,
+    pub(crate) table: Table,
+    /// The origin of the monotonic clock the guest sees (as in wasmtime,
+    /// `clock_time_get(MONOTONIC)` counts from the context's creation).
+    pub(crate) created: Instant,
 }
 
 impl WasiCtx {
@@ -141,25 +38,24 @@ impl WasiCtx {
         &self.env
     }
 
-    /// The open preopened directories and their descriptors.
-    pub fn preopens(&self) -> impl Iterator<Item = (u32, &Preopen)> {
-        self.fds.iter().enumerate().filter_map(|(fd, d)| match d {
-            Some(Descriptor::Dir(p)) => Some((fd as u32, p)),
+    /// The preopened directories still open: descriptor and guest name.
+    pub fn preopens(&self) -> impl Iterator<Item = (u32, &str)> {
+        self.table.iter().filter_map(|(fd, d)| match d {
+            Desc::Dir(DirDesc {
+                preopen: Some(name),
+                ..
+            }) => Some((fd, name.as_str())),
             _ => None,
         })
     }
+}
 
-    pub(crate) fn get(&self, fd: u32) -> Option<&Descriptor> {
-        self.fds.get(fd as usize)?.as_ref()
-    }
-
-    /// Close `fd`; false if it was not open.
-    pub(crate) fn close(&mut self, fd: u32) -> bool {
-        match self.fds.get_mut(fd as usize) {
-            Some(slot) => slot.take().is_some(),
-            None => false,
-        }
-    }
+/// A directory to preopen.
+#[derive(Debug)]
+struct PreopenSpec {
+    dir: cap_std::fs::Dir,
+    guest: String,
+    mutable: bool,
 }
 
 /// Builds a [`WasiCtx`].
@@ -170,7 +66,8 @@ pub struct WasiCtxBuilder {
     stdin: Input,
     stdout: Output,
     stderr: Output,
-    preopens: Vec<Preopen>,
+    listeners: Vec<TcpListener>,
+    preopens: Vec<PreopenSpec>,
 }
 
 impl WasiCtxBuilder {
@@ -223,25 +120,54 @@ impl WasiCtxBuilder {
         self
     }
 
-    /// Give the guest host directory `host` under the name `guest`. Preopens
-    /// get descriptors 3, 4, ... in the order they are added.
+    /// Give the guest host directory `host` under the name `guest`, to read
+    /// and change. Every path the guest names through it resolves beneath
+    /// it, whatever `..`, absolute paths or symbolic links say.
     pub fn preopened_dir(
         &mut self,
         host: impl AsRef<Path>,
         guest: impl Into<String>,
     ) -> Result<&mut Self, Error> {
-        let host = host.as_ref();
-        let context =
-            |e: io::Error| Error::Io(io::Error::new(e.kind(), format!("{}: {e}", host.display())));
-        let dir = File::open(host).map_err(context)?;
-        if !dir.metadata().map_err(context)?.is_dir() {
+        self.preopen(host.as_ref(), guest.into(), true)
+    }
+
+    /// Give the guest host directory `host` under the name `guest`, read
+    /// only: creating, changing or removing anything beneath it fails with
+    /// `EPERM`, and files open for reading only.
+    pub fn preopened_dir_readonly(
+        &mut self,
+        host: impl AsRef<Path>,
+        guest: impl Into<String>,
+    ) -> Result<&mut Self, Error> {
+        self.preopen(host.as_ref(), guest.into(), false)
+    }
+
+    fn preopen(&mut self, host: &Path, guest: String, mutable: bool) -> Result<&mut Self, Error> {
+        let context = |e: std::io::Error| {
+            Error::Io(std::io::Error::new(
+                e.kind(),
+                format!("{}: {e}", host.display()),
+            ))
+        };
+        let meta = std::fs::metadata(host).map_err(context)?;
+        if !meta.is_dir() {
             return Err(Error::Usage(format!("{}: not a directory", host.display())));
         }
-        self.preopens.push(Preopen {
-            guest: guest.into(),
-            host: host.to_path_buf(),
-            _dir: dir,
+        let dir = cap_std::fs::Dir::open_ambient_dir(host, ambient_authority()).map_err(context)?;
+        self.preopens.push(PreopenSpec {
+            dir,
+            guest,
+            mutable,
         });
+        Ok(self)
+    }
+
+    /// Hand the guest a listening TCP socket (as wasmtime's `--tcplisten`):
+    /// listeners get descriptors 3, 4, ... in the order they are added,
+    /// before the preopened directories, and are non-blocking.
+    pub fn tcp_listener(&mut self, listener: TcpListener) -> Result<&mut Self, Error> {
+        listener.set_nonblocking(true)?;
+        self.listeners.push(listener);
         Ok(self)
     }
 
@@ -261,12 +187,24 @@ impl WasiCtxBuilder {
                 )));
             }
         }
-        let mut fds = vec![
-            Some(Descriptor::Stdin(this.stdin)),
-            Some(Descriptor::Output(StdStream::Stdout, this.stdout)),
-            Some(Descriptor::Output(StdStream::Stderr, this.stderr)),
-        ];
-        fds.extend(this.preopens.into_iter().map(|p| Some(Descriptor::Dir(p))));
+        let mut table = Table::default();
+        table.insert(Desc::Stdin(Stdin {
+            input: this.stdin,
+            ahead: VecDeque::new(),
+            eof: false,
+        }));
+        table.insert(Desc::Output(StdStream::Stdout, this.stdout));
+        table.insert(Desc::Output(StdStream::Stderr, this.stderr));
+        for l in this.listeners {
+            table.insert(Desc::Listener(l));
+        }
+        for p in this.preopens {
+            table.insert(Desc::Dir(DirDesc {
+                dir: p.dir,
+                preopen: Some(p.guest),
+                mutable: p.mutable,
+            }));
+        }
         Ok(WasiCtx {
             args: this.args,
             env: this
@@ -274,7 +212,8 @@ impl WasiCtxBuilder {
                 .into_iter()
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect(),
-            fds,
+            table,
+            created: Instant::now(),
         })
     }
 }
@@ -286,28 +225,31 @@ mod tests {
     #[test]
     fn builder_lays_out_descriptors() {
         let dir = std::env::temp_dir();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let ctx = WasiCtx::builder()
             .arg("prog")
             .env("A", "1")
             .env("A", "2")
             .preopened_dir(&dir, "/tmp")
             .unwrap()
+            .preopened_dir_readonly(&dir, "/ro")
+            .unwrap()
+            .tcp_listener(listener)
+            .unwrap()
             .build()
             .unwrap();
         assert_eq!(ctx.args(), ["prog"]);
         assert_eq!(ctx.env(), ["A=2"]);
-        assert!(matches!(ctx.get(0), Some(Descriptor::Stdin(_))));
+        assert!(matches!(ctx.table.get(0), Ok(Desc::Stdin(_))));
         assert!(matches!(
-            ctx.get(2),
-            Some(Descriptor::Output(StdStream::Stderr, _))
+            ctx.table.get(2),
+            Ok(Desc::Output(StdStream::Stderr, _))
         ));
-        assert!(matches!(ctx.get(3), Some(Descriptor::Dir(p)) if p.guest == "/tmp"));
-        assert!(ctx.get(4).is_none());
-        let preopens: Vec<_> = ctx
-            .preopens()
-            .map(|(fd, p)| (fd, p.guest.clone()))
-            .collect();
-        assert_eq!(preopens, [(3, "/tmp".to_string())]);
+        assert!(matches!(ctx.table.get(3), Ok(Desc::Listener(_))));
+        assert!(matches!(ctx.table.get(5), Ok(Desc::Dir(d)) if !d.mutable));
+        assert!(ctx.table.get(6).is_err());
+        let preopens: Vec<_> = ctx.preopens().collect();
+        assert_eq!(preopens, [(4, "/tmp"), (5, "/ro")]);
     }
 
     #[test]
@@ -325,35 +267,5 @@ mod tests {
             .is_err());
         let file = std::env::current_exe().unwrap();
         assert!(WasiCtx::builder().preopened_dir(file, "x").is_err());
-    }
-
-    #[test]
-    fn inputs_read_then_end() {
-        let input = Input::bytes(b"hello world".to_vec());
-        let mut a = [0u8; 4];
-        assert_eq!(input.read(&mut a).unwrap(), 4);
-        assert_eq!(&a, b"hell");
-        let mut b = [0u8; 16];
-        assert_eq!(input.read(&mut b).unwrap(), 7);
-        assert_eq!(&b[..7], b"o world");
-        assert_eq!(input.read(&mut b).unwrap(), 0);
-        assert_eq!(Input::Null.read(&mut b).unwrap(), 0);
-    }
-
-    #[test]
-    fn outputs_capture_or_discard() {
-        let (out, buf) = Output::buffer();
-        assert_eq!(
-            out.write_vectored(StdStream::Stdout, &[b"ab", b"", b"c"])
-                .unwrap(),
-            3
-        );
-        assert_eq!(*buf.lock().unwrap(), b"abc");
-        assert_eq!(
-            Output::Null
-                .write_vectored(StdStream::Stderr, &[b"xy"])
-                .unwrap(),
-            2
-        );
     }
 }

@@ -113,78 +113,114 @@ impl fmt::Display for Errno {
 }
 
 impl From<io::Error> for Errno {
+    /// The errno wasmtime gives the guest for a host file-system error:
+    /// the host errno where preview2 has a matching error code, else by
+    /// the error's kind, else `EIO` (so EROFS, EXDEV and EMFILE are EIO,
+    /// and cap-std's "path escapes the sandbox" is EPERM).
     fn from(e: io::Error) -> Errno {
-        if let Some(code) = e.raw_os_error() {
-            if let Some(errno) = from_host_errno(code) {
-                return errno;
-            }
+        if let Some(errno) = e.raw_os_error().and_then(from_fs_errno) {
+            return errno;
         }
         use io::ErrorKind as K;
         match e.kind() {
             K::NotFound => Errno::ENOENT,
-            K::PermissionDenied => Errno::EACCES,
-            K::ConnectionRefused => Errno::ECONNREFUSED,
-            K::ConnectionReset => Errno::ECONNRESET,
-            K::ConnectionAborted => Errno::ECONNABORTED,
-            K::NotConnected => Errno::ENOTCONN,
-            K::AddrInUse => Errno::EADDRINUSE,
-            K::AddrNotAvailable => Errno::EADDRNOTAVAIL,
-            K::BrokenPipe => Errno::EPIPE,
+            K::PermissionDenied => Errno::EPERM,
             K::AlreadyExists => Errno::EEXIST,
-            K::WouldBlock => Errno::EAGAIN,
             K::InvalidInput => Errno::EINVAL,
-            K::TimedOut => Errno::ETIMEDOUT,
-            K::Interrupted => Errno::EINTR,
-            K::Unsupported => Errno::ENOTSUP,
-            K::OutOfMemory => Errno::ENOMEM,
             _ => Errno::EIO,
         }
     }
 }
 
-/// The WASI errno for a host `errno` value, for the common ones.
-fn from_host_errno(code: i32) -> Option<Errno> {
+impl From<rustix::io::Errno> for Errno {
+    fn from(e: rustix::io::Errno) -> Errno {
+        Errno::from(io::Error::from(e))
+    }
+}
+
+impl Errno {
+    /// The errno for a host socket error: every host errno that has a
+    /// preview1 number keeps its meaning (sockets report EAGAIN,
+    /// ECONNRESET, ENOTCONN... which the file-system mapping folds into
+    /// EIO).
+    pub(crate) fn from_socket_error(e: &io::Error) -> Errno {
+        let code = e.raw_os_error();
+        if let Some(errno) = code
+            .and_then(from_fs_errno)
+            .or_else(|| code.and_then(from_net_errno))
+        {
+            return errno;
+        }
+        use io::ErrorKind as K;
+        match e.kind() {
+            K::WouldBlock => Errno::EAGAIN,
+            K::NotFound => Errno::ENOENT,
+            K::PermissionDenied => Errno::EPERM,
+            K::InvalidInput => Errno::EINVAL,
+            _ => Errno::EIO,
+        }
+    }
+}
+
+/// The host errnos with a preview2 file-system error code, and their
+/// preview1 numbers.
+fn from_fs_errno(code: i32) -> Option<Errno> {
     Some(match code {
+        libc::EPIPE => Errno::EPIPE,
         libc::EPERM => Errno::EPERM,
         libc::ENOENT => Errno::ENOENT,
-        libc::EINTR => Errno::EINTR,
-        libc::EIO => Errno::EIO,
-        libc::ENXIO => Errno::ENXIO,
-        libc::E2BIG => Errno::E2BIG,
-        libc::EBADF => Errno::EBADF,
-        libc::EAGAIN => Errno::EAGAIN,
         libc::ENOMEM => Errno::ENOMEM,
-        libc::EACCES => Errno::EACCES,
-        libc::EFAULT => Errno::EFAULT,
+        libc::EIO => Errno::EIO,
+        libc::EBADF => Errno::EBADF,
         libc::EBUSY => Errno::EBUSY,
-        libc::EEXIST => Errno::EEXIST,
-        libc::EXDEV => Errno::EXDEV,
-        libc::ENODEV => Errno::ENODEV,
+        libc::EACCES => Errno::EACCES,
         libc::ENOTDIR => Errno::ENOTDIR,
         libc::EISDIR => Errno::EISDIR,
         libc::EINVAL => Errno::EINVAL,
-        libc::ENFILE => Errno::ENFILE,
-        libc::EMFILE => Errno::EMFILE,
-        libc::ENOTTY => Errno::ENOTTY,
+        libc::EEXIST => Errno::EEXIST,
         libc::EFBIG => Errno::EFBIG,
         libc::ENOSPC => Errno::ENOSPC,
         libc::ESPIPE => Errno::ESPIPE,
-        libc::EROFS => Errno::EROFS,
-        libc::EPIPE => Errno::EPIPE,
-        libc::ERANGE => Errno::ERANGE,
+        libc::EMLINK => Errno::EMLINK,
         libc::ENAMETOOLONG => Errno::ENAMETOOLONG,
-        libc::ENOSYS => Errno::ENOSYS,
         libc::ENOTEMPTY => Errno::ENOTEMPTY,
         libc::ELOOP => Errno::ELOOP,
         libc::EOVERFLOW => Errno::EOVERFLOW,
+        libc::EILSEQ => Errno::EILSEQ,
+        libc::EOPNOTSUPP => Errno::ENOTSUP,
+        libc::EALREADY => Errno::EALREADY,
+        libc::EINPROGRESS => Errno::EINPROGRESS,
+        libc::EINTR => Errno::EINTR,
+        _ => return None,
+    })
+}
+
+/// The further host errnos sockets report.
+fn from_net_errno(code: i32) -> Option<Errno> {
+    Some(match code {
+        libc::EAGAIN => Errno::EAGAIN,
         libc::ECONNRESET => Errno::ECONNRESET,
+        libc::ECONNABORTED => Errno::ECONNABORTED,
+        libc::ECONNREFUSED => Errno::ECONNREFUSED,
+        libc::ENOTCONN => Errno::ENOTCONN,
+        libc::EISCONN => Errno::EISCONN,
+        libc::ENOTSOCK => Errno::ENOTSOCK,
+        libc::EADDRINUSE => Errno::EADDRINUSE,
+        libc::EADDRNOTAVAIL => Errno::EADDRNOTAVAIL,
+        libc::ENETDOWN => Errno::ENETDOWN,
+        libc::ENETUNREACH => Errno::ENETUNREACH,
+        libc::EHOSTUNREACH => Errno::EHOSTUNREACH,
         libc::ETIMEDOUT => Errno::ETIMEDOUT,
+        libc::EMSGSIZE => Errno::EMSGSIZE,
+        libc::ENOBUFS => Errno::ENOBUFS,
+        libc::EMFILE => Errno::EMFILE,
+        libc::ENFILE => Errno::ENFILE,
         _ => return None,
     })
 }
 
 /// Why a WASI call did not succeed: an errno for the guest, or an error
-/// that stops execution (`proc_exit`, a module without memory).
+/// that stops execution (`proc_exit`, a bad pointer, an invalid flag).
 #[derive(Debug)]
 pub(crate) enum Fault {
     Errno(Errno),
@@ -230,5 +266,12 @@ mod tests {
         assert_eq!(Errno::from(e), Errno::ENOENT);
         let e = io::Error::other("x");
         assert_eq!(Errno::from(e), Errno::EIO);
+        // As in wasmtime: unmapped host errnos are EIO, sandbox escapes EPERM.
+        let e = io::Error::from_raw_os_error(libc::EROFS);
+        assert_eq!(Errno::from(e), Errno::EIO);
+        let e = io::Error::new(io::ErrorKind::PermissionDenied, "escape");
+        assert_eq!(Errno::from(e), Errno::EPERM);
+        let e = io::Error::from_raw_os_error(libc::EAGAIN);
+        assert_eq!(Errno::from_socket_error(&e), Errno::EAGAIN);
     }
 }

@@ -1,233 +1,444 @@
-//! Descriptor functions: reading and writing stdio, `fd_close`,
-//! `fd_fdstat_get`, `fd_seek` and the preopen queries.
+//! Descriptor functions: reading and writing, positions, flags, closing
+//! and renumbering, and the preopen queries.
 
-use crate::ctx::{Descriptor, WasiCtx};
+use crate::abi::{fdflags, filetype, rights, size};
+use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
-use crate::mem::{self, check, iovecs, memory, slice, total_len, write_bytes, write_u32};
-use wx_runtime::Caller;
+use crate::filestat::file_filetype;
+use crate::mem::{fatal, IoVec, Mem};
+use crate::table::{Desc, FileDesc, Stdin};
+use std::io::{self, IoSlice, Read, Write};
+use std::num::NonZeroU64;
 
-/// `filetype` values.
-mod filetype {
-    pub const CHARACTER_DEVICE: u8 = 2;
-    pub const DIRECTORY: u8 = 3;
-}
-
-/// `rights` bits.
-mod rights {
-    pub const FD_DATASYNC: u64 = 1 << 0;
-    pub const FD_READ: u64 = 1 << 1;
-    pub const FD_SEEK: u64 = 1 << 2;
-    pub const FD_FDSTAT_SET_FLAGS: u64 = 1 << 3;
-    pub const FD_SYNC: u64 = 1 << 4;
-    pub const FD_TELL: u64 = 1 << 5;
-    pub const FD_WRITE: u64 = 1 << 6;
-    pub const FD_ADVISE: u64 = 1 << 7;
-    pub const FD_ALLOCATE: u64 = 1 << 8;
-    pub const PATH_CREATE_DIRECTORY: u64 = 1 << 9;
-    pub const PATH_CREATE_FILE: u64 = 1 << 10;
-    pub const PATH_LINK_SOURCE: u64 = 1 << 11;
-    pub const PATH_LINK_TARGET: u64 = 1 << 12;
-    pub const PATH_OPEN: u64 = 1 << 13;
-    pub const FD_READDIR: u64 = 1 << 14;
-    pub const PATH_READLINK: u64 = 1 << 15;
-    pub const PATH_RENAME_SOURCE: u64 = 1 << 16;
-    pub const PATH_RENAME_TARGET: u64 = 1 << 17;
-    pub const PATH_FILESTAT_GET: u64 = 1 << 18;
-    pub const PATH_FILESTAT_SET_SIZE: u64 = 1 << 19;
-    pub const PATH_FILESTAT_SET_TIMES: u64 = 1 << 20;
-    pub const FD_FILESTAT_GET: u64 = 1 << 21;
-    pub const FD_FILESTAT_SET_SIZE: u64 = 1 << 22;
-    pub const FD_FILESTAT_SET_TIMES: u64 = 1 << 23;
-    pub const PATH_SYMLINK: u64 = 1 << 24;
-    pub const PATH_REMOVE_DIRECTORY: u64 = 1 << 25;
-    pub const PATH_UNLINK_FILE: u64 = 1 << 26;
-    pub const POLL_FD_READWRITE: u64 = 1 << 27;
-
-    /// What a readable stream allows (no seek/tell: wasi-libc's `isatty`
-    /// looks for exactly that on a character device).
-    pub const STDIN: u64 = FD_READ | POLL_FD_READWRITE;
-    pub const STDOUT: u64 = FD_WRITE | POLL_FD_READWRITE;
-
-    /// What a directory allows on itself.
-    pub const DIRECTORY: u64 = FD_FDSTAT_SET_FLAGS
-        | FD_SYNC
-        | FD_ADVISE
-        | PATH_CREATE_DIRECTORY
-        | PATH_CREATE_FILE
-        | PATH_LINK_SOURCE
-        | PATH_LINK_TARGET
-        | PATH_OPEN
-        | FD_READDIR
-        | PATH_READLINK
-        | PATH_RENAME_SOURCE
-        | PATH_RENAME_TARGET
-        | PATH_FILESTAT_GET
-        | PATH_FILESTAT_SET_SIZE
-        | PATH_FILESTAT_SET_TIMES
-        | FD_FILESTAT_GET
-        | FD_FILESTAT_SET_TIMES
-        | PATH_SYMLINK
-        | PATH_REMOVE_DIRECTORY
-        | PATH_UNLINK_FILE;
-
-    /// What files and directories opened beneath a directory may get.
-    pub const INHERITING: u64 = DIRECTORY
-        | FD_DATASYNC
-        | FD_READ
-        | FD_SEEK
-        | FD_TELL
-        | FD_WRITE
-        | FD_ALLOCATE
-        | FD_FILESTAT_SET_SIZE
-        | POLL_FD_READWRITE;
-}
-
-/// Largest single read handed to the host; a guest asking for more gets a
-/// short read, which the API allows.
-const MAX_READ: usize = 1 << 20;
-
-/// `fd_write(fd, iovs, iovs_len, nwritten) -> errno`
-pub(crate) fn fd_write<T>(
-    caller: &mut Caller<'_, T>,
-    get: impl Fn(&mut T) -> &mut WasiCtx,
-    fd: u32,
-    iovs: u32,
-    iovs_len: u32,
-    nwritten: u32,
-) -> WasiResult {
-    let memory = memory(caller)?;
-    let (stream, output) = match get(caller.data_mut()).get(fd) {
-        Some(Descriptor::Output(stream, output)) => (*stream, output.clone()),
-        Some(_) | None => return Err(Errno::EBADF.into()),
-    };
-    let data = memory.data(&*caller);
-    check(data, nwritten, 4)?;
-    let vecs = iovecs(data, iovs, iovs_len)?;
-    total_len(&vecs)?;
-    let bufs = vecs
-        .iter()
-        .map(|v| slice(data, v.ptr, v.len))
-        .collect::<Result<Vec<_>, _>>()?;
-    let n = output.write_vectored(stream, &bufs)?;
-    write_u32(memory.data_mut(caller), nwritten, n as u32)?;
+/// `fd_close(fd)`: any descriptor, preopens included.
+pub(crate) fn fd_close(cx: &mut WasiCtx, _mem: &mut Mem, fd: u32) -> WasiResult {
+    cx.table.remove(fd)?;
     Ok(())
 }
 
-/// `fd_read(fd, iovs, iovs_len, nread) -> errno`
-pub(crate) fn fd_read<T>(
-    caller: &mut Caller<'_, T>,
-    get: impl Fn(&mut T) -> &mut WasiCtx,
+/// `fd_renumber(from, to)`: `to` must be open (programs rely on `EBADF`
+/// when it is not, as wasmtime does).
+pub(crate) fn fd_renumber(cx: &mut WasiCtx, _mem: &mut Mem, from: u32, to: u32) -> WasiResult {
+    cx.table.renumber(from, to)?;
+    Ok(())
+}
+
+/// A 16-bit flags argument: bits outside `all` (or beyond 16 bits) are
+/// not flags of the type, which stops the program as in wasmtime.
+pub(crate) fn flags16(v: u32, all: u16, what: &str) -> WasiResult<u16> {
+    if v > 0xffff || v as u16 & !all != 0 {
+        return Err(fatal(format!("invalid {what} value {v:#x}")));
+    }
+    Ok(v as u16)
+}
+
+/// `fd_fdstat_get(fd, fdstat*)`
+pub(crate) fn fd_fdstat_get(cx: &mut WasiCtx, mem: &mut Mem, fd: u32, out: u32) -> WasiResult {
+    let (ty, flags, base, inheriting) = match cx.table.get(fd)? {
+        Desc::Stdin(s) => (
+            tty_type(s.input.is_terminal()),
+            0,
+            rights::FD_READ,
+            rights::FD_READ,
+        ),
+        Desc::Output(stream, o) => (
+            tty_type(o.is_terminal(*stream)),
+            0,
+            rights::FD_WRITE,
+            rights::FD_WRITE,
+        ),
+        Desc::Dir(d) if d.preopen.is_some() => (
+            filetype::DIRECTORY,
+            0,
+            rights::PREOPEN_BASE,
+            rights::PREOPEN_INHERITING,
+        ),
+        Desc::Dir(_) => (filetype::DIRECTORY, 0, rights::DIRECTORY, rights::DIRECTORY),
+        Desc::File(f) => {
+            let mut r = rights::ALL;
+            if !f.readable {
+                r &= !(rights::FD_READ | rights::FD_READDIR);
+            }
+            if !f.writable {
+                r &= !rights::FD_WRITE;
+            }
+            let flags = if f.append { fdflags::APPEND } else { 0 }
+                | if f.nonblock { fdflags::NONBLOCK } else { 0 };
+            (file_filetype(&f.file)?, flags, r, r)
+        }
+        Desc::Listener(_) => (
+            filetype::SOCKET_STREAM,
+            fdflags::NONBLOCK,
+            rights::FD_READ | rights::FD_WRITE,
+            0,
+        ),
+        Desc::Stream(s) => (
+            filetype::SOCKET_STREAM,
+            if s.nonblock { fdflags::NONBLOCK } else { 0 },
+            rights::FD_READ | rights::FD_WRITE,
+            0,
+        ),
+    };
+    mem.check(out, size::FDSTAT, 8)?;
+    mem.write_u8(out, ty)?;
+    mem.write_u16(out + 2, flags)?;
+    mem.write_u64(out + 8, base)?;
+    mem.write_u64(out + 16, inheriting)
+}
+
+/// Standard streams are character devices when they are terminals; wasmtime
+/// says nothing about what else they might be.
+fn tty_type(tty: bool) -> u8 {
+    if tty {
+        filetype::CHARACTER_DEVICE
+    } else {
+        filetype::UNKNOWN
+    }
+}
+
+/// `fd_fdstat_set_flags(fd, flags)`: APPEND and NONBLOCK of a file (both
+/// replaced); the synchronous-write flags are not supported.
+pub(crate) fn fd_fdstat_set_flags(
+    cx: &mut WasiCtx,
+    _mem: &mut Mem,
+    fd: u32,
+    flags: u32,
+) -> WasiResult {
+    let flags = flags16(flags, fdflags::ALL, "fdflags")?;
+    let f = cx.table.file(fd)?;
+    if flags & (fdflags::DSYNC | fdflags::SYNC | fdflags::RSYNC) != 0 {
+        return Err(Errno::EINVAL.into());
+    }
+    f.append = flags & fdflags::APPEND != 0;
+    f.nonblock = flags & fdflags::NONBLOCK != 0;
+    Ok(())
+}
+
+/// `fd_fdstat_set_rights(fd, base, inheriting)`: rights are not enforced,
+/// so they cannot be narrowed either (`ENOTSUP`, as in wasmtime).
+pub(crate) fn fd_fdstat_set_rights(
+    cx: &mut WasiCtx,
+    _mem: &mut Mem,
+    fd: u32,
+    base: u64,
+    inheriting: u64,
+) -> WasiResult {
+    for r in [base, inheriting] {
+        if r & !rights::ALL != 0 {
+            return Err(fatal(format!("invalid rights value {r:#x}")));
+        }
+    }
+    match cx.table.get(fd)? {
+        Desc::File(_) | Desc::Dir(_) => Err(Errno::ENOTSUP.into()),
+        _ => Err(Errno::EBADF.into()),
+    }
+}
+
+/// `fd_prestat_get(fd, prestat*)`: tag 0 (a directory) and the length of
+/// its guest name.
+pub(crate) fn fd_prestat_get(cx: &mut WasiCtx, mem: &mut Mem, fd: u32, out: u32) -> WasiResult {
+    let name_len = match cx.table.get(fd)? {
+        Desc::Dir(d) => match &d.preopen {
+            Some(name) => name.len() as u32,
+            None => return Err(Errno::EBADF.into()),
+        },
+        _ => return Err(Errno::EBADF.into()),
+    };
+    mem.check(out, size::PRESTAT, 4)?;
+    mem.write_u8(out, 0)?;
+    mem.write_u32(out + 4, name_len)
+}
+
+/// `fd_prestat_dir_name(fd, path, path_len)`: the guest name, without a NUL.
+pub(crate) fn fd_prestat_dir_name(
+    cx: &mut WasiCtx,
+    mem: &mut Mem,
+    fd: u32,
+    path: u32,
+    len: u32,
+) -> WasiResult {
+    let name = match cx.table.get(fd)? {
+        Desc::Dir(d) => d.preopen.as_deref().ok_or(Errno::ENOTDIR)?,
+        _ => return Err(Errno::ENOTDIR.into()),
+    };
+    if name.len() > len as usize {
+        return Err(Errno::ENAMETOOLONG.into());
+    }
+    mem.write_bytes(path, name.as_bytes())
+}
+
+/// Retry `op` while it is interrupted.
+fn retry<T>(mut op: impl FnMut() -> rustix::io::Result<T>) -> io::Result<T> {
+    loop {
+        match op() {
+            Err(rustix::io::Errno::INTR) => continue,
+            r => return r.map_err(io::Error::from),
+        }
+    }
+}
+
+/// Read into `dst` from standard input, first from what was read ahead.
+pub(crate) fn stdin_read(s: &mut Stdin, dst: &mut [u8]) -> io::Result<usize> {
+    if !s.ahead.is_empty() {
+        let n = dst.len().min(s.ahead.len());
+        for (d, b) in dst.iter_mut().zip(s.ahead.drain(..n)) {
+            *d = b;
+        }
+        return Ok(n);
+    }
+    if s.eof {
+        return Ok(0);
+    }
+    let n = s.input.read(dst)?;
+    s.eof |= n == 0 && !dst.is_empty();
+    Ok(n)
+}
+
+/// Block until standard input has data or ends, reading some ahead;
+/// whether it has data.
+pub(crate) fn stdin_fill(s: &mut Stdin) -> io::Result<bool> {
+    if s.ahead.is_empty() && !s.eof {
+        let mut buf = [0u8; 4096];
+        let n = s.input.read(&mut buf)?;
+        s.eof = n == 0;
+        s.ahead.extend(&buf[..n]);
+    }
+    Ok(!s.ahead.is_empty())
+}
+
+/// `fd_read(fd, iovs, iovs_len, nread*)`
+pub(crate) fn fd_read(
+    cx: &mut WasiCtx,
+    mem: &mut Mem,
     fd: u32,
     iovs: u32,
     iovs_len: u32,
     nread: u32,
 ) -> WasiResult {
-    let memory = memory(caller)?;
-    let input = match get(caller.data_mut()).get(fd) {
-        Some(Descriptor::Stdin(input)) => input.clone(),
-        Some(_) | None => return Err(Errno::EBADF.into()),
-    };
-    let data = memory.data_mut(caller);
-    check(data, nread, 4)?;
-    let vecs = iovecs(data, iovs, iovs_len)?;
-    let want = (total_len(&vecs)? as usize).min(MAX_READ);
-    // Read into a host buffer, then scatter: the guest's buffers may overlap.
-    let mut buf = vec![0u8; want];
-    let n = if want == 0 { 0 } else { input.read(&mut buf)? };
-    let mut rest = &buf[..n];
-    for v in &vecs {
-        if rest.is_empty() {
-            break;
+    let buf = mem.first_buffer(iovs, iovs_len)?;
+    let n = match cx.table.get_mut(fd)? {
+        Desc::File(f) => {
+            let Some(IoVec { ptr, len }) = buf else {
+                return mem.write_u32(nread, 0);
+            };
+            let dst = mem.slice_mut(ptr, len)?;
+            let n = retry(|| rustix::io::pread(&f.file, &mut *dst, f.pos))?;
+            f.pos += n as u64;
+            n
         }
-        let k = rest.len().min(v.len as usize);
-        write_bytes(data, v.ptr, &rest[..k])?;
-        rest = &rest[k..];
-    }
-    write_u32(data, nread, n as u32)?;
-    Ok(())
-}
-
-/// `fd_close(fd) -> errno`
-pub(crate) fn fd_close(ctx: &mut WasiCtx, fd: u32) -> WasiResult {
-    if ctx.close(fd) {
-        Ok(())
-    } else {
-        Err(Errno::EBADF.into())
-    }
-}
-
-/// `fd_fdstat_get(fd, buf) -> errno`; `buf` is a 24-byte `fdstat`.
-pub(crate) fn fd_fdstat_get<T>(
-    caller: &mut Caller<'_, T>,
-    get: impl Fn(&mut T) -> &mut WasiCtx,
-    fd: u32,
-    buf: u32,
-) -> WasiResult {
-    let memory = memory(caller)?;
-    let (filetype, base, inheriting) = match get(caller.data_mut()).get(fd) {
-        Some(Descriptor::Stdin(_)) => (filetype::CHARACTER_DEVICE, rights::STDIN, 0),
-        Some(Descriptor::Output(..)) => (filetype::CHARACTER_DEVICE, rights::STDOUT, 0),
-        Some(Descriptor::Dir(_)) => (filetype::DIRECTORY, rights::DIRECTORY, rights::INHERITING),
-        None => return Err(Errno::EBADF.into()),
+        Desc::Stdin(s) => match buf {
+            Some(IoVec { ptr, len }) => {
+                let mut data = vec![0u8; len as usize];
+                let n = stdin_read(s, &mut data)?;
+                mem.write_bytes(ptr, &data[..n])?;
+                n
+            }
+            // Nothing to read into: wasmtime waits for input and reports
+            // an interruption, or 0 at end of file.
+            None if stdin_fill(s)? => return Err(Errno::EINTR.into()),
+            None => 0,
+        },
+        Desc::Stream(s) => {
+            let Some(IoVec { ptr, len }) = buf else {
+                return mem.write_u32(nread, 0);
+            };
+            let dst = mem.slice_mut(ptr, len)?;
+            (&s.stream)
+                .read(dst)
+                .map_err(|e| Errno::from_socket_error(&e))?
+        }
+        _ => return Err(Errno::EBADF.into()),
     };
-    // struct fdstat { u8 filetype; u16 flags @2; u64 rights_base @8; u64 rights_inheriting @16 }
-    let mut stat = [0u8; 24];
-    stat[0] = filetype;
-    stat[8..16].copy_from_slice(&base.to_le_bytes());
-    stat[16..24].copy_from_slice(&inheriting.to_le_bytes());
-    write_bytes(memory.data_mut(caller), buf, &stat)?;
+    mem.write_u32(nread, n as u32)
+}
+
+/// `fd_pread(fd, iovs, iovs_len, offset, nread*)`: the position stays.
+pub(crate) fn fd_pread(
+    cx: &mut WasiCtx,
+    mem: &mut Mem,
+    fd: u32,
+    iovs: u32,
+    iovs_len: u32,
+    offset: u64,
+    nread: u32,
+) -> WasiResult {
+    let buf = mem.first_buffer(iovs, iovs_len)?;
+    let n = match cx.table.get_mut(fd)? {
+        Desc::File(f) => {
+            // wasmtime reports an interruption for a read of nothing.
+            let IoVec { ptr, len } = buf.ok_or(Errno::EINTR)?;
+            let dst = mem.slice_mut(ptr, len)?;
+            retry(|| rustix::io::pread(&f.file, &mut *dst, offset))?
+        }
+        Desc::Stdin(_) => return Err(Errno::ESPIPE.into()),
+        _ => return Err(Errno::EBADF.into()),
+    };
+    mem.write_u32(nread, n as u32)
+}
+
+/// `fd_write(fd, iovs, iovs_len, nwritten*)`
+pub(crate) fn fd_write(
+    cx: &mut WasiCtx,
+    mem: &mut Mem,
+    fd: u32,
+    iovs: u32,
+    iovs_len: u32,
+    nwritten: u32,
+) -> WasiResult {
+    let buf = mem.first_buffer(iovs, iovs_len)?;
+    let n = match cx.table.get_mut(fd)? {
+        Desc::File(f) => match buf {
+            None => 0,
+            Some(IoVec { ptr, len }) => {
+                let src = mem.slice(ptr, len)?;
+                if f.append {
+                    let n = append(f, src)?;
+                    f.pos = f.file.metadata()?.len();
+                    n
+                } else {
+                    let n = retry(|| rustix::io::pwrite(&f.file, src, f.pos))?;
+                    f.pos = f.pos.checked_add(n as u64).ok_or(Errno::EOVERFLOW)?;
+                    n
+                }
+            }
+        },
+        Desc::Output(stream, out) => match buf {
+            None => 0,
+            Some(IoVec { ptr, len }) => {
+                out.write_all(*stream, mem.slice(ptr, len)?)?;
+                len as usize
+            }
+        },
+        Desc::Stream(s) => match buf {
+            None => 0,
+            Some(IoVec { ptr, len }) => (&s.stream)
+                .write(mem.slice(ptr, len)?)
+                .map_err(|e| Errno::from_socket_error(&e))?,
+        },
+        _ => return Err(Errno::EBADF.into()),
+    };
+    mem.write_u32(nwritten, n as u32)
+}
+
+/// Append `src` to the file at its end, whatever the position.
+fn append(f: &FileDesc, src: &[u8]) -> io::Result<usize> {
+    let bufs = [IoSlice::new(src)];
+    retry(|| rustix::io::pwritev2(&f.file, &bufs, 0, rustix::io::ReadWriteFlags::APPEND))
+}
+
+/// `fd_pwrite(fd, iovs, iovs_len, offset, nwritten*)`: the position
+/// stays; a file in append mode gets the bytes at its end.
+pub(crate) fn fd_pwrite(
+    cx: &mut WasiCtx,
+    mem: &mut Mem,
+    fd: u32,
+    iovs: u32,
+    iovs_len: u32,
+    offset: u64,
+    nwritten: u32,
+) -> WasiResult {
+    let buf = mem.first_buffer(iovs, iovs_len)?;
+    let n = match cx.table.get_mut(fd)? {
+        Desc::File(f) => match buf {
+            None => 0,
+            Some(IoVec { ptr, len }) => {
+                let src = mem.slice(ptr, len)?;
+                if f.append {
+                    append(f, src)?
+                } else {
+                    retry(|| rustix::io::pwrite(&f.file, src, offset))?
+                }
+            }
+        },
+        Desc::Output(..) => return Err(Errno::ESPIPE.into()),
+        _ => return Err(Errno::EBADF.into()),
+    };
+    mem.write_u32(nwritten, n as u32)
+}
+
+/// A file for a positioning call: standard streams cannot seek.
+fn seekable(cx: &mut WasiCtx, fd: u32) -> Result<&mut FileDesc, Errno> {
+    match cx.table.get_mut(fd)? {
+        Desc::File(f) => Ok(f),
+        Desc::Stdin(_) | Desc::Output(..) => Err(Errno::ESPIPE),
+        _ => Err(Errno::EBADF),
+    }
+}
+
+/// `fd_seek(fd, offset, whence, newoffset*)`: moves the descriptor's
+/// position (beyond the end is fine, before the start is `EINVAL`).
+pub(crate) fn fd_seek(
+    cx: &mut WasiCtx,
+    mem: &mut Mem,
+    fd: u32,
+    offset: i64,
+    whence: u32,
+    out: u32,
+) -> WasiResult {
+    if whence > 2 {
+        return Err(fatal(format!("invalid whence value {whence}")));
+    }
+    let f = seekable(cx, fd)?;
+    let base = match whence {
+        0 => 0,
+        1 => f.pos,
+        _ => f.file.metadata()?.len(),
+    };
+    let pos = base.checked_add_signed(offset).ok_or(Errno::EINVAL)?;
+    f.pos = pos;
+    mem.write_u64(out, pos)
+}
+
+/// `fd_tell(fd, offset*)`
+pub(crate) fn fd_tell(cx: &mut WasiCtx, mem: &mut Mem, fd: u32, out: u32) -> WasiResult {
+    let pos = seekable(cx, fd)?.pos;
+    mem.write_u64(out, pos)
+}
+
+/// `fd_advise(fd, offset, len, advice)`
+pub(crate) fn fd_advise(
+    cx: &mut WasiCtx,
+    _mem: &mut Mem,
+    fd: u32,
+    offset: u64,
+    len: u64,
+    advice: u32,
+) -> WasiResult {
+    use rustix::fs::Advice;
+    let advice = match advice {
+        0 => Advice::Normal,
+        1 => Advice::Sequential,
+        2 => Advice::Random,
+        3 => Advice::WillNeed,
+        4 => Advice::DontNeed,
+        5 => Advice::NoReuse,
+        _ => return Err(fatal(format!("invalid advice value {advice}"))),
+    };
+    let f = cx.table.file(fd)?;
+    retry(|| rustix::fs::fadvise(&f.file, offset, NonZeroU64::new(len), advice))?;
     Ok(())
 }
 
-/// `fd_seek(fd, offset, whence, newoffset) -> errno`. Nothing wx opens is
-/// seekable yet: streams fail with `ESPIPE`, directories (not files) with `EBADF`.
-pub(crate) fn fd_seek(ctx: &mut WasiCtx, fd: u32) -> WasiResult {
-    match ctx.get(fd) {
-        Some(Descriptor::Stdin(_) | Descriptor::Output(..)) => Err(Errno::ESPIPE.into()),
-        Some(Descriptor::Dir(_)) | None => Err(Errno::EBADF.into()),
-    }
-}
-
-/// The guest name of preopen `fd`.
-fn preopen_name(ctx: &WasiCtx, fd: u32) -> Result<Vec<u8>, Errno> {
-    match ctx.get(fd) {
-        Some(Descriptor::Dir(p)) => Ok(p.guest.as_bytes().to_vec()),
-        Some(_) | None => Err(Errno::EBADF),
-    }
-}
-
-/// `fd_prestat_get(fd, buf) -> errno`; `buf` is an 8-byte `prestat`
-/// (tag 0 = directory, then the name length at offset 4).
-pub(crate) fn fd_prestat_get<T>(
-    caller: &mut Caller<'_, T>,
-    get: impl Fn(&mut T) -> &mut WasiCtx,
+/// `fd_allocate(fd, offset, len)`: not supported (as in wasmtime).
+pub(crate) fn fd_allocate(
+    cx: &mut WasiCtx,
+    _mem: &mut Mem,
     fd: u32,
-    buf: u32,
+    _offset: u64,
+    _len: u64,
 ) -> WasiResult {
-    let memory = memory(caller)?;
-    let name = preopen_name(get(caller.data_mut()), fd)?;
-    let mut prestat = [0u8; 8];
-    prestat[4..].copy_from_slice(&(name.len() as u32).to_le_bytes());
-    write_bytes(memory.data_mut(caller), buf, &prestat)?;
+    cx.table.file(fd)?;
+    Err(Errno::ENOTSUP.into())
+}
+
+/// `fd_sync(fd)`
+pub(crate) fn fd_sync(cx: &mut WasiCtx, _mem: &mut Mem, fd: u32) -> WasiResult {
+    cx.table.file(fd)?.file.sync_all()?;
     Ok(())
 }
 
-/// `fd_prestat_dir_name(fd, path, path_len) -> errno`: the name, not
-/// NUL-terminated; `ENAMETOOLONG` if `path_len` is too small.
-pub(crate) fn fd_prestat_dir_name<T>(
-    caller: &mut Caller<'_, T>,
-    get: impl Fn(&mut T) -> &mut WasiCtx,
-    fd: u32,
-    path: u32,
-    path_len: u32,
-) -> WasiResult {
-    let memory = memory(caller)?;
-    let name = preopen_name(get(caller.data_mut()), fd)?;
-    if (path_len as usize) < name.len() {
-        return Err(Errno::ENAMETOOLONG.into());
-    }
-    let data = memory.data_mut(caller);
-    mem::check(data, path, path_len)?;
-    write_bytes(data, path, &name)?;
+/// `fd_datasync(fd)`
+pub(crate) fn fd_datasync(cx: &mut WasiCtx, _mem: &mut Mem, fd: u32) -> WasiResult {
+    cx.table.file(fd)?.file.sync_data()?;
     Ok(())
 }

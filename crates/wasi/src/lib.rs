@@ -25,45 +25,65 @@
 //! assert_eq!(*captured.lock().unwrap(), b"hi\n");
 //! ```
 //!
-//! Implemented: arguments and environment, reading stdin and writing
-//! stdout/stderr, `fd_close`, `fd_fdstat_get`, `fd_seek` (streams are not
-//! seekable), preopened directories as far as `fd_prestat_*` (the names a
-//! guest's libc uses to resolve paths), clocks, `random_get`, `proc_exit`
-//! and `sched_yield`. Every other preview1 function exists with its correct
-//! signature and returns `ENOSYS` (see [`unimplemented_functions`]).
+//! All 46 preview1 functions, with wasmtime's observable behaviour: the
+//! same errno in the same situation, the same descriptor numbering, rights
+//! and flags, the same directory listings. Files and directories are
+//! reached only through preopened directories ([`WasiCtxBuilder::preopened_dir`]),
+//! and every path resolves beneath one (cap-std): `..`, absolute paths and
+//! symbolic links that lead out fail with `EPERM`. Sockets are the
+//! listeners the host hands in ([`WasiCtxBuilder::tcp_listener`]) and the
+//! connections accepted from them.
 //!
-//! Guest pointers are checked against the caller's exported `memory`: an
-//! out-of-range pointer gets `EFAULT`, an unknown descriptor `EBADF`. The
-//! only calls that stop the guest are `proc_exit` ([`wx_runtime::Error::Exit`])
-//! and any call from a module exporting no memory ([`wx_runtime::Error::Host`]).
+//! What stops the program instead of returning an errno, as in wasmtime:
+//! `proc_exit` ([`wx_runtime::Error::Exit`]), a guest pointer out of bounds
+//! or misaligned, a flag or enumeration argument outside its type, a
+//! module exporting no `memory`, and an exit status of 126 or more
+//! ([`wx_runtime::Error::Host`]).
 
+mod abi;
 mod args;
 mod clock;
 mod ctx;
 mod errno;
 mod fd;
+mod filestat;
 mod mem;
+mod path;
+mod poll;
 mod proc;
-mod unimplemented;
+mod readdir;
+mod sock;
+mod stdio;
+mod table;
 
-pub use ctx::{Input, Output, Preopen, WasiCtx, WasiCtxBuilder};
+pub use ctx::{WasiCtx, WasiCtxBuilder};
 pub use errno::Errno;
+pub use stdio::{Input, Output};
 
-use args::List;
 use errno::{Fault, WasiResult};
-use wx_runtime::{Caller, Linker, Result};
+use mem::Mem;
+use wx_runtime::{Caller, Error, Linker, Result};
 
 /// The import module name of WASI preview1.
 pub const MODULE: &str = "wasi_snapshot_preview1";
 
-/// The names of the preview1 functions that are defined but return `ENOSYS`.
-pub fn unimplemented_functions() -> impl Iterator<Item = &'static str> {
-    unimplemented::UNIMPLEMENTED.iter().map(|(name, _)| *name)
-}
-
-/// Turn the outcome of a WASI function into its `errno` result.
-fn ret(name: &str, result: WasiResult) -> Result<i32> {
-    match result {
+/// Run WASI function `name` with the caller's memory and context, and turn
+/// its outcome into the errno it returns (or the error that stops the
+/// program).
+fn call<T>(
+    caller: &mut Caller<'_, T>,
+    get: impl Fn(&mut T) -> &mut WasiCtx,
+    name: &str,
+    f: impl FnOnce(&mut WasiCtx, &mut Mem) -> WasiResult,
+) -> Result<i32> {
+    let outcome = match mem::memory(caller) {
+        Ok(memory) => {
+            let (bytes, data) = memory.data_and_store_mut(&mut *caller);
+            f(get(data), &mut Mem::new(bytes))
+        }
+        Err(e) => Err(e),
+    };
+    match outcome {
         Ok(()) => {
             tracing::trace!(target: "wx::wasi", "{name} -> SUCCESS");
             Ok(0)
@@ -72,11 +92,29 @@ fn ret(name: &str, result: WasiResult) -> Result<i32> {
             tracing::trace!(target: "wx::wasi", "{name} -> {e}");
             Ok(e.0 as i32)
         }
-        Err(Fault::Fatal(e)) => {
-            tracing::trace!(target: "wx::wasi", "{name} -> {e}");
-            Err(e)
+        Err(Fault::Fatal(Error::Host(msg))) => {
+            tracing::debug!(target: "wx::wasi", "{name}: {msg}");
+            Err(Error::Host(format!("{MODULE}::{name}: {msg}")))
         }
+        Err(Fault::Fatal(e)) => Err(e),
     }
+}
+
+/// Define the functions listed, each as `name(params) => implementation`:
+/// parameters are wasm `i32`/`i64`, passed on as the implementation's
+/// (unsigned where they are pointers, sizes or flags).
+macro_rules! define {
+    ($linker:ident, $get:ident; $($name:ident($($arg:ident: $ty:ty),*) => $func:path;)*) => {
+        $(
+            $linker.func_wrap(
+                MODULE,
+                stringify!($name),
+                move |mut c: Caller<'_, T>, $($arg: $ty),*| -> Result<i32> {
+                    call(&mut c, $get, stringify!($name), |cx, mem| $func(cx, mem, $($arg as _),*))
+                },
+            )?;
+        )*
+    };
 }
 
 /// Define every `wasi_snapshot_preview1` function in `linker`. `get` finds
@@ -85,158 +123,118 @@ pub fn add_to_linker<T: 'static>(
     linker: &mut Linker<T>,
     get: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 ) -> Result<()> {
-    // Pointers and sizes are wasm `i32`s holding `u32` values.
+    define! { linker, get;
+        args_get(argv: i32, buf: i32) => args::args_get;
+        args_sizes_get(argc: i32, size: i32) => args::args_sizes_get;
+        environ_get(environ: i32, buf: i32) => args::environ_get;
+        environ_sizes_get(count: i32, size: i32) => args::environ_sizes_get;
+        clock_res_get(id: i32, out: i32) => clock::clock_res_get;
+        clock_time_get(id: i32, precision: i64, out: i32) => clock::clock_time_get;
+        fd_advise(fd: i32, offset: i64, len: i64, advice: i32) => fd::fd_advise;
+        fd_allocate(fd: i32, offset: i64, len: i64) => fd::fd_allocate;
+        fd_close(fd: i32) => fd::fd_close;
+        fd_datasync(fd: i32) => fd::fd_datasync;
+        fd_fdstat_get(fd: i32, out: i32) => fd::fd_fdstat_get;
+        fd_fdstat_set_flags(fd: i32, flags: i32) => fd::fd_fdstat_set_flags;
+        fd_fdstat_set_rights(fd: i32, base: i64, inheriting: i64) => fd::fd_fdstat_set_rights;
+        fd_filestat_get(fd: i32, out: i32) => filestat::fd_filestat_get;
+        fd_filestat_set_size(fd: i32, size: i64) => filestat::fd_filestat_set_size;
+        fd_filestat_set_times(fd: i32, atim: i64, mtim: i64, fst: i32) => filestat::fd_filestat_set_times;
+        fd_pread(fd: i32, iovs: i32, len: i32, offset: i64, out: i32) => fd::fd_pread;
+        fd_prestat_get(fd: i32, out: i32) => fd::fd_prestat_get;
+        fd_prestat_dir_name(fd: i32, path: i32, len: i32) => fd::fd_prestat_dir_name;
+        fd_pwrite(fd: i32, iovs: i32, len: i32, offset: i64, out: i32) => fd::fd_pwrite;
+        fd_read(fd: i32, iovs: i32, len: i32, out: i32) => fd::fd_read;
+        fd_readdir(fd: i32, buf: i32, len: i32, cookie: i64, out: i32) => readdir::fd_readdir;
+        fd_renumber(from: i32, to: i32) => fd::fd_renumber;
+        fd_seek(fd: i32, offset: i64, whence: i32, out: i32) => fd::fd_seek;
+        fd_sync(fd: i32) => fd::fd_sync;
+        fd_tell(fd: i32, out: i32) => fd::fd_tell;
+        fd_write(fd: i32, iovs: i32, len: i32, out: i32) => fd::fd_write;
+        path_create_directory(fd: i32, path: i32, len: i32) => path::path_create_directory;
+        path_filestat_get(fd: i32, flags: i32, path: i32, len: i32, out: i32) => filestat::path_filestat_get;
+        path_filestat_set_times(fd: i32, flags: i32, path: i32, len: i32, atim: i64, mtim: i64, fst: i32)
+            => filestat::path_filestat_set_times;
+        path_link(old_fd: i32, old_flags: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32)
+            => path::path_link;
+        path_open(fd: i32, dirflags: i32, path: i32, len: i32, oflags: i32, base: i64, inheriting: i64,
+            fdflags: i32, out: i32) => path::path_open;
+        path_readlink(fd: i32, path: i32, len: i32, buf: i32, buf_len: i32, out: i32) => path::path_readlink;
+        path_remove_directory(fd: i32, path: i32, len: i32) => path::path_remove_directory;
+        path_rename(old_fd: i32, old: i32, old_len: i32, new_fd: i32, new: i32, new_len: i32)
+            => path::path_rename;
+        path_symlink(old: i32, old_len: i32, fd: i32, new: i32, new_len: i32) => path::path_symlink;
+        path_unlink_file(fd: i32, path: i32, len: i32) => path::path_unlink_file;
+        poll_oneoff(input: i32, output: i32, n: i32, nevents: i32) => poll::poll_oneoff;
+        proc_raise(sig: i32) => proc::proc_raise;
+        sched_yield() => proc::sched_yield;
+        random_get(buf: i32, len: i32) => proc::random_get;
+        sock_accept(fd: i32, flags: i32, out: i32) => sock::sock_accept;
+        sock_recv(fd: i32, iovs: i32, len: i32, flags: i32, out_len: i32, out_flags: i32) => sock::sock_recv;
+        sock_send(fd: i32, iovs: i32, len: i32, flags: i32, out_len: i32) => sock::sock_send;
+        sock_shutdown(fd: i32, how: i32) => sock::sock_shutdown;
+    }
     linker.func_wrap(
         MODULE,
-        "args_get",
-        move |mut c: Caller<'_, T>, argv: i32, buf: i32| {
-            ret(
-                "args_get",
-                args::list_get(&mut c, get, List::Args, argv as u32, buf as u32),
-            )
+        "proc_exit",
+        move |mut c: Caller<'_, T>, code: i32| -> Result<()> {
+            // Like every WASI call, it needs the caller's memory.
+            call(&mut c, get, "proc_exit", |_, _| Ok(()))?;
+            tracing::debug!(target: "wx::wasi", "proc_exit({code})");
+            Err(proc::proc_exit(code))
         },
     )?;
-    linker.func_wrap(
-        MODULE,
-        "args_sizes_get",
-        move |mut c: Caller<'_, T>, argc: i32, size: i32| {
-            ret(
-                "args_sizes_get",
-                args::sizes_get(&mut c, get, List::Args, argc as u32, size as u32),
-            )
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "environ_get",
-        move |mut c: Caller<'_, T>, environ: i32, buf: i32| {
-            ret(
-                "environ_get",
-                args::list_get(&mut c, get, List::Environ, environ as u32, buf as u32),
-            )
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "environ_sizes_get",
-        move |mut c: Caller<'_, T>, count: i32, size: i32| {
-            ret(
-                "environ_sizes_get",
-                args::sizes_get(&mut c, get, List::Environ, count as u32, size as u32),
-            )
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "clock_res_get",
-        move |mut c: Caller<'_, T>, id: i32, out: i32| {
-            ret(
-                "clock_res_get",
-                clock::clock_res_get(&mut c, id as u32, out as u32),
-            )
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "clock_time_get",
-        move |mut c: Caller<'_, T>, id: i32, _precision: i64, out: i32| {
-            ret(
-                "clock_time_get",
-                clock::clock_time_get(&mut c, id as u32, out as u32),
-            )
-        },
-    )?;
-    linker.func_wrap(MODULE, "fd_close", move |mut c: Caller<'_, T>, fd: i32| {
-        ret("fd_close", fd::fd_close(get(c.data_mut()), fd as u32))
-    })?;
-    linker.func_wrap(
-        MODULE,
-        "fd_fdstat_get",
-        move |mut c: Caller<'_, T>, fd: i32, buf: i32| {
-            ret(
-                "fd_fdstat_get",
-                fd::fd_fdstat_get(&mut c, get, fd as u32, buf as u32),
-            )
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_prestat_get",
-        move |mut c: Caller<'_, T>, fd: i32, buf: i32| {
-            ret(
-                "fd_prestat_get",
-                fd::fd_prestat_get(&mut c, get, fd as u32, buf as u32),
-            )
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_prestat_dir_name",
-        move |mut c: Caller<'_, T>, fd: i32, path: i32, len: i32| {
-            ret(
-                "fd_prestat_dir_name",
-                fd::fd_prestat_dir_name(&mut c, get, fd as u32, path as u32, len as u32),
-            )
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_read",
-        move |mut c: Caller<'_, T>, fd: i32, iovs: i32, len: i32, nread: i32| {
-            ret(
-                "fd_read",
-                fd::fd_read(
-                    &mut c,
-                    get,
-                    fd as u32,
-                    iovs as u32,
-                    len as u32,
-                    nread as u32,
-                ),
-            )
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_seek",
-        move |mut c: Caller<'_, T>, fd: i32, _offset: i64, _whence: i32, _newoffset: i32| {
-            ret("fd_seek", fd::fd_seek(get(c.data_mut()), fd as u32))
-        },
-    )?;
-    linker.func_wrap(
-        MODULE,
-        "fd_write",
-        move |mut c: Caller<'_, T>, fd: i32, iovs: i32, len: i32, nwritten: i32| {
-            ret(
-                "fd_write",
-                fd::fd_write(
-                    &mut c,
-                    get,
-                    fd as u32,
-                    iovs as u32,
-                    len as u32,
-                    nwritten as u32,
-                ),
-            )
-        },
-    )?;
-    linker.func_wrap(MODULE, "proc_exit", move |code: i32| -> Result<()> {
-        tracing::debug!(target: "wx::wasi", "proc_exit({code})");
-        Err(proc::proc_exit(code))
-    })?;
-    linker.func_wrap(
-        MODULE,
-        "random_get",
-        move |mut c: Caller<'_, T>, buf: i32, len: i32| {
-            ret(
-                "random_get",
-                proc::random_get(&mut c, buf as u32, len as u32),
-            )
-        },
-    )?;
-    linker.func_wrap(MODULE, "sched_yield", move || {
-        ret("sched_yield", proc::sched_yield())
-    })?;
-    unimplemented::add(linker)?;
     Ok(())
+}
+
+/// The names of the 46 preview1 functions [`add_to_linker`] defines.
+pub fn functions() -> &'static [&'static str] {
+    &[
+        "args_get",
+        "args_sizes_get",
+        "environ_get",
+        "environ_sizes_get",
+        "clock_res_get",
+        "clock_time_get",
+        "fd_advise",
+        "fd_allocate",
+        "fd_close",
+        "fd_datasync",
+        "fd_fdstat_get",
+        "fd_fdstat_set_flags",
+        "fd_fdstat_set_rights",
+        "fd_filestat_get",
+        "fd_filestat_set_size",
+        "fd_filestat_set_times",
+        "fd_pread",
+        "fd_prestat_get",
+        "fd_prestat_dir_name",
+        "fd_pwrite",
+        "fd_read",
+        "fd_readdir",
+        "fd_renumber",
+        "fd_seek",
+        "fd_sync",
+        "fd_tell",
+        "fd_write",
+        "path_create_directory",
+        "path_filestat_get",
+        "path_filestat_set_times",
+        "path_link",
+        "path_open",
+        "path_readlink",
+        "path_remove_directory",
+        "path_rename",
+        "path_symlink",
+        "path_unlink_file",
+        "poll_oneoff",
+        "proc_exit",
+        "proc_raise",
+        "sched_yield",
+        "random_get",
+        "sock_accept",
+        "sock_recv",
+        "sock_send",
+        "sock_shutdown",
+    ]
 }

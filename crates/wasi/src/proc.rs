@@ -1,57 +1,52 @@
-//! `proc_exit`, `sched_yield` and `random_get`.
+//! `proc_exit`, `proc_raise`, `sched_yield` and `random_get`.
 
-use crate::errno::{Errno, WasiResult};
-use crate::mem::{memory, slice_mut};
-use std::io;
-use wx_runtime::{Caller, Error};
+use crate::ctx::WasiCtx;
+use crate::errno::{Errno, Fault, WasiResult};
+use crate::mem::{fatal, Mem};
+use wx_runtime::Error;
 
-/// `proc_exit(rval)`: unwinds the guest with [`Error::Exit`].
+/// `proc_exit(rval)`: stops the program with [`Error::Exit`]. As in
+/// wasmtime, a status of 126 or more (or a negative one) is not an exit
+/// status: the program stops with an error instead (exit status 1).
 pub(crate) fn proc_exit(code: i32) -> Error {
-    Error::Exit(code)
+    if (0..126).contains(&code) {
+        Error::Exit(code)
+    } else {
+        Error::Host("exit with invalid exit status outside of [0..126)".into())
+    }
 }
 
-/// `sched_yield() -> errno`
-pub(crate) fn sched_yield() -> WasiResult {
+/// `proc_raise(sig)`: wasmtime sends no signals (`ENOTSUP`); a value that
+/// is no signal stops the program.
+pub(crate) fn proc_raise(_cx: &mut WasiCtx, _mem: &mut Mem, sig: u32) -> WasiResult {
+    if sig > 30 {
+        return Err(fatal(format!("proc_raise: invalid signal {sig}")));
+    }
+    Err(Errno::ENOTSUP.into())
+}
+
+/// `sched_yield()`
+pub(crate) fn sched_yield(_cx: &mut WasiCtx, _mem: &mut Mem) -> WasiResult {
     std::thread::yield_now();
     Ok(())
 }
 
-/// `random_get(buf, buf_len) -> errno`: fills the guest buffer from the
-/// host's cryptographic random source.
-pub(crate) fn random_get<T>(caller: &mut Caller<'_, T>, buf: u32, len: u32) -> WasiResult {
-    let memory = memory(caller)?;
-    let dst = slice_mut(memory.data_mut(caller), buf, len)?;
-    fill_random(dst).map_err(Errno::from)?;
-    Ok(())
+/// `random_get(buf, buf_len)`: the host's cryptographic random source.
+pub(crate) fn random_get(_cx: &mut WasiCtx, mem: &mut Mem, buf: u32, len: u32) -> WasiResult {
+    let dst = mem.slice_mut(buf, len)?;
+    fill_random(dst).map_err(|e| Fault::Fatal(Error::Io(e)))
 }
 
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn fill_random(mut buf: &mut [u8]) -> io::Result<()> {
+pub(crate) fn fill_random(mut buf: &mut [u8]) -> std::io::Result<()> {
+    use rustix::rand::{getrandom, GetRandomFlags};
     while !buf.is_empty() {
-        // SAFETY: `buf` is valid for writes of `buf.len()` bytes; getrandom
-        // writes at most that many.
-        let n = unsafe { libc::getrandom(buf.as_mut_ptr().cast(), buf.len(), 0) };
-        if n < 0 {
-            let e = io::Error::last_os_error();
-            match e.raw_os_error() {
-                Some(libc::EINTR) => continue,
-                Some(libc::ENOSYS) => return fill_from_urandom(buf),
-                _ => return Err(e),
-            }
+        match getrandom(&mut *buf, GetRandomFlags::empty()) {
+            Ok(n) => buf = &mut buf[n..],
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(e) => return Err(e.into()),
         }
-        buf = &mut buf[n as usize..];
     }
     Ok(())
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn fill_random(buf: &mut [u8]) -> io::Result<()> {
-    fill_from_urandom(buf)
-}
-
-fn fill_from_urandom(buf: &mut [u8]) -> io::Result<()> {
-    use std::io::Read;
-    std::fs::File::open("/dev/urandom")?.read_exact(buf)
 }
 
 #[cfg(test)]
@@ -66,8 +61,13 @@ mod tests {
         fill_random(&mut b).unwrap();
         assert_ne!(a, b);
         fill_random(&mut []).unwrap();
-        let mut c = [0u8; 64];
-        fill_from_urandom(&mut c).unwrap();
-        assert_ne!(c, [0u8; 64]);
+    }
+
+    #[test]
+    fn exit_statuses_follow_wasmtime() {
+        assert!(matches!(proc_exit(0), Error::Exit(0)));
+        assert!(matches!(proc_exit(125), Error::Exit(125)));
+        assert!(matches!(proc_exit(126), Error::Host(_)));
+        assert!(matches!(proc_exit(-1), Error::Host(_)));
     }
 }
