@@ -123,11 +123,16 @@ pub struct ModuleInfo {
 
 impl ModuleInfo {
     /// Decode and validate a binary module.
+    ///
+    /// One pass over the binary validates and decodes the module's
+    /// sections; the function bodies, most of a large module, are then
+    /// validated on all cores at once (see [`validate_bodies`]). Only when
+    /// that fails is the module validated again, to tell a feature wx does
+    /// not support from an invalid module.
     pub fn new(bytes: &[u8]) -> Result<ModuleInfo, CompileError> {
-        validate(bytes)?;
-        let bytes: Arc<[u8]> = Arc::from(bytes);
+        let shared: Arc<[u8]> = Arc::from(bytes);
         let mut m = ModuleInfo {
-            bytes: bytes.clone(),
+            bytes: shared.clone(),
             name: None,
             types: Vec::new(),
             sig_ids: Vec::new(),
@@ -148,16 +153,32 @@ impl ModuleInfo {
             bodies: Vec::new(),
             func_names: HashMap::new(),
         };
-        m.decode(&bytes).map_err(|e| match e {
-            DecodeError::Parser(e) => CompileError::from(e),
-            DecodeError::Unsupported(feature) => CompileError::Unsupported { feature },
-        })?;
-        Ok(m)
+        match m.parse(&shared) {
+            Ok(()) => Ok(m),
+            Err(DecodeError::Unsupported(feature)) => Err(CompileError::Unsupported { feature }),
+            Err(DecodeError::Parser(e)) => Err(validate(&shared).err().unwrap_or_else(|| e.into())),
+        }
     }
 
-    fn decode(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+    /// Validate and decode `bytes` into `self`.
+    fn parse(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+        let mut validator = Validator::new_with_features(supported_features());
+        let mut bodies = Vec::new();
         for payload in Parser::new(0).parse_all(bytes) {
-            match payload? {
+            let payload = payload?;
+            if let wasmparser::ValidPayload::Func(func, body) = validator.payload(&payload)? {
+                bodies.push((func, body));
+            }
+            self.decode(payload, bytes)?;
+        }
+        validate_bodies(bodies)?;
+        Ok(())
+    }
+
+    /// Record what one (validated) payload says.
+    fn decode(&mut self, payload: Payload<'_>, bytes: &[u8]) -> Result<(), DecodeError> {
+        {
+            match payload {
                 Payload::TypeSection(reader) => {
                     for group in reader {
                         for sub in group?.into_types() {
@@ -465,6 +486,79 @@ fn elem_segment(elem: wasmparser::Element<'_>) -> Result<ElemSegment, DecodeErro
         mode,
         items: items.into(),
     })
+}
+
+/// Validate function bodies, spread over the machine's cores when there
+/// is enough code to pay for the threads (a 75 MB module spends most of
+/// its load time here). Reports the first invalid body by index.
+fn validate_bodies(
+    bodies: Vec<(
+        wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
+        wasmparser::FunctionBody<'_>,
+    )>,
+) -> Result<(), wasmparser::BinaryReaderError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    /// Below this much code, one thread does it all.
+    const PARALLEL_BYTES: usize = 1 << 20;
+    /// Functions a thread takes at a time.
+    const CHUNK: usize = 64;
+    let total: usize = bodies
+        .iter()
+        .map(|(_, b)| (b.range().end - b.range().start) as usize)
+        .sum();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    // Chunks of functions with their indices, each taken by one thread.
+    type Job<'a> = (
+        usize,
+        wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
+        wasmparser::FunctionBody<'a>,
+    );
+    let mut chunks: Vec<std::sync::Mutex<Vec<Job<'_>>>> = Vec::new();
+    let mut jobs = bodies
+        .into_iter()
+        .enumerate()
+        .map(|(i, (f, b))| (i, f, b))
+        .peekable();
+    while jobs.peek().is_some() {
+        chunks.push(std::sync::Mutex::new(jobs.by_ref().take(CHUNK).collect()));
+    }
+    let run = |next: &AtomicUsize| -> Option<(usize, wasmparser::BinaryReaderError)> {
+        let mut allocs = wasmparser::FuncValidatorAllocations::default();
+        loop {
+            let chunk = chunks.get(next.fetch_add(1, Ordering::Relaxed))?;
+            let chunk = std::mem::take(&mut *chunk.lock().unwrap_or_else(|e| e.into_inner()));
+            for (i, func, body) in chunk {
+                let mut v = func.into_validator(std::mem::take(&mut allocs));
+                if let Err(e) = v.validate(&body) {
+                    return Some((i, e));
+                }
+                allocs = v.into_allocations();
+            }
+        }
+    };
+    let next = AtomicUsize::new(0);
+    let first_error = if threads == 1 || total < PARALLEL_BYTES {
+        run(&next)
+    } else {
+        std::thread::scope(|s| {
+            let helpers: Vec<_> = (1..threads).map(|_| s.spawn(|| run(&next))).collect();
+            let mut errors: Vec<_> = run(&next).into_iter().collect();
+            for h in helpers {
+                // A validator panic (a wasmparser bug) goes on in the caller.
+                match h.join() {
+                    Ok(e) => errors.extend(e),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            errors.into_iter().min_by_key(|(i, _)| *i)
+        })
+    };
+    match first_error {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Validate against wx's feature set. A module that is valid only with more
