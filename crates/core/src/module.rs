@@ -164,7 +164,11 @@ impl ModuleInfo {
     fn parse(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
         let mut validator = Validator::new_with_features(supported_features());
         let mut bodies = Vec::new();
-        for payload in Parser::new(0).parse_all(bytes) {
+        // The parser reads with the same features (a memory's limits are
+        // 32-bit LEBs without memory64, and an overlong one is malformed).
+        let mut parser = Parser::new(0);
+        parser.set_features(supported_features());
+        for payload in parser.parse_all(bytes) {
             let payload = payload?;
             if let wasmparser::ValidPayload::Func(func, body) = validator.payload(&payload)? {
                 bodies.push((func, body));
