@@ -7,7 +7,9 @@
 //! - [`memory`], [`table`], [`global`]: runtime storage behind that layout.
 //! - [`instance`]: an instantiated module's resolved storage and its VMContext.
 //! - [`code`]: W^X executable memory for JIT code.
+//! - [`backtrace`]: wasm backtraces of traps, assembled across tiers.
 
+pub mod backtrace;
 pub mod code;
 pub mod const_expr;
 pub mod error;

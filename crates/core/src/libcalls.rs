@@ -175,3 +175,33 @@ pub unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
     // SAFETY: guaranteed by the caller.
     unsafe { instance(vmctx) }.elem_drop(elem)
 }
+
+/// Where every trap in compiled code goes before it unwinds to the entry
+/// stub: `pc` identifies the site (the faulting instruction, or the return
+/// address of the per-site call to the trap exit), `sp` and `fp` are the
+/// stack and frame pointers there, `status` is the code a callee or a
+/// libcall returned (for sites that pass one on). Walks the compiled
+/// frames into the pending backtrace and returns the trap code.
+///
+/// # Safety
+/// See the module documentation; `sp` and `fp` are the live stack and
+/// frame pointers of the compiled code at the site.
+pub unsafe extern "C" fn trap_exit(
+    vmctx: *mut VMContext,
+    pc: usize,
+    sp: usize,
+    fp: usize,
+    status: u32,
+) -> u32 {
+    match crate::backtrace::jit_walker() {
+        // SAFETY: forwarded from the caller.
+        Some(walk) => unsafe { walk(vmctx, pc, sp, fp, status) },
+        None => {
+            if status == 0 {
+                TrapCode::Internal as u32
+            } else {
+                status
+            }
+        }
+    }
+}

@@ -28,6 +28,9 @@ pub struct FuncCode {
     pub num_results: u32,
     /// Slots the frame needs (locals, constants, deepest operand stack, scratch).
     pub frame_size: u32,
+    /// The byte offset (in the module) of the wasm operator each
+    /// instruction comes from, for backtraces.
+    pub offsets: Box<[u32]>,
     /// Constants read as operands; they occupy the slots right after the
     /// locals and are written on every entry.
     pub consts: Box<[u64]>,
@@ -48,6 +51,18 @@ pub struct FuncCode {
 }
 
 impl FuncCode {
+    /// The module byte offset of instruction `ip`'s operator; the first
+    /// operator's for a pointer outside the code.
+    pub(crate) fn offset_of(&self, ip: *const crate::exec::dispatch::Instr) -> u32 {
+        let at = (ip as usize).wrapping_sub(self.instrs.as_ptr() as usize)
+            / std::mem::size_of::<crate::exec::dispatch::Instr>();
+        self.offsets
+            .get(at)
+            .or(self.offsets.first())
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// Initialise a new frame: zero the declared locals, write the constants.
     ///
     /// # Safety

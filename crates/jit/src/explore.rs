@@ -125,8 +125,18 @@ mod tests {
             .iter()
             .position(|l| l.trim() == "trap exit:")
             .expect("{text}");
+        // It calls the runtime (which records the backtrace), then
+        // unwinds to the entry stub.
         assert!(
-            lines[exit + 1..exit + 4].iter().any(|l| l.ends_with("ret")),
+            lines[exit + 1..exit + 16]
+                .iter()
+                .any(|l| l.contains("call r11")),
+            "{text}"
+        );
+        assert!(
+            lines[exit + 1..exit + 16]
+                .iter()
+                .any(|l| l.ends_with("ret")),
             "{text}"
         );
         assert!(

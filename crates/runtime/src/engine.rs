@@ -22,6 +22,7 @@ impl Engine {
                 config.strategy
             )));
         }
+        crate::frames::install();
         Ok(Engine {
             inner: Arc::new(config.clone()),
         })

@@ -1,5 +1,6 @@
 //! The runtime's error type.
 
+use crate::backtrace::WasmBacktrace;
 use std::fmt;
 use wx_core::{CompileError, TrapCode};
 
@@ -7,6 +8,9 @@ use wx_core::{CompileError, TrapCode};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trap {
     pub code: TrapCode,
+    /// The wasm frames it unwound, innermost first (empty when it did not
+    /// come out of wasm code).
+    pub backtrace: WasmBacktrace,
 }
 
 impl fmt::Display for Trap {
@@ -80,7 +84,10 @@ impl From<CompileError> for Error {
 
 impl From<TrapCode> for Error {
     fn from(code: TrapCode) -> Self {
-        Error::Trap(Trap { code })
+        Error::Trap(Trap {
+            code,
+            backtrace: WasmBacktrace::default(),
+        })
     }
 }
 

@@ -268,6 +268,9 @@ unsafe extern "C" fn host_array_call<T: 'static>(
     match result {
         Ok(Ok(())) => 0,
         Ok(Err(e)) => {
+            // A failure starts here: the wasm frames it leaves through
+            // append to a fresh backtrace.
+            wx_core::backtrace::begin();
             let code = match &e {
                 Error::Trap(t) => t.code,
                 _ => TrapCode::HostError,

@@ -11,11 +11,13 @@
 //! assert_eq!(add.call(&mut store, (2, 3)).unwrap(), 5);
 //! ```
 
+mod backtrace;
 mod config;
 mod engine;
 mod error;
 mod explore;
 mod externals;
+mod frames;
 mod func;
 mod instance;
 mod linker;
@@ -28,6 +30,7 @@ mod traps;
 mod typed;
 mod values;
 
+pub use backtrace::{FrameInfo, WasmBacktrace};
 pub use config::{Config, Strategy, DEFAULT_JIT_LOOP_THRESHOLD, DEFAULT_JIT_THRESHOLD};
 pub use engine::Engine;
 pub use error::{Error, Result, Trap};

@@ -201,12 +201,13 @@ impl StoreOpaque {
             std::panic::resume_unwind(p);
         }
         let code = wx_core::TrapCode::from_u32(rc).unwrap_or(wx_core::TrapCode::HostError);
+        let backtrace = crate::WasmBacktrace::take_pending();
         if code == wx_core::TrapCode::HostError {
             if let Some(e) = self.pending_error.take() {
                 return Err(e);
             }
         }
-        Err(Error::from(code))
+        Err(Error::Trap(crate::Trap { code, backtrace }))
     }
 }
 

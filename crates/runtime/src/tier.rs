@@ -27,7 +27,7 @@ use crate::traps::CodeRange;
 use std::fmt;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
-use wx_core::code::{CodeArena, CodeSlice};
+use wx_core::code::CodeSlice;
 use wx_core::instance::Instance as CoreInstance;
 use wx_core::vm::ArrayCall;
 use wx_core::ModuleInfo;
@@ -85,7 +85,7 @@ pub(crate) enum Trigger {
 pub(crate) fn compile_function(module: &ModuleInner, def: u32, trigger: Trigger) -> Outcome {
     let start = Instant::now();
     let outcome = machine_code(&module.info, def, module.engine.config())
-        .and_then(|code| load(&module.arena, &code, start));
+        .and_then(|code| load(module, &code, start));
     report(&module.info, def, trigger, &outcome);
     outcome
 }
@@ -115,7 +115,11 @@ pub(crate) fn compile_batch(
     match module.arena.add_all(&codes) {
         Ok(slices) => {
             for ((def, trigger, code, time), slice) in compiled.iter().zip(slices) {
-                outcomes.push((*def, *trigger, Ok(Compiled::new(code, slice, *time))));
+                outcomes.push((
+                    *def,
+                    *trigger,
+                    Ok(Compiled::new(&module.info, code, slice, *time)),
+                ));
             }
         }
         Err(e) => {
@@ -234,19 +238,25 @@ fn within_limit(info: &ModuleInfo, def: u32, config: &Config) -> Result<(), Stri
     Ok(())
 }
 
-/// Add `code` (compiled since `start`) to `arena`, with its trap sites.
+/// Add `code` (compiled since `start`) to `module`'s arena, with its trap
+/// sites.
 fn load(
-    arena: &CodeArena,
+    module: &ModuleInner,
     code: &wx_jit::CompiledCode,
     start: Instant,
 ) -> Result<Compiled, String> {
-    let slice = arena.add(&code.code).map_err(|e| e.to_string())?;
-    Ok(Compiled::new(code, slice, start.elapsed()))
+    let slice = module.arena.add(&code.code).map_err(|e| e.to_string())?;
+    Ok(Compiled::new(&module.info, code, slice, start.elapsed()))
 }
 
 impl Compiled {
-    /// `code`, now executable at `slice`.
-    fn new(code: &wx_jit::CompiledCode, slice: CodeSlice, compile_time: Duration) -> Compiled {
+    /// `code` of a function of `module`, now executable at `slice`.
+    fn new(
+        module: &Arc<ModuleInfo>,
+        code: &wx_jit::CompiledCode,
+        slice: CodeSlice,
+        compile_time: Duration,
+    ) -> Compiled {
         let base = slice.as_ptr() as usize;
         Compiled {
             wasm_entry: code.wasm_entry as usize,
@@ -256,6 +266,10 @@ impl Compiled {
                 end: base + slice.len(),
                 trap_exit: base + code.trap_exit as usize,
                 sites: code.trap_sites.iter().map(|(o, _)| *o).collect(),
+                frames: Some(Arc::new(crate::frames::FrameTable::new(
+                    module.clone(),
+                    code,
+                ))),
             },
             code: slice,
         }
@@ -335,7 +349,7 @@ impl TierUp for TierHook {
                     wx_jit::compile_osr(&module.info, def, loop_offset as usize)
                         .map_err(|e| e.to_string())
                 })
-                .and_then(|code| load(&module.arena, &code, start));
+                .and_then(|code| load(&module, &code, start));
             match compiled {
                 Ok(c) => {
                     register([&c]);

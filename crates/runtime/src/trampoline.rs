@@ -39,6 +39,7 @@ pub(crate) unsafe extern "C" fn interp_array_call(
         // SAFETY: no other reference to the store is live across this block.
         let s = unsafe { &mut *store };
         if !room_for_entry(s) {
+            wx_core::backtrace::begin();
             return TrapCode::StackOverflow as u32;
         }
         s.depth += 1;

@@ -20,7 +20,6 @@ use parking_lot::Mutex;
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::sync::Once;
-use wx_core::TrapCode;
 
 /// One compiled function's code range.
 #[derive(Clone, Debug)]
@@ -31,6 +30,8 @@ pub(crate) struct CodeRange {
     pub trap_exit: usize,
     /// Offsets of trap sites from `start`, sorted (shared between snapshots).
     pub sites: Arc<[u32]>,
+    /// What a backtrace needs of the code (see [`crate::frames`]).
+    pub frames: Option<Arc<crate::frames::FrameTable>>,
 }
 
 /// An immutable snapshot of every registered range.
@@ -133,22 +134,34 @@ fn resume_at(pc: usize) -> Option<usize> {
 }
 
 fn lookup(pc: usize) -> Option<usize> {
+    let r = range_at(pc)?;
+    let off = (pc - r.start) as u32;
+    r.sites.binary_search(&off).ok().map(|_| r.trap_exit)
+}
+
+/// The registered range holding `pc`. The caller has announced itself
+/// in `READERS` and uses the result only until it leaves.
+fn range_at<'a>(pc: usize) -> Option<&'a CodeRange> {
     let reg = CURRENT.load(Ordering::SeqCst);
     if reg.is_null() {
         return None;
     }
-    // SAFETY: a snapshot is freed only when no handler is reading, and
-    // this one announced itself in READERS before loading it.
+    // SAFETY: a snapshot is freed only when no reader is in, and the
+    // caller announced itself in READERS before loading it.
     let segments = unsafe { &(*reg).segments };
     segments.iter().find_map(|ranges| {
         let i = ranges.partition_point(|r| r.start <= pc).checked_sub(1)?;
         let r = &ranges[i];
-        if pc >= r.end {
-            return None;
-        }
-        let off = (pc - r.start) as u32;
-        r.sites.binary_search(&off).ok().map(|_| r.trap_exit)
+        (pc < r.end).then_some(r)
     })
+}
+
+/// The compiled code holding `pc`: its start and frame table.
+pub(crate) fn code_at(pc: usize) -> Option<(usize, Arc<crate::frames::FrameTable>)> {
+    READERS.fetch_add(1, Ordering::SeqCst);
+    let found = range_at(pc).and_then(|r| Some((r.start, r.frames.clone()?)));
+    READERS.fetch_sub(1, Ordering::SeqCst);
+    found
 }
 
 static mut PREVIOUS: [Option<libc::sigaction>; 2] = [None, None];
@@ -185,7 +198,13 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut li
         let uc = &mut *(ctx as *mut libc::ucontext_t);
         let pc = uc.uc_mcontext.gregs[libc::REG_RIP as usize] as usize;
         if let Some(resume) = resume_at(pc) {
-            uc.uc_mcontext.gregs[libc::REG_RAX as usize] = TrapCode::MemoryOutOfBounds as i64;
+            // Enter the trap exit as if the access had called it: the
+            // exit finds the site's pc at [rsp]. The slot lies in the red
+            // zone below the interrupted rsp (the kernel puts the signal
+            // frame beyond it), on a stack the trap is about to unwind.
+            let rsp = uc.uc_mcontext.gregs[libc::REG_RSP as usize] as usize - 8;
+            (rsp as *mut usize).write(pc);
+            uc.uc_mcontext.gregs[libc::REG_RSP as usize] = rsp as i64;
             uc.uc_mcontext.gregs[libc::REG_RIP as usize] = resume as i64;
             return;
         }
@@ -274,6 +293,7 @@ mod tests {
             end: start + 0x100,
             trap_exit: start + 0x80,
             sites: Arc::from([0x10u32]),
+            frames: None,
         }
     }
 

@@ -5,7 +5,7 @@
 //! back-edge lands just after its loop's `LoopHeader`, whose operand names the
 //! loop's counter) and checks the native stack.
 
-use super::dispatch::{handlers, next, next_checked, r32, slot, tri, Exit};
+use super::dispatch::{handlers, next, next_checked, pass_on, r32, slot, trap_at, tri, Exit};
 use super::{count_loop, mem_view, memory0, module_code_of, Frame};
 use crate::code::FuncCode;
 use crate::tier::{self, Hot};
@@ -42,7 +42,9 @@ macro_rules! loop_tick {
     ($cx:ident, $counter:expr, $sp:ident) => {
         if let Some(rc) = count_loop($cx, $counter, $sp) {
             if rc != 0 {
-                return Exit::trap(TrapCode::from_u32(rc).unwrap_or(TrapCode::HostError));
+                // The compiled code ran the rest of this call and recorded
+                // its frame: only the callers remain.
+                pass_on!($cx, ptr::null(), rc, $crate::exec::TrapOrigin::Osr);
             }
             ret!($cx)
         }
@@ -162,12 +164,12 @@ macro_rules! enter {
         let callee_instance = $callee_instance;
         let stack = &mut *$cx.stack;
         if stack.frames.len() - $cx.entry_depth >= stack.limits.max_frames {
-            return Exit::trap(TrapCode::StackOverflow);
+            trap_at!($cx, $ret.sub(1), TrapCode::StackOverflow);
         }
         let new_base = $cx.base + $at as usize;
         let frame_end = new_base + callee.frame_size as usize;
         if frame_end > stack.values.len() {
-            tri!(stack.reserve(frame_end));
+            tri!($cx, $ret.sub(1), stack.reserve(frame_end));
         }
         stack.frames.push(Frame {
             code: $cx.code,
@@ -215,12 +217,12 @@ macro_rules! call {
             let callee_module_code = if callee_instance == $cx.instance {
                 $cx.module_code
             } else {
-                tri!(module_code_of(callee_instance))
+                tri!($cx, $ret.sub(1), module_code_of(callee_instance))
             };
             let def = (*f).func_index - (&*callee_instance).module.num_imported_funcs;
             let callee: &FuncCode = match (&*callee_module_code).get_or_translate(def) {
                 Ok(c) => c,
-                Err(_) => return Exit::trap(TrapCode::Internal),
+                Err(_) => trap_at!($cx, $ret.sub(1), TrapCode::Internal),
             };
             enter!(
                 callee,
@@ -236,7 +238,7 @@ macro_rules! call {
             let caller_vmctx = (&*$cx.instance).vmctx();
             let rc = ((*f).array_call)(f, caller_vmctx, $sp.add($at as usize), $call_len as usize);
             if rc != 0 {
-                return Exit::trap(TrapCode::from_u32(rc).unwrap_or(TrapCode::HostError));
+                pass_on!($cx, $ret.sub(1), rc, $crate::exec::TrapOrigin::Callee);
             }
             // The host may have grown the memory (or run wasm that did).
             let (mem, len) = mem_view($cx.vm_mem);
@@ -257,7 +259,7 @@ handlers! {
     }
 
     fn Unreachable(ip, sp, mem, len, cx) {
-        Exit::trap(TrapCode::Unreachable)
+        trap_at!(cx, ip, TrapCode::Unreachable)
     }
 
     fn Extra(ip, sp, mem, len, cx) {
@@ -311,7 +313,7 @@ handlers! {
             Some(c) => c,
             None => match module_code.get_or_translate(i.a) {
                 Ok(c) => c,
-                Err(_) => return Exit::trap(TrapCode::Internal),
+                Err(_) => trap_at!(cx, ip, TrapCode::Internal),
             },
         };
         enter!(callee, cx.instance, cx.module_code, i.b, ip.add(1), mem, len, cx)
@@ -324,14 +326,14 @@ handlers! {
         let table = &*(*(&*cx.instance).tables.get_unchecked(extra.a as usize)).cast_const();
         let index = r32!(sp, i.b);
         if index >= table.vm.len {
-            return Exit::trap(TrapCode::UndefinedElement);
+            trap_at!(cx, ip, TrapCode::UndefinedElement)
         }
         let f = *table.vm.base.add(index as usize) as *const VMFuncRef;
         if f.is_null() {
-            return Exit::trap(TrapCode::UninitializedElement);
+            trap_at!(cx, ip, TrapCode::UninitializedElement)
         }
         if (*f).sig.0 != i.a {
-            return Exit::trap(TrapCode::IndirectCallTypeMismatch);
+            trap_at!(cx, ip, TrapCode::IndirectCallTypeMismatch)
         }
         call!(f, i.c, extra.b, ip.add(2), sp, mem, len, cx)
     }

@@ -1,6 +1,6 @@
 //! Handlers for slot moves, constants, selects, globals, references and tables.
 
-use super::dispatch::{handlers, next, r32, slot, tri, w32, Exit};
+use super::dispatch::{handlers, next, r32, slot, trap_at, tri, w32};
 use wx_core::TrapCode;
 
 handlers! {
@@ -31,7 +31,7 @@ handlers! {
     }
 
     fn SelectElse(ip, sp, mem, len, cx) {
-        Exit::trap(TrapCode::Internal)
+        trap_at!(cx, ip, TrapCode::Internal)
     }
 
     fn GlobalGet(ip, sp, mem, len, cx) {
@@ -56,14 +56,14 @@ handlers! {
         let i = &*ip;
         match (&mut *cx.instance).table(i.c).get(r32!(sp, i.b)) {
             Some(v) => slot!(sp, i.a) = v,
-            None => return Exit::trap(TrapCode::TableOutOfBounds),
+            None => trap_at!(cx, ip, TrapCode::TableOutOfBounds),
         }
         next!(ip.add(1), sp, mem, len, cx)
     }
 
     fn TableSet(ip, sp, mem, len, cx) {
         let i = &*ip;
-        tri!((&mut *cx.instance).table(i.c).set(r32!(sp, i.a), slot!(sp, i.b)));
+        tri!(cx, ip, (&mut *cx.instance).table(i.c).set(r32!(sp, i.a), slot!(sp, i.b)));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
@@ -84,19 +84,19 @@ handlers! {
 
     fn TableFill(ip, sp, mem, len, cx) {
         let i = &*ip;
-        tri!((&mut *cx.instance).table(i.b).fill(r32!(sp, i.a), slot!(sp, i.a + 1), r32!(sp, i.a + 2)));
+        tri!(cx, ip, (&mut *cx.instance).table(i.b).fill(r32!(sp, i.a), slot!(sp, i.a + 1), r32!(sp, i.a + 2)));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
     fn TableCopy(ip, sp, mem, len, cx) {
         let i = &*ip;
-        tri!((&mut *cx.instance).table_copy(i.b, i.c, r32!(sp, i.a), r32!(sp, i.a + 1), r32!(sp, i.a + 2)));
+        tri!(cx, ip, (&mut *cx.instance).table_copy(i.b, i.c, r32!(sp, i.a), r32!(sp, i.a + 1), r32!(sp, i.a + 2)));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
     fn TableInit(ip, sp, mem, len, cx) {
         let i = &*ip;
-        tri!((&mut *cx.instance).table_init(i.b, i.c, r32!(sp, i.a), r32!(sp, i.a + 1), r32!(sp, i.a + 2)));
+        tri!(cx, ip, (&mut *cx.instance).table_init(i.b, i.c, r32!(sp, i.a), r32!(sp, i.a + 1), r32!(sp, i.a + 2)));
         next!(ip.add(1), sp, mem, len, cx)
     }
 

@@ -130,12 +130,33 @@ macro_rules! next_checked {
 
 /// Unwrap a `Result<T, TrapCode>` inside a handler, returning the trap.
 macro_rules! tri {
-    ($e:expr) => {
+    ($cx:expr, $ip:expr, $e:expr) => {
         match $e {
             Ok(v) => v,
-            Err(code) => return $crate::exec::dispatch::Exit::trap(code),
+            Err(code) => $crate::exec::dispatch::trap_at!($cx, $ip, code),
         }
     };
+}
+
+/// Trap with `$code` at instruction `$ip` (the backtrace's innermost frame).
+macro_rules! trap_at {
+    ($cx:expr, $ip:expr, $code:expr) => {{
+        $cx.trap_ip = $ip;
+        $cx.trap = $crate::exec::TrapOrigin::Here;
+        return $crate::exec::dispatch::Exit::trap($code);
+    }};
+}
+
+/// Pass on a trap status `$rc` that a callee returned to the call at
+/// `$ip` (the callee recorded the frames inside it).
+macro_rules! pass_on {
+    ($cx:expr, $ip:expr, $rc:expr, $origin:expr) => {{
+        $cx.trap_ip = $ip;
+        $cx.trap = $origin;
+        return $crate::exec::dispatch::Exit::trap(
+            wx_core::TrapCode::from_u32($rc).unwrap_or(wx_core::TrapCode::HostError),
+        );
+    }};
 }
 
 /// Define handlers. Each body runs in an `unsafe` block: see the safety
@@ -185,4 +206,4 @@ macro_rules! w64 {
     };
 }
 
-pub(crate) use {handlers, next, next_checked, r32, r64, slot, tri, w32, w64};
+pub(crate) use {handlers, next, next_checked, pass_on, r32, r64, slot, trap_at, tri, w32, w64};

@@ -1,17 +1,17 @@
 //! Linear-memory handlers: explicitly bounds-checked loads and stores, size,
 //! grow and the bulk operations.
 
-use super::dispatch::{handlers, next, r32, slot, tri, w32, Exit};
+use super::dispatch::{handlers, next, r32, slot, trap_at, tri, w32};
 use super::mem_view;
 use std::ptr;
 use wx_core::TrapCode;
 
 /// The address of `size` bytes at `addr + offset`, or a trap.
 macro_rules! effective {
-    ($sp:ident, $i:ident, $mem:ident, $len:ident, $addr:expr, $size:expr) => {{
+    ($cx:ident, $ip:ident, $sp:ident, $i:ident, $mem:ident, $len:ident, $addr:expr, $size:expr) => {{
         let ea = r32!($sp, $addr) as u64 + $i.c as u64;
         if ea + $size as u64 > $len as u64 {
-            return Exit::trap(TrapCode::MemoryOutOfBounds);
+            trap_at!($cx, $ip, TrapCode::MemoryOutOfBounds);
         }
         $mem.add(ea as usize)
     }};
@@ -19,10 +19,10 @@ macro_rules! effective {
 
 /// The address of `size` bytes at `base + imm` (wrapping at 2^32), or a trap.
 macro_rules! effective_plus {
-    ($sp:ident, $i:ident, $mem:ident, $len:ident, $size:expr) => {{
+    ($cx:ident, $ip:ident, $sp:ident, $i:ident, $mem:ident, $len:ident, $size:expr) => {{
         let ea = r32!($sp, $i.b).wrapping_add($i.c) as u64;
         if ea + $size as u64 > $len as u64 {
-            return Exit::trap(TrapCode::MemoryOutOfBounds);
+            trap_at!($cx, $ip, TrapCode::MemoryOutOfBounds);
         }
         $mem.add(ea as usize)
     }};
@@ -33,7 +33,7 @@ macro_rules! loads {
         handlers! {$(
             fn $name(ip, sp, mem, len, cx) {
                 let i = &*ip;
-                let p = effective!(sp, i, mem, len, i.b, std::mem::size_of::<$t>());
+                let p = effective!(cx, ip, sp, i, mem, len, i.b, std::mem::size_of::<$t>());
                 let v = <$t>::from_le(ptr::read_unaligned(p as *const $t));
                 #[allow(clippy::redundant_closure_call)]
                 { slot!(sp, i.a) = ($conv)(v); }
@@ -42,7 +42,7 @@ macro_rules! loads {
 
             fn $plus(ip, sp, mem, len, cx) {
                 let i = &*ip;
-                let p = effective_plus!(sp, i, mem, len, std::mem::size_of::<$t>());
+                let p = effective_plus!(cx, ip, sp, i, mem, len, std::mem::size_of::<$t>());
                 let v = <$t>::from_le(ptr::read_unaligned(p as *const $t));
                 #[allow(clippy::redundant_closure_call)]
                 { slot!(sp, i.a) = ($conv)(v); }
@@ -74,7 +74,7 @@ macro_rules! stores {
         handlers! {$(
             fn $name(ip, sp, mem, len, cx) {
                 let i = &*ip;
-                let p = effective!(sp, i, mem, len, i.a, std::mem::size_of::<$t>());
+                let p = effective!(cx, ip, sp, i, mem, len, i.a, std::mem::size_of::<$t>());
                 ptr::write_unaligned(p as *mut $t, (slot!(sp, i.b) as $t).to_le());
                 next!(ip.add(1), sp, mem, len, cx)
             }
@@ -83,7 +83,7 @@ macro_rules! stores {
                 let i = &*ip;
                 let ea = r32!(sp, i.a).wrapping_add(i.c) as u64;
                 if ea + std::mem::size_of::<$t>() as u64 > len as u64 {
-                    return Exit::trap(TrapCode::MemoryOutOfBounds);
+                    trap_at!(cx, ip, TrapCode::MemoryOutOfBounds)
                 }
                 ptr::write_unaligned(mem.add(ea as usize) as *mut $t, (slot!(sp, i.b) as $t).to_le());
                 next!(ip.add(1), sp, mem, len, cx)
@@ -119,19 +119,19 @@ handlers! {
     fn MemoryInit(ip, sp, mem, len, cx) {
         let i = &*ip;
         let at = i.b;
-        tri!((&mut *cx.instance).memory_init(0, i.a, r32!(sp, at), r32!(sp, at + 1), r32!(sp, at + 2)));
+        tri!(cx, ip, (&mut *cx.instance).memory_init(0, i.a, r32!(sp, at), r32!(sp, at + 1), r32!(sp, at + 2)));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
     fn MemoryCopy(ip, sp, mem, len, cx) {
         let at = (*ip).a;
-        tri!((&mut *cx.instance).memory_copy(0, 0, r32!(sp, at), r32!(sp, at + 1), r32!(sp, at + 2)));
+        tri!(cx, ip, (&mut *cx.instance).memory_copy(0, 0, r32!(sp, at), r32!(sp, at + 1), r32!(sp, at + 2)));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
     fn MemoryFill(ip, sp, mem, len, cx) {
         let at = (*ip).a;
-        tri!((&mut *cx.instance).memory_fill(0, r32!(sp, at), r32!(sp, at + 1) as u8, r32!(sp, at + 2)));
+        tri!(cx, ip, (&mut *cx.instance).memory_fill(0, r32!(sp, at), r32!(sp, at + 1) as u8, r32!(sp, at + 2)));
         next!(ip.add(1), sp, mem, len, cx)
     }
 

@@ -125,6 +125,23 @@ pub struct Cx {
     /// Where to resume when a handler returns `Flow::Continue`.
     pub(crate) ip: *const Instr,
     pub(crate) sp: *mut u64,
+    /// Set with every trap: the instruction that trapped or made the call
+    /// that did, and where the trap came from (for the backtrace).
+    pub(crate) trap_ip: *const Instr,
+    pub(crate) trap: TrapOrigin,
+}
+
+/// Where a trap the interpreter reports started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TrapOrigin {
+    /// At `trap_ip`: the backtrace starts here.
+    Here,
+    /// In a callee called at `trap_ip` (host or compiled code), which
+    /// recorded its own frames.
+    Callee,
+    /// In the compiled code the running call moved to (OSR), which recorded
+    /// this call's frame.
+    Osr,
 }
 
 /// Memory 0's base and length, or (null, 0).
@@ -166,6 +183,7 @@ pub unsafe fn invoke(
     let entry_depth = stack.frames.len();
     // SAFETY: forwarded from the caller.
     let r = unsafe { invoke_inner(stack, func, values) };
+
     stack.frames.truncate(entry_depth);
     r
 }
@@ -180,11 +198,13 @@ unsafe fn invoke_inner(
         let f = &*func;
         debug_assert_eq!(f.kind, FuncKind::Wasm);
         let instance = (*f.vmctx).instance;
-        let module_code = module_code_of(instance)?;
+        let module_code = starts_trace(module_code_of(instance))?;
         let def = f.func_index - (&*instance).module.num_imported_funcs;
-        let code = (&*module_code)
-            .get_or_translate(def)
-            .map_err(|_| TrapCode::Internal)? as *const FuncCode;
+        let code = starts_trace(
+            (&*module_code)
+                .get_or_translate(def)
+                .map_err(|_| TrapCode::Internal),
+        )? as *const FuncCode;
         (instance, module_code, code)
     };
     // SAFETY: `code` points into `module_code`, kept alive by the instance.
@@ -192,7 +212,7 @@ unsafe fn invoke_inner(
     // Each stack serves one entry at a time (the runtime keeps a pool for
     // host -> wasm re-entry), so the entry frame starts at slot 0.
     debug_assert!(stack.frames.is_empty());
-    stack.reserve(c.frame_size as usize)?;
+    starts_trace(stack.reserve(c.frame_size as usize))?;
     let np = c.num_params as usize;
     stack.values[..np].copy_from_slice(&values[..np]);
     // SAFETY: the stack holds at least `frame_size` slots (reserved above).
@@ -213,6 +233,8 @@ unsafe fn invoke_inner(
         native_floor: dispatch::native_sp().saturating_sub(dispatch::NATIVE_STACK_BUDGET),
         ip: c.instrs.as_ptr(),
         sp: ptr::null_mut(),
+        trap_ip: ptr::null(),
+        trap: TrapOrigin::Here,
     };
     // SAFETY: the frame at slot 0 holds `frame_size` initialised slots.
     unsafe {
@@ -224,6 +246,15 @@ unsafe fn invoke_inner(
     let values_out = unsafe { &(*cx.stack).values };
     values[..nr].copy_from_slice(&values_out[..nr]);
     Ok(())
+}
+
+/// A failure before the entry's first instruction starts the backtrace
+/// (with no frame of this entry).
+fn starts_trace<T>(r: Result<T, TrapCode>) -> Result<T, TrapCode> {
+    if r.is_err() {
+        wx_core::backtrace::begin();
+    }
+    r
 }
 
 /// The driver: runs handlers until the entry function returns. In tail
@@ -240,8 +271,40 @@ unsafe fn run(cx: &mut Cx) -> Result<(), TrapCode> {
             let (mem, len) = mem_view(cx.vm_mem);
             ((*ip).handler)(ip, cx.sp, mem, len, cx)
         };
-        if exit.decode()? {
-            return Ok(());
+        match exit.decode() {
+            Ok(true) => return Ok(()),
+            Ok(false) => {}
+            Err(code) => {
+                // SAFETY: `cx` describes the live frames of this entry.
+                unsafe { record_backtrace(cx) };
+                return Err(code);
+            }
+        }
+    }
+}
+
+/// Record the frames of this entry in the pending backtrace (see
+/// [`wx_core::backtrace`]): the trapping function's, then its callers'.
+///
+/// # Safety
+/// `cx` describes the live frames of a trapped entry.
+unsafe fn record_backtrace(cx: &Cx) {
+    use wx_core::backtrace;
+    // SAFETY: the entry's code, module code and saved frames are live.
+    unsafe {
+        if cx.trap == TrapOrigin::Here {
+            backtrace::begin();
+        }
+        if cx.trap != TrapOrigin::Osr {
+            backtrace::push(&(*cx.module_code).module, (*cx.code).offset_of(cx.trap_ip));
+        }
+        let stack = &*cx.stack;
+        for f in stack.frames[cx.entry_depth..].iter().rev() {
+            // `ip` is where the caller resumes: the call is just before.
+            backtrace::push(
+                &(*f.module_code).module,
+                (*f.code).offset_of(f.ip.wrapping_sub(1)),
+            );
         }
     }
 }

@@ -2,7 +2,7 @@
 //! Operands are the `Op` fields in order: `a` = dst, `b` = first source,
 //! `c` = second source or immediate.
 
-use super::dispatch::{handlers, next, r32, r64, tri, w32, w64, Exit};
+use super::dispatch::{handlers, next, r32, r64, trap_at, tri, w32, w64};
 use super::float;
 use wx_core::TrapCode;
 
@@ -182,28 +182,28 @@ handlers! {
     fn I32TruncF32S(ip, sp, mem, len, cx) {
         let i = &*ip;
         let (dst, src) = (i.a, i.b);
-        w32!(sp, dst, tri!(float::i32_trunc_f32(f32::from_bits(r32!(sp, src)))));
+        w32!(sp, dst, tri!(cx, ip, float::i32_trunc_f32(f32::from_bits(r32!(sp, src)))));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
     fn I32TruncF32U(ip, sp, mem, len, cx) {
         let i = &*ip;
         let (dst, src) = (i.a, i.b);
-        w32!(sp, dst, tri!(float::u32_trunc_f32(f32::from_bits(r32!(sp, src)))));
+        w32!(sp, dst, tri!(cx, ip, float::u32_trunc_f32(f32::from_bits(r32!(sp, src)))));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
     fn I32TruncF64S(ip, sp, mem, len, cx) {
         let i = &*ip;
         let (dst, src) = (i.a, i.b);
-        w32!(sp, dst, tri!(float::i32_trunc_f64(f64::from_bits(r64!(sp, src)))));
+        w32!(sp, dst, tri!(cx, ip, float::i32_trunc_f64(f64::from_bits(r64!(sp, src)))));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
     fn I32TruncF64U(ip, sp, mem, len, cx) {
         let i = &*ip;
         let (dst, src) = (i.a, i.b);
-        w32!(sp, dst, tri!(float::u32_trunc_f64(f64::from_bits(r64!(sp, src)))));
+        w32!(sp, dst, tri!(cx, ip, float::u32_trunc_f64(f64::from_bits(r64!(sp, src)))));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
@@ -224,28 +224,28 @@ handlers! {
     fn I64TruncF32S(ip, sp, mem, len, cx) {
         let i = &*ip;
         let (dst, src) = (i.a, i.b);
-        w64!(sp, dst, tri!(float::i64_trunc_f32(f32::from_bits(r32!(sp, src)))));
+        w64!(sp, dst, tri!(cx, ip, float::i64_trunc_f32(f32::from_bits(r32!(sp, src)))));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
     fn I64TruncF32U(ip, sp, mem, len, cx) {
         let i = &*ip;
         let (dst, src) = (i.a, i.b);
-        w64!(sp, dst, tri!(float::u64_trunc_f32(f32::from_bits(r32!(sp, src)))));
+        w64!(sp, dst, tri!(cx, ip, float::u64_trunc_f32(f32::from_bits(r32!(sp, src)))));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
     fn I64TruncF64S(ip, sp, mem, len, cx) {
         let i = &*ip;
         let (dst, src) = (i.a, i.b);
-        w64!(sp, dst, tri!(float::i64_trunc_f64(f64::from_bits(r64!(sp, src)))));
+        w64!(sp, dst, tri!(cx, ip, float::i64_trunc_f64(f64::from_bits(r64!(sp, src)))));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
     fn I64TruncF64U(ip, sp, mem, len, cx) {
         let i = &*ip;
         let (dst, src) = (i.a, i.b);
-        w64!(sp, dst, tri!(float::u64_trunc_f64(f64::from_bits(r64!(sp, src)))));
+        w64!(sp, dst, tri!(cx, ip, float::u64_trunc_f64(f64::from_bits(r64!(sp, src)))));
         next!(ip.add(1), sp, mem, len, cx)
     }
 
@@ -660,10 +660,10 @@ handlers! {
         let (dst, a, b) = (i.a, i.b, i.c);
         let (x, y) = (r32!(sp, a) as i32, r32!(sp, b) as i32);
         if y == 0 {
-            return Exit::trap(TrapCode::IntegerDivideByZero);
+            trap_at!(cx, ip, TrapCode::IntegerDivideByZero)
         }
         if x == i32::MIN && y == -1 {
-            return Exit::trap(TrapCode::IntegerOverflow);
+            trap_at!(cx, ip, TrapCode::IntegerOverflow)
         }
         w32!(sp, dst, x / y);
         next!(ip.add(1), sp, mem, len, cx)
@@ -674,7 +674,7 @@ handlers! {
         let (dst, a, b) = (i.a, i.b, i.c);
         let y = r32!(sp, b);
         if y == 0 {
-            return Exit::trap(TrapCode::IntegerDivideByZero);
+            trap_at!(cx, ip, TrapCode::IntegerDivideByZero)
         }
         w32!(sp, dst, r32!(sp, a) / y);
         next!(ip.add(1), sp, mem, len, cx)
@@ -685,7 +685,7 @@ handlers! {
         let (dst, a, b) = (i.a, i.b, i.c);
         let y = r32!(sp, b) as i32;
         if y == 0 {
-            return Exit::trap(TrapCode::IntegerDivideByZero);
+            trap_at!(cx, ip, TrapCode::IntegerDivideByZero)
         }
         w32!(sp, dst, (r32!(sp, a) as i32).wrapping_rem(y));
         next!(ip.add(1), sp, mem, len, cx)
@@ -696,7 +696,7 @@ handlers! {
         let (dst, a, b) = (i.a, i.b, i.c);
         let y = r32!(sp, b);
         if y == 0 {
-            return Exit::trap(TrapCode::IntegerDivideByZero);
+            trap_at!(cx, ip, TrapCode::IntegerDivideByZero)
         }
         w32!(sp, dst, r32!(sp, a) % y);
         next!(ip.add(1), sp, mem, len, cx)
@@ -784,10 +784,10 @@ handlers! {
         let (dst, a, b) = (i.a, i.b, i.c);
         let (x, y) = (r64!(sp, a) as i64, r64!(sp, b) as i64);
         if y == 0 {
-            return Exit::trap(TrapCode::IntegerDivideByZero);
+            trap_at!(cx, ip, TrapCode::IntegerDivideByZero)
         }
         if x == i64::MIN && y == -1 {
-            return Exit::trap(TrapCode::IntegerOverflow);
+            trap_at!(cx, ip, TrapCode::IntegerOverflow)
         }
         w64!(sp, dst, x / y);
         next!(ip.add(1), sp, mem, len, cx)
@@ -798,7 +798,7 @@ handlers! {
         let (dst, a, b) = (i.a, i.b, i.c);
         let y = r64!(sp, b);
         if y == 0 {
-            return Exit::trap(TrapCode::IntegerDivideByZero);
+            trap_at!(cx, ip, TrapCode::IntegerDivideByZero)
         }
         w64!(sp, dst, r64!(sp, a) / y);
         next!(ip.add(1), sp, mem, len, cx)
@@ -809,7 +809,7 @@ handlers! {
         let (dst, a, b) = (i.a, i.b, i.c);
         let y = r64!(sp, b) as i64;
         if y == 0 {
-            return Exit::trap(TrapCode::IntegerDivideByZero);
+            trap_at!(cx, ip, TrapCode::IntegerDivideByZero)
         }
         w64!(sp, dst, (r64!(sp, a) as i64).wrapping_rem(y));
         next!(ip.add(1), sp, mem, len, cx)
@@ -820,7 +820,7 @@ handlers! {
         let (dst, a, b) = (i.a, i.b, i.c);
         let y = r64!(sp, b);
         if y == 0 {
-            return Exit::trap(TrapCode::IntegerDivideByZero);
+            trap_at!(cx, ip, TrapCode::IntegerDivideByZero)
         }
         w64!(sp, dst, r64!(sp, a) % y);
         next!(ip.add(1), sp, mem, len, cx)

@@ -77,6 +77,8 @@ struct Ctrl {
 pub(crate) struct Translator<'m> {
     module: &'m ModuleInfo,
     ops: Vec<Op>,
+    /// Per op: the module offset of the operator it came from.
+    offsets: Vec<u32>,
     stack: Vec<Provider>,
     ctrl: Vec<Ctrl>,
     num_locals: u32,
@@ -117,6 +119,7 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
     let mut t = Translator {
         module,
         ops: Vec::with_capacity(bytes.len() / 2),
+        offsets: Vec::with_capacity(bytes.len() / 2),
         stack: Vec::with_capacity(16),
         ctrl: Vec::new(),
         num_locals: num_locals as u32,
@@ -166,6 +169,7 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
     let instrs = crate::exec::lower::lower(&t.ops);
     let code = FuncCode {
         ops: t.ops.into_boxed_slice(),
+        offsets: t.offsets.into_boxed_slice(),
         instrs,
         num_params: ty.params().len() as u32,
         num_locals: t.num_locals,
@@ -311,6 +315,7 @@ impl<'m> Translator<'m> {
 
     fn emit(&mut self, op: Op) -> usize {
         self.ops.push(op);
+        self.offsets.push(self.op_offset);
         self.last_producer = None;
         self.ops.len() - 1
     }
@@ -380,6 +385,7 @@ impl<'m> Translator<'m> {
         let op = self.ops[at];
         branch_for(op, false, 0)?;
         self.ops.pop();
+        self.offsets.pop();
         self.stack.pop();
         self.last_producer = None;
         Some(op)

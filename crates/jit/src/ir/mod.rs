@@ -615,6 +615,9 @@ pub struct Func {
     pub params: Vec<VReg>,
     pub results: Vec<Ty>,
     pub insts: Vec<Inst>,
+    /// Per instruction: the byte offset (in the module) of the wasm
+    /// operator it came from, for trap and call sites' backtraces.
+    pub srclocs: Vec<u32>,
     /// Indexed by `BlockId`.
     pub blocks: Vec<BlockData>,
     /// Blocks in emission order.
@@ -638,6 +641,11 @@ pub struct Inlined {
     pub at: u32,
     /// The callee's function index.
     pub func: u32,
+    /// Where the callee's instructions end (they are `at..end`).
+    pub end: u32,
+    /// The module offset of the `call` the body replaced: the caller's
+    /// frame in a backtrace through the callee's code.
+    pub call_offset: u32,
 }
 
 impl Func {
@@ -649,12 +657,14 @@ impl Func {
             params,
             results,
             insts,
+            srclocs,
             blocks,
             layout,
             lists,
             inlined,
             has_memory,
         } = self;
+        srclocs.clear();
         *has_memory = false;
         inlined.clear();
         vregs.clear();
@@ -695,6 +705,19 @@ impl Func {
 
     pub fn list_items(&self, l: List) -> &[u32] {
         &self.lists[l.start as usize..(l.start + l.len) as usize]
+    }
+
+    /// Where instruction `inst` came from: the module offset of its
+    /// operator and, for an inlined callee's, of the call it replaced.
+    pub fn srcloc(&self, inst: u32) -> (u32, Option<u32>) {
+        let here = self.srclocs.get(inst as usize).copied().unwrap_or(0);
+        let i = self.inlined.partition_point(|i| i.at <= inst);
+        let caller = i
+            .checked_sub(1)
+            .map(|i| self.inlined[i])
+            .filter(|i| inst < i.end)
+            .map(|i| i.call_offset);
+        (here, caller)
     }
 
     /// The successor blocks of block `b`.

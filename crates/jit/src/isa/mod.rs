@@ -31,10 +31,53 @@ pub struct CompiledCode {
     pub trap_exit: u32,
     /// Code offsets of instructions that fault on an out-of-bounds access.
     pub trap_sites: Vec<(u32, TrapCode)>,
+    /// Every place a trap leaves the function through the trap exit,
+    /// sorted by `pc` (see [`TrapSite`]).
+    pub sites: Vec<TrapSite>,
+    /// Every call into wasm code (or an adapter), by return address,
+    /// sorted: how a backtrace names this function's frame.
+    pub calls: Vec<CallSite>,
+    /// The function keeps no frame (a small leaf): its return address is
+    /// at the stack pointer, and rbp is its caller's.
+    pub frameless: bool,
     /// Byte ranges of `code` holding `br_table` jump tables (data, not
     /// instructions): 32-bit little-endian offsets of the case targets,
     /// relative to the range's start. Sorted, after all code.
     pub jump_tables: Vec<Range<u32>>,
+}
+
+/// How a trap reaches the trap exit from a site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SiteKind {
+    /// This instruction traps with this code: a new backtrace starts.
+    Trap(TrapCode),
+    /// A libcall returned this trap status: a new backtrace starts.
+    Status,
+    /// An interpreted or host callee returned a trap status to a call
+    /// adapter, having recorded its own frames; the adapter's frame is
+    /// not wasm's, and the walk goes on at the call site that called it.
+    Adapter,
+}
+
+/// A trap site: the value of `pc` at the trap exit (a faulting
+/// instruction's offset, or the return offset of a cold path's call to
+/// the exit) and where in the wasm code the trap happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrapSite {
+    pub pc: u32,
+    pub kind: SiteKind,
+    /// The module offset of the wasm operator.
+    pub wasm_offset: u32,
+    /// Inside an inlined callee: the module offset of the call it replaced.
+    pub caller_offset: Option<u32>,
+}
+
+/// A call's return offset and the wasm call it makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CallSite {
+    pub ret: u32,
+    pub wasm_offset: u32,
+    pub caller_offset: Option<u32>,
 }
 
 /// What an instruction-set back end provides to the shared pipeline.

@@ -29,6 +29,7 @@ pub(super) fn feed_operators(
     let mut r = BinaryReader::new(bytes, offset);
     while !r.eof() {
         let start = r.current_position();
+        t.srcloc = (offset + start as u64) as u32;
         if t.cur.is_some() && shortcut(t, &mut r, bytes[start])? {
             continue;
         }

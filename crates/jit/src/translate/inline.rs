@@ -138,9 +138,12 @@ impl Translator<'_> {
         let module = self.module;
         let ty = module.func_type(func);
         let def = func - module.num_imported_funcs;
+        let call_offset = self.srcloc;
         self.f.inlined.push(Inlined {
             at: self.f.insts.len() as u32,
             func,
+            end: u32::MAX,
+            call_offset,
         });
         let n = ty.params().len();
         let height = self.stack.len() - n;
@@ -237,6 +240,11 @@ impl Translator<'_> {
         // The body's final `end` closed the frame.
         debug_assert_eq!(self.frames.len(), self.inlining.map_or(0, |i| i.frame));
         self.inlining = None;
+        // What follows belongs to the call again.
+        self.srcloc = call_offset;
+        if let Some(last) = self.f.inlined.last_mut() {
+            last.end = self.f.insts.len() as u32;
+        }
         self.locals.truncate(local_base as usize);
         self.aliases.clear();
         Ok(())

@@ -86,6 +86,8 @@ pub(crate) struct Translator<'m> {
     dead_depth: u32,
     /// The last instruction, if it defined the top stack entry's register.
     last_def: Option<(usize, VReg)>,
+    /// The module offset of the operator being translated.
+    srcloc: u32,
     /// For an on-stack-replacement entry: the byte offset of the `loop` to
     /// enter at, and the entry block's jump to patch once its header exists.
     osr: Option<Osr>,
@@ -227,6 +229,7 @@ fn translate_in_place(
     f.clear();
     f.vregs.reserve(insts);
     f.insts.reserve(insts);
+    f.srclocs.reserve(insts);
     f.blocks.reserve(blocks);
     f.layout.reserve(blocks);
     let mut t = Translator {
@@ -238,6 +241,7 @@ fn translate_in_place(
         cur: None,
         dead_depth: 0,
         last_def: None,
+        srcloc: offset as u32,
         osr: None,
         policy,
         budget: policy.budget,
@@ -303,6 +307,7 @@ fn translate_in_place(
     // An OSR entry reads operator by operator, to find its loop.
     while t.osr.is_some() && !reader.eof() {
         let (op, at) = reader.read_with_offset()?;
+        t.srcloc = at as u32;
         let osr_header = matches!(op, Operator::Loop { .. })
             && t.osr.is_some_and(|o| o.loop_offset as u64 == at)
             && t.cur.is_some();
@@ -401,6 +406,7 @@ impl Translator<'_> {
     fn emit(&mut self, inst: Inst) -> usize {
         debug_assert!(self.cur.is_some(), "emitting into unreachable code");
         self.f.insts.push(inst);
+        self.f.srclocs.push(self.srcloc);
         self.last_def = None;
         self.f.insts.len() - 1
     }
@@ -651,6 +657,7 @@ impl Translator<'_> {
                 };
                 if let Some(c) = fused {
                     self.f.insts.pop();
+                    self.f.srclocs.pop();
                     self.stack.pop();
                     if v.0 as usize + 1 == self.f.vregs.len() {
                         self.f.vregs.pop();

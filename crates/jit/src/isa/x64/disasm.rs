@@ -3,12 +3,9 @@
 //! traps named, and `br_table` jump tables shown as data (case -> target)
 //! rather than decoded.
 
-use crate::isa::CompiledCode;
-use iced_x86::{
-    Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter, Mnemonic, OpKind, Register,
-};
+use crate::isa::{CompiledCode, SiteKind};
+use iced_x86::{Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter, Mnemonic, OpKind};
 use std::fmt::Write as _;
-use wx_core::TrapCode;
 
 /// Bytes shown per line; longer instructions continue on the next line.
 const BYTES_PER_LINE: usize = 8;
@@ -81,28 +78,11 @@ fn disassemble_range(
     .into_iter()
     .collect();
     let trap_exit = u64::from(code.trap_exit);
-    // Cold trap stubs: `mov eax, code` then a jump (or a fall) to the trap
-    // exit. Branches to them are trap checks.
-    let is_exit_jump = |i: &Instruction| {
-        i.mnemonic() == Mnemonic::Jmp
-            && i.op0_kind() == OpKind::NearBranch64
-            && i.near_branch_target() == trap_exit
-    };
-    let stubs: Vec<(u64, TrapCode)> = insts
-        .iter()
-        .enumerate()
-        .filter_map(|(k, i)| {
-            let sets_status = i.mnemonic() == Mnemonic::Mov
-                && i.op0_kind() == OpKind::Register
-                && i.op0_register() == Register::EAX
-                && i.op1_kind() == OpKind::Immediate32;
-            let then_exit = i.next_ip() == trap_exit || insts.get(k + 1).is_some_and(is_exit_jump);
-            let code = TrapCode::from_u32(i.immediate32()).filter(|_| sets_status && then_exit)?;
-            Some((i.ip(), code))
-        })
-        .collect();
+    // Cold paths: a call of the trap exit per site, whose return address
+    // is the site's pc. Branches to them are trap checks.
+    let stubs = cold_paths(code);
     let mut text = String::new();
-    for (k, inst) in insts.iter().enumerate() {
+    for inst in insts.iter() {
         let at = inst.ip() as usize;
         let bytes = &code.code[at..at + inst.len()];
         if at == 0 {
@@ -125,27 +105,46 @@ fn disassemble_range(
         {
             let _ = write!(text, "  ; trap: {trap}");
         }
+        if let Some(site) = code.sites.iter().find(|s| s.pc as usize == at + inst.len()) {
+            if inst.mnemonic() == Mnemonic::Call {
+                let _ = write!(text, "  ; wasm {:#x}", site.wasm_offset);
+            }
+        }
+        if inst.mnemonic() == Mnemonic::Call {
+            if let Some(call) = code
+                .calls
+                .iter()
+                .find(|c| c.ret as usize == at + inst.len())
+            {
+                let _ = write!(text, "  ; wasm {:#x}", call.wasm_offset);
+            }
+        }
         let is_branch =
             inst.op0_kind() == OpKind::NearBranch64 && inst.mnemonic() != Mnemonic::Call;
         let stub = stubs
             .iter()
             .find(|(ip, _)| is_branch && *ip == inst.near_branch_target());
-        if let Some((_, trap)) = stub {
-            let _ = write!(text, "  ; to trap exit (trap: {trap})");
+        if let Some((_, kind)) = stub {
+            let _ = match kind {
+                SiteKind::Trap(trap) => write!(text, "  ; to trap exit (trap: {trap})"),
+                SiteKind::Status => write!(text, "  ; to trap exit (the call's trap)"),
+                SiteKind::Adapter => write!(text, "  ; to trap exit (the callee's trap)"),
+            };
         } else if is_branch && inst.near_branch_target() == trap_exit {
             text.push_str("  ; to trap exit");
-            let status = k.checked_sub(1).map(|p| &insts[p]).filter(|p| {
-                p.mnemonic() == Mnemonic::Mov
-                    && p.op0_kind() == OpKind::Register
-                    && p.op0_register() == Register::EAX
-                    && p.op1_kind() == OpKind::Immediate32
-            });
-            if let Some(trap) = status.and_then(|p| TrapCode::from_u32(p.immediate32())) {
-                let _ = write!(text, " (trap: {trap})");
-            }
         }
         write_line(out, at, bytes, &text);
     }
+}
+
+/// The cold paths of `code` (their start, 5 bytes before the site's pc
+/// they call the trap exit with) and how their traps arrive.
+pub(crate) fn cold_paths(code: &CompiledCode) -> Vec<(u64, SiteKind)> {
+    code.sites
+        .iter()
+        .filter(|s| !code.trap_sites.iter().any(|(pc, _)| *pc == s.pc))
+        .map(|s| (u64::from(s.pc) - 5, s.kind))
+        .collect()
 }
 
 /// `offset: bytes  text`, the bytes continuing on further lines if long.

@@ -61,6 +61,7 @@ use crate::ir::{
     VReg,
 };
 pub use crate::isa::CompiledCode;
+use crate::isa::{CallSite, SiteKind, TrapSite};
 use crate::regalloc::{Allocation, Loc, PReg};
 use wx_core::vm::{VMContext, VMFuncRef, VMMemory, VMTable};
 use wx_core::TrapCode;
@@ -108,8 +109,9 @@ struct Emitter<'a> {
     locs: Vec<L>,
     /// Functions below this index are imports (calls may cross instances).
     imported_funcs: u32,
-    /// Cold trap paths: their label and trap.
-    cold: &'a mut Vec<(Label, TrapCode)>,
+    /// Cold trap paths, one per site: their label, how the trap arrives,
+    /// and the IR instruction it belongs to.
+    cold: &'a mut Vec<(Label, SiteKind, u32)>,
     /// Call sites' slow paths: (slow-path label, adapter, join label).
     slow_calls: &'a mut Vec<(Label, Label, Label, Mem)>,
     /// Calls that may have switched instances: the out-of-line path that
@@ -119,7 +121,14 @@ struct Emitter<'a> {
     /// kept for their buffers).
     adapters: &'a mut Vec<calls::Adapter>,
     n_adapters: usize,
-    trap_sites: &'a mut Vec<(u32, TrapCode)>,
+    /// Faulting memory accesses: code offset, trap, IR instruction.
+    trap_sites: &'a mut Vec<(u32, TrapCode, u32)>,
+    /// Calls into wasm code: return offset and IR instruction.
+    calls: &'a mut Vec<(u32, u32)>,
+    /// The sites of the cold paths emitted so far.
+    sites: &'a mut Vec<TrapSite>,
+    /// The IR instruction being emitted (trap and call sites name it).
+    cur_inst: u32,
     /// Jump tables to place after all code: the table's label and the
     /// range of `table_cases` holding its case targets' labels.
     tables: &'a mut Vec<(Label, Range<u32>)>,
@@ -230,13 +239,15 @@ struct Scratch {
     loop_header: Vec<bool>,
     saved: Vec<Gpr>,
     conv: CallConv,
-    cold: Vec<(Label, TrapCode)>,
+    cold: Vec<(Label, SiteKind, u32)>,
     slow_calls: Vec<(Label, Label, Label, Mem)>,
     restores: Vec<(Label, Label)>,
     /// Adapters, reused with their buffers (the first `n_adapters` are
     /// the current function's).
     adapters: Vec<calls::Adapter>,
-    trap_sites: Vec<(u32, TrapCode)>,
+    trap_sites: Vec<(u32, TrapCode, u32)>,
+    calls: Vec<(u32, u32)>,
+    sites: Vec<TrapSite>,
     tables: Vec<(Label, Range<u32>)>,
     table_cases: Vec<Label>,
     table_of: Vec<(List, Label)>,
@@ -390,6 +401,8 @@ fn emit_with(
         restores,
         adapters,
         trap_sites,
+        calls,
+        sites,
         tables,
         table_cases,
         table_of,
@@ -439,6 +452,8 @@ fn emit_with(
     slow_calls.clear();
     restores.clear();
     trap_sites.clear();
+    calls.clear();
+    sites.clear();
     tables.clear();
     table_cases.clear();
     table_of.clear();
@@ -462,6 +477,9 @@ fn emit_with(
         adapters,
         n_adapters: 0,
         trap_sites,
+        calls,
+        sites,
+        cur_inst: 0,
         tables,
         table_cases,
         table_of,
@@ -529,12 +547,43 @@ impl Emitter<'_> {
             .asm
             .finish_copy()
             .map_err(|err| JitError::Internal(err.to_string()))?;
-        let trap_sites = self.trap_sites.to_vec();
+        let f = self.f;
+        let mut sites = std::mem::take(self.sites);
+        sites.extend(self.trap_sites.iter().map(|&(pc, code, inst)| {
+            let (wasm_offset, caller_offset) = f.srcloc(inst);
+            TrapSite {
+                pc,
+                kind: SiteKind::Trap(code),
+                wasm_offset,
+                caller_offset,
+            }
+        }));
+        sites.sort_unstable_by_key(|s| s.pc);
+        let calls = self
+            .calls
+            .iter()
+            .map(|&(ret, inst)| {
+                let (wasm_offset, caller_offset) = f.srcloc(inst);
+                CallSite {
+                    ret,
+                    wasm_offset,
+                    caller_offset,
+                }
+            })
+            .collect();
+        let trap_sites = self
+            .trap_sites
+            .iter()
+            .map(|&(pc, code, _)| (pc, code))
+            .collect();
         Ok(CompiledCode {
             code,
             wasm_entry,
             trap_exit,
             trap_sites,
+            sites,
+            calls,
+            frameless: self.frameless(),
             jump_tables,
         })
     }
@@ -711,6 +760,7 @@ impl Emitter<'_> {
                 continue;
             }
             let inst = &f.insts[at as usize];
+            self.cur_inst = at;
             match *inst {
                 Inst::Jump { target } => {
                     if !self.copy_dispatch(target, next)? {
@@ -912,15 +962,17 @@ impl Emitter<'_> {
         }
     }
 
-    /// The function's cold path for trap `code` (one per code, placed
-    /// after all other code by [`Emitter::trap_exit`]).
-    fn cold_trap(&mut self, code: TrapCode) -> Label {
-        if let Some(&(label, _)) = self.cold.iter().find(|&&(_, c)| c == code) {
-            return label;
-        }
+    /// A cold path to the trap exit for a site of the current instruction
+    /// (placed after all other code by [`Emitter::trap_exit`]): one per
+    /// site, so the exit knows where the trap happened.
+    pub(super) fn cold_site(&mut self, kind: SiteKind) -> Label {
         let label = self.asm.new_label();
-        self.cold.push((label, code));
+        self.cold.push((label, kind, self.cur_inst));
         label
+    }
+
+    fn cold_trap(&mut self, code: TrapCode) -> Label {
+        self.cold_site(SiteKind::Trap(code))
     }
 
     fn trap(&mut self, code: TrapCode) {
@@ -1088,7 +1140,8 @@ impl Emitter<'_> {
         self.asm.call_r(R11);
         if call.can_trap() {
             self.asm.test_rr(Size::S32, Rax, Rax);
-            self.asm.jcc(Cond::Ne, self.trap_exit);
+            let status = self.cold_site(SiteKind::Status);
+            self.asm.jcc(Cond::Ne, status);
         }
         if let Some(&ret) = self.f.list_items(rets).first() {
             let dst = VReg(ret);
@@ -1101,8 +1154,16 @@ impl Emitter<'_> {
     }
 
     fn trap_site(&mut self) {
-        self.trap_sites
-            .push((self.asm.offset() as u32, TrapCode::MemoryOutOfBounds));
+        self.trap_sites.push((
+            self.asm.offset() as u32,
+            TrapCode::MemoryOutOfBounds,
+            self.cur_inst,
+        ));
+    }
+
+    /// Note a call into wasm code just emitted (its return address is here).
+    pub(super) fn call_site(&mut self) {
+        self.calls.push((self.asm.offset() as u32, self.cur_inst));
     }
 
     fn ibin(&mut self, op: IBinOp, ty: Ty, dst: VReg, a: VReg, b: VReg) -> Result<(), JitError> {

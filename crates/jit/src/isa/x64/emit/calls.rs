@@ -115,6 +115,7 @@ impl Emitter<'_> {
         }
         a.bind(join);
         a.call_r(Rax);
+        self.call_site();
         self.slow_calls
             .push((slow, self.adapters[adapter].label, join, slot));
         if may_cross {
@@ -196,7 +197,8 @@ impl Emitter<'_> {
             std::mem::offset_of!(VMFuncRef, array_call) as i32,
         ));
         a.test_rr(Size::S32, Rax, Rax);
-        a.jcc(Cond::Ne, self.trap_exit);
+        let status = self.asm.new_label();
+        self.asm.jcc(Cond::Ne, status);
         for (i, (&loc, &ty)) in conv.results.iter().zip(&adapter.results).enumerate() {
             self.move_one(&Move {
                 dst: incoming(loc),
@@ -205,5 +207,8 @@ impl Emitter<'_> {
             });
         }
         self.asm.bytes(&TEMPLATES.leave_ret);
+        // A callee's trap: the adapter's own cold path.
+        self.asm.bind(status);
+        self.call_trap_exit(crate::isa::SiteKind::Adapter, u32::MAX);
     }
 }

@@ -39,7 +39,7 @@ use super::{Emitter, L};
 use crate::ir::{Ty, VReg};
 use crate::isa::x64::abi::ArgLoc;
 use crate::isa::x64::asm::{AluOp, Assembler, Cond, Mem, Size};
-use crate::isa::x64::regs::Gpr::{self, Rax, Rbp, Rdi, Rdx, Rsp, R10, R11, R14, R15};
+use crate::isa::x64::regs::Gpr::{self, Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R10, R11, R14, R15, R8};
 use std::sync::LazyLock;
 use wx_core::vm::{VMContext, VMFuncRef, VMLimits};
 use wx_core::TrapCode;
@@ -133,6 +133,16 @@ pub(super) static TEMPLATES: LazyLock<Templates> = LazyLock::new(|| Templates {
         a.ret();
     }),
     trap_exit: encode(|a| {
+        // [rsp]: the site's pc. The runtime records the frames and returns
+        // the trap code in eax; then unwind to the entry stub.
+        a.load(Size::S64, Rsi, Mem::new(Rsp, 0));
+        a.lea(Size::S64, Rdx, Mem::new(Rsp, 8));
+        a.mov_rr(Size::S64, Rcx, Rbp);
+        a.mov_rr(Size::S32, R8, Rax);
+        a.mov_rr(Size::S64, Rdi, R14);
+        a.alu_ri(AluOp::And, Size::S64, Rsp, -16);
+        a.mov_imm64(R11, wx_core::libcalls::trap_exit as *const () as u64);
+        a.call_r(R11);
         a.load(Size::S64, R11, Mem::new(R14, LIMITS));
         a.load(Size::S64, Rsp, Mem::new(R11, ENTRY_SP));
         a.ret();
@@ -332,7 +342,7 @@ impl Emitter<'_> {
     /// in caller-saved registers and whose parameters and results all
     /// travel in registers never addresses its frame, so it keeps neither
     /// rbp nor a stack area (and, as a small leaf, checks no stack limit).
-    fn frameless(&self) -> bool {
+    pub(super) fn frameless(&self) -> bool {
         self.needs.leaf
             && !self.needs.vmctx_slot
             && self.needs.outgoing_words == 0
@@ -380,20 +390,33 @@ impl Emitter<'_> {
         a.bytes(&TEMPLATES.leave_ret);
     }
 
-    /// The trap exit: with the trap code in eax, unwind to the innermost
-    /// entry stub's landing. The cold trap paths come first, each setting
-    /// eax and falling or jumping here.
+    /// The trap exit: with the site's pc at [rsp] (and a status in eax
+    /// for sites that pass one on), let the runtime record the wasm
+    /// frames, then unwind to the innermost entry stub's landing with the
+    /// trap code in eax. The cold paths come first, one per site, each a
+    /// call of the exit so that its return address names the site; a
+    /// faulting access gets there from the signal handler, which pushes
+    /// the access's pc.
     pub(super) fn trap_exit(&mut self) {
-        let a = &mut self.asm;
-        let last = self.cold.len().saturating_sub(1);
-        for (i, &(label, code)) in self.cold.iter().enumerate() {
-            a.bind(label);
-            a.mov_ri(Size::S32, Rax, code as i32);
-            if i != last {
-                a.jmp(self.trap_exit);
-            }
+        for i in 0..self.cold.len() {
+            let (label, kind, inst) = self.cold[i];
+            self.asm.bind(label);
+            self.call_trap_exit(kind, inst);
         }
-        a.bind(self.trap_exit);
-        a.bytes(&TEMPLATES.trap_exit);
+        self.asm.bind(self.trap_exit);
+        self.asm.bytes(&TEMPLATES.trap_exit);
+    }
+
+    /// A cold path's call of the trap exit, recorded as a site of `kind`
+    /// for IR instruction `inst`.
+    pub(super) fn call_trap_exit(&mut self, kind: crate::isa::SiteKind, inst: u32) {
+        self.asm.call_label(self.trap_exit);
+        let (wasm_offset, caller_offset) = self.f.srcloc(inst);
+        self.sites.push(crate::isa::TrapSite {
+            pc: self.asm.offset() as u32,
+            kind,
+            wasm_offset,
+            caller_offset,
+        });
     }
 }
