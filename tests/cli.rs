@@ -201,7 +201,11 @@ fn preopened_dirs_are_visible_to_the_program() {
     // wasmtime's exit status for a trap.
     let r = wx(&["run", &wat], None);
     assert_eq!(r.code, Some(134), "{r:#?}");
-    assert_eq!(r.error_line(), "error: wasm trap: unreachable");
+    assert!(
+        r.stderr
+            .starts_with("error: wasm trap: unreachable\nwasm backtrace:\n"),
+        "{r:#?}"
+    );
     // A missing directory.
     let missing = dir.join("missing");
     let r = wx(&["run", "--dir", missing.to_str().unwrap(), &wat], None);
@@ -268,12 +272,26 @@ fn wrong_invoke_arguments_are_usage_errors() {
 }
 
 #[test]
-fn a_trap_is_one_error_line() {
+fn a_trap_prints_its_backtrace() {
     let dir = scratch("trap");
     let wat = file(&dir, "funcs.wat", FUNCS_WAT);
-    let r = wx(&["run", "--invoke", "boom", &wat], None);
-    assert_eq!(r.code, Some(134), "{r:#?}");
-    assert_eq!(r.error_line(), "error: wasm trap: unreachable");
+    // A trap: the error line, then the wasm backtrace (the trapping
+    // function, by export index as it has no name), with wasmtime's exit
+    // status, on every tier.
+    for tier in ["interp", "jit", "tiered"] {
+        let r = wx(&["run", "--tier", tier, "--invoke", "boom", &wat], None);
+        assert_eq!(r.code, Some(134), "{r:#?}");
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "error: wasm trap: unreachable",
+                "wasm backtrace:",
+                "    0:     0x91 - <unknown>!<wasm function 5>",
+            ],
+            "{tier}: {r:#?}"
+        );
+    }
     // A module without `_start` is a usage error that names its exports.
     let r = wx(&["run", &wat], None);
     assert_eq!(r.code, Some(2), "{r:#?}");
@@ -685,4 +703,87 @@ fn explore_stops_quietly_when_its_reader_leaves() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
+/// `--tcplisten ADDR` hands the program a listening socket (fd 3) that a
+/// client on loopback reaches.
+#[test]
+fn tcplisten_hands_in_a_listening_socket() {
+    use std::io::{Read, Write};
+    // A free port: bind, note it, let go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let addr = format!("127.0.0.1:{port}");
+    let program = root().join("tests/wasi/programs/sockets.wasm");
+    let client = {
+        let addr = addr.clone();
+        std::thread::spawn(move || {
+            // Until wx listens.
+            let mut s = (0..200)
+                .find_map(|_| {
+                    std::net::TcpStream::connect(&addr).ok().or_else(|| {
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                        None
+                    })
+                })
+                .expect("wx listens");
+            s.write_all(b"ping\n").unwrap();
+            let mut got = String::new();
+            s.read_to_string(&mut got).unwrap();
+            got
+        })
+    };
+    let r = wx(
+        &["run", "--tcplisten", &addr, program.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert!(r.stdout.contains("accept: ok\n"), "{r:#?}");
+    assert!(r.stdout.contains("received 5: ping\n"), "{r:#?}");
+    assert_eq!(client.join().unwrap(), "pong: ping\nbye\n");
+    // An address that cannot be bound is an error before the program runs.
+    let r = wx(
+        &[
+            "run",
+            "--tcplisten",
+            "256.0.0.1:1",
+            program.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(r.code, Some(1), "{r:#?}");
+    assert!(r.error_line().contains("--tcplisten"), "{r:#?}");
+}
+
+/// Modules that need exception handling or threads are refused with a
+/// clear message until those proposals are supported.
+#[test]
+fn unsupported_proposals_are_named() {
+    let dir = scratch("unsupported");
+    let eh = file(
+        &dir,
+        "eh.wat",
+        "(module (tag $e) (func (export \"_start\") (try_table (throw $e))))",
+    );
+    let r = wx(&["run", &eh], None);
+    assert_eq!(r.code, Some(1), "{r:#?}");
+    assert!(
+        r.error_line().contains("unsupported feature: exceptions"),
+        "{r:#?}"
+    );
+    let threads = file(
+        &dir,
+        "threads.wat",
+        "(module (memory 1 1 shared) (func (export \"_start\") (drop (i32.atomic.load (i32.const 0)))))",
+    );
+    let r = wx(&["run", &threads], None);
+    assert_eq!(r.code, Some(1), "{r:#?}");
+    assert!(
+        r.error_line().contains("unsupported feature: threads"),
+        "{r:#?}"
+    );
+    std::fs::remove_dir_all(dir).ok();
 }

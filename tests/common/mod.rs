@@ -12,6 +12,7 @@ pub fn root() -> &'static Path {
 /// The `wx` binary of the profile these tests were built with, built (or
 /// brought up to date) once per test run: `cargo test` builds only the `wx`
 /// library for this package, not the binary.
+#[allow(dead_code, reason = "not every test binary runs the test build of wx")]
 pub fn wx_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {

@@ -117,6 +117,9 @@ impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
         match e {
             Error::Exit(code) => Failure::Exit(code),
+            Error::Trap(t) if !t.backtrace.frames.is_empty() => {
+                Failure::Trap(format!("wasm trap: {t}\n{}", t.backtrace))
+            }
             e @ Error::Trap(_) => Failure::Trap(e.to_string()),
             e => Failure::Error(e.to_string()),
         }

@@ -639,3 +639,124 @@ fn stdio_through_pipes_and_files() {
     assert_eq!(std::fs::read(&out_path).unwrap(), b"piped");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A directory the guest resolves through is moved out of the sandbox and
+/// back, over and over, while the guest opens `d/../secret`: each open
+/// finds the sandbox's `secret` or fails, and never the one outside (a
+/// path walk that took `d` inside and `..` after the move would).
+#[test]
+fn renames_racing_a_lookup_never_leave_the_sandbox() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let root = scratch_dir("race");
+    let (sandbox, outside) = (root.join("sandbox"), root.join("outside"));
+    std::fs::create_dir_all(sandbox.join("d")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(sandbox.join("secret"), "inside").unwrap();
+    std::fs::write(outside.join("secret"), "OUTSIDE").unwrap();
+    let mut ctx = WasiCtx::builder();
+    ctx.preopened_dir(&sandbox, "/sandbox").unwrap();
+    let mut g = Guest::new(&mut ctx, "");
+    let path = b"d/../secret";
+    g.write(1000, path);
+    g.iovecs(100, &[(200, 16)]);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let (a, b) = (sandbox.join("d"), outside.join("d"));
+            while !stop.load(Ordering::Relaxed) {
+                let _ = std::fs::rename(&a, &b);
+                let _ = std::fs::rename(&b, &a);
+            }
+        });
+        let (mut inside, mut failed) = (0, 0);
+        for _ in 0..3000 {
+            const FD_READ: i64 = 1 << 1;
+            if open_at(&mut g, 1000, path.len() as i32, 0, FD_READ) != 0 {
+                failed += 1;
+                continue;
+            }
+            let fd = g.u32_at(0) as i32;
+            assert_eq!(g.wasi("fd_read", &[fd, 100, 1, 120]), 0);
+            let n = g.u32_at(120) as usize;
+            assert_eq!(&g.mem()[200..200 + n], b"inside", "escaped the sandbox");
+            assert_eq!(g.wasi("fd_close", &[fd]), 0);
+            inside += 1;
+        }
+        stop.store(true, Ordering::Relaxed);
+        assert!(inside > 0, "never opened ({failed} failures)");
+    });
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+/// What `tests/wasi/programs/sockets.wasm` prints serving one client that
+/// connects after it started waiting.
+const SOCKETS_STDOUT: &str = "\
+fdstat listener: ok
+listener type=SOCKET_STREAM nonblock=yes
+poll listener: ok
+events=1 userdata=7 type=1
+accept: ok
+accept bad flags: ok
+fdstat conn: ok
+conn type=SOCKET_STREAM nonblock=no
+recv peek: ok
+peeked 4: ping roflags=0
+recv waitall: ok
+received 5: ping
+send: ok
+sent 11
+fd_write to socket: ok
+shutdown WR: ok
+recv at end: ok
+received 0 at end
+recv on listener: NOTSOCK
+send on stdout: NOTSOCK
+shutdown on stdout: NOTSOCK
+close conn: ok
+";
+
+/// A client on loopback: connect after `delay`, send "ping\n", read to the
+/// end; what it read.
+fn ping_client(addr: std::net::SocketAddr, delay: std::time::Duration) -> String {
+    use std::io::{Read, Write};
+    std::thread::sleep(delay);
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.write_all(b"ping\n").unwrap();
+    let mut got = String::new();
+    s.read_to_string(&mut got).unwrap();
+    got
+}
+
+#[test]
+fn listening_sockets_accept_receive_send_and_shut_down() {
+    let program = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/wasi/programs/sockets.wasm");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let client =
+        std::thread::spawn(move || ping_client(addr, std::time::Duration::from_millis(300)));
+    let (out, captured) = Output::buffer();
+    let mut ctx = WasiCtx::builder();
+    ctx.arg("sockets")
+        .stdout(out)
+        .tcp_listener(listener)
+        .unwrap();
+    let engine = Engine::default();
+    let module = Module::from_file(&engine, &program).unwrap();
+    let mut store = Store::new(&engine, ctx.build().unwrap());
+    let mut linker = Linker::new(&engine);
+    wx_wasi::add_to_linker(&mut linker, |c: &mut WasiCtx| c).unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let start = instance
+        .get_typed_func::<(), ()>(&mut store, "_start")
+        .unwrap();
+    match start.call(&mut store, ()) {
+        Ok(()) | Err(Error::Exit(0)) => {}
+        Err(e) => panic!("{e}"),
+    }
+    assert_eq!(
+        String::from_utf8(captured.lock().unwrap().clone()).unwrap(),
+        SOCKETS_STDOUT
+    );
+    assert_eq!(client.join().unwrap(), "pong: ping\nbye\n");
+}
