@@ -1,7 +1,7 @@
 // Run a WASI command module under Node.js (V8: Liftoff, then TurboFan),
 // for `wx bench --external`.
 //
-// Usage: node --no-warnings node_wasi_run.mjs FILE.wasm [ARGS...]
+// Usage: node --no-warnings node_wasi_run.mjs [--dir HOST::GUEST]... [--env K=V]... FILE.wasm [ARGS...]
 //
 // The guest's stdout and stderr are this process's (a pipe, under
 // `wx bench`); the exit status is the guest's `proc_exit` code, 1 on a trap
@@ -23,7 +23,21 @@ function seconds(from, to) {
 }
 
 function main() {
-  const [file, ...args] = process.argv.slice(2);
+  let rest = process.argv.slice(2);
+  const preopens = {};
+  const env = {};
+  while (rest.length >= 2 && (rest[0] === '--dir' || rest[0] === '--env')) {
+    const [flag, value] = rest;
+    rest = rest.slice(2);
+    if (flag === '--dir') {
+      const [host, guest] = value.split('::');
+      preopens[guest ?? host] = host;
+    } else {
+      const eq = value.indexOf('=');
+      env[eq < 0 ? value : value.slice(0, eq)] = eq < 0 ? '' : value.slice(eq + 1);
+    }
+  }
+  const [file, ...args] = rest;
   if (!file) {
     process.stderr.write('usage: node node_wasi_run.mjs FILE.wasm [ARGS...]\n');
     return 2;
@@ -32,7 +46,8 @@ function main() {
   const wasi = new WASI({
     version: 'preview1',
     args: [basename(file), ...args],
-    env: {},
+    env,
+    preopens,
     returnOnExit: true,
   });
   const t0 = process.hrtime.bigint();

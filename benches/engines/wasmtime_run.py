@@ -2,7 +2,7 @@
 """Run a WASI command module under wasmtime (the `wasmtime` PyPI package,
 Cranelift JIT), for `wx bench --external`.
 
-Usage: python3 wasmtime_run.py FILE.wasm [ARGS...]
+Usage: python3 wasmtime_run.py [--dir HOST::GUEST]... [--env K=V]... FILE.wasm [ARGS...]
        python3 wasmtime_run.py --version
 
 The guest's stdout and stderr are this process's (so a pipe, under
@@ -34,6 +34,10 @@ def main():
             ver = "?"
         print("wasmtime-py %s" % ver)
         return 0
+    dirs, envs = [], []
+    while len(args) >= 2 and args[0] in ("--dir", "--env"):
+        (dirs if args[0] == "--dir" else envs).append(args[1])
+        args = args[2:]
     if not args:
         print(__doc__, file=sys.stderr)
         return 2
@@ -52,6 +56,10 @@ def main():
     store = wasmtime.Store(engine)
     wasi = wasmtime.WasiConfig()
     wasi.argv = [os.path.basename(path)] + args[1:]
+    wasi.env = [tuple(e.split("=", 1)) if "=" in e else (e, "") for e in envs]
+    for d in dirs:
+        host, _, guest = d.partition("::")
+        wasi.preopen_dir(host, guest or host)
     wasi.inherit_stdout()
     wasi.inherit_stderr()
     store.set_wasi(wasi)

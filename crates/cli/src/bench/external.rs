@@ -25,6 +25,9 @@ const TIME_PREFIX: &str = "wx-bench-time:";
 pub struct External {
     program: PathBuf,
     args: Vec<OsString>,
+    /// Takes `--dir HOST::GUEST` and `--env K=V` before the module (wasmi's
+    /// CLI is not given them: programs that need them fail there).
+    takes_dirs: bool,
     /// The runner reports compile/instantiate/run times from inside the
     /// process (else the table shows the subprocess wall time).
     pub reports_time: bool,
@@ -203,6 +206,7 @@ fn probe(name: &str, scripts: &ScriptDir) -> Result<(External, String), String> 
         External {
             program,
             args,
+            takes_dirs: name != "wasmi",
             reports_time,
         },
         version,
@@ -215,6 +219,7 @@ impl External {
         External {
             program: PathBuf::from("true"),
             args: Vec::new(),
+            takes_dirs: true,
             reports_time: false,
         }
     }
@@ -232,9 +237,25 @@ impl External {
     }
 
     fn run_once(&self, program: &Program, timeout: Duration) -> Result<Sample, String> {
+        let spec = &program.run;
+        if !(self.takes_dirs || spec.dirs.is_empty() && spec.envs.is_empty()) {
+            return Err("this engine's runner takes no --dir or --env".into());
+        }
         let mut cmd = Command::new(&self.program);
-        cmd.args(&self.args)
-            .arg(&program.path)
+        cmd.args(&self.args);
+        for d in &spec.dirs {
+            let d = if d.contains("::") {
+                d.clone()
+            } else {
+                format!("{d}::{d}")
+            };
+            cmd.arg("--dir").arg(d);
+        }
+        for e in &spec.envs {
+            cmd.arg("--env").arg(e);
+        }
+        cmd.arg(&program.path)
+            .args(&spec.args)
             .env("RUST_BACKTRACE", "0")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -27,8 +27,7 @@ use wx_runtime::Strategy;
 
 #[derive(clap::Args, Debug)]
 pub struct BenchArgs {
-    /// wx tiers to run, comma-separated. The first available one is the base
-    /// of the tier ratios and the one compared with other engines.
+    /// wx tiers to run, comma-separated.
     #[arg(
         long,
         value_name = "TIERS",
@@ -36,6 +35,21 @@ pub struct BenchArgs {
         default_value = "interp,jit,tiered"
     )]
     pub tiers: Vec<Strategy>,
+
+    /// The wx tier other engines are compared with (default: `tiered`,
+    /// wx's default, if it runs; else the first tier). The tiers' own
+    /// ratios are to the first tier listed.
+    #[arg(long, value_name = "TIER")]
+    pub base: Option<Strategy>,
+
+    /// Give the programs the host directory HOST, named GUEST (as
+    /// `wx run --dir`), on every engine.
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    pub dirs: Vec<String>,
+
+    /// Set an environment variable for the programs, on every engine.
+    #[arg(long = "env", value_name = "K=V")]
+    pub envs: Vec<String>,
 
     /// Under `tiered`: compile a function after this many calls.
     #[arg(long, value_name = "N", default_value_t = wx_runtime::DEFAULT_JIT_THRESHOLD)]
@@ -68,10 +82,17 @@ pub struct BenchArgs {
     #[arg(long, value_name = "SECS", default_value_t = 600)]
     pub timeout: u64,
 
-    /// Programs (.wasm or .wat, each with a NAME.expected beside it) or
-    /// directories of .wasm files. Default: benches/programs.
+    /// Programs (.wasm or .wat) or directories of .wasm files. Default:
+    /// benches/programs. A program's output is checked against the
+    /// NAME.expected beside it; without one, against the interpreter's (or
+    /// the first wx tier's) output.
     #[arg(value_name = "PROGRAMS")]
     pub programs: Vec<PathBuf>,
+
+    /// Arguments for the program (one program only): `wx bench [OPTIONS]
+    /// PROGRAM -- ARGS...`.
+    #[arg(last = true, value_name = "ARGS")]
+    pub program_args: Vec<String>,
 }
 
 /// One timed run of one program on one engine, in seconds.
@@ -110,8 +131,8 @@ pub(crate) fn measure_runs(
     progress: &mut dyn FnMut(&Sample),
     mut once: impl FnMut(&mut Measured) -> Result<Sample, String>,
 ) -> Outcome {
-    if let Err(why) = &program.expected {
-        return Outcome::Failed(why.clone());
+    if let Err(why) = program.checkable(true) {
+        return Outcome::Failed(why);
     }
     let mut measured = Measured::default();
     for _ in 0..runs {
@@ -219,17 +240,35 @@ pub struct Results {
     pub engines: Vec<EngineInfo>,
     /// `outcomes[program][engine]`.
     pub outcomes: Vec<Vec<Outcome>>,
+    /// The engine ratios are computed against (see [`Results::base`]).
+    pub base_tier: Option<Strategy>,
     /// External engines looked for but not found, with the reason.
     pub missing: Vec<(String, String)>,
 }
 
 impl Results {
-    /// Index of the wx tier that ratios are computed against: the first
-    /// requested tier that is available.
-    pub fn base(&self) -> Option<usize> {
+    /// Index of the wx tier the other tiers' ratios are computed against:
+    /// the first available one (the interpreter, by default).
+    pub fn tier_base(&self) -> Option<usize> {
         self.engines
             .iter()
             .position(|e| e.is_wx() && e.unavailable.is_none())
+    }
+
+    /// Index of the wx tier other engines are compared with: the one asked
+    /// for if it is available, else `tiered` (wx's default), else the first
+    /// available tier.
+    pub fn base(&self) -> Option<usize> {
+        let available = |e: &EngineInfo| e.is_wx() && e.unavailable.is_none();
+        let tier = |t: Strategy| {
+            self.engines
+                .iter()
+                .position(|e| available(e) && matches!(e.kind, EngineKind::Wx(s) if s == t))
+        };
+        self.base_tier
+            .and_then(tier)
+            .or_else(|| tier(Strategy::Tiered))
+            .or_else(|| self.engines.iter().position(available))
     }
 
     /// Failed wx runs: (program, engine, reason).
@@ -260,9 +299,27 @@ pub fn main(args: BenchArgs) -> ExitCode {
 struct Usage(String);
 
 fn bench(args: &BenchArgs) -> Result<ExitCode, Usage> {
-    let programs = programs::discover(&args.programs).map_err(Usage)?;
+    let mut programs = programs::discover(&args.programs).map_err(Usage)?;
+    if !args.program_args.is_empty() && programs.len() != 1 {
+        return Err(Usage(format!(
+            "arguments after `--` need exactly one program, not {}",
+            programs.len()
+        )));
+    }
+    for p in &mut programs {
+        p.run = programs::RunSpec {
+            args: args.program_args.clone(),
+            dirs: args.dirs.clone(),
+            envs: args.envs.clone(),
+        };
+    }
     let mut engines = Vec::new();
     let mut tiers: Vec<Strategy> = Vec::new();
+    // Without an expected file, the interpreter's output is the reference:
+    // it runs first.
+    if args.tiers.contains(&Strategy::Interp) && programs.iter().any(|p| p.expected.is_err()) {
+        tiers.push(Strategy::Interp);
+    }
     for &t in &args.tiers {
         if !tiers.contains(&t) {
             tiers.push(t);
@@ -323,13 +380,21 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, Usage> {
                 let _ = write!(err, "{:>10}", report::format_seconds(s.time));
                 let _ = err.flush();
             };
+            // The first wx engine that runs sets the reference output.
+            let reference =
+                engine.is_wx() && engine.unavailable.is_none() && program.reference.get().is_none();
             let outcome = if let Some(why) = &engine.unavailable {
                 Outcome::Unavailable(why.clone())
             } else {
                 match &engine.kind {
-                    EngineKind::Wx(tier) => {
-                        wx::measure(program, *tier, args.jit_threshold, args.runs, &mut progress)
-                    }
+                    EngineKind::Wx(tier) => wx::measure(
+                        program,
+                        *tier,
+                        args.jit_threshold,
+                        args.runs,
+                        reference,
+                        &mut progress,
+                    ),
                     EngineKind::External(ext) => {
                         ext.measure(program, args.runs, timeout, &mut progress)
                     }
@@ -347,6 +412,7 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, Usage> {
         engines,
         outcomes,
         missing,
+        base_tier: args.base,
     };
     let mut out = std::io::stdout();
     let _ = out.write_all(report::render(&results).as_bytes());

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// A benchmark program: a WASI command module and the exact stdout it must
-/// print.
+/// A benchmark program: a WASI command module, how to run it, and the
+/// exact stdout it must print.
 #[derive(Debug)]
 pub struct Program {
     /// How the tables name it: the file name (the path, if two programs
@@ -15,8 +15,24 @@ pub struct Program {
     /// The module, read once so that file I/O is never timed.
     pub bytes: Vec<u8>,
     /// The expected stdout, and the file it came from; `Err` says why there
-    /// is none (every run of the program then fails).
+    /// is none (every run of the program then fails, unless a reference
+    /// run stands in: see [`Program::check`]).
     pub expected: Result<(PathBuf, Vec<u8>), String>,
+    /// Without an expected file: the stdout of the reference run (the
+    /// interpreter's, else the first wx tier's), which every other run
+    /// must reproduce.
+    pub reference: std::sync::OnceLock<Vec<u8>>,
+    /// The run: arguments after argv[0], preopened directories
+    /// (`HOST[::GUEST]`) and environment (`K=V`), the same for every engine.
+    pub run: RunSpec,
+}
+
+/// How every engine runs a program.
+#[derive(Clone, Debug, Default)]
+pub struct RunSpec {
+    pub args: Vec<String>,
+    pub dirs: Vec<String>,
+    pub envs: Vec<String>,
 }
 
 impl Program {
@@ -47,15 +63,38 @@ impl Program {
             path: path.to_path_buf(),
             bytes,
             expected,
+            reference: std::sync::OnceLock::new(),
+            run: RunSpec::default(),
         })
     }
 
-    /// Check one run's stdout; the error names the `.expected` file.
-    pub fn check(&self, stdout: &[u8]) -> Result<(), String> {
+    /// Check one run's stdout; the error names the `.expected` file. A
+    /// program without one is checked against its reference run's output;
+    /// `reference` says this run is one (the first becomes the reference).
+    pub fn check_run(&self, stdout: &[u8], reference: bool) -> Result<(), String> {
         match &self.expected {
             Ok((file, text)) => check_output(text, stdout)
                 .map_err(|why| format!("output differs from {}: {why}", file.display())),
+            Err(_) if reference || self.reference.get().is_some() => {
+                let want = self.reference.get_or_init(|| stdout.to_vec());
+                check_output(want, stdout)
+                    .map_err(|why| format!("output differs from the reference run's: {why}"))
+            }
             Err(why) => Err(why.clone()),
+        }
+    }
+
+    /// [`Program::check_run`] for a run that is not a reference.
+    pub fn check(&self, stdout: &[u8]) -> Result<(), String> {
+        self.check_run(stdout, false)
+    }
+
+    /// Whether the program has something to check against, or will once a
+    /// reference run has run.
+    pub fn checkable(&self, has_reference_run: bool) -> Result<(), String> {
+        match &self.expected {
+            Err(why) if !has_reference_run => Err(why.clone()),
+            _ => Ok(()),
         }
     }
 }

@@ -235,7 +235,7 @@ pub fn render(results: &Results) -> String {
         results.runs,
         if results.runs == 1 { "" } else { "s" }
     );
-    out.push_str(&tier_table(results, &wx, base).render());
+    out.push_str(&tier_table(results, &wx, results.tier_base()).render());
 
     if !ext.is_empty() {
         let _ = writeln!(
@@ -456,6 +456,8 @@ mod tests {
             path: name.into(),
             bytes: Vec::new(),
             expected: Ok(("x.expected".into(), Vec::new())),
+            reference: Default::default(),
+            run: Default::default(),
         }
     }
 
@@ -487,6 +489,7 @@ mod tests {
     fn the_report_shows_tiers_engines_ratios_and_failures() {
         let ext = || EngineKind::External(crate::bench::external::External::for_tests());
         let results = Results {
+            base_tier: None,
             runs: 3,
             programs: vec![program("a.wasm"), program("b.wasm")],
             engines: vec![

@@ -37,12 +37,13 @@ pub fn measure(
     tier: Strategy,
     jit_threshold: u64,
     runs: u32,
+    reference: bool,
     progress: &mut dyn FnMut(&Sample),
 ) -> Outcome {
     measure_runs(program, runs, progress, |measured| {
         let run = run_once(program, tier, jit_threshold)?;
         program
-            .check(&run.stdout)
+            .check_run(&run.stdout, reference)
             .map_err(|why| with_stderr(why, &run.stderr))?;
         measured.tiered_up = tiered_up(tier, run.compiled);
         measured.funcs_run = Some(run.stats.iter().filter(|s| s.calls > 0).count());
@@ -66,13 +67,22 @@ fn run_once(program: &Program, tier: Strategy, jit_threshold: u64) -> Result<Run
         .map_err(|e| e.to_string())?;
     let (stdout, out_buf) = Output::buffer();
     let (stderr, err_buf) = Output::buffer();
-    let ctx = WasiCtx::builder()
-        .arg(program.name.clone())
+    let mut b = WasiCtx::builder();
+    b.arg(program.name.clone())
+        .args(&program.run.args)
         .stdin(Input::Null)
         .stdout(stdout)
-        .stderr(stderr)
-        .build()
-        .map_err(|e| e.to_string())?;
+        .stderr(stderr);
+    for kv in &program.run.envs {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        b.env(k, v);
+    }
+    for d in &program.run.dirs {
+        let (host, guest) = d.split_once("::").unwrap_or((d, d));
+        b.preopened_dir(host, guest)
+            .map_err(|e| format!("--dir {e}"))?;
+    }
+    let ctx = b.build().map_err(|e| e.to_string())?;
     let linker = wasi_linker(&engine).map_err(|e| e.to_string())?;
     let mut store = Store::new(&engine, ctx);
 
