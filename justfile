@@ -31,3 +31,12 @@ bench:
 # (builds wasmtime the first time, about 5 minutes).
 bench-compile-vs-wasmtime:
     cd benches/engines/compile-speed && cargo bench
+
+# The real programs of tests/real (yosys, clang): every workload on wx's
+# tiers and on wasmtime (cold: no code cache; warm: its compiled code
+# cached), outputs checked, times, ratios and peak RSS as a table. Takes
+# about ten minutes (wasmtime compiles clang for a minute or two).
+real:
+    bash tests/real/fetch.sh
+    cargo build --release -p wx
+    python3 tests/real/run.py --compare
