@@ -290,16 +290,14 @@ pub(crate) fn fd_write(
         Desc::File(f) => match buf {
             None => 0,
             Some(IoVec { ptr, len }) => {
-                let src = mem.slice(ptr, len)?;
-                if f.append {
-                    let n = append(f, src)?;
-                    f.pos = f.file.metadata()?.len();
-                    n
+                let at = f.pos;
+                let n = write_file(f, mem.slice(ptr, len)?, at)?;
+                f.pos = if f.append {
+                    f.file.metadata()?.len()
                 } else {
-                    let n = retry(|| rustix::io::pwrite(&f.file, src, f.pos))?;
-                    f.pos = f.pos.checked_add(n as u64).ok_or(Errno::EOVERFLOW)?;
-                    n
-                }
+                    f.pos.checked_add(n as u64).ok_or(Errno::EOVERFLOW)?
+                };
+                n
             }
         },
         Desc::Output(stream, out) => match buf {
@@ -320,10 +318,14 @@ pub(crate) fn fd_write(
     mem.write_u32(nwritten, n as u32)
 }
 
-/// Append `src` to the file at its end, whatever the position.
-fn append(f: &FileDesc, src: &[u8]) -> io::Result<usize> {
-    let bufs = [IoSlice::new(src)];
-    retry(|| rustix::io::pwritev2(&f.file, &bufs, 0, rustix::io::ReadWriteFlags::APPEND))
+/// Write `src` to the file at `at`, or at its end in append mode.
+fn write_file(f: &FileDesc, src: &[u8], at: u64) -> io::Result<usize> {
+    if f.append {
+        let bufs = [IoSlice::new(src)];
+        retry(|| rustix::io::pwritev2(&f.file, &bufs, 0, rustix::io::ReadWriteFlags::APPEND))
+    } else {
+        retry(|| rustix::io::pwrite(&f.file, src, at))
+    }
 }
 
 /// `fd_pwrite(fd, iovs, iovs_len, offset, nwritten*)`: the position
@@ -341,14 +343,7 @@ pub(crate) fn fd_pwrite(
     let n = match cx.table.get_mut(fd)? {
         Desc::File(f) => match buf {
             None => 0,
-            Some(IoVec { ptr, len }) => {
-                let src = mem.slice(ptr, len)?;
-                if f.append {
-                    append(f, src)?
-                } else {
-                    retry(|| rustix::io::pwrite(&f.file, src, offset))?
-                }
-            }
+            Some(IoVec { ptr, len }) => write_file(f, mem.slice(ptr, len)?, offset)?,
         },
         Desc::Output(..) => return Err(Errno::ESPIPE.into()),
         _ => return Err(Errno::EBADF.into()),

@@ -117,6 +117,18 @@ fn mutable_target<'a>(
     Ok((&d.dir, path))
 }
 
+/// Change the entry at (`path`, `len`) beneath directory `fd` with `op`.
+fn change_entry(
+    cx: &mut WasiCtx,
+    mem: &mut Mem,
+    (fd, path, len): (u32, u32, u32),
+    op: impl FnOnce(&cap_std::fs::Dir, &str) -> std::io::Result<()>,
+) -> WasiResult {
+    let (dir, path) = mutable_target(cx, mem, fd, path, len)?;
+    op(dir, path)?;
+    Ok(())
+}
+
 /// `path_create_directory(fd, path, path_len)`
 pub(crate) fn path_create_directory(
     cx: &mut WasiCtx,
@@ -125,9 +137,7 @@ pub(crate) fn path_create_directory(
     path: u32,
     len: u32,
 ) -> WasiResult {
-    let (dir, path) = mutable_target(cx, mem, fd, path, len)?;
-    dir.create_dir(path)?;
-    Ok(())
+    change_entry(cx, mem, (fd, path, len), |dir, path| dir.create_dir(path))
 }
 
 /// `path_remove_directory(fd, path, path_len)`
@@ -138,11 +148,11 @@ pub(crate) fn path_remove_directory(
     path: u32,
     len: u32,
 ) -> WasiResult {
-    let (dir, path) = mutable_target(cx, mem, fd, path, len)?;
-    // wasmtime removes `d/` as `d` (but `d/.` is `EINVAL`, like `.`).
-    let trimmed = path.trim_end_matches('/');
-    dir.remove_dir(if trimmed.is_empty() { path } else { trimmed })?;
-    Ok(())
+    change_entry(cx, mem, (fd, path, len), |dir, path| {
+        // wasmtime removes `d/` as `d` (but `d/.` is `EINVAL`, like `.`).
+        let trimmed = path.trim_end_matches('/');
+        dir.remove_dir(if trimmed.is_empty() { path } else { trimmed })
+    })
 }
 
 /// `path_unlink_file(fd, path, path_len)`: files and symbolic links.
@@ -153,9 +163,7 @@ pub(crate) fn path_unlink_file(
     path: u32,
     len: u32,
 ) -> WasiResult {
-    let (dir, path) = mutable_target(cx, mem, fd, path, len)?;
-    dir.remove_file(path)?;
-    Ok(())
+    change_entry(cx, mem, (fd, path, len), |dir, path| dir.remove_file(path))
 }
 
 /// `path_symlink(old_path, old_path_len, fd, new_path, new_path_len)`:
