@@ -27,6 +27,9 @@ const PRELUDE: &str = r#"
   (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "path_unlink_file" (func $unlink (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (func (export "w_poll") (param i32 i32 i32 i32) (result i32)
+    (call $poll (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
   (func (export "w_mkdir") (param i32 i32 i32) (result i32) (call $mkdir (local.get 0) (local.get 1) (local.get 2)))
   (func (export "w_unlink") (param i32 i32 i32) (result i32) (call $unlink (local.get 0) (local.get 1) (local.get 2)))
   (func (export "w_args_get") (param i32 i32) (result i32) (call $args_get (local.get 0) (local.get 1)))
@@ -759,4 +762,49 @@ fn listening_sockets_accept_receive_send_and_shut_down() {
         SOCKETS_STDOUT
     );
     assert_eq!(client.join().unwrap(), "pong: ping\nbye\n");
+}
+
+/// `poll_oneoff` on a pipe: not ready while the writer holds back (the
+/// clock fires), ready once it wrote.
+#[test]
+fn poll_waits_for_a_pipe() {
+    let (input, mut writer) = Input::pipe().unwrap();
+    let mut ctx = WasiCtx::builder();
+    ctx.stdin(input);
+    let mut g = Guest::new(&mut ctx, "");
+    // Subscriptions at 0: fd_read on stdin (userdata 1), a relative
+    // monotonic clock of 50 ms (userdata 2). Events at 1024.
+    let mut subs = vec![0u8; 96];
+    subs[0..8].copy_from_slice(&1u64.to_le_bytes());
+    subs[8] = 1; // FD_READ
+    subs[16..20].copy_from_slice(&0u32.to_le_bytes());
+    subs[48..56].copy_from_slice(&2u64.to_le_bytes());
+    subs[56] = 0; // CLOCK
+    subs[64..68].copy_from_slice(&1u32.to_le_bytes()); // MONOTONIC
+    subs[72..80].copy_from_slice(&50_000_000u64.to_le_bytes());
+    g.write(0, &subs);
+    let poll = |g: &mut Guest| {
+        assert_eq!(g.wasi("poll", &[0, 1024, 2, 2048]), 0);
+        let n = g.u32_at(2048);
+        (0..n)
+            .map(|i| {
+                (
+                    g.u64_at(1024 + 32 * i as usize),
+                    g.mem()[1024 + 32 * i as usize + 10],
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let start = std::time::Instant::now();
+    assert_eq!(poll(&mut g), [(2, 0)], "only the clock");
+    assert!(start.elapsed() >= std::time::Duration::from_millis(50));
+    std::io::Write::write_all(&mut writer, b"x").unwrap();
+    assert_eq!(poll(&mut g), [(1, 1)], "stdin is ready at once");
+    // Reading it back empties the pipe.
+    g.iovecs(100, &[(200, 8)]);
+    assert_eq!(g.wasi("fd_read", &[0, 100, 1, 120]), 0);
+    assert_eq!(g.u32_at(120), 1);
+    drop(writer);
+    // At end of file, stdin counts as readable.
+    assert_eq!(poll(&mut g), [(1, 1)]);
 }
