@@ -71,6 +71,17 @@ pub type JitWalker = unsafe fn(
 
 static JIT_WALKER: OnceLock<JitWalker> = OnceLock::new();
 
+/// The trap code a trap exit reports for `status` (the code a callee or
+/// libcall returned; 0 when the site had none to pass on, which would be
+/// a bug: reported as an internal trap rather than as success).
+pub fn trap_code_of(status: u32) -> u32 {
+    if status == 0 {
+        crate::trap::TrapCode::Internal as u32
+    } else {
+        status
+    }
+}
+
 /// Install the walker of compiled frames (once per process; later calls
 /// keep the first).
 pub fn set_jit_walker(walker: JitWalker) {

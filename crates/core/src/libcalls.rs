@@ -196,12 +196,6 @@ pub unsafe extern "C" fn trap_exit(
     match crate::backtrace::jit_walker() {
         // SAFETY: forwarded from the caller.
         Some(walk) => unsafe { walk(vmctx, pc, sp, fp, status) },
-        None => {
-            if status == 0 {
-                TrapCode::Internal as u32
-            } else {
-                status
-            }
-        }
+        None => crate::backtrace::trap_code_of(status),
     }
 }

@@ -14,7 +14,7 @@
 use std::sync::Arc;
 use wx_core::backtrace;
 use wx_core::vm::VMContext;
-use wx_core::{ModuleInfo, TrapCode};
+use wx_core::ModuleInfo;
 use wx_jit::{CallSite, SiteKind, TrapSite};
 
 /// What a backtrace needs of one compiled function.
@@ -82,11 +82,11 @@ unsafe fn walk(_vmctx: *mut VMContext, pc: usize, sp: usize, fp: usize, status: 
     // the byte before it, as for any return address.)
     let Some((start, table)) = crate::traps::code_at(pc - 1) else {
         backtrace::begin();
-        return status_or_internal(status);
+        return backtrace::trap_code_of(status);
     };
     let Some(site) = table.site((pc - start) as u32) else {
         backtrace::begin();
-        return status_or_internal(status);
+        return backtrace::trap_code_of(status);
     };
     let code = match site.kind {
         SiteKind::Trap(code) => {
@@ -95,10 +95,10 @@ unsafe fn walk(_vmctx: *mut VMContext, pc: usize, sp: usize, fp: usize, status: 
         }
         SiteKind::Status => {
             backtrace::begin();
-            status_or_internal(status)
+            backtrace::trap_code_of(status)
         }
         // The callee recorded its frames; the adapter is not a wasm frame.
-        SiteKind::Adapter => status_or_internal(status),
+        SiteKind::Adapter => backtrace::trap_code_of(status),
     };
     // SAFETY (every `word` below): `fp` is the frame pointer of a live
     // compiled frame with a saved rbp and return address above it (the
@@ -135,12 +135,4 @@ unsafe fn walk(_vmctx: *mut VMContext, pc: usize, sp: usize, fp: usize, status: 
         fp = caller_fp;
     }
     code
-}
-
-fn status_or_internal(status: u32) -> u32 {
-    if status == 0 {
-        TrapCode::Internal as u32
-    } else {
-        status
-    }
 }
