@@ -88,7 +88,7 @@ pub(crate) fn fd_fdstat_get(cx: &mut WasiCtx, mem: &mut Mem, fd: u32, out: u32) 
 
 /// Standard streams are character devices when they are terminals; wasmtime
 /// says nothing about what else they might be.
-fn tty_type(tty: bool) -> u8 {
+pub(crate) fn tty_type(tty: bool) -> u8 {
     if tty {
         filetype::CHARACTER_DEVICE
     } else {

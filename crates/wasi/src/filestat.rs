@@ -4,7 +4,7 @@ use crate::abi::filetype;
 use crate::abi::{fstflags, lookupflags, size};
 use crate::ctx::WasiCtx;
 use crate::errno::{Errno, WasiResult};
-use crate::fd::flags16;
+use crate::fd::{flags16, tty_type};
 use crate::mem::{fatal, Mem};
 use crate::table::Desc;
 use cap_fs_ext::{DirExt, FileTypeExt, MetadataExt};
@@ -97,19 +97,11 @@ pub(crate) fn fd_filestat_get(cx: &mut WasiCtx, mem: &mut Mem, fd: u32, out: u32
         Desc::File(f) => Filestat::of(&f.file.metadata()?),
         Desc::Dir(d) => Filestat::of(&d.dir.dir_metadata()?),
         Desc::Stdin(s) => Filestat {
-            filetype: if s.input.is_terminal() {
-                filetype::CHARACTER_DEVICE
-            } else {
-                filetype::UNKNOWN
-            },
+            filetype: tty_type(s.input.is_terminal()),
             ..Filestat::default()
         },
         Desc::Output(stream, o) => Filestat {
-            filetype: if o.is_terminal(*stream) {
-                filetype::CHARACTER_DEVICE
-            } else {
-                filetype::UNKNOWN
-            },
+            filetype: tty_type(o.is_terminal(*stream)),
             ..Filestat::default()
         },
         Desc::Listener(_) | Desc::Stream(_) => Filestat {
