@@ -30,6 +30,7 @@ function main() {
     const [flag, value] = rest;
     rest = rest.slice(2);
     if (flag === '--dir') {
+      // HOST[::GUEST[::ro]] (node's WASI has no read-only preopens).
       const [host, guest] = value.split('::');
       preopens[guest ?? host] = host;
     } else {

@@ -58,8 +58,10 @@ def main():
     wasi.argv = [os.path.basename(path)] + args[1:]
     wasi.env = [tuple(e.split("=", 1)) if "=" in e else (e, "") for e in envs]
     for d in dirs:
-        host, _, guest = d.partition("::")
-        wasi.preopen_dir(host, guest or host)
+        # HOST[::GUEST[::ro]], as `wx run --dir`.
+        parts = d.split("::")
+        host, guest = parts[0], parts[1] if len(parts) > 1 else parts[0]
+        wasi.preopen_dir(host, guest, fs_mutable=parts[2:] != ["ro"])
     wasi.inherit_stdout()
     wasi.inherit_stderr()
     store.set_wasi(wasi)

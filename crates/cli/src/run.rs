@@ -23,7 +23,7 @@ use wx_runtime::{
     Config, Engine, Error, Extern, Func, FuncStats, FuncTier, Instance, Linker, Module, Store,
     Strategy, Val, ValType, DEFAULT_JIT_LOOP_THRESHOLD, DEFAULT_JIT_THRESHOLD,
 };
-use wx_wasi::WasiCtx;
+use wx_wasi::{WasiCtx, WasiCtxBuilder};
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -107,6 +107,16 @@ pub(crate) enum Failure {
     Trap(String),
     /// The program called `proc_exit`.
     Exit(i32),
+}
+
+impl Failure {
+    /// What went wrong, as one message.
+    pub(crate) fn into_message(self) -> String {
+        match self {
+            Failure::Usage(m) | Failure::Error(m) | Failure::Trap(m) => m,
+            Failure::Exit(code) => format!("exit status {code}"),
+        }
+    }
 }
 
 /// The exit status for a trap: 128 + SIGABRT, as wasmtime's on Unix, so a
@@ -233,7 +243,20 @@ fn wasi_ctx(args: &RunArgs) -> Result<WasiCtx, Failure> {
     if args.invoke.is_none() {
         b.args(&args.args);
     }
-    for kv in &args.envs {
+    add_env(&mut b, &args.envs)?;
+    for addr in &args.tcp_listen {
+        let listener = std::net::TcpListener::bind(addr)
+            .map_err(|e| Failure::Error(format!("--tcplisten {addr}: {e}")))?;
+        b.tcp_listener(listener)
+            .map_err(|e| Failure::Error(format!("--tcplisten {addr}: {e}")))?;
+    }
+    add_dirs(&mut b, &args.dirs)?;
+    b.build().map_err(|e| Failure::Usage(e.to_string()))
+}
+
+/// `--env` settings: `K=V`, or `K` alone for the host's value of K (if set).
+pub(crate) fn add_env(b: &mut WasiCtxBuilder, envs: &[String]) -> Result<(), Failure> {
+    for kv in envs {
         match kv.split_once('=') {
             Some(("", _)) => {
                 return Err(Failure::Usage(format!("--env `{kv}`: empty variable name")));
@@ -248,13 +271,12 @@ fn wasi_ctx(args: &RunArgs) -> Result<WasiCtx, Failure> {
             }
         }
     }
-    for addr in &args.tcp_listen {
-        let listener = std::net::TcpListener::bind(addr)
-            .map_err(|e| Failure::Error(format!("--tcplisten {addr}: {e}")))?;
-        b.tcp_listener(listener)
-            .map_err(|e| Failure::Error(format!("--tcplisten {addr}: {e}")))?;
-    }
-    for dir in &args.dirs {
+    Ok(())
+}
+
+/// `--dir` settings: `HOST`, `HOST::GUEST` or `HOST::GUEST::ro`.
+pub(crate) fn add_dirs(b: &mut WasiCtxBuilder, dirs: &[String]) -> Result<(), Failure> {
+    for dir in dirs {
         let (host, guest, mutable) = match dir.split("::").collect::<Vec<_>>()[..] {
             [host] => (host, host, true),
             [host, guest] => (host, guest, true),
@@ -272,7 +294,7 @@ fn wasi_ctx(args: &RunArgs) -> Result<WasiCtx, Failure> {
         };
         opened.map_err(|e| Failure::Error(format!("--dir {e}")))?;
     }
-    b.build().map_err(|e| Failure::Usage(e.to_string()))
+    Ok(())
 }
 
 /// Run a WASI command's `_start` (instantiation already ran any start function).

@@ -1,7 +1,7 @@
 //! Running a program under a wx tier, in this process.
 
 use super::{measure_runs, EngineInfo, EngineKind, Outcome, Program, Sample};
-use crate::run::{start, wasi_linker, Failure};
+use crate::run::{add_dirs, add_env, start, wasi_linker, Failure};
 use std::time::Instant;
 use wx_runtime::{Config, Engine, FuncStats, Module, Store, Strategy};
 use wx_wasi::{Input, Output, WasiCtx};
@@ -73,15 +73,8 @@ fn run_once(program: &Program, tier: Strategy, jit_threshold: u64) -> Result<Run
         .stdin(Input::Null)
         .stdout(stdout)
         .stderr(stderr);
-    for kv in &program.run.envs {
-        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-        b.env(k, v);
-    }
-    for d in &program.run.dirs {
-        let (host, guest) = d.split_once("::").unwrap_or((d, d));
-        b.preopened_dir(host, guest)
-            .map_err(|e| format!("--dir {e}"))?;
-    }
+    add_env(&mut b, &program.run.envs).map_err(Failure::into_message)?;
+    add_dirs(&mut b, &program.run.dirs).map_err(Failure::into_message)?;
     let ctx = b.build().map_err(|e| e.to_string())?;
     let linker = wasi_linker(&engine).map_err(|e| e.to_string())?;
     let mut store = Store::new(&engine, ctx);
