@@ -3,10 +3,11 @@
 //! Compiled functions record *trap sites*: the memory accesses that may hit
 //! the guard region. A process-wide registry maps code ranges to their
 //! sites; a SIGSEGV/SIGBUS handler that finds the faulting pc at a registered
-//! site rewrites the context to resume at that code's *trap exit* with the
-//! trap code in eax, which unwinds to the innermost entry stub like any
-//! other trap in compiled code (see `wx_jit`'s x86-64 emitter), and the stub
-//! returns the code to its Rust caller. Every other fault goes to the
+//! site rewrites the context to enter that code's *trap exit* as if the
+//! access had called it (the access's pc pushed), which records the
+//! backtrace (see [`crate::frames`]) and unwinds to the innermost entry
+//! stub like any other trap in compiled code (see `wx_jit`'s x86-64
+//! emitter), and the stub returns the trap code to its Rust caller. Every other fault goes to the
 //! previously installed handler.
 //!
 //! The handler allocates nothing and takes no lock: it reads an immutable

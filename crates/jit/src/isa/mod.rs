@@ -25,9 +25,11 @@ pub struct CompiledCode {
     /// the ISA's wasm calling convention. The entry stub implementing the
     /// array calling convention (`wx_core::vm::ArrayCall`) is at offset 0.
     pub wasm_entry: u32,
-    /// Offset of the trap exit, which unwinds to the innermost entry stub
-    /// with the trap code in the return register: where the signal handler
-    /// resumes after a fault at a trap site.
+    /// Offset of the trap exit, which has the runtime record the backtrace
+    /// and unwinds to the innermost entry stub with the trap code in the
+    /// return register. It expects the site's pc on top of the stack: the
+    /// cold paths call it, and the signal handler enters it after a fault
+    /// at a trap site as if the access had called it.
     pub trap_exit: u32,
     /// Code offsets of instructions that fault on an out-of-bounds access.
     pub trap_sites: Vec<(u32, TrapCode)>,

@@ -14,9 +14,10 @@ const BYTES_PER_LINE: usize = 8;
 /// `offset: bytes  instruction`, offsets in hex from the function's start
 /// (branch targets print the same way). The entry stub, the `wasm_call`
 /// entry and the trap exit get label lines, each recorded trap site a
-/// `; trap: ...` comment, and each branch to the trap exit a `; to trap
-/// exit` comment, naming the trap when the status put in eax just before
-/// is a trap code (an explicit trap). Jump tables get a
+/// `; trap: ...` comment, each call into wasm code and each cold path its
+/// wasm offset, and each branch to a cold path a `; to trap exit`
+/// comment naming how the trap arrives (its code, for an explicit trap).
+/// Jump tables get a
 /// header line and one line per entry, `offset: bytes  case i -> target`.
 pub(super) fn disassemble(code: &CompiledCode) -> String {
     let mut out = String::new();

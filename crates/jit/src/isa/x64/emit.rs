@@ -28,7 +28,8 @@
 //! `wx_core::libcalls` by address, with the C ABI: the VMContext, the index
 //! immediates, then the operands (passed through the outgoing area, since
 //! they may sit in argument registers). A libcall that can trap returns a
-//! status, and a non-zero one is taken to the trap exit as the trap code.
+//! status, and a non-zero one is taken to the trap exit (through a cold
+//! path of its own) as the trap code.
 //! Floating point and the float conversions are in
 //! [`float`].
 //!
@@ -136,7 +137,7 @@ struct Emitter<'a> {
     /// Each `br_table`'s jump table, by its target list (copies of a
     /// dispatch block share their original's table).
     table_of: &'a mut Vec<(List, Label)>,
-    /// Where branches to each block go instead (see [`forwarding_targets`]).
+    /// Where branches to each block go instead (see [`forward::forwarding_targets`]).
     forward: &'a mut Vec<Option<BlockId>>,
     /// Per block: how many more jumps to it may copy it (see [`dispatch`]).
     dispatch_copies: &'a mut Vec<u32>,
@@ -226,10 +227,10 @@ struct Scratch {
     labels: Vec<Label>,
     locs: Vec<L>,
     /// Per block: where branches to it go instead (see
-    /// [`forwarding_targets`]), and the blocks it jumps to directly.
+    /// [`forward::forwarding_targets`]), and the blocks it jumps to directly.
     forward: Vec<Option<BlockId>>,
     direct: Vec<Option<BlockId>>,
-    chain: ChainScratch,
+    chain: forward::ChainScratch,
     /// Per block: how many more jumps to it may copy it (see [`dispatch`]).
     dispatch_copies: Vec<u32>,
     /// The blocks emitted, in layout order; per block, its index there
@@ -289,92 +290,6 @@ pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<Compile
     })
 }
 
-/// Blocks that only jump on, but into a loop with split values from
-/// outside it, are emitted after all: they load the split values.
-fn keep_loop_entries(
-    f: &Func,
-    alloc: &Allocation,
-    direct: &[Option<BlockId>],
-    forward: &mut [Option<BlockId>],
-    chain: &mut ChainScratch,
-) {
-    // Per block: the span of its loop if it heads one with splits.
-    let mut split_span = vec![None; f.blocks.len()];
-    for s in &alloc.loop_splits {
-        split_span[s.header.0 as usize] = Some(s);
-    }
-    // The first loop header with splits on each block's jump chain, so
-    // that a block visits only those, not every block of its chain.
-    first_on_chain(direct, |x| split_span[x].is_some(), chain);
-    let next_split = |x: Option<BlockId>| {
-        x.and_then(|x| match chain.memo[x.0 as usize] {
-            NO_BLOCK => None,
-            h => Some(h as usize),
-        })
-    };
-    for b in 0..forward.len() {
-        if forward[b].is_none() {
-            continue;
-        }
-        let at = 2 * f.blocks[b].insts.start;
-        let mut h = next_split(direct[b]);
-        while let Some(x) = h {
-            if split_span[x].is_some_and(|s| !s.covers(at)) {
-                forward[b] = None;
-                break;
-            }
-            h = next_split(direct[x]);
-        }
-    }
-}
-
-/// No block (see [`first_on_chain`]).
-const NO_BLOCK: u32 = u32::MAX;
-
-/// Scratch for [`first_on_chain`].
-#[derive(Debug, Default)]
-struct ChainScratch {
-    memo: Vec<u32>,
-    stack: Vec<u32>,
-}
-
-/// For every block `b`, the first block `x` on its jump chain (`b`,
-/// `direct[b]`, `direct[direct[b]]`, ...) for which `stop(x)` holds, into
-/// `s.memo[b]`; [`NO_BLOCK`] if the chain ends or cycles first. Linear in
-/// the number of blocks: each block is walked once and its answer shared
-/// by every chain through it (a deep nest of blocks makes chains as long
-/// as the function).
-fn first_on_chain(direct: &[Option<BlockId>], stop: impl Fn(usize) -> bool, s: &mut ChainScratch) {
-    const UNSEEN: u32 = u32::MAX - 1;
-    const BUSY: u32 = u32::MAX - 2;
-    let ChainScratch { memo, stack } = s;
-    memo.clear();
-    memo.resize(direct.len(), UNSEEN);
-    for b in 0..direct.len() {
-        let mut x = b;
-        let found = loop {
-            match memo[x] {
-                UNSEEN => {}
-                BUSY => break NO_BLOCK, // a cycle of jumps
-                known => break known,
-            }
-            if stop(x) {
-                memo[x] = x as u32;
-                break x as u32;
-            }
-            memo[x] = BUSY;
-            stack.push(x as u32);
-            match direct[x] {
-                Some(next) => x = next.0 as usize,
-                None => break NO_BLOCK,
-            }
-        };
-        for y in stack.drain(..) {
-            memo[y as usize] = found;
-        }
-    }
-}
-
 /// [`emit`] with the given scratch buffers (borrowed in place: they stay
 /// in `s` for the next function).
 fn emit_with(
@@ -415,10 +330,10 @@ fn emit_with(
     labels.extend((0..f.blocks.len()).map(|_| asm.new_label()));
     // Branches to a block that only jumps on go straight to where it
     // jumps (the block itself is not emitted).
-    forwarding_targets(f, alloc, direct, forward, chain);
+    forward::forwarding_targets(f, alloc, direct, forward, chain);
     // A block entering a loop with split values loads them: it stays.
     if !alloc.loop_splits.is_empty() {
-        keep_loop_entries(f, alloc, direct, forward, chain);
+        forward::keep_loop_entries(f, alloc, direct, forward, chain);
     }
     dispatch::dispatch_blocks(f, alloc, forward, dispatch_copies);
     for (b, t) in forward.iter().enumerate() {
@@ -620,102 +535,6 @@ fn reg_loc(p: PReg) -> L {
         L::X(Xmm::from_enc(p.0 - 32).expect("float registers are xmm"))
     } else {
         L::R(Gpr::from_enc(p.0).expect("integer registers are gprs"))
-    }
-}
-
-/// For each block that does nothing but jump (all its other instructions
-/// dead), the block it leads to in the end, into `forward`; `None` for the
-/// others, for the entry block, and around cycles of such blocks. `direct`
-/// is scratch.
-fn forwarding_targets(
-    f: &Func,
-    alloc: &Allocation,
-    direct: &mut Vec<Option<BlockId>>,
-    forward: &mut Vec<Option<BlockId>>,
-    chain: &mut ChainScratch,
-) {
-    let jump_of = |b: BlockId| -> Option<BlockId> {
-        let mut live = f.blocks[b.0 as usize]
-            .insts
-            .clone()
-            .filter(|&i| !alloc.dead[i as usize]);
-        match (live.next().map(|i| &f.insts[i as usize]), live.next()) {
-            (Some(&Inst::Jump { target }), None) => Some(target),
-            _ => None,
-        }
-    };
-    let entry = f.layout.first().copied();
-    direct.clear();
-    direct.extend((0..f.blocks.len()).map(|b| {
-        let b = BlockId(b as u32);
-        if Some(b) == entry {
-            None
-        } else {
-            jump_of(b)
-        }
-    }));
-    first_on_chain(direct, |x| direct[x].is_none(), chain);
-    forward.clear();
-    forward.extend(direct.iter().enumerate().map(|(b, first)| {
-        first.as_ref()?;
-        // None: a cycle of jumps, left as it is.
-        match chain.memo[b] {
-            NO_BLOCK => None,
-            t => Some(BlockId(t)),
-        }
-    }));
-}
-
-/// What a function's prologue must provide, from one scan of its code.
-#[derive(Clone, Copy, Debug)]
-struct FrameNeeds {
-    /// The VMContext kept at `[rbp - 8]`: calls that may enter another
-    /// instance reload r14 from it.
-    vmctx_slot: bool,
-    /// Loads or stores: r15 must hold memory 0's base.
-    memory: bool,
-    /// No calls of any kind: a small frame needs no stack-limit check, as
-    /// the limit keeps a margin far larger than such a frame.
-    leaf: bool,
-    /// Words of the outgoing area: the most any call needs (stack
-    /// arguments and results, or a libcall's operands).
-    outgoing_words: u32,
-}
-
-impl FrameNeeds {
-    fn of(f: &Func, imported_funcs: u32) -> FrameNeeds {
-        let mut needs = FrameNeeds {
-            vmctx_slot: false,
-            memory: false,
-            leaf: true,
-            outgoing_words: 0,
-        };
-        let words = |args: crate::ir::List, rets: crate::ir::List| {
-            let params = f.list_items(args).iter().map(|&v| f.ty(VReg(v)));
-            CallConv::stack_words_of(params, rets.len as usize)
-        };
-        // (Instructions that call nothing skip the rest of the loop.)
-        for inst in &f.insts {
-            let outgoing = match *inst {
-                Inst::Load { .. } | Inst::Store { .. } => {
-                    needs.memory = true;
-                    continue;
-                }
-                Inst::Call { func, args, rets } => {
-                    needs.vmctx_slot |= func < imported_funcs;
-                    words(args, rets)
-                }
-                Inst::CallIndirect { args, rets, .. } => {
-                    needs.vmctx_slot = true;
-                    words(args, rets)
-                }
-                Inst::Libcall { args, .. } => args.len,
-                _ => continue,
-            };
-            needs.leaf &= !inst.is_call();
-            needs.outgoing_words = needs.outgoing_words.max(outgoing);
-        }
-        needs
     }
 }
 
@@ -1805,7 +1624,10 @@ mod calls;
 mod dispatch;
 mod divide;
 mod float;
+mod forward;
 mod frame;
+
+use frame::FrameNeeds;
 mod loop_regs;
 mod moves;
 #[cfg(test)]

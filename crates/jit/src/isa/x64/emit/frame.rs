@@ -16,7 +16,9 @@
 //! [rsp + 8k]         the callee's stack words
 //! ```
 //!
-//! A trap anywhere in compiled code sets eax to its code and executes
+//! A trap anywhere in compiled code reaches the trap exit with its site's
+//! pc at `[rsp]` (see [`Emitter::trap_exit`]), which has the runtime record
+//! the backtrace, gets the trap code in eax and executes
 //! `mov rsp, [entry_sp]; ret`: the `ret` pops the landing's address, so
 //! every compiled frame since the entry is dropped at once (they hold
 //! nothing to release) and no Rust frame is skipped, since Rust code only
@@ -36,8 +38,9 @@
 
 use super::moves::Move;
 use super::{Emitter, L};
-use crate::ir::{Ty, VReg};
+use crate::ir::{Func, Inst, Ty, VReg};
 use crate::isa::x64::abi::ArgLoc;
+use crate::isa::x64::abi::CallConv;
 use crate::isa::x64::asm::{AluOp, Assembler, Cond, Mem, Size};
 use crate::isa::x64::regs::Gpr::{self, Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R10, R11, R14, R15, R8};
 use std::sync::LazyLock;
@@ -188,6 +191,59 @@ pub(super) fn outgoing(loc: ArgLoc) -> L {
         ArgLoc::Gpr(r) => L::R(r),
         ArgLoc::Xmm(x) => L::X(x),
         ArgLoc::Stack(k) => L::M(Mem::new(Rsp, 8 * k as i32)),
+    }
+}
+
+/// What a function's prologue must provide, from one scan of its code.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct FrameNeeds {
+    /// The VMContext kept at `[rbp - 8]`: calls that may enter another
+    /// instance reload r14 from it.
+    pub(super) vmctx_slot: bool,
+    /// Loads or stores: r15 must hold memory 0's base.
+    pub(super) memory: bool,
+    /// No calls of any kind: a small frame needs no stack-limit check, as
+    /// the limit keeps a margin far larger than such a frame.
+    pub(super) leaf: bool,
+    /// Words of the outgoing area: the most any call needs (stack
+    /// arguments and results, or a libcall's operands).
+    pub(super) outgoing_words: u32,
+}
+
+impl FrameNeeds {
+    pub(super) fn of(f: &Func, imported_funcs: u32) -> FrameNeeds {
+        let mut needs = FrameNeeds {
+            vmctx_slot: false,
+            memory: false,
+            leaf: true,
+            outgoing_words: 0,
+        };
+        let words = |args: crate::ir::List, rets: crate::ir::List| {
+            let params = f.list_items(args).iter().map(|&v| f.ty(VReg(v)));
+            CallConv::stack_words_of(params, rets.len as usize)
+        };
+        // (Instructions that call nothing skip the rest of the loop.)
+        for inst in &f.insts {
+            let outgoing = match *inst {
+                Inst::Load { .. } | Inst::Store { .. } => {
+                    needs.memory = true;
+                    continue;
+                }
+                Inst::Call { func, args, rets } => {
+                    needs.vmctx_slot |= func < imported_funcs;
+                    words(args, rets)
+                }
+                Inst::CallIndirect { args, rets, .. } => {
+                    needs.vmctx_slot = true;
+                    words(args, rets)
+                }
+                Inst::Libcall { args, .. } => args.len,
+                _ => continue,
+            };
+            needs.leaf &= !inst.is_call();
+            needs.outgoing_words = needs.outgoing_words.max(outgoing);
+        }
+        needs
     }
 }
 
