@@ -300,6 +300,35 @@ fn a_trap_prints_its_backtrace() {
 }
 
 #[test]
+fn an_uncaught_exception_prints_its_backtrace_and_exits_1() {
+    let dir = scratch("uncaught");
+    let wat = file(
+        &dir,
+        "throw.wat",
+        r#"(module (tag $t (param i32))
+             (func $inner (throw $t (i32.const 42)))
+             (func (export "_start") (call $inner)))"#,
+    );
+    // Not a trap: wasmtime's CLI exits 1 for an uncaught exception.
+    for tier in ["interp", "jit", "tiered"] {
+        let r = wx(&["run", "--tier", tier, &wat], None);
+        assert_eq!(r.code, Some(1), "{r:#?}");
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "error: thrown Wasm exception with payload [I32(42)]",
+                "wasm backtrace:",
+                "    0:     0x2f - <unknown>!inner",
+                "    1:     0x34 - <unknown>!<wasm function 1>",
+            ],
+            "{tier}: {r:#?}"
+        );
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
 fn bad_input_is_one_error_line() {
     let dir = scratch("bad-input");
     let missing = dir.join("missing.wasm");

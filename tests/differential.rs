@@ -101,6 +101,7 @@ impl Oracle for Wx {
                         Val::F64(b) => canon_f64(b),
                         Val::FuncRef(f) => f.is_some() as u64,
                         Val::ExternRef(r) => r.is_some() as u64,
+                        Val::ExnRef(r) => r.is_some() as u64,
                     })
                     .collect(),
             )),

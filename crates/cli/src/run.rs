@@ -105,6 +105,9 @@ pub(crate) enum Failure {
     Error(String),
     /// Wasm code trapped (exit 134, as wasmtime).
     Trap(String),
+    /// A wasm exception nothing caught (exit 1: wasmtime's CLI does not
+    /// count it as a trap); the message has its backtrace.
+    Uncaught(String),
     /// The program called `proc_exit`.
     Exit(i32),
 }
@@ -113,7 +116,7 @@ impl Failure {
     /// What went wrong, as one message.
     pub(crate) fn into_message(self) -> String {
         match self {
-            Failure::Usage(m) | Failure::Error(m) | Failure::Trap(m) => m,
+            Failure::Usage(m) | Failure::Error(m) | Failure::Trap(m) | Failure::Uncaught(m) => m,
             Failure::Exit(code) => format!("exit status {code}"),
         }
     }
@@ -131,6 +134,7 @@ impl From<Error> for Failure {
                 Failure::Trap(format!("wasm trap: {t}\n{}", t.backtrace))
             }
             e @ Error::Trap(_) => Failure::Trap(e.to_string()),
+            Error::Exception(x) => Failure::Uncaught(format!("{x}\n{}", x.backtrace)),
             e => Failure::Error(e.to_string()),
         }
     }
@@ -154,6 +158,10 @@ pub fn main(args: RunArgs) -> ExitCode {
         Err(Failure::Trap(msg)) => {
             let _ = writeln!(std::io::stderr(), "error: {msg}");
             ExitCode::from(TRAP_EXIT_STATUS)
+        }
+        Err(Failure::Uncaught(msg)) => {
+            let _ = writeln!(std::io::stderr(), "error: {msg}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -452,9 +460,10 @@ pub fn format_val(v: &Val) -> String {
         Val::I64(x) => x.to_string(),
         Val::F32(bits) => f32::from_bits(*bits).to_string(),
         Val::F64(bits) => f64::from_bits(*bits).to_string(),
-        Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
+        Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "funcref".into(),
         Val::ExternRef(Some(_)) => "externref".into(),
+        Val::ExnRef(Some(_)) => "exnref".into(),
     }
 }
 

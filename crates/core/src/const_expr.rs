@@ -33,6 +33,10 @@ impl ConstExpr {
                     ty: wasmparser::AbstractHeapType::Extern,
                     ..
                 } => RefType::ExternRef,
+                wasmparser::HeapType::Abstract {
+                    ty: wasmparser::AbstractHeapType::Exn | wasmparser::AbstractHeapType::NoExn,
+                    ..
+                } => RefType::ExnRef,
                 _ => RefType::FuncRef,
             }),
             O::RefFunc { function_index } => ConstExpr::RefFunc(function_index),

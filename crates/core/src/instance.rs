@@ -10,6 +10,7 @@
 //!   (`#[repr(C)]`, `vm` first), which is how the VMContext arrays are built.
 
 use crate::const_expr::ConstExpr;
+use crate::exception::TagInstance;
 use crate::global::GlobalInstance;
 use crate::memory::LinearMemory;
 use crate::module::{DataMode, ElemMode, ModuleInfo};
@@ -27,6 +28,7 @@ pub struct Imports {
     pub tables: Vec<*mut TableInstance>,
     pub memories: Vec<*mut LinearMemory>,
     pub globals: Vec<*mut GlobalInstance>,
+    pub tags: Vec<*const TagInstance>,
 }
 
 /// Resource limits applied to the memories and tables an instance defines.
@@ -53,6 +55,8 @@ pub struct Instance {
     pub memories: Box<[*mut LinearMemory]>,
     pub tables: Box<[*mut TableInstance]>,
     pub globals: Box<[*mut GlobalInstance]>,
+    /// Every tag, imported first; a tag's identity is its address.
+    pub tags: Box<[*const TagInstance]>,
     /// Entry slots of the defined functions.
     defined_funcs: Box<[VMFuncRef]>,
     // The owned_* vectors keep defined storage alive; code reaches it through
@@ -75,6 +79,12 @@ pub struct Instance {
         reason = "globals are reached through stable pointers"
     )]
     owned_globals: Vec<Box<GlobalInstance>>,
+    #[allow(
+        dead_code,
+        clippy::vec_box,
+        reason = "owns tags reached through `tags`"
+    )]
+    owned_tags: Vec<Box<TagInstance>>,
     /// Element segments' evaluated items; emptied by `elem.drop`.
     elems: Box<[Box<[u64]>]>,
     data_dropped: Box<[bool]>,
@@ -132,6 +142,18 @@ impl Instance {
                 .map(|t| &mut **t as *mut TableInstance),
         );
 
+        let owned_tags: Vec<Box<TagInstance>> = (module.num_imported_tags
+            ..module.tags.len() as u32)
+            .map(|t| {
+                Box::new(TagInstance {
+                    ty: module.tag_type(t).clone(),
+                    sig: module.tag_sig(t),
+                })
+            })
+            .collect();
+        let mut tags = imports.tags;
+        tags.extend(owned_tags.iter().map(|t| &**t as *const TagInstance));
+
         let mut inst = Box::new(Instance {
             vmctx: Box::new(VMContext {
                 magic: VMCONTEXT_MAGIC,
@@ -149,10 +171,12 @@ impl Instance {
             memories: memories.into(),
             tables: tables.into(),
             globals: Box::new([]),
+            tags: tags.into(),
             defined_funcs: Box::new([]),
             owned_memories,
             owned_tables,
             owned_globals: Vec::new(),
+            owned_tags,
             elems: Box::new([]),
             data_dropped: vec![false; module.datas.len()].into(),
             code,

@@ -7,12 +7,14 @@
 //! - [`memory`], [`table`], [`global`]: runtime storage behind that layout.
 //! - [`instance`]: an instantiated module's resolved storage and its VMContext.
 //! - [`code`]: W^X executable memory for JIT code.
+//! - [`exception`]: tags, thrown exceptions and the store's exception heap.
 //! - [`backtrace`]: wasm backtraces of traps, assembled across tiers.
 
 pub mod backtrace;
 pub mod code;
 pub mod const_expr;
 pub mod error;
+pub mod exception;
 pub mod global;
 pub mod instance;
 pub mod libcalls;

@@ -16,9 +16,15 @@ use std::ops::Range;
 use std::sync::Arc;
 use wasmparser::{Parser, Payload, Validator, WasmFeatures};
 
-/// The WebAssembly features wx accepts.
+/// The WebAssembly features wx accepts: 2.0 without SIMD, plus exception
+/// handling (the 3.0 form with `exnref`, and the legacy `try` form), tail
+/// calls and typed function references.
 pub fn supported_features() -> WasmFeatures {
     WasmFeatures::WASM2.difference(WasmFeatures::SIMD)
+        | WasmFeatures::EXCEPTIONS
+        | WasmFeatures::LEGACY_EXCEPTIONS
+        | WasmFeatures::TAIL_CALL
+        | WasmFeatures::FUNCTION_REFERENCES
 }
 
 /// What an import provides.
@@ -28,6 +34,8 @@ pub enum ImportKind {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    /// A tag of the given type index.
+    Tag(u32),
 }
 
 #[derive(Clone, Debug)]
@@ -44,6 +52,7 @@ pub enum ExportKind {
     Table,
     Memory,
     Global,
+    Tag,
 }
 
 #[derive(Clone, Debug)]
@@ -111,6 +120,9 @@ pub struct ModuleInfo {
     pub num_imported_memories: u32,
     pub globals: Vec<GlobalType>,
     pub num_imported_globals: u32,
+    /// Type index of every tag, imported ones first.
+    pub tags: Vec<u32>,
+    pub num_imported_tags: u32,
     /// Initialisers of the defined globals.
     pub global_inits: Vec<ConstExpr>,
     pub exports: Vec<Export>,
@@ -145,6 +157,8 @@ impl ModuleInfo {
             num_imported_memories: 0,
             globals: Vec::new(),
             num_imported_globals: 0,
+            tags: Vec::new(),
+            num_imported_tags: 0,
             global_inits: Vec::new(),
             exports: Vec::new(),
             start: None,
@@ -232,8 +246,10 @@ impl ModuleInfo {
                                 self.num_imported_globals += 1;
                                 ImportKind::Global(g)
                             }
-                            wasmparser::TypeRef::Tag(_) => {
-                                return Err(DecodeError::Unsupported("exception handling".into()))
+                            wasmparser::TypeRef::Tag(t) => {
+                                self.tags.push(t.func_type_idx);
+                                self.num_imported_tags += 1;
+                                ImportKind::Tag(t.func_type_idx)
                             }
                         };
                         self.imports.push(Import {
@@ -281,15 +297,18 @@ impl ModuleInfo {
                             wasmparser::ExternalKind::Table => ExportKind::Table,
                             wasmparser::ExternalKind::Memory => ExportKind::Memory,
                             wasmparser::ExternalKind::Global => ExportKind::Global,
-                            wasmparser::ExternalKind::Tag => {
-                                return Err(DecodeError::Unsupported("exception handling".into()))
-                            }
+                            wasmparser::ExternalKind::Tag => ExportKind::Tag,
                         };
                         self.exports.push(Export {
                             name: e.name.to_string(),
                             kind,
                             index: e.index,
                         });
+                    }
+                }
+                Payload::TagSection(reader) => {
+                    for tag in reader {
+                        self.tags.push(tag?.func_type_idx);
                     }
                 }
                 Payload::StartSection { func, .. } => self.start = Some(func),
@@ -364,6 +383,16 @@ impl ModuleInfo {
         self.sig_ids[self.funcs[func as usize] as usize]
     }
 
+    /// The type of tag `tag` (its parameters are the payload).
+    pub fn tag_type(&self, tag: u32) -> &FuncType {
+        &self.types[self.tags[tag as usize] as usize]
+    }
+
+    /// The canonical signature id of tag `tag`'s type.
+    pub fn tag_sig(&self, tag: u32) -> SigId {
+        self.sig_ids[self.tags[tag as usize] as usize]
+    }
+
     pub fn num_defined_funcs(&self) -> u32 {
         self.funcs.len() as u32 - self.num_imported_funcs
     }
@@ -394,6 +423,7 @@ impl ModuleInfo {
             ExportKind::Table => ExternType::Table(self.tables[i]),
             ExportKind::Memory => ExternType::Memory(self.memories[i]),
             ExportKind::Global => ExternType::Global(self.globals[i]),
+            ExportKind::Tag => ExternType::Tag(self.tag_type(e.index).clone()),
         }
     }
 
@@ -404,6 +434,7 @@ impl ModuleInfo {
             ImportKind::Table(t) => ExternType::Table(t),
             ImportKind::Memory(m) => ExternType::Memory(m),
             ImportKind::Global(g) => ExternType::Global(g),
+            ImportKind::Tag(t) => ExternType::Tag(self.types[t as usize].clone()),
         }
     }
 

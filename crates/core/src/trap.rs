@@ -26,6 +26,13 @@ pub enum TrapCode {
     HostError,
     /// A bug in wx (a function that validated could not be translated).
     Internal,
+    /// Not a trap: a wasm exception is being thrown (the store's exception
+    /// heap names it) and no frame so far caught it.
+    Exception,
+    /// `throw_ref` of a null reference.
+    NullExnRef,
+    /// `call_ref` / `return_call_ref` of a null reference.
+    NullFuncRef,
 }
 
 impl TrapCode {
@@ -44,12 +51,15 @@ impl TrapCode {
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::HostError => "host function error",
             TrapCode::Internal => "internal error in wx",
+            TrapCode::Exception => "thrown Wasm exception",
+            TrapCode::NullExnRef => "null exception reference",
+            TrapCode::NullFuncRef => "null function reference",
         }
     }
 
     pub fn from_u32(v: u32) -> Option<TrapCode> {
         use TrapCode::*;
-        const ALL: [TrapCode; 13] = [
+        const ALL: [TrapCode; 16] = [
             Unreachable,
             IntegerDivideByZero,
             IntegerOverflow,
@@ -63,6 +73,9 @@ impl TrapCode {
             StackOverflow,
             HostError,
             Internal,
+            Exception,
+            NullExnRef,
+            NullFuncRef,
         ];
         ALL.into_iter().find(|c| *c as u32 == v)
     }

@@ -2,11 +2,12 @@
 
 use std::fmt;
 
-/// A reference type (WebAssembly 2.0 has exactly two).
+/// A reference type: WebAssembly 2.0's two, and the exception proposal's `exnref`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RefType {
     FuncRef,
     ExternRef,
+    ExnRef,
 }
 
 /// A value type.
@@ -22,6 +23,7 @@ pub enum ValType {
 impl ValType {
     pub const FUNCREF: ValType = ValType::Ref(RefType::FuncRef);
     pub const EXTERNREF: ValType = ValType::Ref(RefType::ExternRef);
+    pub const EXNREF: ValType = ValType::Ref(RefType::ExnRef);
 
     pub fn is_ref(self) -> bool {
         matches!(self, ValType::Ref(_))
@@ -37,6 +39,7 @@ impl fmt::Display for ValType {
             ValType::F64 => "f64",
             ValType::Ref(RefType::FuncRef) => "funcref",
             ValType::Ref(RefType::ExternRef) => "externref",
+            ValType::Ref(RefType::ExnRef) => "exnref",
         })
     }
 }
@@ -109,6 +112,8 @@ pub enum ExternType {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    /// A tag: its payload is the function type's parameters.
+    Tag(FuncType),
 }
 
 impl ExternType {
@@ -118,6 +123,7 @@ impl ExternType {
             ExternType::Table(_) => "table",
             ExternType::Memory(_) => "memory",
             ExternType::Global(_) => "global",
+            ExternType::Tag(_) => "tag",
         }
     }
 }
@@ -147,12 +153,27 @@ pub fn val_type(t: wasmparser::ValType) -> Result<ValType, String> {
     })
 }
 
+///
+/// Typed references share their representation with the abstract type
+/// above them (nullable or not): a reference to a function type is a
+/// `funcref`. wx has no GC heap types.
 pub(crate) fn ref_type(r: wasmparser::RefType) -> Result<RefType, String> {
-    if r == wasmparser::RefType::FUNCREF {
-        Ok(RefType::FuncRef)
-    } else if r == wasmparser::RefType::EXTERNREF {
-        Ok(RefType::ExternRef)
-    } else {
-        Err("typed function references / gc".into())
+    use wasmparser::{AbstractHeapType as A, HeapType as H};
+    match r.heap_type() {
+        H::Abstract {
+            shared: false,
+            ty: A::Func | A::NoFunc,
+        }
+        | H::Concrete(_)
+        | H::Exact(_) => Ok(RefType::FuncRef),
+        H::Abstract {
+            shared: false,
+            ty: A::Extern | A::NoExtern,
+        } => Ok(RefType::ExternRef),
+        H::Abstract {
+            shared: false,
+            ty: A::Exn | A::NoExn,
+        } => Ok(RefType::ExnRef),
+        _ => Err("gc reference types".into()),
     }
 }

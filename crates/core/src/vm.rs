@@ -66,7 +66,7 @@ pub struct VMGlobal {
 /// Per-store cells compiled code reads and writes through every
 /// VMContext of the store.
 #[repr(C)]
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct VMLimits {
     /// Lowest native stack address JIT code may use (0 = no limit); set
     /// when the host enters wasm.
@@ -75,6 +75,18 @@ pub struct VMLimits {
     /// store (0 = none): where a trap in compiled code unwinds to. Each
     /// entry stub saves the previous value and restores it on the way out.
     pub entry_sp: usize,
+    /// The store's exceptions (never null for a store's limits).
+    pub exns: *mut crate::exception::ExnHeap,
+}
+
+impl Default for VMLimits {
+    fn default() -> Self {
+        VMLimits {
+            stack_limit: 0,
+            entry_sp: 0,
+            exns: std::ptr::null_mut(),
+        }
+    }
 }
 
 /// Is a function wasm code of some instance, or a host function?

@@ -39,6 +39,8 @@ macro_rules! for_each_op {
             BrIfI64Nez { cond: Slot, offset: i32 },
             /// Jump if the i64 in `cond` is zero.
             BrIfI64Eqz { cond: Slot, offset: i32 },
+            /// Trap with "null reference" if the reference in `src` is null.
+            RefAsNonNull { src: Slot },
             /// Fused i32 compare and branch: jump if `a OP b`.
             BrI32Eq { a: Slot, b: Slot, offset: i32 },
             BrI32Ne { a: Slot, b: Slot, offset: i32 },
@@ -86,6 +88,21 @@ macro_rules! for_each_op {
             /// Call through table `Extra.a` at the u32 in `index`, expecting
             /// signature `sig` (module type index); arguments and results at `base`.
             CallIndirect { sig: u32, index: Slot, base: Slot },
+            /// Tail calls: the callee replaces the running frame. Arguments
+            /// in `base..`; the following `Extra` holds the number of
+            /// parameters and the call length (and the table, for
+            /// `ReturnCallIndirect`, in `Extra.c`).
+            ReturnCall { func: u32, base: Slot },
+            ReturnCallIndirect { sig: u32, index: Slot, base: Slot },
+            ReturnCallRef { callee: Slot, base: Slot },
+            /// Call the function reference in `callee` (trap if null);
+            /// arguments and results at `base`, `Extra.b` the call length.
+            CallRef { callee: Slot, base: Slot },
+            /// Throw a new exception of tag `tag` (an index in the current
+            /// instance) whose payload is in `base..`.
+            Throw { tag: u32, base: Slot },
+            /// Throw again the exception `exn` refers to (trap if null).
+            ThrowRef { exn: Slot },
 
             // ---- slots, constants, selects, globals ----
             Copy { dst: Slot, src: Slot },

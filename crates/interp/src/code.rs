@@ -48,19 +48,78 @@ pub struct FuncCode {
     pub(crate) hot_calls: AtomicU64,
     /// Loop iteration count at which the function is reported hot.
     pub(crate) hot_loop: u64,
+    /// Exception handlers: the instruction ranges of `try_table` and `try`
+    /// bodies (see [`HandlerScope`]); empty for most functions.
+    pub handlers: Box<[HandlerScope]>,
+    /// The catch clauses of all scopes, each scope's in order.
+    pub catches: Box<[CatchClause]>,
+}
+
+/// No scope (the end of a chain: the exception leaves the function).
+pub const NO_SCOPE: u32 = u32::MAX;
+/// The tag of a clause that catches every exception.
+pub const CATCH_ALL: u32 = u32::MAX;
+/// No slot (a clause that does not keep the exception reference).
+pub const NO_SLOT: u32 = u32::MAX;
+
+/// The body of a `try_table` or legacy `try`: an exception raised by an
+/// instruction in `start..end` is offered to the scope's catches in order,
+/// then to the scope `parent` (the enclosing one, or for `try ... delegate`
+/// the one delegated to).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HandlerScope {
+    pub start: u32,
+    pub end: u32,
+    pub parent: u32,
+    /// Range of the scope's clauses in [`FuncCode::catches`].
+    pub first_catch: u32,
+    pub num_catches: u32,
+}
+
+/// What a catch clause does with an exception it matches: write the
+/// payload to slots `payload..`, the exception reference to `exn` (unless
+/// [`NO_SLOT`]), and continue at instruction `target`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CatchClause {
+    /// Tag index in the function's instance, or [`CATCH_ALL`].
+    pub tag: u32,
+    /// Whether the payload is written (`catch`, legacy `catch`) or not.
+    pub with_payload: bool,
+    pub payload: u32,
+    pub exn: u32,
+    pub target: u32,
 }
 
 impl FuncCode {
     /// The module byte offset of instruction `ip`'s operator; the first
     /// operator's for a pointer outside the code.
     pub(crate) fn offset_of(&self, ip: *const crate::exec::dispatch::Instr) -> u32 {
-        let at = (ip as usize).wrapping_sub(self.instrs.as_ptr() as usize)
-            / std::mem::size_of::<crate::exec::dispatch::Instr>();
+        let at = self.index_of(ip);
         self.offsets
             .get(at)
             .or(self.offsets.first())
             .copied()
             .unwrap_or(0)
+    }
+
+    /// The index of instruction `ip` in [`FuncCode::instrs`].
+    pub(crate) fn index_of(&self, ip: *const crate::exec::dispatch::Instr) -> usize {
+        (ip as usize).wrapping_sub(self.instrs.as_ptr() as usize)
+            / std::mem::size_of::<crate::exec::dispatch::Instr>()
+    }
+
+    /// The innermost handler scope around instruction `at`, if any.
+    pub(crate) fn scope_at(&self, at: usize) -> u32 {
+        let at = at as u32;
+        let mut best: Option<(u32, u32)> = None;
+        for (i, s) in self.handlers.iter().enumerate() {
+            // Scopes nest: of those containing `at`, the innermost starts
+            // last (or, starting together, was opened last).
+            if s.start <= at && at < s.end && best.is_none_or(|(start, _)| s.start >= start) {
+                best = Some((s.start, i as u32));
+            }
+        }
+        best.map_or(NO_SCOPE, |(_, i)| i)
     }
 
     /// Initialise a new frame: zero the declared locals, write the constants.

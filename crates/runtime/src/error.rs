@@ -30,6 +30,8 @@ pub enum Error {
     Instantiate(String),
     /// Wasm code trapped.
     Trap(Trap),
+    /// A wasm exception no wasm frame caught.
+    Exception(Box<crate::exception::Exception>),
     /// A WASI program called `proc_exit`.
     Exit(i32),
     /// An error raised by a host function.
@@ -65,6 +67,7 @@ impl fmt::Display for Error {
             Error::Link(m) => write!(f, "link error: {m}"),
             Error::Instantiate(m) => write!(f, "instantiation failed: {m}"),
             Error::Trap(t) => write!(f, "wasm trap: {t}"),
+            Error::Exception(e) => write!(f, "{e}"),
             Error::Exit(c) => write!(f, "exited with status {c}"),
             Error::Host(m) => write!(f, "host error: {m}"),
             Error::Usage(m) => write!(f, "{m}"),

@@ -17,6 +17,7 @@ pub enum Extern {
     Memory(Memory),
     Table(Table),
     Global(Global),
+    Tag(crate::exception::Tag),
 }
 
 impl Extern {
@@ -41,6 +42,13 @@ impl Extern {
             None
         }
     }
+    pub fn into_tag(self) -> Option<crate::exception::Tag> {
+        if let Extern::Tag(t) = self {
+            Some(t)
+        } else {
+            None
+        }
+    }
     pub fn into_global(self) -> Option<Global> {
         if let Extern::Global(g) = self {
             Some(g)
@@ -56,6 +64,7 @@ impl Extern {
             Extern::Memory(m) => ExternType::Memory(m.ty(store)),
             Extern::Table(t) => ExternType::Table(t.ty(store)),
             Extern::Global(g) => ExternType::Global(g.ty(store)),
+            Extern::Tag(t) => ExternType::Tag(t.ty(store)),
         }
     }
 }
@@ -73,6 +82,11 @@ impl From<Memory> for Extern {
 impl From<Table> for Extern {
     fn from(t: Table) -> Extern {
         Extern::Table(t)
+    }
+}
+impl From<crate::exception::Tag> for Extern {
+    fn from(t: crate::exception::Tag) -> Extern {
+        Extern::Tag(t)
     }
 }
 impl From<Global> for Extern {

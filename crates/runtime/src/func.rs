@@ -273,6 +273,11 @@ unsafe extern "C" fn host_array_call<T: 'static>(
             wx_core::backtrace::begin();
             let code = match &e {
                 Error::Trap(t) => t.code,
+                Error::Exception(x) => {
+                    // Thrown on into the caller: the same exception object.
+                    opaque.exns.throw(x.exn.raw);
+                    TrapCode::Exception
+                }
                 _ => TrapCode::HostError,
             };
             if code == TrapCode::HostError {

@@ -124,6 +124,10 @@ fn export_extern(s: &mut StoreOpaque, instance: usize, kind: ExportKind, index: 
             let g = core.globals[index as usize];
             Extern::Global(s.global_handle(g))
         }
+        ExportKind::Tag => {
+            let t = core.tags[index as usize];
+            Extern::Tag(s.tag_handle(t))
+        }
     }
 }
 
@@ -205,12 +209,22 @@ fn resolve(s: &StoreOpaque, module: &Module, imports: &[Extern]) -> Result<Impor
                 }
                 out.globals.push(ptr);
             }
+            (ImportKind::Tag(t), Extern::Tag(tag)) => {
+                let ptr = tag.ptr(s);
+                // SAFETY: the store keeps its tags alive.
+                let actual = unsafe { (*ptr).sig };
+                if actual != info.sig_ids[*t as usize] {
+                    return Err(incompatible(m, n, "tag type does not match".into()));
+                }
+                out.tags.push(ptr);
+            }
             (kind, _) => {
                 let want = match kind {
                     ImportKind::Func(_) => "function",
                     ImportKind::Table(_) => "table",
                     ImportKind::Memory(_) => "memory",
                     ImportKind::Global(_) => "global",
+                    ImportKind::Tag(_) => "tag",
                 };
                 return Err(incompatible(m, n, format!("expected a {want}")));
             }

@@ -12,6 +12,7 @@ use crate::func::Func;
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use wx_core::exception::{ExnHeap, TagInstance};
 use wx_core::global::GlobalInstance;
 use wx_core::instance::Instance as CoreInstance;
 use wx_core::memory::LinearMemory;
@@ -50,12 +51,14 @@ pub struct StoreOpaque {
     pub(crate) tables: Vec<*mut TableInstance>,
     pub(crate) globals: Vec<*mut GlobalInstance>,
     pub(crate) funcs: Vec<*const VMFuncRef>,
+    pub(crate) tags: Vec<*const TagInstance>,
     /// Reverse maps from VM pointers to handle indices.
     pub(crate) instance_ids: HashMap<usize, usize>,
     memory_ids: HashMap<usize, usize>,
     table_ids: HashMap<usize, usize>,
     global_ids: HashMap<usize, usize>,
     func_ids: HashMap<usize, usize>,
+    tag_ids: HashMap<usize, usize>,
     /// Storage created by the host (not owned by any instance).
     #[allow(
         clippy::vec_box,
@@ -72,6 +75,13 @@ pub struct StoreOpaque {
         reason = "code points at these; they must keep their address"
     )]
     pub(crate) host_globals: Vec<Box<GlobalInstance>>,
+    #[allow(
+        clippy::vec_box,
+        reason = "code points at these; they must keep their address"
+    )]
+    pub(crate) host_tags: Vec<Box<TagInstance>>,
+    /// Thrown exceptions; `vm_limits.exns` points here.
+    pub(crate) exns: ExnHeap,
     /// Host function records (`HostFunc<T>`), type-erased.
     pub(crate) host_funcs: Vec<Box<dyn Any>>,
     pub(crate) externrefs: Vec<Box<dyn Any + Send + Sync>>,
@@ -94,7 +104,7 @@ static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 
 impl<T> Store<T> {
     pub fn new(engine: &Engine, data: T) -> Store<T> {
-        Store {
+        let mut store = Store {
             inner: Box::new(StoreInner {
                 opaque: StoreOpaque {
                     engine: engine.clone(),
@@ -105,14 +115,18 @@ impl<T> Store<T> {
                     tables: Vec::new(),
                     globals: Vec::new(),
                     funcs: Vec::new(),
+                    tags: Vec::new(),
                     instance_ids: HashMap::new(),
                     memory_ids: HashMap::new(),
                     table_ids: HashMap::new(),
                     global_ids: HashMap::new(),
                     func_ids: HashMap::new(),
+                    tag_ids: HashMap::new(),
                     host_memories: Vec::new(),
                     host_tables: Vec::new(),
                     host_globals: Vec::new(),
+                    host_tags: Vec::new(),
+                    exns: ExnHeap::default(),
                     host_funcs: Vec::new(),
                     externrefs: Vec::new(),
                     stacks: Vec::new(),
@@ -123,7 +137,11 @@ impl<T> Store<T> {
                 },
                 data,
             }),
-        }
+        };
+        // The heap lives in the boxed store: its address is stable.
+        let o = &mut store.inner.opaque;
+        o.vm_limits.exns = &mut o.exns;
+        store
     }
 
     pub fn engine(&self) -> &Engine {
@@ -183,6 +201,14 @@ impl StoreOpaque {
         }
     }
 
+    pub(crate) fn tag_handle(&mut self, t: *const TagInstance) -> crate::Tag {
+        let index = register(&mut self.tag_ids, &mut self.tags, t);
+        crate::Tag {
+            store_id: self.id,
+            index,
+        }
+    }
+
     pub(crate) fn global_handle(&mut self, g: *mut GlobalInstance) -> Global {
         let index = register(&mut self.global_ids, &mut self.globals, g);
         Global {
@@ -206,6 +232,9 @@ impl StoreOpaque {
             if let Some(e) = self.pending_error.take() {
                 return Err(e);
             }
+        }
+        if code == wx_core::TrapCode::Exception {
+            return Err(crate::exception::Exception::take_pending(self, backtrace));
         }
         Err(Error::Trap(crate::Trap { code, backtrace }))
     }

@@ -40,6 +40,7 @@ pub enum Val {
     F64(u64),
     FuncRef(Option<Func>),
     ExternRef(Option<ExternRef>),
+    ExnRef(Option<crate::exception::ExnRef>),
 }
 
 impl Val {
@@ -51,6 +52,7 @@ impl Val {
             Val::F64(_) => ValType::F64,
             Val::FuncRef(_) => ValType::FUNCREF,
             Val::ExternRef(_) => ValType::EXTERNREF,
+            Val::ExnRef(_) => ValType::EXNREF,
         }
     }
 
@@ -63,6 +65,7 @@ impl Val {
             ValType::F64 => Val::F64(0),
             ValType::Ref(RefType::FuncRef) => Val::FuncRef(None),
             ValType::Ref(RefType::ExternRef) => Val::ExternRef(None),
+            ValType::Ref(RefType::ExnRef) => Val::ExnRef(None),
         }
     }
 
@@ -102,7 +105,8 @@ impl Val {
             Val::I64(v) => v as u64,
             Val::F32(v) => v as u64,
             Val::F64(v) => v,
-            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::ExnRef(None) => 0,
+            Val::ExnRef(Some(r)) => r.raw,
             Val::FuncRef(Some(f)) => {
                 store.check(f.store_id);
                 store.funcs[f.index] as u64
@@ -122,6 +126,9 @@ impl Val {
             }
             ValType::Ref(RefType::ExternRef) => {
                 Val::ExternRef((raw != 0).then_some(ExternRef { id: raw }))
+            }
+            ValType::Ref(RefType::ExnRef) => {
+                Val::ExnRef((raw != 0).then_some(crate::exception::ExnRef { raw }))
             }
         }
     }

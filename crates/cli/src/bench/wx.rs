@@ -98,7 +98,9 @@ fn run_once(program: &Program, tier: Strategy, jit_threshold: u64) -> Result<Run
         Err(Failure::Exit(code)) => {
             return Err(with_stderr(format!("exit status {code}"), &stderr));
         }
-        Err(Failure::Error(msg) | Failure::Usage(msg) | Failure::Trap(msg)) => {
+        Err(
+            Failure::Error(msg) | Failure::Usage(msg) | Failure::Trap(msg) | Failure::Uncaught(msg),
+        ) => {
             return Err(with_stderr(msg, &stderr));
         }
     }

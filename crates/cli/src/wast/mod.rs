@@ -243,11 +243,15 @@ impl Runner {
                     Err(e) => Err(format!("expected link failure `{message}`, got: {e}")),
                 }
             }
-            WastDirective::AssertException { .. }
-            | WastDirective::AssertSuspension { .. }
+            WastDirective::AssertException { exec, .. } => match self.execute(exec) {
+                Ok(v) => Err(format!("expected an exception, got {v:?}")),
+                Err(Error::Exception(_)) => Ok(()),
+                Err(e) => Err(format!("expected an exception, got: {e}")),
+            },
+            WastDirective::AssertSuspension { .. }
             | WastDirective::Thread(_)
             | WastDirective::Wait { .. } => {
-                Err("unsupported directive (exceptions/threads/stack switching)".into())
+                Err("unsupported directive (threads/stack switching)".into())
             }
         }
     }

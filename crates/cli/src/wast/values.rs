@@ -27,6 +27,10 @@ fn null_of(h: &HeapType<'_>) -> Val {
             ty: AbstractHeapType::Extern,
             ..
         } => Val::ExternRef(None),
+        HeapType::Abstract {
+            ty: AbstractHeapType::Exn | AbstractHeapType::NoExn,
+            ..
+        } => Val::ExnRef(None),
         _ => Val::FuncRef(None),
     }
 }
@@ -92,6 +96,16 @@ fn matches(store: &Store<()>, a: &Val, e: &WastRetCore<'_>) -> bool {
                     h,
                     Some(HeapType::Abstract {
                         ty: AbstractHeapType::Func,
+                        ..
+                    })
+                )
+        }
+        (Val::ExnRef(r), WastRetCore::RefNull(h)) => {
+            r.is_none()
+                && matches!(
+                    h,
+                    None | Some(HeapType::Abstract {
+                        ty: AbstractHeapType::Exn | AbstractHeapType::NoExn,
                         ..
                     })
                 )

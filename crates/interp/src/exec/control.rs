@@ -44,7 +44,7 @@ macro_rules! loop_tick {
             if rc != 0 {
                 // The compiled code ran the rest of this call and recorded
                 // its frame: only the callers remain.
-                pass_on!($cx, ptr::null(), rc, $crate::exec::TrapOrigin::Osr);
+                pass_on!($cx, ptr::null(), rc, $crate::exec::TrapOrigin::Replaced);
             }
             ret!($cx)
         }
@@ -247,6 +247,88 @@ macro_rules! call {
     }};
 }
 
+/// Tail-call entry slot `$f`, whose arguments (`$nparams` of them) are at
+/// slot `$at`: the callee replaces the running frame. An interpreted
+/// callee takes over the frame in place; any other is called through its
+/// entry slot with the frame as its value array, and its results are the
+/// frame's results.
+macro_rules! tail_call {
+    ($f:expr, $at:expr, $nparams:expr, $call_len:expr, $ip:ident, $sp:ident, $mem:ident, $len:ident, $cx:ident) => {{
+        let f: *const VMFuncRef = $f;
+        ptr::copy($sp.add($at as usize), $sp, $nparams as usize);
+        if (*f).kind == FuncKind::Wasm
+            && (*f)
+                .wasm_call
+                .load(std::sync::atomic::Ordering::Relaxed)
+                .is_null()
+        {
+            let callee_instance = (*(*f).vmctx).instance;
+            let callee_module_code = if callee_instance == $cx.instance {
+                $cx.module_code
+            } else {
+                tri!($cx, $ip, module_code_of(callee_instance))
+            };
+            let def = (*f).func_index - (&*callee_instance).module.num_imported_funcs;
+            let callee: &FuncCode = match (&*callee_module_code).get_or_translate(def) {
+                Ok(c) => c,
+                Err(_) => trap_at!($cx, $ip, TrapCode::Internal),
+            };
+            let stack = &mut *$cx.stack;
+            let frame_end = $cx.base + callee.frame_size as usize;
+            if frame_end > stack.values.len() {
+                tri!($cx, $ip, stack.reserve(frame_end));
+            }
+            let sp = stack.values.as_mut_ptr().add($cx.base);
+            callee.init_frame(sp);
+            if callee.count_call() {
+                tier::report(
+                    callee_module_code,
+                    callee_instance,
+                    callee,
+                    Hot::Calls(callee.call_count()),
+                );
+            }
+            $cx.code = callee;
+            $cx.module_code = callee_module_code;
+            let (mem, len) = if callee_instance != $cx.instance {
+                $cx.instance = callee_instance;
+                $cx.vm_mem = memory0(callee_instance);
+                mem_view($cx.vm_mem)
+            } else {
+                ($mem, $len)
+            };
+            next_checked!(callee.instrs.as_ptr(), sp, mem, len, $cx)
+        } else {
+            let caller_vmctx = (&*$cx.instance).vmctx();
+            let rc = ((*f).array_call)(f, caller_vmctx, $sp, $call_len as usize);
+            if rc != 0 {
+                pass_on!($cx, $ip, rc, $crate::exec::TrapOrigin::Replaced);
+            }
+            ret!($cx)
+        }
+    }};
+}
+
+/// The function a table entry holds for `call_indirect` / `return_call_indirect`,
+/// checked against signature `$sig`; traps otherwise.
+macro_rules! indirect_callee {
+    ($table:expr, $index:expr, $sig:expr, $ip:ident, $cx:ident) => {{
+        let table = &*(*(&*$cx.instance).tables.get_unchecked($table as usize)).cast_const();
+        let index: u32 = $index;
+        if index >= table.vm.len {
+            trap_at!($cx, $ip, TrapCode::UndefinedElement)
+        }
+        let f = *table.vm.base.add(index as usize) as *const VMFuncRef;
+        if f.is_null() {
+            trap_at!($cx, $ip, TrapCode::UninitializedElement)
+        }
+        if (*f).sig.0 != $sig {
+            trap_at!($cx, $ip, TrapCode::IndirectCallTypeMismatch)
+        }
+        f
+    }};
+}
+
 handlers! {
     fn Br(ip, sp, mem, len, cx) {
         next!(ip.offset((*ip).a as i32 as isize), sp, mem, len, cx)
@@ -323,18 +405,50 @@ handlers! {
         let i = &*ip;
         // The following `Extra` holds the table and the call length.
         let extra = &*ip.add(1);
-        let table = &*(*(&*cx.instance).tables.get_unchecked(extra.a as usize)).cast_const();
-        let index = r32!(sp, i.b);
-        if index >= table.vm.len {
-            trap_at!(cx, ip, TrapCode::UndefinedElement)
-        }
-        let f = *table.vm.base.add(index as usize) as *const VMFuncRef;
-        if f.is_null() {
-            trap_at!(cx, ip, TrapCode::UninitializedElement)
-        }
-        if (*f).sig.0 != i.a {
-            trap_at!(cx, ip, TrapCode::IndirectCallTypeMismatch)
-        }
+        let f = indirect_callee!(extra.a, r32!(sp, i.b), i.a, ip, cx);
         call!(f, i.c, extra.b, ip.add(2), sp, mem, len, cx)
+    }
+}
+
+handlers! {
+    fn ReturnCall(ip, sp, mem, len, cx) {
+        let i = &*ip;
+        let extra = &*ip.add(1);
+        let f = *(&*cx.instance).funcs.get_unchecked(i.a as usize);
+        tail_call!(f, i.b, extra.a, extra.b, ip, sp, mem, len, cx)
+    }
+
+    fn ReturnCallIndirect(ip, sp, mem, len, cx) {
+        let i = &*ip;
+        let extra = &*ip.add(1);
+        let f = indirect_callee!(extra.c, r32!(sp, i.b), i.a, ip, cx);
+        tail_call!(f, i.c, extra.a, extra.b, ip, sp, mem, len, cx)
+    }
+
+    fn ReturnCallRef(ip, sp, mem, len, cx) {
+        let i = &*ip;
+        let extra = &*ip.add(1);
+        let f = slot!(sp, i.a) as *const VMFuncRef;
+        if f.is_null() {
+            trap_at!(cx, ip, TrapCode::NullFuncRef)
+        }
+        tail_call!(f, i.b, extra.a, extra.b, ip, sp, mem, len, cx)
+    }
+
+    fn CallRef(ip, sp, mem, len, cx) {
+        let i = &*ip;
+        let extra = &*ip.add(1);
+        let f = slot!(sp, i.a) as *const VMFuncRef;
+        if f.is_null() {
+            trap_at!(cx, ip, TrapCode::NullFuncRef)
+        }
+        call!(f, i.b, extra.b, ip.add(2), sp, mem, len, cx)
+    }
+
+    fn RefAsNonNull(ip, sp, mem, len, cx) {
+        if slot!(sp, (*ip).a) == 0 {
+            trap_at!(cx, ip, TrapCode::NullReference)
+        }
+        next!(ip.add(1), sp, mem, len, cx)
     }
 }

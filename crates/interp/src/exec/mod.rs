@@ -15,6 +15,7 @@
 mod control;
 mod data;
 pub(crate) mod dispatch;
+mod exceptions;
 mod float;
 pub(crate) mod lower;
 mod memory;
@@ -139,9 +140,11 @@ pub(crate) enum TrapOrigin {
     /// In a callee called at `trap_ip` (host or compiled code), which
     /// recorded its own frames.
     Callee,
-    /// In the compiled code the running call moved to (OSR), which recorded
-    /// this call's frame.
-    Osr,
+    /// After the running frame was replaced: by the compiled code the call
+    /// moved to (OSR), which recorded this call's frame, or by a callee it
+    /// tail-called through its entry slot. Either way the frame is gone:
+    /// neither the backtrace nor a handler search sees it.
+    Replaced,
 }
 
 /// Memory 0's base and length, or (null, 0).
@@ -274,6 +277,8 @@ unsafe fn run(cx: &mut Cx) -> Result<(), TrapCode> {
         match exit.decode() {
             Ok(true) => return Ok(()),
             Ok(false) => {}
+            // SAFETY: `cx` describes the live frames of this entry.
+            Err(TrapCode::Exception) if unsafe { exceptions::catch(cx) } => {}
             Err(code) => {
                 // SAFETY: `cx` describes the live frames of this entry.
                 unsafe { record_backtrace(cx) };
@@ -295,7 +300,7 @@ unsafe fn record_backtrace(cx: &Cx) {
         if cx.trap == TrapOrigin::Here {
             backtrace::begin();
         }
-        if cx.trap != TrapOrigin::Osr {
+        if cx.trap != TrapOrigin::Replaced {
             backtrace::push(&(*cx.module_code).module, (*cx.code).offset_of(cx.trap_ip));
         }
         let stack = &*cx.stack;
@@ -332,6 +337,7 @@ pub(crate) unsafe fn count_loop(cx: &Cx, counter: u32, sp: *mut u64) -> Option<u
 mod handler_for {
     pub(crate) use super::control::*;
     pub(crate) use super::data::*;
+    pub(crate) use super::exceptions::*;
     pub(crate) use super::memory::*;
     pub(crate) use super::numeric::*;
 }

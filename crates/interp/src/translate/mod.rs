@@ -17,10 +17,11 @@
 //!   home slot and no label was bound since; only then may `local.set` retarget
 //!   its result, or a branch fuse with its comparison.
 
+mod exceptions;
 mod ops;
 
 use crate::bytecode::{Op, Slot};
-use crate::code::FuncCode;
+use crate::code::{FuncCode, NO_SCOPE};
 use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
 use std::time::Instant;
@@ -30,6 +31,9 @@ use wx_core::CompileError;
 
 /// Slots numbered from here name constants until the frame is laid out.
 const CONST_MARK: Slot = 1 << 31;
+/// Slots numbered from here (below `CONST_MARK`) name the hidden slots of
+/// legacy catches (one per nesting depth), placed after the operand stack.
+const EXN_MARK: Slot = 1 << 30;
 
 /// Where a stack entry's value is.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -55,10 +59,16 @@ enum CtrlKind {
     Loop,
     If,
     Else,
+    /// A `try_table` body.
+    TryTable,
+    /// A legacy `try` body, before its first `catch`.
+    Try,
+    /// A legacy `try` from its first `catch` (or `catch_all`) on.
+    Catch,
 }
 
 #[derive(Debug)]
-struct Ctrl {
+pub(super) struct Ctrl {
     kind: CtrlKind,
     /// Stack height below the block's parameters.
     height: u32,
@@ -72,6 +82,38 @@ struct Ctrl {
     else_fixup: Option<usize>,
     /// Was the start of the block reachable?
     entry_reachable: bool,
+    /// `try_table` / `try`: its handler scope, and the one around it.
+    scope: u32,
+    enclosing: u32,
+    /// Legacy catch: the hidden slot holding the caught exception.
+    exn_slot: Slot,
+    /// `try_table`: its catch clauses.
+    try_catches: Vec<wasmparser::Catch>,
+}
+
+impl Ctrl {
+    fn new(
+        kind: CtrlKind,
+        height: u32,
+        params: u32,
+        results: u32,
+        else_fixup: Option<usize>,
+    ) -> Ctrl {
+        Ctrl {
+            kind,
+            height,
+            params,
+            results,
+            header: 0,
+            fixups: Vec::new(),
+            else_fixup,
+            entry_reachable: true,
+            scope: NO_SCOPE,
+            enclosing: NO_SCOPE,
+            exn_slot: 0,
+            try_catches: Vec::new(),
+        }
+    }
 }
 
 pub(crate) struct Translator<'m> {
@@ -96,6 +138,12 @@ pub(crate) struct Translator<'m> {
     reachable: bool,
     /// Nesting depth of blocks opened inside unreachable code.
     dead_depth: u32,
+    /// Exception handler scopes (see `exceptions.rs`), the innermost one
+    /// open, and the nesting of legacy catches (hidden slots in use).
+    scopes: Vec<exceptions::ScopeBuild>,
+    current_scope: u32,
+    legacy_depth: u32,
+    max_legacy_depth: u32,
 }
 
 /// Translate defined function `def_index` of `module`.
@@ -132,17 +180,13 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
         last_producer: None,
         reachable: true,
         dead_depth: 0,
+        scopes: Vec::new(),
+        current_scope: NO_SCOPE,
+        legacy_depth: 0,
+        max_legacy_depth: 0,
     };
-    t.ctrl.push(Ctrl {
-        kind: CtrlKind::Block,
-        height: 0,
-        params: 0,
-        results: t.num_results,
-        header: 0,
-        fixups: Vec::new(),
-        else_fixup: None,
-        entry_reachable: true,
-    });
+    t.ctrl
+        .push(Ctrl::new(CtrlKind::Block, 0, 0, t.num_results, None));
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
         let (op, at) = reader.read_with_offset()?;
@@ -150,20 +194,26 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
         t.operator(op)?;
     }
     thread_jumps_to_returns(&mut t.ops);
-    // Lay out the frame: [params, locals | constants | operand stack].
+    // Lay out the frame:
+    // [params, locals | constants | operand stack | hidden catch slots].
     let (num_locals, num_consts) = (t.num_locals, t.consts.len() as u32);
+    let hidden = num_locals + num_consts + t.max_height + 1;
+    let layout = |s: Slot| {
+        if s >= CONST_MARK {
+            num_locals + (s - CONST_MARK)
+        } else if s >= EXN_MARK {
+            hidden + (s - EXN_MARK)
+        } else if s >= num_locals {
+            s + num_consts
+        } else {
+            s
+        }
+    };
     for op in &mut t.ops {
-        op.map_slots(|s| {
-            if s >= CONST_MARK {
-                num_locals + (s - CONST_MARK)
-            } else if s >= num_locals {
-                s + num_consts
-            } else {
-                s
-            }
-        });
+        op.map_slots(layout);
     }
-    let frame_size = (t.num_locals + num_consts + t.max_height + 1)
+    let (handlers, catches) = t.take_handlers(layout);
+    let frame_size = (hidden + t.max_legacy_depth)
         .max(ty.params().len() as u32)
         .max(t.num_results);
     let instrs = crate::exec::lower::lower(&t.ops);
@@ -183,6 +233,8 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
         def_index,
         hot_calls: AtomicU64::new(u64::MAX),
         hot_loop: u64::MAX,
+        handlers,
+        catches,
     };
     tracing::trace!(
         target: "wx::interp",
@@ -528,6 +580,37 @@ impl<'m> Translator<'m> {
         }
     }
 
+    /// Branch to label `depth` if the reference in `cond` is null (or,
+    /// with `when_null` false, is not null); the label's values are on
+    /// top of the stack.
+    fn br_if_ref(&mut self, depth: u32, cond: Slot, when_null: bool) {
+        let branch = |null: bool| {
+            if null {
+                Op::BrIfI64Eqz { cond, offset: 0 }
+            } else {
+                Op::BrIfI64Nez { cond, offset: 0 }
+            }
+        };
+        if depth as usize == self.ctrl.len() - 1 {
+            let skip = self.emit(branch(!when_null));
+            let saved = self.stack.clone();
+            self.ret();
+            self.stack = saved;
+            self.reachable = true;
+            let here = self.bind_here();
+            self.patch(skip, here);
+        } else if self.branch_values_in_place(depth) {
+            let at = self.emit(branch(when_null));
+            self.add_branch(depth, at);
+        } else {
+            let skip = self.emit(branch(!when_null));
+            self.emit_branch_copies(depth);
+            self.emit_jump(depth);
+            let here = self.bind_here();
+            self.patch(skip, here);
+        }
+    }
+
     fn br_table(&mut self, targets: &[u32], default: u32) {
         let index = self.pop_slot();
         let len = targets.len() as u32;
@@ -585,16 +668,8 @@ impl<'m> Translator<'m> {
     fn open(&mut self, kind: CtrlKind, bt: wasmparser::BlockType, else_fixup: Option<usize>) {
         let (params, results) = self.block_arity(bt);
         let height = self.stack.len() as u32 - params;
-        self.ctrl.push(Ctrl {
-            kind,
-            height,
-            params,
-            results,
-            header: 0,
-            fixups: Vec::new(),
-            else_fixup,
-            entry_reachable: true,
-        });
+        self.ctrl
+            .push(Ctrl::new(kind, height, params, results, else_fixup));
     }
 
     fn block_entry(&mut self, bt: wasmparser::BlockType) {
@@ -633,13 +708,26 @@ impl<'m> Translator<'m> {
             return;
         }
         let c = self.ctrl.last().expect("end of block");
+        match c.kind {
+            CtrlKind::TryTable => return self.end_try_table(),
+            CtrlKind::Try | CtrlKind::Catch => self.end_legacy_try(),
+            _ => {}
+        }
+        let c = self.ctrl.last().expect("end of block");
         let results = c.results;
         if self.reachable {
             self.materialize_top(results);
         }
         let c = self.ctrl.pop().expect("end of block");
+        let reachable = self.reachable;
+        self.finish_block(c, reachable);
+    }
+
+    /// Bind the end label of popped block `c` here; `reachable` says
+    /// whether control falls into it.
+    fn finish_block(&mut self, c: Ctrl, reachable: bool) {
         let here = self.bind_here();
-        let mut reachable = self.reachable || !c.fixups.is_empty();
+        let mut reachable = reachable || !c.fixups.is_empty();
         if let Some(at) = c.else_fixup {
             // `if` without `else`: the false edge arrives here with the
             // parameters, which equal the results.
@@ -660,12 +748,32 @@ impl<'m> Translator<'m> {
     fn operator(&mut self, op: Operator<'_>) -> Result<(), CompileError> {
         if !self.reachable {
             match op {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                Operator::Block { .. }
+                | Operator::Loop { .. }
+                | Operator::If { .. }
+                | Operator::TryTable { .. }
+                | Operator::Try { .. } => {
                     self.dead_depth += 1;
                     return Ok(());
                 }
                 Operator::Else if self.dead_depth == 0 => {
                     self.do_else();
+                    return Ok(());
+                }
+                Operator::Catch { tag_index } if self.dead_depth == 0 => {
+                    self.legacy_catch(Some(tag_index));
+                    return Ok(());
+                }
+                Operator::CatchAll if self.dead_depth == 0 => {
+                    self.legacy_catch(None);
+                    return Ok(());
+                }
+                Operator::Delegate { relative_depth } if self.dead_depth == 0 => {
+                    self.delegate(relative_depth);
+                    return Ok(());
+                }
+                Operator::Delegate { .. } => {
+                    self.dead_depth -= 1;
                     return Ok(());
                 }
                 Operator::End if self.dead_depth == 0 => {
@@ -719,6 +827,14 @@ impl<'m> Translator<'m> {
                 self.emit(Op::Unreachable);
                 self.reachable = false;
             }
+            Operator::TryTable { try_table } => self.try_table(try_table),
+            Operator::Try { blockty } => self.legacy_try(blockty),
+            Operator::Catch { tag_index } => self.legacy_catch(Some(tag_index)),
+            Operator::CatchAll => self.legacy_catch(None),
+            Operator::Delegate { relative_depth } => self.delegate(relative_depth),
+            Operator::Rethrow { relative_depth } => self.rethrow(relative_depth),
+            Operator::Throw { tag_index } => self.throw(tag_index),
+            Operator::ThrowRef => self.throw_ref(),
             other => self.plain(other)?,
         }
         Ok(())

@@ -182,6 +182,20 @@ impl Translator<'_> {
         }
     }
 
+    /// A tail call taking `params` arguments (the following `Extra` says
+    /// how many, the call length, and `table` for `return_call_indirect`).
+    fn tail_call(&mut self, params: u32, make: impl FnOnce(Slot) -> Op, table: u32) {
+        let base = self.take_operands(params);
+        self.emit(make(base));
+        let call_len = params.max(self.num_results);
+        self.emit(Op::Extra {
+            a: params,
+            b: call_len,
+            c: table,
+        });
+        self.reachable = false;
+    }
+
     fn local_set(&mut self, local: u32, tee: bool) {
         let index = self.stack.len() - 1;
         let top = self.stack[index];
@@ -307,6 +321,69 @@ impl Translator<'_> {
                     |base| Op::CallIndirect { sig, index, base },
                     Some(extra),
                 );
+            }
+
+            W::ReturnCall { function_index } => {
+                let params = self.module.func_type(function_index).params().len() as u32;
+                self.tail_call(
+                    params,
+                    |base| Op::ReturnCall {
+                        func: function_index,
+                        base,
+                    },
+                    0,
+                );
+            }
+            W::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let params = self.module.types[type_index as usize].params().len() as u32;
+                let index = self.pop_slot();
+                let sig = self.module.sig_ids[type_index as usize].0;
+                self.tail_call(
+                    params,
+                    |base| Op::ReturnCallIndirect { sig, index, base },
+                    table_index,
+                );
+            }
+            W::ReturnCallRef { type_index } => {
+                let params = self.module.types[type_index as usize].params().len() as u32;
+                let callee = self.pop_slot();
+                self.tail_call(params, |base| Op::ReturnCallRef { callee, base }, 0);
+            }
+            W::CallRef { type_index } => {
+                let ty = &self.module.types[type_index as usize];
+                let (p, r) = (ty.params().len() as u32, ty.results().len() as u32);
+                let callee = self.pop_slot();
+                let extra = Op::Extra {
+                    a: 0,
+                    b: p.max(r),
+                    c: 0,
+                };
+                self.call(p, r, |base| Op::CallRef { callee, base }, Some(extra));
+            }
+            W::RefAsNonNull => {
+                let index = self.stack.len() - 1;
+                let p = self.stack[index];
+                let src = self.slot_of(p, index);
+                self.emit(Op::RefAsNonNull { src });
+            }
+            W::BrOnNull { relative_depth } => {
+                // The reference stays on the stack when not null.
+                let index = self.stack.len() - 1;
+                let p = self.pop();
+                let cond = self.slot_of(p, index);
+                self.br_if_ref(relative_depth, cond, true);
+                self.push(p);
+            }
+            W::BrOnNonNull { relative_depth } => {
+                // Taken with the reference as the label's last value.
+                let index = self.stack.len() - 1;
+                let p = self.stack[index];
+                let cond = self.slot_of(p, index);
+                self.br_if_ref(relative_depth, cond, false);
+                self.pop();
             }
 
             // ---- memory ----

@@ -77,8 +77,9 @@ struct Leaf {
     written: u64,
 }
 
-/// Whether the body of defined function `def` calls nothing and has few
-/// enough locals to inline, and which locals it writes.
+/// Whether the body of defined function `def` calls nothing, has few
+/// enough locals to inline and only operators the JIT compiles, and which
+/// locals it writes.
 fn leaf(module: &wx_core::ModuleInfo, def: u32, params: u32) -> Result<Option<Leaf>, JitError> {
     let (bytes, offset) = module.body(def);
     let body = FunctionBody::new(BinaryReader::new(bytes, offset as u64));
@@ -102,6 +103,16 @@ fn leaf(module: &wx_core::ModuleInfo, def: u32, params: u32) -> Result<Option<Le
             | Operator::ReturnCallIndirect { .. }
             | Operator::CallRef { .. }
             | Operator::ReturnCallRef { .. } => calls = true,
+            // Operators the JIT leaves to the interpreter: inlined, they
+            // would keep the caller there too, so such a callee is called.
+            Operator::Throw { .. }
+            | Operator::ThrowRef
+            | Operator::TryTable { .. }
+            | Operator::Try { .. }
+            | Operator::Rethrow { .. }
+            | Operator::BrOnNull { .. }
+            | Operator::BrOnNonNull { .. }
+            | Operator::RefAsNonNull => calls = true,
             Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
                 written |= 1 << local_index;
             }

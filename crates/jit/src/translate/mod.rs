@@ -847,6 +847,13 @@ impl Translator<'_> {
                 Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
                     self.dead_depth += 1
                 }
+                // Handler blocks are not compiled yet; unreachable ones
+                // would also end with `delegate` or hold `catch` arms.
+                Operator::TryTable { .. } | Operator::Try { .. } => {
+                    return Err(JitError::Unsupported {
+                        opcode: "exception handling".into(),
+                    })
+                }
                 Operator::End if self.dead_depth > 0 => self.dead_depth -= 1,
                 Operator::Else if self.dead_depth == 0 => self.do_else(),
                 Operator::End => self.end(),
