@@ -88,7 +88,7 @@ fn workloads_match_wasmtime(tier: &str) {
     );
     // Every workload reported, and identical.
     let ok = report.lines().filter(|l| l.contains(": ok,")).count();
-    assert_eq!(ok, 5, "{tier}: {report}");
+    assert_eq!(ok, 6, "{tier}: {report}");
 }
 
 #[test]

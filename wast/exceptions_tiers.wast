@@ -122,3 +122,31 @@
 
 (assert_return (invoke "cross" (i32.const 10)) (i32.const 11))
 (assert_exception (invoke "other-not-caught" (i32.const 3)))
+
+;; Legacy catch bodies that call functions before `rethrow`: the caught
+;; exception's hidden slot must survive the callee's frame (callee frames
+;; start at their arguments, above the caller's operand slots).
+(module
+  (tag $e (param i32))
+  (global $log (mut i32) (i32.const 0))
+  (func $busy (param i32 i32 i32) (result i32)
+    (local i64 i64 i64 i64)
+    (local.set 3 (i64.const -1)) (local.set 4 (i64.const -1))
+    (local.set 5 (i64.const -1)) (local.set 6 (i64.const -1))
+    (i32.add (local.get 0) (i32.add (local.get 1) (local.get 2))))
+  (func $recurse (param $n i32) (result i32)
+    try (result i32)
+      (if (i32.eqz (local.get $n)) (then (throw $e (i32.const 5))))
+      (call $recurse (i32.sub (local.get $n) (i32.const 1)))
+    catch_all
+      (global.set $log
+        (call $busy (global.get $log) (i32.const 1) (i32.const 0)))
+      rethrow 0
+    end)
+  (func (export "cleanup-then-rethrow") (param i32) (result i32)
+    try (result i32)
+      (call $recurse (local.get 0))
+    catch $e
+      (i32.add (global.get $log) (i32.mul (i32.const 100)))
+    end))
+(assert_return (invoke "cleanup-then-rethrow" (i32.const 20)) (i32.const 2105))

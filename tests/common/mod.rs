@@ -1,5 +1,8 @@
 //! Helpers shared by the end-to-end tests of the `wx` binary.
 
+#[allow(dead_code, reason = "only the conformance tests use it")]
+pub mod runs;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;

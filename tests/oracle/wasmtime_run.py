@@ -7,7 +7,8 @@
                             [--timing FILE] PROGRAM.wasm [ARGS...]
 
 The guest's stdout and stderr go to this process's; the exit status is the
-guest's proc_exit code, 0 when _start returns, 134 (128 + SIGABRT) on a
+guest's proc_exit code, 0 when _start returns, 1 on an uncaught wasm
+exception, 134 (128 + SIGABRT) on a
 wasm trap, and 1 when a host (WASI) function fails with an error that is not
 a trap code (invalid enum value, out-of-bounds guest pointer, ...), as the
 wasmtime CLI does on Unix.
@@ -89,7 +90,10 @@ def main():
     except wasmtime.Trap as e:
         sys.stdout.flush()
         print(f"Error: {e}", file=sys.stderr)
-        code = 134
+        # The C API reports an uncaught wasm exception as a trap, but the
+        # wasmtime CLI does not count it as one (its error is not a
+        # `wasmtime::Trap`): it exits with status 1.
+        code = 1 if "thrown Wasm exception" in str(e) else 134
     except wasmtime.WasmtimeError as e:
         # A host function failed without a guest exit code or wasm trap code
         # (e.g. WASI given an invalid enum value or an out-of-bounds pointer):

@@ -76,7 +76,21 @@ def subst(s, env):
     return s
 
 
-def step_command(step, env, a, wasmtime_cache=None, timing=None):
+def step_stdin(step, env):
+    """The file a step reads as stdin: its "stdin" key, or /dev/null."""
+    return subst(step["stdin"], env) if "stdin" in step else os.devnull
+
+
+def step_command(step, env, a, wasmtime_cache=None, timing=None, features=()):
+    """The command line for one step. `features` is the workload's
+    "features" list: "exceptions" turns on the oracle's --exceptions (wasm
+    exception handling); a --runtime command gets nothing extra (wx enables
+    its post-MVP features by default). A step's "stdin" file becomes the
+    process's stdin, and the oracle's --stdin (the oracle does not inherit
+    stdin)."""
+    unknown = set(features) - {"exceptions"}
+    if unknown:
+        raise SystemExit(f"unknown workload features {sorted(unknown)}")
     prog = subst(step["program"], env)
     argv = [subst(x, env) for x in step["argv"]]
     dirs = [subst(d, env) for d in step.get("dirs", [])]
@@ -91,6 +105,10 @@ def step_command(step, env, a, wasmtime_cache=None, timing=None):
             cmd += ["--argv0", argv[0]]
         return cmd + [prog] + argv[1:]
     cmd = [sys.executable, ORACLE]
+    if "exceptions" in features:
+        cmd += ["--exceptions"]
+    if "stdin" in step:
+        cmd += ["--stdin", step_stdin(step, env)]
     for d in dirs:
         cmd += ["--dir", d]
     for e in envs:
@@ -125,10 +143,11 @@ def run_workload(a, name, root, results_dir):
     statuses = []
     for step in w["steps"]:
         sname = step["name"]
-        cmd = step_command(step, env, a, wasmtime_cache=a.wasmtime_cache)
+        cmd = step_command(step, env, a, wasmtime_cache=a.wasmtime_cache,
+                           features=w.get("features", []))
         with open(os.path.join(results_dir, sname + ".stdout"), "wb") as so, \
                 open(os.path.join(results_dir, sname + ".stderr"), "wb") as se, \
-                open(os.devnull, "rb") as si:
+                open(step_stdin(step, env), "rb") as si:
             rc = subprocess.call(cmd, stdin=si, stdout=so, stderr=se)
         statuses.append((sname, rc))
         if rc != step.get("exit", 0):
@@ -230,9 +249,10 @@ def timed_run(a, name, wasmtime_cache):
         for i, step in enumerate(w["steps"]):
             tj = os.path.join(td, f"timing{i}.json")
             tv = os.path.join(td, f"time{i}.txt")
-            cmd = ["/usr/bin/time", "-v", "-o", tv] + step_command(step, env, a, wasmtime_cache, tj)
+            cmd = ["/usr/bin/time", "-v", "-o", tv] + step_command(
+                step, env, a, wasmtime_cache, tj, features=w.get("features", []))
             t0 = time.monotonic()
-            with open(os.devnull, "rb") as si, open(os.devnull, "wb") as dn:
+            with open(step_stdin(step, env), "rb") as si, open(os.devnull, "wb") as dn:
                 rc = subprocess.call(cmd, stdin=si, stdout=dn, stderr=dn)
             dt = time.monotonic() - t0
             if rc != step.get("exit", 0):
@@ -288,10 +308,11 @@ def checked_run(a, name, runtime, wasmtime_cache):
             wall, rss, statuses = 0.0, 0, []
             for i, step in enumerate(w["steps"]):
                 tv = os.path.join(td, f"time{i}.txt")
-                cmd = ["/usr/bin/time", "-v", "-o", tv] + step_command(step, env, a, wasmtime_cache)
+                cmd = ["/usr/bin/time", "-v", "-o", tv] + step_command(
+                    step, env, a, wasmtime_cache, features=w.get("features", []))
                 with open(os.path.join(results, step["name"] + ".stdout"), "wb") as so, \
                         open(os.path.join(results, step["name"] + ".stderr"), "wb") as se, \
-                        open(os.devnull, "rb") as si:
+                        open(step_stdin(step, env), "rb") as si:
                     t0 = time.monotonic()
                     rc = subprocess.call(cmd, stdin=si, stdout=so, stderr=se)
                     wall += time.monotonic() - t0
@@ -396,7 +417,9 @@ def main():
                        if os.path.isfile(os.path.join(HERE, "workloads", d, "workload.json")))
     if a.list:
         for n in all_names:
-            print(f"{n}: {load(n)['description']}")
+            w = load(n)
+            feats = f" [features: {', '.join(w['features'])}]" if w.get("features") else ""
+            print(f"{n}: {w['description']}{feats}")
         return 0
     names = a.names or all_names
     if not os.path.isdir(a.cache):

@@ -12,7 +12,7 @@
 use crate::const_expr::ConstExpr;
 use crate::exception::TagInstance;
 use crate::global::GlobalInstance;
-use crate::memory::LinearMemory;
+use crate::memory::{LinearMemory, SharedMemory};
 use crate::module::{DataMode, ElemMode, ModuleInfo};
 use crate::table::{self, TableInstance};
 use crate::trap::TrapCode;
@@ -68,6 +68,8 @@ pub struct Instance {
         reason = "owns memories reached through `memories`"
     )]
     owned_memories: Vec<Box<LinearMemory>>,
+    /// The defined memories of a shared type (they may outlive the instance).
+    pub shared_memories: Vec<SharedMemory>,
     #[allow(
         dead_code,
         clippy::vec_box,
@@ -117,9 +119,19 @@ impl Instance {
         limits_cell: *mut crate::vm::VMLimits,
     ) -> Result<Box<Instance>, String> {
         let mut owned_memories = Vec::new();
+        let mut shared_memories = Vec::new();
+        let mut defined_memories = Vec::new();
         for ty in &module.memories[module.num_imported_memories as usize..] {
-            let m = LinearMemory::new(*ty, limits.max_memory_pages).map_err(|e| e.0)?;
-            owned_memories.push(Box::new(m));
+            if ty.shared {
+                let m = SharedMemory::new(*ty, limits.max_memory_pages).map_err(|e| e.0)?;
+                defined_memories.push(m.as_ptr());
+                shared_memories.push(m);
+            } else {
+                let mut m =
+                    Box::new(LinearMemory::new(*ty, limits.max_memory_pages).map_err(|e| e.0)?);
+                defined_memories.push(&mut *m as *mut LinearMemory);
+                owned_memories.push(m);
+            }
         }
         let mut owned_tables = Vec::new();
         for ty in &module.tables[module.num_imported_tables as usize..] {
@@ -130,11 +142,7 @@ impl Instance {
             )?));
         }
         let mut memories = imports.memories;
-        memories.extend(
-            owned_memories
-                .iter_mut()
-                .map(|m| &mut **m as *mut LinearMemory),
-        );
+        memories.extend(defined_memories);
         let mut tables = imports.tables;
         tables.extend(
             owned_tables
@@ -174,6 +182,7 @@ impl Instance {
             tags: tags.into(),
             defined_funcs: Box::new([]),
             owned_memories,
+            shared_memories,
             owned_tables,
             owned_globals: Vec::new(),
             owned_tags,

@@ -10,6 +10,7 @@
 //! - [`exception`]: tags, thrown exceptions and the store's exception heap.
 //! - [`backtrace`]: wasm backtraces of traps, assembled across tiers.
 
+pub mod atomics;
 pub mod backtrace;
 pub mod code;
 pub mod const_expr;
@@ -20,6 +21,7 @@ pub mod instance;
 pub mod libcalls;
 pub mod memory;
 pub mod module;
+pub mod proposal;
 pub mod sig;
 mod sys;
 pub mod table;

@@ -9,6 +9,7 @@
 //!
 //! The interpreter always checks bounds explicitly against `vm.len`.
 
+use crate::atomics::SharedState;
 use crate::sys;
 use crate::types::MemoryType;
 use crate::vm::VMMemory;
@@ -31,6 +32,8 @@ pub struct LinearMemory {
     max_pages: u32,
     reserved: usize,
     guard: bool,
+    /// Present for a shared memory: its growth lock and waiters.
+    shared: Option<Box<SharedState>>,
 }
 
 // SAFETY: the raw pointers in `vm` point into a reservation owned by this
@@ -77,7 +80,13 @@ impl LinearMemory {
             max_pages,
             reserved,
             guard,
+            shared: ty.shared.then(Box::default),
         })
+    }
+
+    /// A shared memory's waiters and growth lock (`None`: not shared).
+    pub fn shared_state(&self) -> Option<&SharedState> {
+        self.shared.as_deref()
     }
 
     pub fn ty(&self) -> MemoryType {
@@ -103,7 +112,23 @@ impl LinearMemory {
     }
 
     /// Grow by `delta` pages; the old size in pages, or `None` if refused.
+    ///
+    /// A shared memory may be grown by instances on several threads: they
+    /// take turns under its growth lock.
     pub fn grow(&mut self, delta: u32) -> Option<u32> {
+        let lock = self
+            .shared
+            .as_deref()
+            .map(|s| &s.grow_lock as *const parking_lot::Mutex<()>);
+        // SAFETY: the shared state is boxed and never replaced, so the lock
+        // lives as long as `self`; `grow_locked` does not touch it.
+        let guard = lock.map(|l| unsafe { &*l }.lock());
+        let r = self.grow_locked(delta);
+        drop(guard);
+        r
+    }
+
+    fn grow_locked(&mut self, delta: u32) -> Option<u32> {
         let old = self.pages;
         let new = old.checked_add(delta)?;
         if new > self.max_pages {
@@ -133,6 +158,58 @@ impl LinearMemory {
     }
 }
 
+/// A memory of a `shared` type: one [`LinearMemory`] used by instances
+/// in any number of stores on any threads, freed with its last handle.
+#[derive(Clone)]
+pub struct SharedMemory(std::sync::Arc<SharedCell>);
+
+struct SharedCell(std::cell::UnsafeCell<LinearMemory>);
+
+// SAFETY: the memory's bytes are only touched through raw pointers (plain
+// wasm accesses, racy as the threads proposal allows) and atomics; its
+// other fields change only in `grow`, which runs under the memory's
+// growth lock; the reservation lives as long as the cell.
+unsafe impl Send for SharedCell {}
+// SAFETY: as for Send.
+unsafe impl Sync for SharedCell {}
+
+impl SharedMemory {
+    /// A new shared memory of type `ty` (which must be `shared`).
+    pub fn new(ty: MemoryType, limit_pages: u32) -> Result<SharedMemory, MemoryError> {
+        if !ty.shared || ty.max.is_none() {
+            return Err(MemoryError(
+                "a shared memory needs a shared type with a maximum".into(),
+            ));
+        }
+        let m = LinearMemory::new(ty, limit_pages)?;
+        Ok(SharedMemory(std::sync::Arc::new(SharedCell(
+            std::cell::UnsafeCell::new(m),
+        ))))
+    }
+
+    /// The memory, as the VM layout points to it (stable while any handle lives).
+    pub fn as_ptr(&self) -> *mut LinearMemory {
+        self.0 .0.get()
+    }
+
+    /// The memory's type (its minimum is the initial size).
+    pub fn ty(&self) -> MemoryType {
+        // SAFETY: `ty` never changes after creation.
+        unsafe { (*self.as_ptr()).ty }
+    }
+
+    /// Whether two handles name the same memory.
+    pub fn same(&self, other: &SharedMemory) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for SharedMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("SharedMemory").field(&self.as_ptr()).finish()
+    }
+}
+
 impl Drop for LinearMemory {
     fn drop(&mut self) {
         if let Some(base) = NonNull::new(self.vm.base) {
@@ -152,6 +229,7 @@ mod tests {
             MemoryType {
                 min: 1,
                 max: Some(4),
+                shared: false,
             },
             MAX_PAGES,
         )
@@ -169,9 +247,14 @@ mod tests {
 
     #[test]
     fn limit_caps_growth() {
-        let mut m = LinearMemory::new(MemoryType { min: 0, max: None }, 2).unwrap();
+        let ty = |min| MemoryType {
+            min,
+            max: None,
+            shared: false,
+        };
+        let mut m = LinearMemory::new(ty(0), 2).unwrap();
         assert_eq!(m.grow(3), None);
         assert_eq!(m.grow(2), Some(0));
-        assert!(LinearMemory::new(MemoryType { min: 3, max: None }, 2).is_err());
+        assert!(LinearMemory::new(ty(3), 2).is_err());
     }
 }

@@ -14,17 +14,20 @@ use crate::types::{
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
-use wasmparser::{Parser, Payload, Validator, WasmFeatures};
+pub use wasmparser::WasmFeatures;
+use wasmparser::{Parser, Payload, Validator};
 
 /// The WebAssembly features wx accepts: 2.0 without SIMD, plus exception
 /// handling (the 3.0 form with `exnref`, and the legacy `try` form), tail
-/// calls and typed function references.
+/// calls, typed function references, and threads (shared memories and
+/// atomics).
 pub fn supported_features() -> WasmFeatures {
     WasmFeatures::WASM2.difference(WasmFeatures::SIMD)
         | WasmFeatures::EXCEPTIONS
         | WasmFeatures::LEGACY_EXCEPTIONS
         | WasmFeatures::TAIL_CALL
         | WasmFeatures::FUNCTION_REFERENCES
+        | WasmFeatures::THREADS
 }
 
 /// What an import provides.
@@ -142,6 +145,20 @@ impl ModuleInfo {
     /// that fails is the module validated again, to tell a feature wx does
     /// not support from an invalid module.
     pub fn new(bytes: &[u8]) -> Result<ModuleInfo, CompileError> {
+        ModuleInfo::with_features(bytes, supported_features())
+    }
+
+    /// Like [`ModuleInfo::new`], accepting only `features` (a subset of
+    /// [`supported_features`]).
+    pub fn with_features(bytes: &[u8], features: WasmFeatures) -> Result<ModuleInfo, CompileError> {
+        let mut features = features & supported_features();
+        // Recursion groups belong to the GC proposal's type system: a
+        // module that uses them (for function types only) validates with
+        // it, and may use none of its instructions (checked in `parse`).
+        let rec_groups = uses_rec_groups(bytes);
+        if rec_groups && features.contains(WasmFeatures::REFERENCE_TYPES) {
+            features |= WasmFeatures::GC;
+        }
         let shared: Arc<[u8]> = Arc::from(bytes);
         let mut m = ModuleInfo {
             bytes: shared.clone(),
@@ -167,21 +184,23 @@ impl ModuleInfo {
             bodies: Vec::new(),
             func_names: HashMap::new(),
         };
-        match m.parse(&shared) {
+        match m.parse(&shared, features) {
             Ok(()) => Ok(m),
             Err(DecodeError::Unsupported(feature)) => Err(CompileError::Unsupported { feature }),
-            Err(DecodeError::Parser(e)) => Err(validate(&shared).err().unwrap_or_else(|| e.into())),
+            Err(DecodeError::Parser(e)) => Err(validate(&shared, features)
+                .err()
+                .unwrap_or_else(|| e.into())),
         }
     }
 
     /// Validate and decode `bytes` into `self`.
-    fn parse(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
-        let mut validator = Validator::new_with_features(supported_features());
+    fn parse(&mut self, bytes: &[u8], features: WasmFeatures) -> Result<(), DecodeError> {
+        let mut validator = Validator::new_with_features(features);
         let mut bodies = Vec::new();
         // The parser reads with the same features (a memory's limits are
         // 32-bit LEBs without memory64, and an overlong one is malformed).
         let mut parser = Parser::new(0);
-        parser.set_features(supported_features());
+        parser.set_features(features);
         for payload in parser.parse_all(bytes) {
             let payload = payload?;
             if let wasmparser::ValidPayload::Func(func, body) = validator.payload(&payload)? {
@@ -189,7 +208,15 @@ impl ModuleInfo {
             }
             self.decode(payload, bytes)?;
         }
+        let gc_bodies: Vec<_> = if features.contains(WasmFeatures::GC) {
+            bodies.iter().map(|(_, b)| b.clone()).collect()
+        } else {
+            Vec::new()
+        };
         validate_bodies(bodies)?;
+        for body in gc_bodies {
+            reject_gc(&body)?;
+        }
         Ok(())
     }
 
@@ -199,12 +226,16 @@ impl ModuleInfo {
             match payload {
                 Payload::TypeSection(reader) => {
                     for group in reader {
+                        let mut types = Vec::new();
                         for sub in group?.into_types() {
                             let wasmparser::CompositeInnerType::Func(f) = &sub.composite_type.inner
                             else {
                                 return Err(DecodeError::Unsupported("gc types".into()));
                             };
-                            let ty = FuncType::new(
+                            if !sub.supertype_idxs.is_empty() {
+                                return Err(DecodeError::Unsupported("gc subtyping".into()));
+                            }
+                            types.push(FuncType::new(
                                 f.params()
                                     .iter()
                                     .map(|t| conv(types::val_type(*t)))
@@ -213,10 +244,12 @@ impl ModuleInfo {
                                     .iter()
                                     .map(|t| conv(types::val_type(*t)))
                                     .collect::<Result<Vec<_>, _>>()?,
-                            );
-                            self.sig_ids.push(sig::intern(&ty));
-                            self.types.push(ty);
+                            ));
                         }
+                        for i in 0..types.len() {
+                            self.sig_ids.push(sig::intern_in_group(&types, i));
+                        }
+                        self.types.extend(types);
                     }
                 }
                 Payload::ImportSection(reader) => {
@@ -470,14 +503,15 @@ fn table_type(t: &wasmparser::TableType) -> Result<TableType, DecodeError> {
 }
 
 fn memory_type(m: &wasmparser::MemoryType) -> Result<MemoryType, DecodeError> {
-    if m.memory64 || m.shared || m.page_size_log2.is_some() {
+    if m.memory64 || m.page_size_log2.is_some() {
         return Err(DecodeError::Unsupported(
-            "memory64 / shared / custom page sizes".into(),
+            "memory64 / custom page sizes".into(),
         ));
     }
     Ok(MemoryType {
         min: m.initial as u32,
         max: m.maximum.map(|x| x as u32),
+        shared: m.shared,
     })
 }
 
@@ -521,6 +555,38 @@ fn elem_segment(elem: wasmparser::Element<'_>) -> Result<ElemSegment, DecodeErro
         mode,
         items: items.into(),
     })
+}
+
+/// Does the type section declare an explicit recursion group?
+fn uses_rec_groups(bytes: &[u8]) -> bool {
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload {
+            Ok(Payload::TypeSection(reader)) => {
+                return reader
+                    .into_iter()
+                    .any(|g| g.is_ok_and(|g| g.is_explicit_rec_group()))
+            }
+            Ok(Payload::CodeSectionStart { .. }) | Err(_) => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Refuse a (valid) body that uses the GC proposal's instructions or
+/// reference types: wx has no GC heap.
+fn reject_gc(body: &wasmparser::FunctionBody<'_>) -> Result<(), DecodeError> {
+    for local in body.get_locals_reader()? {
+        conv(types::val_type(local?.1))?;
+    }
+    let mut ops = body.get_operators_reader()?;
+    while !ops.eof() {
+        let op = ops.read()?;
+        if crate::proposal::of(&op) == "gc" {
+            return Err(DecodeError::Unsupported("gc instructions".into()));
+        }
+    }
+    Ok(())
 }
 
 /// Validate function bodies, spread over the machine's cores when there
@@ -598,8 +664,8 @@ fn validate_bodies(
 
 /// Validate against wx's feature set. A module that is valid only with more
 /// features enabled is reported as using an unsupported feature.
-fn validate(bytes: &[u8]) -> Result<(), CompileError> {
-    let err = match Validator::new_with_features(supported_features()).validate_all(bytes) {
+fn validate(bytes: &[u8], features: WasmFeatures) -> Result<(), CompileError> {
+    let err = match Validator::new_with_features(features).validate_all(bytes) {
         Ok(_) => return Ok(()),
         Err(e) => e,
     };

@@ -15,6 +15,9 @@ pub struct SigId(pub u32);
 
 struct Registry {
     ids: HashMap<FuncType, SigId>,
+    /// Types of explicit recursion groups of two or more: identified by
+    /// the whole group and their place in it (iso-recursive equivalence).
+    group_ids: HashMap<(Vec<FuncType>, usize), SigId>,
     types: Vec<FuncType>,
 }
 
@@ -23,6 +26,7 @@ fn registry() -> &'static Mutex<Registry> {
     REG.get_or_init(|| {
         Mutex::new(Registry {
             ids: HashMap::new(),
+            group_ids: HashMap::new(),
             types: Vec::new(),
         })
     })
@@ -37,6 +41,24 @@ pub fn intern(ty: &FuncType) -> SigId {
     let id = SigId(reg.types.len() as u32);
     reg.types.push(ty.clone());
     reg.ids.insert(ty.clone(), id);
+    id
+}
+
+/// The canonical id of type `index` of recursion group `group`: two types
+/// are the same when their groups are equal and they sit at the same place
+/// (a group of one is just its type).
+pub fn intern_in_group(group: &[FuncType], index: usize) -> SigId {
+    if group.len() == 1 {
+        return intern(&group[0]);
+    }
+    let mut reg = registry().lock().unwrap_or_else(|e| e.into_inner());
+    let key = (group.to_vec(), index);
+    if let Some(id) = reg.group_ids.get(&key) {
+        return *id;
+    }
+    let id = SigId(reg.types.len() as u32);
+    reg.types.push(group[index].clone());
+    reg.group_ids.insert(key, id);
     id
 }
 

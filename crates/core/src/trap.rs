@@ -33,6 +33,10 @@ pub enum TrapCode {
     NullExnRef,
     /// `call_ref` / `return_call_ref` of a null reference.
     NullFuncRef,
+    /// An atomic access at an address that is not a multiple of its size.
+    UnalignedAtomic,
+    /// `memory.atomic.wait` on a memory that is not shared.
+    ExpectedSharedMemory,
 }
 
 impl TrapCode {
@@ -54,12 +58,14 @@ impl TrapCode {
             TrapCode::Exception => "thrown Wasm exception",
             TrapCode::NullExnRef => "null exception reference",
             TrapCode::NullFuncRef => "null function reference",
+            TrapCode::UnalignedAtomic => "unaligned atomic",
+            TrapCode::ExpectedSharedMemory => "expected shared memory",
         }
     }
 
     pub fn from_u32(v: u32) -> Option<TrapCode> {
         use TrapCode::*;
-        const ALL: [TrapCode; 16] = [
+        const ALL: [TrapCode; 18] = [
             Unreachable,
             IntegerDivideByZero,
             IntegerOverflow,
@@ -76,6 +82,8 @@ impl TrapCode {
             Exception,
             NullExnRef,
             NullFuncRef,
+            UnalignedAtomic,
+            ExpectedSharedMemory,
         ];
         ALL.into_iter().find(|c| *c as u32 == v)
     }

@@ -96,6 +96,8 @@ pub struct TableType {
 pub struct MemoryType {
     pub min: u32,
     pub max: Option<u32>,
+    /// Shared between threads (threads proposal; requires `max`).
+    pub shared: bool,
 }
 
 /// A global's type.

@@ -162,6 +162,23 @@ macro_rules! for_each_op {
             I64Store8Plus { base: Slot, value: Slot, imm: i32 },
             I64Store16Plus { base: Slot, value: Slot, imm: i32 },
             I64Store32Plus { base: Slot, value: Slot, imm: i32 },
+            /// Atomics on memory 0 at `addr + offset` (see `exec/atomics.rs`);
+            /// the following `Extra` gives the width (and more, below).
+            /// `dst` = the value, zero-extended; `Extra.a` = width.
+            AtomicLoad { dst: Slot, addr: Slot, offset: u32 },
+            /// Store the low bytes of `value`; `Extra.a` = width.
+            AtomicStore { addr: Slot, value: Slot, offset: u32 },
+            /// `dst` = old value; `Extra` = (offset, width, operation).
+            AtomicRmw { dst: Slot, addr: Slot, value: Slot },
+            /// Operands (address, expected, replacement) at `base..base+3`;
+            /// `dst` = old value; `Extra.a` = width.
+            AtomicCmpxchg { dst: Slot, base: Slot, offset: u32 },
+            /// Operands (address, expected, timeout) at `base..base+3`;
+            /// `dst` = 0 woken, 1 not equal, 2 timed out; `Extra.a` = width.
+            AtomicWait { dst: Slot, base: Slot, offset: u32 },
+            /// `dst` = waiters woken; `Extra.a` = offset.
+            AtomicNotify { dst: Slot, addr: Slot, count: Slot },
+            AtomicFence,
             MemorySize { dst: Slot },
             MemoryGrow { dst: Slot, delta: Slot },
             /// Bulk memory: operands (dst, src|value, len) in `base..base+3`.

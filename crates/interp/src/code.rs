@@ -228,7 +228,15 @@ impl ModuleCode {
     pub fn get_or_translate(&self, def_index: u32) -> Result<&FuncCode, &CompileError> {
         let code = self.funcs[def_index as usize]
             .get_or_init(|| {
-                let mut code = translate::translate(&self.module, def_index)?;
+                let mut code = translate::translate(&self.module, def_index).inspect_err(|e| {
+                    // A validated body that cannot be translated is a bug
+                    // in wx; calls to it trap with an internal error.
+                    tracing::error!(
+                        target: "wx::interp",
+                        func = self.module.num_imported_funcs + def_index,
+                        "cannot translate: {e}"
+                    );
+                })?;
                 if let Some(t) = &self.tiering {
                     code.hot_calls = AtomicU64::new(t.call_threshold.max(1));
                     code.hot_loop = t.loop_threshold.max(1);

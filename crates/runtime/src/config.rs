@@ -67,6 +67,7 @@ pub struct Config {
     pub(crate) jit_loop_threshold: u64,
     pub(crate) jit_max_function_size: usize,
     pub(crate) background_compilation: bool,
+    pub(crate) reference_types: bool,
 }
 
 /// Calls after which `tiered` compiles a function (see docs/benchmarks.md
@@ -88,6 +89,7 @@ impl Default for Config {
             jit_loop_threshold: DEFAULT_JIT_LOOP_THRESHOLD,
             jit_max_function_size: 1 << 20,
             background_compilation: true,
+            reference_types: true,
         }
     }
 }
@@ -95,6 +97,29 @@ impl Default for Config {
 impl Config {
     pub fn new() -> Config {
         Config::default()
+    }
+
+    /// Accept reference types and the proposals built on them (typed
+    /// function references, exception handling); on by default. Off,
+    /// modules are checked as WebAssembly 1.0 plus the other proposals
+    /// (e.g. a second table is invalid), as scripts written before
+    /// reference types expect.
+    pub fn wasm_reference_types(&mut self, on: bool) -> &mut Self {
+        self.reference_types = on;
+        self
+    }
+
+    /// The features modules are validated against.
+    pub(crate) fn features(&self) -> wx_core::module::WasmFeatures {
+        use wx_core::module::WasmFeatures as F;
+        let all = wx_core::module::supported_features();
+        if self.reference_types {
+            all
+        } else {
+            all.difference(
+                F::REFERENCE_TYPES | F::FUNCTION_REFERENCES | F::EXCEPTIONS | F::LEGACY_EXCEPTIONS,
+            )
+        }
     }
 
     /// Execution strategy. Where the JIT tier is missing (it needs x86-64

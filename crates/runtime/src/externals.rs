@@ -11,13 +11,15 @@ use wx_core::table::TableInstance;
 use wx_core::types::{ExternType, GlobalType, MemoryType, TableType};
 
 /// Anything a module can import or export.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Extern {
     Func(Func),
     Memory(Memory),
     Table(Table),
     Global(Global),
     Tag(crate::exception::Tag),
+    /// A memory shared between threads (importable by any store).
+    SharedMemory(crate::SharedMemory),
 }
 
 impl Extern {
@@ -65,6 +67,7 @@ impl Extern {
             Extern::Table(t) => ExternType::Table(t.ty(store)),
             Extern::Global(g) => ExternType::Global(g.ty(store)),
             Extern::Tag(t) => ExternType::Tag(t.ty(store)),
+            Extern::SharedMemory(m) => ExternType::Memory(m.ty()),
         }
     }
 }
@@ -87,6 +90,11 @@ impl From<Table> for Extern {
 impl From<crate::exception::Tag> for Extern {
     fn from(t: crate::exception::Tag) -> Extern {
         Extern::Tag(t)
+    }
+}
+impl From<crate::SharedMemory> for Extern {
+    fn from(m: crate::SharedMemory) -> Extern {
+        Extern::SharedMemory(m)
     }
 }
 impl From<Global> for Extern {
@@ -143,8 +151,20 @@ impl Memory {
         let m = self.raw(&store.as_context().0.opaque);
         MemoryType {
             min: m.pages(),
-            max: m.ty().max,
+            ..m.ty()
         }
+    }
+
+    /// The memory as a [`crate::SharedMemory`] other threads' stores can
+    /// import, if its type is shared.
+    pub fn shared(&self, store: impl AsContext) -> Option<crate::SharedMemory> {
+        let s = &store.as_context().0.opaque;
+        let ptr = self.ptr(s);
+        s.shared_memories
+            .iter()
+            .chain(s.instances.iter().flat_map(|i| i.shared_memories.iter()))
+            .find(|m| m.as_ptr() == ptr)
+            .map(|m| crate::SharedMemory { inner: m.clone() })
     }
 
     /// Current size in pages.

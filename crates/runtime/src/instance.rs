@@ -187,15 +187,30 @@ fn resolve(s: &StoreOpaque, module: &Module, imports: &[Extern]) -> Result<Impor
                 }
                 out.tables.push(ptr);
             }
+            (ImportKind::Memory(want), Extern::SharedMemory(shared)) => {
+                let ty = shared.ty();
+                let ok = want.shared
+                    && limits_match(
+                        ty.min as u64,
+                        ty.max.map(u64::from),
+                        want.min as u64,
+                        want.max.map(u64::from),
+                    );
+                if !ok {
+                    return Err(incompatible(m, n, "memory limits do not match".into()));
+                }
+                out.memories.push(shared.inner.as_ptr());
+            }
             (ImportKind::Memory(want), Extern::Memory(mem)) => {
                 let raw = mem.raw(s);
                 let ptr = mem.ptr(s);
-                let ok = limits_match(
-                    raw.pages() as u64,
-                    raw.ty().max.map(u64::from),
-                    want.min as u64,
-                    want.max.map(u64::from),
-                );
+                let ok = raw.ty().shared == want.shared
+                    && limits_match(
+                        raw.pages() as u64,
+                        raw.ty().max.map(u64::from),
+                        want.min as u64,
+                        want.max.map(u64::from),
+                    );
                 if !ok {
                     return Err(incompatible(m, n, "memory limits do not match".into()));
                 }
@@ -247,6 +262,14 @@ pub(crate) fn instantiate(
     let info = module.inner.info.clone();
     let _span = tracing::debug_span!(target: "wx::instantiate", "instantiate", module = info.name.as_deref().unwrap_or("")).entered();
     let resolved = resolve(s, module, imports)?;
+    // Shared memories imported from elsewhere live as long as this store.
+    for ext in imports {
+        if let Extern::SharedMemory(m) = ext {
+            if !s.shared_memories.iter().any(|k| k.same(&m.inner)) {
+                s.shared_memories.push(m.inner.clone());
+            }
+        }
+    }
     let c = s.engine.config();
     let limits = Limits {
         max_memory_pages: c.max_memory_pages,

@@ -146,8 +146,8 @@ impl Module {
     /// A module from the binary format.
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let start = Instant::now();
-        let info = Arc::new(ModuleInfo::new(bytes)?);
         let config = engine.config();
+        let info = Arc::new(ModuleInfo::with_features(bytes, config.features())?);
         let inner = Arc::new_cyclic(|weak| {
             let tiering = (config.strategy == Strategy::Tiered).then(|| Tiering {
                 call_threshold: config.jit_threshold,

@@ -80,6 +80,8 @@ pub struct StoreOpaque {
         reason = "code points at these; they must keep their address"
     )]
     pub(crate) host_tags: Vec<Box<TagInstance>>,
+    /// Shared memories imported here (kept alive while the store lives).
+    pub(crate) shared_memories: Vec<wx_core::memory::SharedMemory>,
     /// Thrown exceptions; `vm_limits.exns` points here.
     pub(crate) exns: ExnHeap,
     /// Host function records (`HostFunc<T>`), type-erased.
@@ -127,6 +129,7 @@ impl<T> Store<T> {
                     host_globals: Vec::new(),
                     host_tags: Vec::new(),
                     exns: ExnHeap::default(),
+                    shared_memories: Vec::new(),
                     host_funcs: Vec::new(),
                     externrefs: Vec::new(),
                     stacks: Vec::new(),

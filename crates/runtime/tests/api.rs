@@ -220,8 +220,11 @@ fn bad_modules_give_typed_errors() {
         err.to_string().starts_with("unsupported feature: SIMD"),
         "{err}"
     );
-    let tail = "(module (func $f (return_call $f)))";
-    let err = Module::new(&engine, tail).unwrap_err();
+    let memory64 = "(module (memory i64 1))";
+    let err = Module::new(&engine, memory64).unwrap_err();
+    assert!(err.to_string().starts_with("unsupported feature:"), "{err}");
+    let gc = "(module (type (struct)))";
+    let err = Module::new(&engine, gc).unwrap_err();
     assert!(err.to_string().starts_with("unsupported feature:"), "{err}");
 }
 

@@ -6,6 +6,7 @@
 //! failures, so one bug does not hide the rest of a script.
 
 mod spectest;
+mod threads;
 mod values;
 
 use std::collections::HashMap;
@@ -33,16 +34,6 @@ impl Counts {
 /// `config` (its strategy says which tier).
 /// Failures are printed to stderr (all of them when `verbose`, else the first 10).
 pub fn run_script(name: &str, text: &str, config: &Config, verbose: bool) -> Counts {
-    let mut runner = match Runner::new(config) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{name}: {e}");
-            return Counts {
-                passed: 0,
-                failed: 1,
-            };
-        }
-    };
     let mut lexer = Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let buf = match ParseBuffer::new_with_lexer(lexer) {
@@ -53,8 +44,46 @@ pub fn run_script(name: &str, text: &str, config: &Config, verbose: bool) -> Cou
         Ok(w) => w,
         Err(e) => return parse_failure(name, text, e),
     };
+    let report = Report {
+        name,
+        text,
+        verbose,
+    };
+    // Script threads (`thread`/`wait`) run on scoped threads: they borrow
+    // the parsed script.
+    std::thread::scope(|scope| {
+        let mut runner = match Runner::new(config, scope, report) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("{name}: {e}");
+                return Counts {
+                    passed: 0,
+                    failed: 1,
+                };
+            }
+        };
+        let mut counts = run_directives(&mut runner, wast.directives);
+        counts.add(runner.finish_threads());
+        counts
+    })
+}
+
+/// Where failures are reported: the script's name and text.
+#[derive(Clone, Copy)]
+struct Report<'a> {
+    name: &'a str,
+    text: &'a str,
+    verbose: bool,
+}
+
+/// Run `directives` in order, each counting as passed or failed.
+fn run_directives<'s, 'a>(
+    runner: &mut Runner<'s, 'a>,
+    directives: Vec<WastDirective<'a>>,
+) -> Counts {
+    let report = runner.report;
     let mut counts = Counts::default();
-    for directive in wast.directives {
+    for directive in directives {
         let span = directive.span();
         let outcome = catch_unwind(AssertUnwindSafe(|| runner.directive(directive)))
             .unwrap_or_else(|p| Err(format!("panic in wx: {}", panic_text(&p))));
@@ -62,9 +91,9 @@ pub fn run_script(name: &str, text: &str, config: &Config, verbose: bool) -> Cou
             Ok(()) => counts.passed += 1,
             Err(msg) => {
                 counts.failed += 1;
-                if verbose || counts.failed <= 10 {
-                    let (line, col) = span.linecol_in(text);
-                    eprintln!("{name}:{}:{}: {msg}", line + 1, col + 1);
+                if report.verbose || counts.failed <= 10 {
+                    let (line, col) = span.linecol_in(report.text);
+                    eprintln!("{}:{}:{}: {msg}", report.name, line + 1, col + 1);
                 }
             }
         }
@@ -88,26 +117,36 @@ fn panic_text(p: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
-struct Runner {
+struct Runner<'s, 'a> {
+    config: Config,
     engine: Engine,
     store: Store<()>,
     linker: Linker<()>,
     current: Option<Instance>,
     named: HashMap<String, Instance>,
     definitions: HashMap<String, Module>,
+    report: Report<'a>,
+    threads: threads::Threads<'s, 'a>,
 }
 
 type Outcome = Result<(), String>;
 
-impl Runner {
-    fn new(config: &Config) -> Result<Runner, Error> {
+impl<'s, 'a> Runner<'s, 'a> {
+    fn new(
+        config: &Config,
+        scope: &'s std::thread::Scope<'s, 'a>,
+        report: Report<'a>,
+    ) -> Result<Runner<'s, 'a>, Error> {
         let engine = Engine::new(config)?;
         let mut store = Store::new(&engine, ());
         let mut linker = Linker::new(&engine);
         linker.allow_shadowing(true);
         spectest::define(&mut store, &mut linker)?;
         Ok(Runner {
+            config: config.clone(),
             engine,
+            report,
+            threads: threads::Threads::new(scope),
             store,
             linker,
             current: None,
@@ -138,7 +177,7 @@ impl Runner {
         self.linker.instantiate(&mut self.store, module)
     }
 
-    fn directive(&mut self, d: WastDirective<'_>) -> Outcome {
+    fn directive(&mut self, d: WastDirective<'a>) -> Outcome {
         match d {
             WastDirective::Module(mut m) => {
                 let name = m.name().map(|n| n.name().to_string());
@@ -179,6 +218,14 @@ impl Runner {
                 Ok(())
             }
             WastDirective::Register { name, module, .. } => {
+                if let Some(shared) = module.and_then(|m| self.threads.shared_module(m.name())) {
+                    for (export, memory) in shared.clone() {
+                        self.linker
+                            .define(name, &export, memory)
+                            .map_err(|e| e.to_string())?;
+                    }
+                    return Ok(());
+                }
                 let inst = self.instance(module)?;
                 self.linker
                     .instance(&mut self.store, name, inst)
@@ -248,10 +295,10 @@ impl Runner {
                 Err(Error::Exception(_)) => Ok(()),
                 Err(e) => Err(format!("expected an exception, got: {e}")),
             },
-            WastDirective::AssertSuspension { .. }
-            | WastDirective::Thread(_)
-            | WastDirective::Wait { .. } => {
-                Err("unsupported directive (threads/stack switching)".into())
+            WastDirective::Thread(t) => self.spawn_thread(t),
+            WastDirective::Wait { thread, .. } => self.wait_thread(thread.name()),
+            WastDirective::AssertSuspension { .. } => {
+                Err("unsupported directive (stack switching)".into())
             }
         }
     }

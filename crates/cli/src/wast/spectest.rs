@@ -1,8 +1,8 @@
 //! The `spectest` host module the spec scripts import from.
 
 use wx_runtime::{
-    Error, Func, FuncType, Global, GlobalType, Linker, Memory, MemoryType, RefType, Store, Table,
-    TableType, Val, ValType,
+    Error, Func, FuncType, Global, GlobalType, Linker, Memory, MemoryType, RefType, SharedMemory,
+    Store, Table, TableType, Val, ValType,
 };
 
 pub(super) fn define(store: &mut Store<()>, linker: &mut Linker<()>) -> Result<(), Error> {
@@ -51,8 +51,18 @@ pub(super) fn define(store: &mut Store<()>, linker: &mut Linker<()>) -> Result<(
         MemoryType {
             min: 1,
             max: Some(2),
+            shared: false,
         },
     )?;
     linker.define("spectest", "memory", memory)?;
+    let shared = SharedMemory::new(
+        store.engine(),
+        MemoryType {
+            min: 1,
+            max: Some(2),
+            shared: true,
+        },
+    )?;
+    linker.define("spectest", "shared_memory", shared)?;
     Ok(())
 }

@@ -12,6 +12,7 @@
 //! slots before it runs; branch offsets stay within the function's code;
 //! memory and table accesses are bounds-checked explicitly.
 
+mod atomics;
 mod control;
 mod data;
 pub(crate) mod dispatch;
@@ -335,6 +336,7 @@ pub(crate) unsafe fn count_loop(cx: &Cx, counter: u32, sp: *mut u64) -> Option<u
 
 /// Every handler under its `Op` variant's name, for the lowering.
 mod handler_for {
+    pub(crate) use super::atomics::*;
     pub(crate) use super::control::*;
     pub(crate) use super::data::*;
     pub(crate) use super::exceptions::*;

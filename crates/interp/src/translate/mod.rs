@@ -17,6 +17,7 @@
 //!   home slot and no label was bound since; only then may `local.set` retarget
 //!   its result, or a branch fuse with its comparison.
 
+mod atomics;
 mod exceptions;
 mod ops;
 
@@ -32,7 +33,9 @@ use wx_core::CompileError;
 /// Slots numbered from here name constants until the frame is laid out.
 const CONST_MARK: Slot = 1 << 31;
 /// Slots numbered from here (below `CONST_MARK`) name the hidden slots of
-/// legacy catches (one per nesting depth), placed after the operand stack.
+/// legacy catches (one per nesting depth), placed after the constants:
+/// below every operand slot, so a callee's frame (which starts at its
+/// arguments) never overlaps them.
 const EXN_MARK: Slot = 1 << 30;
 
 /// Where a stack entry's value is.
@@ -195,16 +198,17 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
     }
     thread_jumps_to_returns(&mut t.ops);
     // Lay out the frame:
-    // [params, locals | constants | operand stack | hidden catch slots].
+    // [params, locals | constants | hidden catch slots | operand stack].
     let (num_locals, num_consts) = (t.num_locals, t.consts.len() as u32);
-    let hidden = num_locals + num_consts + t.max_height + 1;
+    let hidden = num_locals + num_consts;
+    let below_stack = num_consts + t.max_legacy_depth;
     let layout = |s: Slot| {
         if s >= CONST_MARK {
             num_locals + (s - CONST_MARK)
         } else if s >= EXN_MARK {
             hidden + (s - EXN_MARK)
         } else if s >= num_locals {
-            s + num_consts
+            s + below_stack
         } else {
             s
         }
@@ -213,7 +217,7 @@ pub fn translate(module: &ModuleInfo, def_index: u32) -> Result<FuncCode, Compil
         op.map_slots(layout);
     }
     let (handlers, catches) = t.take_handlers(layout);
-    let frame_size = (hidden + t.max_legacy_depth)
+    let frame_size = (num_locals + below_stack + t.max_height + 1)
         .max(ty.params().len() as u32)
         .max(t.num_results);
     let instrs = crate::exec::lower::lower(&t.ops);

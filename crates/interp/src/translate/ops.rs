@@ -156,7 +156,7 @@ impl Translator<'_> {
     }
 
     /// Materialise the top `n` entries, pop them, and return the first's slot.
-    fn take_operands(&mut self, n: u32) -> Slot {
+    pub(super) fn take_operands(&mut self, n: u32) -> Slot {
         self.materialize_top(n);
         let base = self.home(self.stack.len() - n as usize);
         self.stack.truncate(self.stack.len() - n as usize);
@@ -752,6 +752,7 @@ impl Translator<'_> {
             W::I64TruncSatF32U => self.unary(u!(I64TruncSatF32U)),
             W::I64TruncSatF64S => self.unary(u!(I64TruncSatF64S)),
             W::I64TruncSatF64U => self.unary(u!(I64TruncSatF64U)),
+            other if self.atomic(&other) => {}
             other => {
                 return Err(CompileError::Unsupported {
                     feature: format!("operator {other:?}"),

@@ -105,14 +105,7 @@ fn leaf(module: &wx_core::ModuleInfo, def: u32, params: u32) -> Result<Option<Le
             | Operator::ReturnCallRef { .. } => calls = true,
             // Operators the JIT leaves to the interpreter: inlined, they
             // would keep the caller there too, so such a callee is called.
-            Operator::Throw { .. }
-            | Operator::ThrowRef
-            | Operator::TryTable { .. }
-            | Operator::Try { .. }
-            | Operator::Rethrow { .. }
-            | Operator::BrOnNull { .. }
-            | Operator::BrOnNonNull { .. }
-            | Operator::RefAsNonNull => calls = true,
+            ref other if interpreted_only(other) => calls = true,
             Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
                 written |= 1 << local_index;
             }
@@ -121,6 +114,15 @@ fn leaf(module: &wx_core::ModuleInfo, def: u32, params: u32) -> Result<Option<Le
         !calls
     })?;
     Ok((!calls).then_some(Leaf { written }))
+}
+
+/// Is `op` one the JIT does not compile (functions using it stay in the
+/// interpreter)?
+fn interpreted_only(op: &Operator<'_>) -> bool {
+    matches!(
+        wx_core::proposal::of(op),
+        "exceptions" | "legacy_exceptions" | "threads" | "tail_call" | "function_references"
+    )
 }
 
 impl Translator<'_> {
