@@ -10,6 +10,7 @@
 //! lost between them.
 
 use crate::memory::LinearMemory;
+use wasmparser::{MemArg, Operator as W};
 use crate::trap::TrapCode;
 use parking_lot::{Condvar, Mutex};
 use std::collections::{HashMap, VecDeque};
@@ -19,7 +20,7 @@ use std::time::{Duration, Instant};
 
 /// Width of an atomic access, as log2 of its size in bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u32)]
+#[repr(u8)]
 pub enum Width {
     W8 = 0,
     W16 = 1,
@@ -52,7 +53,7 @@ impl Width {
 
 /// A read-modify-write operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u32)]
+#[repr(u8)]
 pub enum RmwOp {
     Add = 0,
     Sub = 1,
@@ -73,6 +74,109 @@ impl RmwOp {
             _ => RmwOp::Xchg,
         }
     }
+}
+
+/// What an atomic access operator does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessKind {
+    Load,
+    Store,
+    Rmw(RmwOp),
+    Cmpxchg,
+}
+
+/// An atomic access operator: what it does, its width, whether its value
+/// is an i64, and its memory argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Access {
+    pub kind: AccessKind,
+    pub width: Width,
+    pub wide: bool,
+    pub memarg: MemArg,
+}
+
+/// The access `op` makes, if it is one of the threads proposal's
+/// loads, stores, read-modify-writes or compare-exchanges.
+pub fn access(op: &W<'_>) -> Option<Access> {
+    let (kind, width, memarg) = access_kind(op)?;
+    let wide = format!("{op:?}").starts_with("I64");
+    Some(Access {
+        kind,
+        width,
+        wide,
+        memarg,
+    })
+}
+
+fn access_kind(op: &W<'_>) -> Option<(AccessKind, Width, MemArg)> {
+    use AccessKind::*;
+    use Width::*;
+    macro_rules! rmw {
+        ($memarg:expr, $op:ident, $w:ident) => {
+            (Rmw(RmwOp::$op), $w, $memarg)
+        };
+    }
+    Some(match *op {
+        W::I32AtomicLoad { memarg } => (Load, W32, memarg),
+        W::I64AtomicLoad { memarg } => (Load, W64, memarg),
+        W::I32AtomicLoad8U { memarg } | W::I64AtomicLoad8U { memarg } => (Load, W8, memarg),
+        W::I32AtomicLoad16U { memarg } | W::I64AtomicLoad16U { memarg } => (Load, W16, memarg),
+        W::I64AtomicLoad32U { memarg } => (Load, W32, memarg),
+        W::I32AtomicStore { memarg } | W::I64AtomicStore32 { memarg } => (Store, W32, memarg),
+        W::I64AtomicStore { memarg } => (Store, W64, memarg),
+        W::I32AtomicStore8 { memarg } | W::I64AtomicStore8 { memarg } => (Store, W8, memarg),
+        W::I32AtomicStore16 { memarg } | W::I64AtomicStore16 { memarg } => (Store, W16, memarg),
+
+        W::I32AtomicRmwAdd { memarg } | W::I64AtomicRmw32AddU { memarg } => rmw!(memarg, Add, W32),
+        W::I64AtomicRmwAdd { memarg } => rmw!(memarg, Add, W64),
+        W::I32AtomicRmw8AddU { memarg } | W::I64AtomicRmw8AddU { memarg } => rmw!(memarg, Add, W8),
+        W::I32AtomicRmw16AddU { memarg } | W::I64AtomicRmw16AddU { memarg } => {
+            rmw!(memarg, Add, W16)
+        }
+        W::I32AtomicRmwSub { memarg } | W::I64AtomicRmw32SubU { memarg } => rmw!(memarg, Sub, W32),
+        W::I64AtomicRmwSub { memarg } => rmw!(memarg, Sub, W64),
+        W::I32AtomicRmw8SubU { memarg } | W::I64AtomicRmw8SubU { memarg } => rmw!(memarg, Sub, W8),
+        W::I32AtomicRmw16SubU { memarg } | W::I64AtomicRmw16SubU { memarg } => {
+            rmw!(memarg, Sub, W16)
+        }
+        W::I32AtomicRmwAnd { memarg } | W::I64AtomicRmw32AndU { memarg } => rmw!(memarg, And, W32),
+        W::I64AtomicRmwAnd { memarg } => rmw!(memarg, And, W64),
+        W::I32AtomicRmw8AndU { memarg } | W::I64AtomicRmw8AndU { memarg } => rmw!(memarg, And, W8),
+        W::I32AtomicRmw16AndU { memarg } | W::I64AtomicRmw16AndU { memarg } => {
+            rmw!(memarg, And, W16)
+        }
+        W::I32AtomicRmwOr { memarg } | W::I64AtomicRmw32OrU { memarg } => rmw!(memarg, Or, W32),
+        W::I64AtomicRmwOr { memarg } => rmw!(memarg, Or, W64),
+        W::I32AtomicRmw8OrU { memarg } | W::I64AtomicRmw8OrU { memarg } => rmw!(memarg, Or, W8),
+        W::I32AtomicRmw16OrU { memarg } | W::I64AtomicRmw16OrU { memarg } => rmw!(memarg, Or, W16),
+        W::I32AtomicRmwXor { memarg } | W::I64AtomicRmw32XorU { memarg } => rmw!(memarg, Xor, W32),
+        W::I64AtomicRmwXor { memarg } => rmw!(memarg, Xor, W64),
+        W::I32AtomicRmw8XorU { memarg } | W::I64AtomicRmw8XorU { memarg } => rmw!(memarg, Xor, W8),
+        W::I32AtomicRmw16XorU { memarg } | W::I64AtomicRmw16XorU { memarg } => {
+            rmw!(memarg, Xor, W16)
+        }
+        W::I32AtomicRmwXchg { memarg } | W::I64AtomicRmw32XchgU { memarg } => {
+            rmw!(memarg, Xchg, W32)
+        }
+        W::I64AtomicRmwXchg { memarg } => rmw!(memarg, Xchg, W64),
+        W::I32AtomicRmw8XchgU { memarg } | W::I64AtomicRmw8XchgU { memarg } => {
+            rmw!(memarg, Xchg, W8)
+        }
+        W::I32AtomicRmw16XchgU { memarg } | W::I64AtomicRmw16XchgU { memarg } => {
+            rmw!(memarg, Xchg, W16)
+        }
+        W::I32AtomicRmwCmpxchg { memarg } | W::I64AtomicRmw32CmpxchgU { memarg } => {
+            (Cmpxchg, W32, memarg)
+        }
+        W::I64AtomicRmwCmpxchg { memarg } => (Cmpxchg, W64, memarg),
+        W::I32AtomicRmw8CmpxchgU { memarg } | W::I64AtomicRmw8CmpxchgU { memarg } => {
+            (Cmpxchg, W8, memarg)
+        }
+        W::I32AtomicRmw16CmpxchgU { memarg } | W::I64AtomicRmw16CmpxchgU { memarg } => {
+            (Cmpxchg, W16, memarg)
+        }
+        _ => return None,
+    })
 }
 
 /// The address of an atomic access of `width` at `addr + offset` in a

@@ -176,6 +176,54 @@ pub unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
     unsafe { instance(vmctx) }.elem_drop(elem)
 }
 
+/// A status (low half) and a value (high half) in one return register.
+fn status_and_value(r: Result<u32, TrapCode>) -> u64 {
+    match r {
+        Ok(v) => (v as u64) << 32,
+        Err(code) => code as u64,
+    }
+}
+
+/// `memory.atomic.wait32/64` on memory 0 (`width` 2 or 3): the result
+/// (0 woken, 1 not equal, 2 timed out) in the high half, a status in the
+/// low half.
+///
+/// # Safety
+/// See the module documentation; the instance has a memory 0.
+pub unsafe extern "C" fn atomic_wait(
+    vmctx: *mut VMContext,
+    offset: u32,
+    width: u32,
+    addr: u32,
+    expected: u64,
+    timeout: u64,
+) -> u64 {
+    // SAFETY: guaranteed by the caller; memory 0 is live with the instance.
+    let mem = unsafe { &*instance(vmctx).memories[0] };
+    let width = crate::atomics::Width::from_u32(width);
+    // SAFETY: the memory is live; other threads reach it only by atomics.
+    status_and_value(unsafe {
+        crate::atomics::wait(mem, addr, offset, width, expected, timeout as i64)
+    })
+}
+
+/// `memory.atomic.notify` on memory 0: the waiters woken in the high half,
+/// a status in the low half.
+///
+/// # Safety
+/// See the module documentation; the instance has a memory 0.
+pub unsafe extern "C" fn atomic_notify(
+    vmctx: *mut VMContext,
+    offset: u32,
+    addr: u32,
+    count: u32,
+) -> u64 {
+    // SAFETY: guaranteed by the caller; memory 0 is live with the instance.
+    let mem = unsafe { &*instance(vmctx).memories[0] };
+    // SAFETY: as for `atomic_wait`.
+    status_and_value(unsafe { crate::atomics::notify(mem, addr, offset, count) })
+}
+
 /// Where every trap in compiled code goes before it unwinds to the entry
 /// stub: `pc` identifies the site (the faulting instruction, or the return
 /// address of the per-site call to the trap exit), `sp` and `fp` are the

@@ -21,6 +21,7 @@
 mod print;
 
 use std::ops::Range;
+pub use wx_core::atomics::{RmwOp, Width};
 use wx_core::TrapCode;
 
 /// A virtual register.
@@ -226,6 +227,11 @@ pub enum Libcall {
     TableInit { table: u32, elem: u32 },
     /// `[] -> []`.
     ElemDrop { elem: u32 },
+    /// `memory.atomic.wait32/64` on memory 0 (`width` 2 or 3):
+    /// `[addr, expected, timeout] -> [0 woken, 1 not equal, 2 timed out]`.
+    AtomicWait { offset: u32, width: u32 },
+    /// `memory.atomic.notify` on memory 0: `[addr, count] -> [woken]`.
+    AtomicNotify { offset: u32 },
 }
 
 impl Libcall {
@@ -240,6 +246,12 @@ impl Libcall {
                 | Libcall::TableCopy { .. }
                 | Libcall::TableInit { .. }
         )
+    }
+
+    /// Whether the call returns both a status (low 32 bits, 0 or a trap
+    /// code) and a value (high 32 bits).
+    pub fn returns_status_and_value(self) -> bool {
+        matches!(self, Libcall::AtomicWait { .. } | Libcall::AtomicNotify { .. })
     }
 
     /// The index immediates passed before the arguments.
@@ -257,6 +269,8 @@ impl Libcall {
             } => vec![dst_table, src_table],
             Libcall::TableInit { table, elem } => vec![table, elem],
             Libcall::ElemDrop { elem } => vec![elem],
+            Libcall::AtomicWait { offset, width } => vec![offset, width],
+            Libcall::AtomicNotify { offset } => vec![offset],
         }
     }
 }
@@ -395,6 +409,46 @@ pub enum Inst {
         value: VReg,
         offset: u32,
     },
+    /// Atomic accesses to memory 0 (threads proposal) of `width` at
+    /// `addr + offset`: sequentially consistent, trapping with "unaligned
+    /// atomic" unless the address is a multiple of the width (before the
+    /// bounds, which the guard pages check). Results are zero-extended.
+    AtomicLoad {
+        ty: Ty,
+        width: Width,
+        dst: VReg,
+        addr: VReg,
+        offset: u32,
+    },
+    AtomicStore {
+        ty: Ty,
+        width: Width,
+        addr: VReg,
+        value: VReg,
+        offset: u32,
+    },
+    /// `dst` = the old value; memory = `old op value`.
+    AtomicRmw {
+        op: RmwOp,
+        ty: Ty,
+        width: Width,
+        dst: VReg,
+        addr: VReg,
+        value: VReg,
+        offset: u32,
+    },
+    /// `dst` = the old value; memory = `replacement` if old == `expected`
+    /// (both truncated to the width).
+    AtomicCmpxchg {
+        ty: Ty,
+        width: Width,
+        dst: VReg,
+        addr: VReg,
+        expected: VReg,
+        replacement: VReg,
+        offset: u32,
+    },
+    AtomicFence,
     GlobalGet {
         ty: Ty,
         dst: VReg,
@@ -518,6 +572,9 @@ impl Inst {
             | Inst::Select { dst, .. }
             | Inst::SelectCmp { dst, .. }
             | Inst::Load { dst, .. }
+            | Inst::AtomicLoad { dst, .. }
+            | Inst::AtomicRmw { dst, .. }
+            | Inst::AtomicCmpxchg { dst, .. }
             | Inst::GlobalGet { dst, .. }
             | Inst::FuncRef { dst, .. }
             | Inst::TableGet { dst, .. }

@@ -153,6 +153,52 @@ impl Func {
             } => {
                 format!("{ty}.store.{} {addr}+{offset}, {value}", name(&kind))
             }
+            Inst::AtomicLoad {
+                ty,
+                width,
+                dst,
+                addr,
+                offset,
+            } => format!(
+                "{dst} = {ty}.atomic.load{} {addr}+{offset}",
+                8 * width.bytes()
+            ),
+            Inst::AtomicStore {
+                ty,
+                width,
+                addr,
+                value,
+                offset,
+            } => format!(
+                "{ty}.atomic.store{} {addr}+{offset}, {value}",
+                8 * width.bytes()
+            ),
+            Inst::AtomicRmw {
+                op,
+                ty,
+                width,
+                dst,
+                addr,
+                value,
+                offset,
+            } => format!(
+                "{dst} = {ty}.atomic.rmw{}.{} {addr}+{offset}, {value}",
+                8 * width.bytes(),
+                name(&op)
+            ),
+            Inst::AtomicCmpxchg {
+                ty,
+                width,
+                dst,
+                addr,
+                expected,
+                replacement,
+                offset,
+            } => format!(
+                "{dst} = {ty}.atomic.rmw{}.cmpxchg {addr}+{offset}, {expected}, {replacement}",
+                8 * width.bytes()
+            ),
+            Inst::AtomicFence => "atomic.fence".to_string(),
             Inst::GlobalGet { dst, index, .. } => format!("{dst} = global.get {index}"),
             Inst::GlobalSet { src, index, .. } => format!("global.set {index}, {src}"),
             Inst::FuncRef { dst, func } => format!("{dst} = ref.func {func}"),

@@ -125,6 +125,7 @@ pub fn operands<'a>(f: &'a Func, inst: &Inst) -> Operands<'a> {
         | Inst::FUn { dst, src, .. }
         | Inst::Convert { dst, src, .. }
         | Inst::Load { dst, addr: src, .. }
+        | Inst::AtomicLoad { dst, addr: src, .. }
         | Inst::TableGet {
             dst, index: src, ..
         } => Operands::fixed(&[src], Some(dst)),
@@ -142,7 +143,18 @@ pub fn operands<'a>(f: &'a Func, inst: &Inst) -> Operands<'a> {
             crate::ir::CmpRhs::Reg(y) => Operands::fixed(&[x, y, a, b], Some(dst)),
             crate::ir::CmpRhs::Imm(_) => Operands::fixed(&[x, a, b], Some(dst)),
         },
+        Inst::AtomicRmw {
+            dst, addr, value, ..
+        } => Operands::fixed(&[addr, value], Some(dst)),
+        Inst::AtomicCmpxchg {
+            dst,
+            addr,
+            expected,
+            replacement,
+            ..
+        } => Operands::fixed(&[addr, expected, replacement], Some(dst)),
         Inst::Store { addr, value, .. }
+        | Inst::AtomicStore { addr, value, .. }
         | Inst::TableSet {
             index: addr, value, ..
         } => Operands::fixed(&[addr, value], None),
@@ -168,7 +180,7 @@ pub fn operands<'a>(f: &'a Func, inst: &Inst) -> Operands<'a> {
             use_list: list(values),
             ..Operands::NONE
         },
-        Inst::Jump { .. } | Inst::Trap { .. } => Operands::NONE,
+        Inst::Jump { .. } | Inst::Trap { .. } | Inst::AtomicFence => Operands::NONE,
     }
 }
 

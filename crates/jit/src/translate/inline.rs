@@ -121,7 +121,7 @@ fn leaf(module: &wx_core::ModuleInfo, def: u32, params: u32) -> Result<Option<Le
 fn interpreted_only(op: &Operator<'_>) -> bool {
     matches!(
         wx_core::proposal::of(op),
-        "exceptions" | "legacy_exceptions" | "threads" | "tail_call" | "function_references"
+        "exceptions" | "legacy_exceptions" | "tail_call" | "function_references"
     )
 }
 

@@ -19,6 +19,7 @@
 //! [`JitError::Unsupported`]; the runtime then keeps the function in the
 //! interpreter.
 
+mod atomics;
 mod decode;
 mod inline;
 mod ops;

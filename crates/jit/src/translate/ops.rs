@@ -386,7 +386,7 @@ impl Translator<'_> {
 
     /// A call to the runtime taking the top `n` values, producing one of
     /// type `ret` if given.
-    fn libcall(&mut self, call: Libcall, n: usize, ret: Option<Ty>) {
+    pub(super) fn libcall(&mut self, call: Libcall, n: usize, ret: Option<Ty>) {
         let base = self.stack.len() - n;
         let args = self.list_regs(base, n);
         self.stack.truncate(base);
@@ -1040,6 +1040,7 @@ impl Translator<'_> {
             W::F32ReinterpretI32 => self.convert(ConvOp::Reinterpret, I32, F32),
             W::F64ReinterpretI64 => self.convert(ConvOp::Reinterpret, I64, F64),
 
+            ref other if self.atomic(other) => {}
             other => {
                 let name = format!("{other:?}");
                 let opcode = name

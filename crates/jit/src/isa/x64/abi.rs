@@ -162,6 +162,12 @@ pub fn clobbers(inst: &Inst) -> RegSet {
     match inst {
         Inst::Call { .. } | Inst::CallIndirect { .. } | Inst::Libcall { .. } => CALL_CLOBBERS,
         Inst::IDiv { .. } | Inst::IDivImm { .. } => const { set(&[Gpr::Rax, Gpr::Rdx], &[]) },
+        // A cmpxchg loop: rax holds the old value, rdx the new one.
+        Inst::AtomicRmw {
+            op: crate::ir::RmwOp::And | crate::ir::RmwOp::Or | crate::ir::RmwOp::Xor,
+            ..
+        } => const { set(&[Gpr::Rax, Gpr::Rdx], &[]) },
+        Inst::AtomicCmpxchg { .. } => const { set(&[Gpr::Rax], &[]) },
         Inst::IBin {
             op: IBinOp::Shl | IBinOp::ShrS | IBinOp::ShrU | IBinOp::Rotl | IBinOp::Rotr,
             ..

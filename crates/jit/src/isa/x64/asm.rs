@@ -1584,5 +1584,6 @@ const fn byte_needs_rex(enc: u8) -> bool {
     matches!(enc, 4..=7)
 }
 
+mod atomic;
 #[cfg(test)]
 mod tests;

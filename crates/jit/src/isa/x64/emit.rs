@@ -933,6 +933,8 @@ impl Emitter<'_> {
             Libcall::TableCopy { .. } => lc::table_copy as *const (),
             Libcall::TableInit { .. } => lc::table_init as *const (),
             Libcall::ElemDrop { .. } => lc::elem_drop as *const (),
+            Libcall::AtomicWait { .. } => lc::atomic_wait as *const (),
+            Libcall::AtomicNotify { .. } => lc::atomic_notify as *const (),
         } as u64;
         const ARG_REGS: [Gpr; 6] = [Rdi, Rsi, Rdx, Rcx, Gpr::R8, Gpr::R9];
         let imms = call.immediates();
@@ -957,10 +959,14 @@ impl Emitter<'_> {
         }
         self.asm.mov_imm64(R11, target);
         self.asm.call_r(R11);
-        if call.can_trap() {
+        if call.can_trap() || call.returns_status_and_value() {
             self.asm.test_rr(Size::S32, Rax, Rax);
             let status = self.cold_site(SiteKind::Status);
             self.asm.jcc(Cond::Ne, status);
+        }
+        if call.returns_status_and_value() {
+            // The value is the high half.
+            self.asm.shift_ri(ShiftOp::Shr, Size::S64, Rax, 32);
         }
         if let Some(&ret) = self.f.list_items(rets).first() {
             let dst = VReg(ret);
@@ -1408,6 +1414,39 @@ impl Emitter<'_> {
                 }
                 self.commit(dst, d);
             }
+            Inst::AtomicLoad {
+                width,
+                dst,
+                addr,
+                offset,
+                ..
+            } => self.atomic_load(width, dst, addr, offset),
+            Inst::AtomicStore {
+                width,
+                addr,
+                value,
+                offset,
+                ..
+            } => self.atomic_store(width, addr, value, offset),
+            Inst::AtomicRmw {
+                op,
+                width,
+                dst,
+                addr,
+                value,
+                offset,
+                ..
+            } => self.atomic_rmw(op, width, dst, addr, value, offset),
+            Inst::AtomicCmpxchg {
+                width,
+                dst,
+                addr,
+                expected,
+                replacement,
+                offset,
+                ..
+            } => self.atomic_cmpxchg(width, dst, addr, expected, replacement, offset),
+            Inst::AtomicFence => self.asm.mfence(),
             Inst::Store {
                 ty,
                 kind,
@@ -1620,6 +1659,7 @@ impl Emitter<'_> {
     }
 }
 
+mod atomics;
 mod calls;
 mod dispatch;
 mod divide;

@@ -225,7 +225,12 @@ impl FrameNeeds {
         // (Instructions that call nothing skip the rest of the loop.)
         for inst in &f.insts {
             let outgoing = match *inst {
-                Inst::Load { .. } | Inst::Store { .. } => {
+                Inst::Load { .. }
+                | Inst::Store { .. }
+                | Inst::AtomicLoad { .. }
+                | Inst::AtomicStore { .. }
+                | Inst::AtomicRmw { .. }
+                | Inst::AtomicCmpxchg { .. } => {
                     needs.memory = true;
                     continue;
                 }

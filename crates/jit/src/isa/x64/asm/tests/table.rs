@@ -34,6 +34,18 @@ macro_rules! rows {
 fn table() -> Vec<(&'static str, Emit, &'static str, &'static str)> {
     use Scale::*;
     rows! {
+        // Atomics.
+        lock_xadd(S32, mi(R15, Rax, X1, 8), R10) => "f0 45 0f c1 54 07 08", "lock xadd [r15+rax+8],r10d";
+        lock_xadd(S64, m(Rbx, 0), Rcx) => "f0 48 0f c1 0b", "lock xadd [rbx],rcx";
+        lock_xadd(S8, m(Rdx, 0), Rsi) => "f0 40 0f c0 32", "lock xadd [rdx],sil";
+        lock_xadd(S16, m(R11, 0), R10) => "f0 66 45 0f c1 13", "lock xadd [r11],r10w";
+        lock_cmpxchg(S32, mi(R15, R11, X1, 0), R10) => "f0 47 0f b1 14 1f", "lock cmpxchg [r15+r11],r10d";
+        lock_cmpxchg(S8, m(Rax, 0), Rdx) => "f0 0f b0 10", "lock cmpxchg [rax],dl";
+        lock_cmpxchg(S64, m(Rcx, 16), Rdx) => "f0 48 0f b1 51 10", "lock cmpxchg [rcx+10h],rdx";
+        xchg_mr(S64, m(R15, 0), R10) => "4d 87 17", "xchg [r15],r10";
+        xchg_mr(S16, m(Rax, 0), Rcx) => "66 87 08", "xchg [rax],cx";
+        xchg_mr(S8, m(Rax, 0), Rdi) => "40 86 38", "xchg [rax],dil";
+        mfence() => "0f ae f0", "mfence";
         // Register moves and immediates.
         mov_rr(S64, Rax, Rcx) => "48 89 c8", "mov rax,rcx";
         mov_rr(S32, R8, Rdx) => "41 89 d0", "mov r8d,edx";

@@ -1,0 +1,169 @@
+//! Atomic accesses (threads proposal). x86-64 keeps loads in order with
+//! each other and stores in order with each other, so a sequentially
+//! consistent load is a plain load and a store is an `xchg` (a locked
+//! access that also orders it with later loads); read-modify-writes use
+//! `lock xadd`, `xchg` or a `lock cmpxchg` loop, and compare-exchange is
+//! `lock cmpxchg`. Each access first traps unless its address is a
+//! multiple of its width; bounds come from the guard pages, as for plain
+//! accesses (the access itself is the trap site).
+//!
+//! Registers: r10 carries the value operand, r11 the address when it is
+//! not in a register the instruction may use; the `cmpxchg` forms take rax
+//! (and the loops rdx), which the allocator keeps free across them (see
+//! `abi::clobbers`).
+
+use super::{Emitter, ExtMode, Gpr, Mem, Scale, Size};
+use crate::ir::{RmwOp, VReg, Width};
+use crate::isa::x64::asm::{AluOp, Cond};
+use wx_core::TrapCode;
+use Gpr::{Rax, Rdx, R10, R11, R15};
+
+fn size(width: Width) -> Size {
+    match width {
+        Width::W8 => Size::S8,
+        Width::W16 => Size::S16,
+        Width::W32 => Size::S32,
+        Width::W64 => Size::S64,
+    }
+}
+
+impl Emitter<'_> {
+    /// The memory operand of an atomic access of `width` at `addr +
+    /// offset`, after the alignment check; its index register is never
+    /// rax, rdx or r10.
+    fn atomic_address(&mut self, addr: VReg, offset: u32, width: Width) -> Mem {
+        let mut ra = self.src(addr, R11);
+        if matches!(ra, Rax | Rdx | R10) {
+            self.asm.mov_rr(Size::S64, R11, ra);
+            ra = R11;
+        }
+        let mask = width.bytes() as u32 - 1;
+        if mask != 0 {
+            // Only the low bits of `addr + offset` matter.
+            let low = offset & mask;
+            if low == 0 {
+                self.asm.test_ri(Size::S32, ra, mask as i32);
+            } else {
+                self.asm
+                    .lea(Size::S32, R10, Mem::new(ra, low as i32));
+                self.asm.test_ri(Size::S32, R10, mask as i32);
+            }
+            self.trap_if_unaligned();
+        }
+        if offset <= i32::MAX as u32 {
+            return Mem::indexed(R15, ra, Scale::X1, offset as i32);
+        }
+        // Offsets past 2^31 do not fit a displacement: add them in steps.
+        self.asm.mov_rr(Size::S64, R11, ra);
+        let mut rest = offset as u64;
+        while rest > 0 {
+            let step = rest.min(i32::MAX as u64);
+            self.asm.alu_ri(AluOp::Add, Size::S64, R11, step as i32);
+            rest -= step;
+        }
+        Mem::indexed(R15, R11, Scale::X1, 0)
+    }
+
+    fn trap_if_unaligned(&mut self) {
+        let label = self.cold_site(crate::isa::SiteKind::Trap(TrapCode::UnalignedAtomic));
+        self.asm.jcc(Cond::Ne, label);
+    }
+
+    /// Zero-extend the low `width` bits of `src` into `dst`'s register.
+    fn commit_zero_extended(&mut self, dst: VReg, src: Gpr, width: Width) {
+        let d = self.dst(dst, src);
+        match width {
+            Width::W8 => self.asm.movzx_rr(ExtMode::BL, d, src),
+            Width::W16 => self.asm.movzx_rr(ExtMode::WL, d, src),
+            Width::W32 => self.asm.mov_rr(Size::S32, d, src),
+            Width::W64 => self.mov(Size::S64, d, src),
+        }
+        self.commit(dst, d);
+    }
+
+    pub(super) fn atomic_load(&mut self, width: Width, dst: VReg, addr: VReg, offset: u32) {
+        let m = self.atomic_address(addr, offset, width);
+        let d = self.dst(dst, R10);
+        self.trap_site();
+        match width {
+            Width::W8 => self.asm.movzx_rm(ExtMode::BL, d, m),
+            Width::W16 => self.asm.movzx_rm(ExtMode::WL, d, m),
+            w => self.asm.load(size(w), d, m),
+        }
+        self.commit(dst, d);
+    }
+
+    pub(super) fn atomic_store(&mut self, width: Width, addr: VReg, value: VReg, offset: u32) {
+        let m = self.atomic_address(addr, offset, width);
+        self.src_into(value, R10);
+        self.trap_site();
+        self.asm.xchg_mr(size(width), m, R10);
+    }
+
+    #[allow(clippy::too_many_arguments, reason = "the instruction's fields")]
+    pub(super) fn atomic_rmw(
+        &mut self,
+        op: RmwOp,
+        width: Width,
+        dst: VReg,
+        addr: VReg,
+        value: VReg,
+        offset: u32,
+    ) {
+        let m = self.atomic_address(addr, offset, width);
+        self.src_into(value, R10);
+        let sz = size(width);
+        let alu = match op {
+            RmwOp::Add | RmwOp::Sub => {
+                if op == RmwOp::Sub {
+                    self.asm.neg(Size::S64, R10);
+                }
+                self.trap_site();
+                self.asm.lock_xadd(sz, m, R10);
+                return self.commit_zero_extended(dst, R10, width);
+            }
+            RmwOp::Xchg => {
+                self.trap_site();
+                self.asm.xchg_mr(sz, m, R10);
+                return self.commit_zero_extended(dst, R10, width);
+            }
+            RmwOp::And => AluOp::And,
+            RmwOp::Or => AluOp::Or,
+            RmwOp::Xor => AluOp::Xor,
+        };
+        // rax = old (zero-extended); retry until no other write came between.
+        self.trap_site();
+        match width {
+            Width::W8 => self.asm.movzx_rm(ExtMode::BL, Rax, m),
+            Width::W16 => self.asm.movzx_rm(ExtMode::WL, Rax, m),
+            w => self.asm.load(size(w), Rax, m),
+        }
+        let again = self.asm.new_label();
+        self.asm.bind(again);
+        self.asm.mov_rr(Size::S64, Rdx, Rax);
+        self.asm.alu_rr(alu, Size::S64, Rdx, R10);
+        self.asm.lock_cmpxchg(sz, m, Rdx);
+        self.asm.jcc(Cond::Ne, again);
+        self.commit_zero_extended(dst, Rax, width);
+    }
+
+    #[allow(clippy::too_many_arguments, reason = "the instruction's fields")]
+    pub(super) fn atomic_cmpxchg(
+        &mut self,
+        width: Width,
+        dst: VReg,
+        addr: VReg,
+        expected: VReg,
+        replacement: VReg,
+        offset: u32,
+    ) {
+        let m = self.atomic_address(addr, offset, width);
+        // The replacement first: it may be in rax, which `expected` takes.
+        self.src_into(replacement, R10);
+        self.src_into(expected, Rax);
+        self.trap_site();
+        self.asm.lock_cmpxchg(size(width), m, R10);
+        // rax: the old value (equal to `expected` in its low bits on success).
+        self.commit_zero_extended(dst, Rax, width);
+    }
+}

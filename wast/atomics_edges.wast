@@ -1,0 +1,46 @@
+;; Atomic accesses at the edges, the same on every tier (the JIT emits
+;; lock xadd / xchg / lock cmpxchg loops; see emit/atomics.rs): alignment
+;; is checked before bounds, offsets past 2^31, narrow widths truncate
+;; their operands, and results are zero-extended.
+(module
+  (memory 1 1 shared)
+  (func (export "load32") (param i32) (result i32) (i32.atomic.load (local.get 0)))
+  (func (export "load64_far") (param i32) (result i64) (i64.atomic.load offset=0x80000000 (local.get 0)))
+  (func (export "store16") (param i32 i32) (i32.atomic.store16 (local.get 0) (local.get 1)))
+  (func (export "load16") (param i32) (result i32) (i32.atomic.load16_u (local.get 0)))
+  (func (export "sub8") (param i32 i32) (result i32) (i32.atomic.rmw8.sub_u (local.get 0) (local.get 1)))
+  (func (export "load8") (param i32) (result i32) (i32.atomic.load8_u (local.get 0)))
+  (func (export "xor64") (param i32 i64) (result i64) (i64.atomic.rmw.xor offset=8 (local.get 0) (local.get 1)))
+  (func (export "and32u") (param i32 i64) (result i64) (i64.atomic.rmw32.and_u (local.get 0) (local.get 1)))
+  (func (export "cas16") (param i32 i32 i32) (result i32)
+    (i32.atomic.rmw16.cmpxchg_u (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "xchg32") (param i32 i32) (result i32) (i32.atomic.rmw.xchg offset=4 (local.get 0) (local.get 1)))
+  (func (export "or_odd_offset") (param i32 i32) (result i32)
+    (i32.atomic.rmw.or offset=1 (local.get 0) (local.get 1)))
+  (func (export "fence") (atomic.fence)))
+
+(assert_trap (invoke "load32" (i32.const 65533)) "unaligned atomic")
+(assert_trap (invoke "load32" (i32.const 65536)) "out of bounds memory access")
+(assert_return (invoke "load32" (i32.const 65532)) (i32.const 0))
+(assert_return (invoke "load32" (i32.const 65528)) (i32.const 0))
+(assert_trap (invoke "load64_far" (i32.const 0)) "out of bounds memory access")
+(assert_trap (invoke "load64_far" (i32.const 4)) "unaligned atomic")
+(invoke "store16" (i32.const 2) (i32.const 0x12345678))
+(assert_return (invoke "load16" (i32.const 2)) (i32.const 0x5678))
+(assert_return (invoke "load32" (i32.const 0)) (i32.const 0x56780000))
+;; 0x78 - 0x1ff wraps in 8 bits; the old value comes back zero-extended.
+(assert_return (invoke "sub8" (i32.const 2) (i32.const 0x1ff)) (i32.const 0x78))
+(assert_return (invoke "load8" (i32.const 2)) (i32.const 0x79))
+(assert_return (invoke "xor64" (i32.const 8) (i64.const -1)) (i64.const 0))
+(assert_return (invoke "xor64" (i32.const 8) (i64.const 0x0f0f)) (i64.const -1))
+(assert_return (invoke "and32u" (i32.const 16) (i64.const -1)) (i64.const 0xfffff0f0))
+;; Expected and replacement are truncated to 16 bits.
+(assert_return (invoke "cas16" (i32.const 2) (i32.const 0xffff5679) (i32.const 0xaaaa1111)) (i32.const 0x5679))
+(assert_return (invoke "load16" (i32.const 2)) (i32.const 0x1111))
+(assert_return (invoke "cas16" (i32.const 2) (i32.const 0x5679) (i32.const 0x2222)) (i32.const 0x1111))
+(assert_return (invoke "load16" (i32.const 2)) (i32.const 0x1111))
+(assert_return (invoke "xchg32" (i32.const 28) (i32.const -5)) (i32.const 0))
+(assert_return (invoke "xchg32" (i32.const 28) (i32.const 7)) (i32.const -5))
+(assert_trap (invoke "or_odd_offset" (i32.const 0) (i32.const 1)) "unaligned atomic")
+(assert_return (invoke "or_odd_offset" (i32.const 3) (i32.const 1)) (i32.const 0))
+(assert_return (invoke "fence"))
