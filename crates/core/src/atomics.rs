@@ -10,13 +10,13 @@
 //! lost between them.
 
 use crate::memory::LinearMemory;
-use wasmparser::{MemArg, Operator as W};
 use crate::trap::TrapCode;
 use parking_lot::{Condvar, Mutex};
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering::SeqCst};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use wasmparser::{MemArg, Operator as W};
 
 /// Width of an atomic access, as log2 of its size in bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

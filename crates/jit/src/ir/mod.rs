@@ -251,7 +251,10 @@ impl Libcall {
     /// Whether the call returns both a status (low 32 bits, 0 or a trap
     /// code) and a value (high 32 bits).
     pub fn returns_status_and_value(self) -> bool {
-        matches!(self, Libcall::AtomicWait { .. } | Libcall::AtomicNotify { .. })
+        matches!(
+            self,
+            Libcall::AtomicWait { .. } | Libcall::AtomicNotify { .. }
+        )
     }
 
     /// The index immediates passed before the arguments.

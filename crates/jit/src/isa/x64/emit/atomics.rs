@@ -44,8 +44,7 @@ impl Emitter<'_> {
             if low == 0 {
                 self.asm.test_ri(Size::S32, ra, mask as i32);
             } else {
-                self.asm
-                    .lea(Size::S32, R10, Mem::new(ra, low as i32));
+                self.asm.lea(Size::S32, R10, Mem::new(ra, low as i32));
                 self.asm.test_ri(Size::S32, R10, mask as i32);
             }
             self.trap_if_unaligned();
