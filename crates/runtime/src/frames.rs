@@ -77,10 +77,26 @@ unsafe fn word(addr: usize) -> usize {
 /// # Safety
 /// Called by the trap exit with the site's pc and the stack and frame
 /// pointers of the compiled code there, whose frames are live.
-unsafe fn walk(_vmctx: *mut VMContext, pc: usize, sp: usize, fp: usize, status: u32) -> u32 {
+unsafe fn walk(vmctx: *mut VMContext, pc: usize, sp: usize, fp: usize, status: u32) -> u32 {
+    // SAFETY: forwarded from the caller.
+    crate::traps::with_code(|code| unsafe { walk_with(code, vmctx, pc, sp, fp, status) })
+}
+
+/// [`walk`], looking code up in `code`.
+///
+/// # Safety
+/// As for [`walk`].
+unsafe fn walk_with(
+    code: &crate::traps::CodeLookup,
+    _vmctx: *mut VMContext,
+    pc: usize,
+    sp: usize,
+    fp: usize,
+    status: u32,
+) -> u32 {
     // (A cold path's return address may be the code's very end: look up
     // the byte before it, as for any return address.)
-    let Some((start, table)) = crate::traps::code_at(pc - 1) else {
+    let Some((start, table)) = code.at(pc - 1) else {
         backtrace::begin();
         return backtrace::trap_code_of(status);
     };
@@ -88,7 +104,7 @@ unsafe fn walk(_vmctx: *mut VMContext, pc: usize, sp: usize, fp: usize, status: 
         backtrace::begin();
         return backtrace::trap_code_of(status);
     };
-    let code = match site.kind {
+    let trap = match site.kind {
         SiteKind::Trap(code) => {
             backtrace::begin();
             code as u32
@@ -118,7 +134,7 @@ unsafe fn walk(_vmctx: *mut VMContext, pc: usize, sp: usize, fp: usize, status: 
         }
     };
     for _ in 0..backtrace::MAX_FRAMES {
-        let Some((start, table)) = crate::traps::code_at(ret - 1) else {
+        let Some((start, table)) = code.at(ret - 1) else {
             break;
         };
         let Some(call) = table.call((ret - start) as u32) else {
@@ -134,5 +150,5 @@ unsafe fn walk(_vmctx: *mut VMContext, pc: usize, sp: usize, fp: usize, status: 
         ret = unsafe { word(fp + 8) };
         fp = caller_fp;
     }
-    code
+    trap
 }

@@ -157,12 +157,24 @@ fn range_at<'a>(pc: usize) -> Option<&'a CodeRange> {
     })
 }
 
-/// The compiled code holding `pc`: its start and frame table.
-pub(crate) fn code_at(pc: usize) -> Option<(usize, Arc<crate::frames::FrameTable>)> {
+/// Lookups of compiled code by pc, valid while [`with_code`] runs.
+pub(crate) struct CodeLookup(());
+
+impl CodeLookup {
+    /// The compiled code holding `pc`: its start and frame table.
+    pub(crate) fn at(&self, pc: usize) -> Option<(usize, &crate::frames::FrameTable)> {
+        range_at(pc).and_then(|r| Some((r.start, r.frames.as_deref()?)))
+    }
+}
+
+/// Run `f` with lookups of compiled code, announced once as a reader of
+/// the registry (a walk looks up every frame: one announcement, no
+/// reference counting per frame).
+pub(crate) fn with_code<R>(f: impl FnOnce(&CodeLookup) -> R) -> R {
     READERS.fetch_add(1, Ordering::SeqCst);
-    let found = range_at(pc).and_then(|r| Some((r.start, r.frames.clone()?)));
+    let r = f(&CodeLookup(()));
     READERS.fetch_sub(1, Ordering::SeqCst);
-    found
+    r
 }
 
 static mut PREVIOUS: [Option<libc::sigaction>; 2] = [None, None];
