@@ -150,3 +150,25 @@
       (i32.add (global.get $log) (i32.mul (i32.const 100)))
     end))
 (assert_return (invoke "cleanup-then-rethrow" (i32.const 20)) (i32.const 2105))
+
+;; Throws in compiled code (functions without handlers compile): a payload
+;; longer than the argument registers, floats included, and `throw_ref` of
+;; null, which traps.
+(module
+  (tag $wide (param i32 i64 f32 f64 i32 i64 f64))
+  (func $throw-wide (param i32)
+    (throw $wide (local.get 0) (i64.const -2) (f32.const 1.5) (f64.const -0.25)
+                 (i32.const 5) (i64.const 0x100000000) (f64.const 1e300)))
+  (func $throw-null (throw_ref (ref.null exn)))
+  (func (export "catch-wide") (param i32) (result i32 i64 f32 f64 i32 i64 f64)
+    (block $h (result i32 i64 f32 f64 i32 i64 f64)
+      (try_table (catch $wide $h) (call $throw-wide (local.get 0)))
+      (unreachable)))
+  (func (export "null-ref") (result i32)
+    (block $h
+      (try_table (catch_all $h) (call $throw-null)))
+    (i32.const 1)))
+(assert_return (invoke "catch-wide" (i32.const 9))
+  (i32.const 9) (i64.const -2) (f32.const 1.5) (f64.const -0.25)
+  (i32.const 5) (i64.const 0x100000000) (f64.const 1e300))
+(assert_trap (invoke "null-ref") "null exception reference")

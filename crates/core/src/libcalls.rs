@@ -176,6 +176,43 @@ pub unsafe extern "C" fn elem_drop(vmctx: *mut VMContext, elem: u32) {
     unsafe { instance(vmctx) }.elem_drop(elem)
 }
 
+/// `throw` of a new exception of tag `tag` (an index in the instance)
+/// whose payload is the `len` cells at `values`: always the exception
+/// status.
+///
+/// # Safety
+/// See the module documentation; `values` points to `len` cells.
+pub unsafe extern "C" fn throw(
+    vmctx: *mut VMContext,
+    tag: u32,
+    values: *const u64,
+    len: u32,
+) -> u32 {
+    // SAFETY: guaranteed by the caller; the store's limits point at its
+    // exception heap.
+    unsafe {
+        let tag = instance(vmctx).tags[tag as usize];
+        let values = std::slice::from_raw_parts(values, len as usize).into();
+        let heap = &mut *(*(*vmctx).limits).exns;
+        let exn = heap.alloc(crate::exception::ExnObject { tag, values });
+        heap.throw(exn);
+    }
+    TrapCode::Exception as u32
+}
+
+/// `throw_ref`: the exception status, or a trap for a null reference.
+///
+/// # Safety
+/// See the module documentation; `exn` is null or a live exception of the store.
+pub unsafe extern "C" fn throw_ref(vmctx: *mut VMContext, exn: u64) -> u32 {
+    if exn == 0 {
+        return TrapCode::NullExnRef as u32;
+    }
+    // SAFETY: guaranteed by the caller, as for `throw`.
+    unsafe { (*(*(*vmctx).limits).exns).throw(exn) };
+    TrapCode::Exception as u32
+}
+
 /// A status (low half) and a value (high half) in one return register.
 fn status_and_value(r: Result<u32, TrapCode>) -> u64 {
     match r {

@@ -232,6 +232,11 @@ pub enum Libcall {
     AtomicWait { offset: u32, width: u32 },
     /// `memory.atomic.notify` on memory 0: `[addr, count] -> [woken]`.
     AtomicNotify { offset: u32 },
+    /// `throw`: `[payload...] -> []`, always an exception status. The
+    /// payload goes by pointer (it may be longer than the registers).
+    Throw { tag: u32 },
+    /// `throw_ref`: `[exnref] -> []`, always a status (null traps).
+    ThrowRef,
 }
 
 impl Libcall {
@@ -240,6 +245,8 @@ impl Libcall {
         matches!(
             self,
             Libcall::MemoryFill { .. }
+                | Libcall::Throw { .. }
+                | Libcall::ThrowRef
                 | Libcall::MemoryCopy { .. }
                 | Libcall::MemoryInit { .. }
                 | Libcall::TableFill { .. }
@@ -274,6 +281,8 @@ impl Libcall {
             Libcall::ElemDrop { elem } => vec![elem],
             Libcall::AtomicWait { offset, width } => vec![offset, width],
             Libcall::AtomicNotify { offset } => vec![offset],
+            Libcall::Throw { tag } => vec![tag],
+            Libcall::ThrowRef => vec![],
         }
     }
 }

@@ -21,6 +21,7 @@
 
 mod atomics;
 mod decode;
+mod exceptions;
 mod inline;
 mod ops;
 

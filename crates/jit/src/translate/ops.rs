@@ -1040,7 +1040,7 @@ impl Translator<'_> {
             W::F32ReinterpretI32 => self.convert(ConvOp::Reinterpret, I32, F32),
             W::F64ReinterpretI64 => self.convert(ConvOp::Reinterpret, I64, F64),
 
-            ref other if self.atomic(other) => {}
+            ref other if self.atomic(other) || self.throw(other) => {}
             other => {
                 let name = format!("{other:?}");
                 let opcode = name

@@ -935,8 +935,24 @@ impl Emitter<'_> {
             Libcall::ElemDrop { .. } => lc::elem_drop as *const (),
             Libcall::AtomicWait { .. } => lc::atomic_wait as *const (),
             Libcall::AtomicNotify { .. } => lc::atomic_notify as *const (),
+            Libcall::Throw { .. } => lc::throw as *const (),
+            Libcall::ThrowRef => lc::throw_ref as *const (),
         } as u64;
         const ARG_REGS: [Gpr; 6] = [Rdi, Rsi, Rdx, Rcx, Gpr::R8, Gpr::R9];
+        if let Libcall::Throw { tag } = call {
+            // (vmctx, tag, payload pointer, payload length): the payload
+            // stays in the outgoing area.
+            self.store_args(args);
+            self.asm.mov_rr(Size::S64, Rdi, R14);
+            self.asm.mov_ri(Size::S32, Rsi, tag as i32);
+            self.asm.mov_rr(Size::S64, Rdx, Rsp);
+            self.asm.mov_ri(Size::S32, Rcx, args.len as i32);
+            self.asm.mov_imm64(R11, target);
+            self.asm.call_r(R11);
+            let status = self.cold_site(SiteKind::Status);
+            self.asm.jmp(status);
+            return Ok(());
+        }
         let imms = call.immediates();
         if 1 + imms.len() + args.len as usize > ARG_REGS.len() {
             return Err(JitError::Internal(format!(
