@@ -29,7 +29,7 @@ def main():
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--json")
     p.add_argument("programs", nargs="*")
-    a = p.parse_args()
+    a = p.parse_intermixed_args()
     programs = a.programs or sorted(glob.glob(os.path.join(HERE, "programs", "*.wasm")))
     bins = {"old": a.old, "new": a.new}
     results = {}

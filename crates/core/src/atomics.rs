@@ -108,6 +108,16 @@ pub fn access(op: &W<'_>) -> Option<Access> {
     })
 }
 
+/// `memory.atomic.wait32/64`: the width of the value waited for, and the
+/// memory argument.
+pub fn wait_operator(op: &W<'_>) -> Option<(Width, MemArg)> {
+    match *op {
+        W::MemoryAtomicWait32 { memarg } => Some((Width::W32, memarg)),
+        W::MemoryAtomicWait64 { memarg } => Some((Width::W64, memarg)),
+        _ => None,
+    }
+}
+
 fn access_kind(op: &W<'_>) -> Option<(AccessKind, Width, MemArg)> {
     use AccessKind::*;
     use Width::*;

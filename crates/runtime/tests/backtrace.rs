@@ -6,9 +6,9 @@
 //! Expected frames were printed by wasmtime-py 51 for `backtrace.wat`:
 //! `Trap.frames` as `(module_offset, func_name)` after calling each export.
 
-use wx_runtime::{
-    Caller, Config, Engine, Error, FrameInfo, Linker, Module, Store, Strategy, TrapCode,
-};
+use wx_runtime::{Caller, Config, Engine, Error, FrameInfo, Linker, Module, Store, TrapCode};
+
+mod support;
 
 const WAT: &str = include_str!("backtrace.wat");
 
@@ -45,24 +45,6 @@ const CASES: &[(&str, i32, Frames)] = &[
     ("unreachable_in_loop", 3, &[(274, None)]),
 ];
 
-fn strategies() -> Vec<(&'static str, Config)> {
-    let mut out = vec![("interp", Config::new().strategy(Strategy::Interp).clone())];
-    if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
-        out.push(("jit", Config::new().strategy(Strategy::Jit).clone()));
-        out.push(("mixed", Config::new().strategy(Strategy::Mixed).clone()));
-        out.push((
-            "tiered",
-            Config::new()
-                .strategy(Strategy::Tiered)
-                .jit_threshold(1)
-                .jit_loop_threshold(1)
-                .background_compilation(false)
-                .clone(),
-        ));
-    }
-    out
-}
-
 fn instantiate(config: &Config) -> (Store<()>, wx_runtime::Instance) {
     let engine = Engine::new(config).unwrap();
     let module = Module::new(&engine, WAT).unwrap();
@@ -95,7 +77,7 @@ fn frames_of(e: &Error) -> Vec<(u32, Option<&str>)> {
 
 #[test]
 fn backtraces_match_wasmtime_on_every_tier() {
-    for (tier, config) in strategies() {
+    for (tier, config) in support::tiers() {
         let (mut store, instance) = instantiate(&config);
         for &(name, arg, want) in CASES {
             let f = instance
@@ -112,7 +94,7 @@ fn backtraces_match_wasmtime_on_every_tier() {
 
 #[test]
 fn a_failing_host_function_is_the_start_of_the_backtrace() {
-    for (tier, config) in strategies() {
+    for (tier, config) in support::tiers() {
         let (mut store, instance) = instantiate(&config);
         let f = instance
             .get_typed_func::<i32, i32>(&mut store, "hosttrap")
@@ -131,7 +113,7 @@ fn a_failing_host_function_is_the_start_of_the_backtrace() {
 
 #[test]
 fn deep_recursion_keeps_its_innermost_frames() {
-    for (tier, config) in strategies() {
+    for (tier, config) in support::tiers() {
         let (mut store, instance) = instantiate(&config);
         let f = instance
             .get_typed_func::<i32, i32>(&mut store, "overflow")

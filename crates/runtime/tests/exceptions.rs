@@ -4,9 +4,11 @@
 //! host function, and exception references handed to the host and back.
 
 use wx_runtime::{
-    Caller, Config, Engine, Error, Exception, Extern, FuncType, Linker, Module, Store, Strategy,
-    Tag, Val, ValType,
+    Caller, Config, Engine, Error, Exception, Extern, FuncType, Linker, Module, Store, Tag, Val,
+    ValType,
 };
+
+mod support;
 
 const WAT: &str = r#"
 (module $m
@@ -43,23 +45,6 @@ const WAT: &str = r#"
     (throw_ref (local.get 0)))
 )
 "#;
-
-fn configs() -> Vec<(&'static str, Config)> {
-    let mut out = vec![("interp", Config::new().strategy(Strategy::Interp).clone())];
-    if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
-        out.push(("jit", Config::new().strategy(Strategy::Jit).clone()));
-        out.push(("mixed", Config::new().strategy(Strategy::Mixed).clone()));
-        out.push((
-            "tiered",
-            Config::new()
-                .strategy(Strategy::Tiered)
-                .jit_threshold(1)
-                .background_compilation(false)
-                .clone(),
-        ));
-    }
-    out
-}
 
 struct Setup {
     store: Store<()>,
@@ -118,7 +103,7 @@ fn call(s: &mut Setup, name: &str, args: &[Val]) -> Result<Vec<Val>, Error> {
 
 #[test]
 fn a_host_function_throws_into_wasm() {
-    for (tier, config) in configs() {
+    for (tier, config) in support::tiers() {
         let mut s = setup(&config);
         for round in 0..3 {
             let r = call(&mut s, "catch_host", &[Val::I32(7)]).unwrap();
@@ -130,7 +115,7 @@ fn a_host_function_throws_into_wasm() {
 
 #[test]
 fn an_uncaught_exception_reaches_the_embedder_with_tag_payload_and_backtrace() {
-    for (tier, config) in configs() {
+    for (tier, config) in support::tiers() {
         let mut s = setup(&config);
         let e_tag = s
             .instance
@@ -163,7 +148,7 @@ fn an_uncaught_exception_reaches_the_embedder_with_tag_payload_and_backtrace() {
 
 #[test]
 fn an_exception_passes_through_a_host_function_unchanged() {
-    for (tier, config) in configs() {
+    for (tier, config) in support::tiers() {
         let mut s = setup(&config);
         for round in 0..3 {
             let r = call(&mut s, "through_host", &[Val::I32(5)]).unwrap();
@@ -174,7 +159,7 @@ fn an_exception_passes_through_a_host_function_unchanged() {
 
 #[test]
 fn exception_references_go_to_the_host_and_back() {
-    for (tier, config) in configs() {
+    for (tier, config) in support::tiers() {
         let mut s = setup(&config);
         let r = call(&mut s, "get_ref", &[Val::I32(3)]).unwrap();
         let [Val::ExnRef(Some(exn))] = r[..] else {

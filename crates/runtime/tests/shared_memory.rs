@@ -3,9 +3,10 @@
 //! and `memory.atomic.wait` blocks a thread until another one's `notify`
 //! (on every tier).
 
-use std::sync::Arc;
-use std::sync::Barrier;
-use wx_runtime::{Config, Engine, Linker, MemoryType, Module, SharedMemory, Store, Strategy, Val};
+use std::sync::{Arc, Barrier};
+use wx_runtime::{Engine, Linker, MemoryType, Module, SharedMemory, Store, Val};
+
+mod support;
 
 const WAT: &str = r#"
 (module
@@ -32,22 +33,6 @@ const WAT: &str = r#"
     (i32.atomic.store (i32.const 64) (i32.const 1))
     (memory.atomic.notify (i32.const 64) (i32.const 100))))
 "#;
-
-fn configs() -> Vec<(&'static str, Config)> {
-    let mut out = vec![("interp", Config::new().strategy(Strategy::Interp).clone())];
-    if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
-        out.push(("jit", Config::new().strategy(Strategy::Jit).clone()));
-        out.push((
-            "tiered",
-            Config::new()
-                .strategy(Strategy::Tiered)
-                .jit_threshold(2)
-                .jit_loop_threshold(100)
-                .clone(),
-        ));
-    }
-    out
-}
 
 /// An instance of the test module in a fresh store, importing `memory`.
 fn instance(
@@ -82,7 +67,7 @@ fn call(
 fn threads_with_their_own_stores_share_one_memory() {
     const THREADS: usize = 4;
     const ROUNDS: i32 = 5000;
-    for (tier, config) in configs() {
+    for (tier, config) in support::tiers() {
         let engine = Engine::new(&config).unwrap();
         let module = Module::new(&engine, WAT).unwrap();
         let ty = MemoryType {
@@ -119,7 +104,7 @@ fn threads_with_their_own_stores_share_one_memory() {
 
 #[test]
 fn wait_blocks_until_another_thread_notifies() {
-    for (tier, config) in configs() {
+    for (tier, config) in support::tiers() {
         let engine = Engine::new(&config).unwrap();
         let module = Module::new(&engine, WAT).unwrap();
         let ty = MemoryType {

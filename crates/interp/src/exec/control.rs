@@ -180,6 +180,26 @@ macro_rules! enter {
         });
         $cx.base = new_base;
         let sp = stack.values.as_mut_ptr().add(new_base);
+        start!(
+            callee,
+            callee_instance,
+            $callee_module_code,
+            sp,
+            $mem,
+            $len,
+            $cx
+        )
+    }};
+}
+
+/// Run interpreted function `$callee` (of `$callee_instance`, whose code
+/// is `$callee_module_code`) in the frame at `$sp`, which holds its
+/// arguments: initialise the frame, count the call, switch instance.
+macro_rules! start {
+    ($callee:expr, $callee_instance:expr, $callee_module_code:expr, $sp:expr, $mem:ident, $len:ident, $cx:ident) => {{
+        let callee: &FuncCode = $callee;
+        let callee_instance = $callee_instance;
+        let sp = $sp;
         callee.init_frame(sp);
         if callee.count_call() {
             tier::report(
@@ -202,11 +222,12 @@ macro_rules! enter {
     }};
 }
 
-/// Call entry slot `$f` with arguments at slot `$at`; the caller resumes at `$ret`.
-macro_rules! call {
-    ($f:expr, $at:expr, $call_len:expr, $ret:expr, $sp:ident, $mem:ident, $len:ident, $cx:ident) => {{
+/// The interpreted code, instance and module code of entry slot `$f`, or
+/// `None` when it has a native entry (compiled code, a host function).
+/// Traps at `$ip` if the code cannot be had.
+macro_rules! interpreted {
+    ($f:expr, $ip:expr, $cx:ident) => {{
         let f: *const VMFuncRef = $f;
-        // Compiled wasm functions are entered through their entry slot, like host functions.
         if (*f).kind == FuncKind::Wasm
             && (*f)
                 .wasm_call
@@ -217,13 +238,28 @@ macro_rules! call {
             let callee_module_code = if callee_instance == $cx.instance {
                 $cx.module_code
             } else {
-                tri!($cx, $ret.sub(1), module_code_of(callee_instance))
+                tri!($cx, $ip, module_code_of(callee_instance))
             };
             let def = (*f).func_index - (&*callee_instance).module.num_imported_funcs;
             let callee: &FuncCode = match (&*callee_module_code).get_or_translate(def) {
                 Ok(c) => c,
-                Err(_) => trap_at!($cx, $ret.sub(1), TrapCode::Internal),
+                Err(_) => trap_at!($cx, $ip, TrapCode::Internal),
             };
+            Some((callee, callee_instance, callee_module_code))
+        } else {
+            None
+        }
+    }};
+}
+
+/// Call entry slot `$f` with arguments at slot `$at`; the caller resumes at `$ret`.
+macro_rules! call {
+    ($f:expr, $at:expr, $call_len:expr, $ret:expr, $sp:ident, $mem:ident, $len:ident, $cx:ident) => {{
+        let f: *const VMFuncRef = $f;
+        // Compiled wasm functions are entered through their entry slot, like host functions.
+        if let Some((callee, callee_instance, callee_module_code)) =
+            interpreted!(f, $ret.sub(1), $cx)
+        {
             enter!(
                 callee,
                 callee_instance,
@@ -256,48 +292,22 @@ macro_rules! tail_call {
     ($f:expr, $at:expr, $nparams:expr, $call_len:expr, $ip:ident, $sp:ident, $mem:ident, $len:ident, $cx:ident) => {{
         let f: *const VMFuncRef = $f;
         ptr::copy($sp.add($at as usize), $sp, $nparams as usize);
-        if (*f).kind == FuncKind::Wasm
-            && (*f)
-                .wasm_call
-                .load(std::sync::atomic::Ordering::Relaxed)
-                .is_null()
-        {
-            let callee_instance = (*(*f).vmctx).instance;
-            let callee_module_code = if callee_instance == $cx.instance {
-                $cx.module_code
-            } else {
-                tri!($cx, $ip, module_code_of(callee_instance))
-            };
-            let def = (*f).func_index - (&*callee_instance).module.num_imported_funcs;
-            let callee: &FuncCode = match (&*callee_module_code).get_or_translate(def) {
-                Ok(c) => c,
-                Err(_) => trap_at!($cx, $ip, TrapCode::Internal),
-            };
+        if let Some((callee, callee_instance, callee_module_code)) = interpreted!(f, $ip, $cx) {
             let stack = &mut *$cx.stack;
             let frame_end = $cx.base + callee.frame_size as usize;
             if frame_end > stack.values.len() {
                 tri!($cx, $ip, stack.reserve(frame_end));
             }
             let sp = stack.values.as_mut_ptr().add($cx.base);
-            callee.init_frame(sp);
-            if callee.count_call() {
-                tier::report(
-                    callee_module_code,
-                    callee_instance,
-                    callee,
-                    Hot::Calls(callee.call_count()),
-                );
-            }
-            $cx.code = callee;
-            $cx.module_code = callee_module_code;
-            let (mem, len) = if callee_instance != $cx.instance {
-                $cx.instance = callee_instance;
-                $cx.vm_mem = memory0(callee_instance);
-                mem_view($cx.vm_mem)
-            } else {
-                ($mem, $len)
-            };
-            next_checked!(callee.instrs.as_ptr(), sp, mem, len, $cx)
+            start!(
+                callee,
+                callee_instance,
+                callee_module_code,
+                sp,
+                $mem,
+                $len,
+                $cx
+            )
         } else {
             let caller_vmctx = (&*$cx.instance).vmctx();
             let rc = ((*f).array_call)(f, caller_vmctx, $sp, $call_len as usize);

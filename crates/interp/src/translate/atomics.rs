@@ -6,11 +6,23 @@
 use super::Translator;
 use crate::bytecode::Op;
 use wasmparser::{MemArg, Operator as W};
-use wx_core::atomics::{access, AccessKind, Width};
+use wx_core::atomics::{access, wait_operator, AccessKind};
 
 impl Translator<'_> {
     /// Translate `op` if it is one of the threads proposal's operators.
     pub(super) fn atomic(&mut self, op: &W<'_>) -> bool {
+        if let Some((width, memarg)) = wait_operator(op) {
+            let base = self.take_operands(3);
+            let dst = self.push_temp();
+            let extra = Op::Extra {
+                a: width as u32,
+                b: 0,
+                c: 0,
+            };
+            let offset = offset(memarg);
+            self.emit_result_with(Op::AtomicWait { dst, base, offset }, extra);
+            return true;
+        }
         match *op {
             W::AtomicFence { .. } => {
                 self.emit(Op::AtomicFence);
@@ -26,29 +38,6 @@ impl Translator<'_> {
                     c: 0,
                 };
                 self.emit_result_with(Op::AtomicNotify { dst, addr, count }, extra);
-                return true;
-            }
-            W::MemoryAtomicWait32 { memarg } | W::MemoryAtomicWait64 { memarg } => {
-                let width = if matches!(op, W::MemoryAtomicWait32 { .. }) {
-                    Width::W32
-                } else {
-                    Width::W64
-                };
-                let base = self.take_operands(3);
-                let dst = self.push_temp();
-                let extra = Op::Extra {
-                    a: width as u32,
-                    b: 0,
-                    c: 0,
-                };
-                self.emit_result_with(
-                    Op::AtomicWait {
-                        dst,
-                        base,
-                        offset: offset(memarg),
-                    },
-                    extra,
-                );
                 return true;
             }
             _ => {}

@@ -4,11 +4,19 @@
 use super::Translator;
 use crate::ir::{Inst, Libcall, Ty};
 use wasmparser::Operator as W;
-use wx_core::atomics::{access, AccessKind, Width};
+use wx_core::atomics::{access, wait_operator, AccessKind};
 
 impl Translator<'_> {
     /// Translate `op` if it is one of the threads proposal's operators.
     pub(super) fn atomic(&mut self, op: &W<'_>) -> bool {
+        if let Some((width, memarg)) = wait_operator(op) {
+            let call = Libcall::AtomicWait {
+                offset: memarg.offset as u32,
+                width: width as u32,
+            };
+            self.libcall(call, 3, Some(Ty::I32));
+            return true;
+        }
         match *op {
             W::AtomicFence { .. } => {
                 self.emit(Inst::AtomicFence);
@@ -19,19 +27,6 @@ impl Translator<'_> {
                     offset: memarg.offset as u32,
                 };
                 self.libcall(call, 2, Some(Ty::I32));
-                return true;
-            }
-            W::MemoryAtomicWait32 { memarg } | W::MemoryAtomicWait64 { memarg } => {
-                let width = if matches!(op, W::MemoryAtomicWait32 { .. }) {
-                    Width::W32
-                } else {
-                    Width::W64
-                };
-                let call = Libcall::AtomicWait {
-                    offset: memarg.offset as u32,
-                    width: width as u32,
-                };
-                self.libcall(call, 3, Some(Ty::I32));
                 return true;
             }
             _ => {}

@@ -1,5 +1,8 @@
-//! Shared by the JIT-vs-interpreter tests: one instance per tier, and
-//! calls compared outcome by outcome.
+//! Shared by the runtime's integration tests: the tiers to run on, one
+//! instance per tier, and calls compared outcome by outcome.
+
+// Each test binary uses a part of this.
+#![allow(dead_code)]
 
 use wx_runtime::*;
 
@@ -66,4 +69,25 @@ pub fn differential(wat: &str, calls: &[(&str, Vec<Val>)]) -> Vec<Outcome> {
             got
         })
         .collect()
+}
+
+/// Every tier this build has, with `tiered` compiling at the first call
+/// and entering loops at their first iteration (on the calling thread),
+/// and `mixed` (every other function compiled).
+pub fn tiers() -> Vec<(&'static str, Config)> {
+    let mut out = vec![("interp", Config::new().strategy(Strategy::Interp).clone())];
+    if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+        out.push(("jit", Config::new().strategy(Strategy::Jit).clone()));
+        out.push(("mixed", Config::new().strategy(Strategy::Mixed).clone()));
+        out.push((
+            "tiered",
+            Config::new()
+                .strategy(Strategy::Tiered)
+                .jit_threshold(1)
+                .jit_loop_threshold(1)
+                .background_compilation(false)
+                .clone(),
+        ));
+    }
+    out
 }
