@@ -334,6 +334,7 @@ fn bad_input_is_one_error_line() {
     let missing = dir.join("missing.wasm");
     let truncated = file(&dir, "truncated.wasm", b"\0asm\x01\0\0\0\x01");
     let garbage = file(&dir, "garbage.wasm", b"\x7fELF not wasm at all");
+    let binary_junk = file(&dir, "junk.bin", b"\x00\x01\xff\xfe\x80 not text");
     let bad_wat = file(&dir, "bad.wat", "(module (func (result i32) i64.const 1))");
     let junk_wat = file(
         &dir,
@@ -350,10 +351,11 @@ fn bad_input_is_one_error_line() {
         "wrong-sig.wat",
         r#"(module (import "wasi_snapshot_preview1" "fd_write" (func (param i32))))"#,
     );
-    let cases: [(&str, &str); 6] = [
+    let cases: [(&str, &str); 7] = [
         (missing.to_str().unwrap(), "missing.wasm"),
         (&truncated, "error: "),
         (&garbage, "error: "),
+        (&binary_junk, "not a wasm module (bad magic number)"),
         (&bad_wat, "error: "),
         (&junk_wat, "junk.wat"),
         (&import, "env::host_fn"),
@@ -473,6 +475,31 @@ fn wast_counts_directives_and_fails_on_any_failure() {
 
     let run = wx(&["wast", &format!("{}/missing.wast", dir.display())], None);
     assert_eq!(run.code, Some(1), "{run:#?}");
+
+    // After a module that fails, directives that use the current module
+    // (or the failed module's name) fail too: they never run against an
+    // earlier instance.
+    let after_failure = file(
+        &dir,
+        "after-failure.wast",
+        r#"(module $m (func (export "f") (result i32) (i32.const 1)))
+           (module $m (func (export "f") (result i32) (i64.const 1)))
+           (assert_return (invoke "f") (i32.const 1))
+           (assert_return (invoke $m "f") (i32.const 1))
+           (module (func (export "f") (result i32) (i32.const 2)))
+           (assert_return (invoke "f") (i32.const 2))"#,
+    );
+    let run = wx(&["wast", "--tier", "interp", &after_failure], None);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(
+        run.stdout
+            .contains("after-failure.wast: 3 passed, 3 failed"),
+        "{run:#?}"
+    );
+    assert!(
+        run.stderr.contains(":3:") && run.stderr.contains("the module failed"),
+        "{run:#?}"
+    );
 }
 
 #[test]

@@ -134,6 +134,14 @@ impl Module {
         if bytes.starts_with(b"\0asm") {
             return Module::from_binary(engine, bytes);
         }
+        if std::str::from_utf8(bytes).is_err() {
+            // Neither a binary module nor text: name the likelier intent.
+            return Err(Error::Compile(wx_core::CompileError::Invalid {
+                message: "not a wasm module (bad magic number) and not wasm text (not UTF-8)"
+                    .into(),
+                offset: Some(0),
+            }));
+        }
         let binary = wat::parse_bytes(bytes).map_err(|e| {
             Error::Compile(wx_core::CompileError::Invalid {
                 message: e.to_string(),

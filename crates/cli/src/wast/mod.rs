@@ -124,6 +124,11 @@ struct Runner<'s, 'a> {
     linker: Linker<()>,
     current: Option<Instance>,
     named: HashMap<String, Instance>,
+    /// Why the last module directive (or the one last given each name)
+    /// failed: directives that refer to it fail too, rather than run
+    /// against an older instance.
+    current_failure: Option<String>,
+    named_failures: HashMap<String, String>,
     definitions: HashMap<String, Module>,
     report: Report<'a>,
     threads: threads::Threads<'s, 'a>,
@@ -151,20 +156,58 @@ impl<'s, 'a> Runner<'s, 'a> {
             linker,
             current: None,
             named: HashMap::new(),
+            current_failure: None,
+            named_failures: HashMap::new(),
             definitions: HashMap::new(),
         })
     }
 
     fn instance(&self, id: Option<wast::token::Id<'_>>) -> Result<Instance, String> {
+        let failed = |why: &String| format!("the module failed: {why}");
         match id {
-            Some(id) => self
-                .named
-                .get(id.name())
-                .copied()
-                .ok_or_else(|| format!("unknown module ${}", id.name())),
-            None => self
-                .current
-                .ok_or_else(|| "no module instantiated".to_string()),
+            Some(id) => match self.named.get(id.name()) {
+                Some(inst) => Ok(*inst),
+                None => Err(self
+                    .named_failures
+                    .get(id.name())
+                    .map(failed)
+                    .unwrap_or_else(|| format!("unknown module ${}", id.name()))),
+            },
+            None => self.current.ok_or_else(|| {
+                self.current_failure
+                    .as_ref()
+                    .map(failed)
+                    .unwrap_or_else(|| "no module instantiated".to_string())
+            }),
+        }
+    }
+
+    /// A module directive named `name` (if any) ended with `outcome`:
+    /// it becomes the current module, or the one later directives fail on.
+    fn module_outcome(
+        &mut self,
+        name: Option<String>,
+        outcome: Result<Instance, String>,
+    ) -> Outcome {
+        match outcome {
+            Ok(inst) => {
+                self.current = Some(inst);
+                self.current_failure = None;
+                if let Some(n) = name {
+                    self.named_failures.remove(&n);
+                    self.named.insert(n, inst);
+                }
+                Ok(())
+            }
+            Err(why) => {
+                self.current = None;
+                self.current_failure = Some(why.clone());
+                if let Some(n) = name {
+                    self.named.remove(&n);
+                    self.named_failures.insert(n, why.clone());
+                }
+                Err(why)
+            }
         }
     }
 
@@ -181,15 +224,11 @@ impl<'s, 'a> Runner<'s, 'a> {
         match d {
             WastDirective::Module(mut m) => {
                 let name = m.name().map(|n| n.name().to_string());
-                let module = self.compile(&mut m)?;
-                let inst = self
-                    .instantiate(&module)
-                    .map_err(|e| format!("instantiation failed: {e}"))?;
-                self.current = Some(inst);
-                if let Some(n) = name {
-                    self.named.insert(n, inst);
-                }
-                Ok(())
+                let outcome = self.compile(&mut m).and_then(|module| {
+                    self.instantiate(&module)
+                        .map_err(|e| format!("instantiation failed: {e}"))
+                });
+                self.module_outcome(name, outcome)
             }
             WastDirective::ModuleDefinition(mut m) => {
                 let name = m.name().map(|n| n.name().to_string());
@@ -208,14 +247,10 @@ impl<'s, 'a> Runner<'s, 'a> {
                     .get(def.name())
                     .cloned()
                     .ok_or("unknown module definition")?;
-                let inst = self
+                let outcome = self
                     .instantiate(&module)
-                    .map_err(|e| format!("instantiation failed: {e}"))?;
-                self.current = Some(inst);
-                if let Some(n) = instance {
-                    self.named.insert(n.name().to_string(), inst);
-                }
-                Ok(())
+                    .map_err(|e| format!("instantiation failed: {e}"));
+                self.module_outcome(instance.map(|n| n.name().to_string()), outcome)
             }
             WastDirective::Register { name, module, .. } => {
                 if let Some(shared) = module.and_then(|m| self.threads.shared_module(m.name())) {
