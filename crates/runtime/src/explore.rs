@@ -57,7 +57,11 @@ impl Module {
             for (at, op) in code.ops.iter().enumerate() {
                 let _ = writeln!(interp, "{at:5}: {op:?}");
             }
-            let jit = wx_jit::explore(info, def).map_err(|e| e.to_string());
+            // What `run` would do: a body over the size limit is never
+            // compiled, so there is no JIT output to show for it.
+            let jit = crate::tier::within_limit(info, def, self.inner.engine.config())
+                .map_err(|why| format!("kept in the interpreter: {why}"))
+                .and_then(|()| wx_jit::explore(info, def).map_err(|e| e.to_string()));
             out.push(FunctionReport {
                 index,
                 name,

@@ -227,7 +227,7 @@ fn report(info: &ModuleInfo, def: u32, trigger: Trigger, outcome: &Outcome) {
 /// Refuse function bodies over the configured size: compile time and
 /// memory grow faster than linearly with size, and huge generated
 /// functions rarely repay them.
-fn within_limit(info: &ModuleInfo, def: u32, config: &Config) -> Result<(), String> {
+pub(crate) fn within_limit(info: &ModuleInfo, def: u32, config: &Config) -> Result<(), String> {
     let size = info.bodies[def as usize].range.len();
     if size > config.jit_max_function_size {
         return Err(format!(

@@ -907,3 +907,27 @@ fn huge_shapes_compile_or_stay_interpreted() {
         other => panic!("live: {other:?}"),
     }
 }
+
+#[test]
+fn explore_says_which_functions_run_keeps_in_the_interpreter() {
+    let mut config = Config::new();
+    config.jit_max_function_size(8);
+    let engine = Engine::new(&config).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (func (export "small") (result i32) (i32.const 1))
+             (func (export "big") (param i32) (result i32)
+               (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.const 1000))))"#,
+    )
+    .unwrap();
+    let reports = module.explore(None).unwrap();
+    if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+        assert!(reports[0].jit.is_ok(), "{:?}", reports[0].jit);
+    }
+    let why = reports[1].jit.as_ref().unwrap_err();
+    assert!(
+        why.starts_with("kept in the interpreter: the body is"),
+        "{why}"
+    );
+}
