@@ -317,7 +317,7 @@ fn an_uncaught_exception_prints_its_backtrace_and_exits_1() {
         assert_eq!(
             lines,
             [
-                "error: thrown Wasm exception with payload [I32(42)]",
+                "error: thrown Wasm exception of tag <unknown>!tag[0] with payload [I32(42)]",
                 "wasm backtrace:",
                 "    0:     0x2f - <unknown>!inner",
                 "    1:     0x34 - <unknown>!<wasm function 1>",

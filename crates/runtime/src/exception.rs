@@ -61,6 +61,9 @@ pub struct ExnRef {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Exception {
     pub tag: Tag,
+    /// The tag as a backtrace names things: `module!export` for an
+    /// exported tag, `module!tag[N]` otherwise (`None` for a host tag).
+    pub tag_name: Option<String>,
     pub payload: Vec<Val>,
     /// The exception object, to throw again.
     pub exn: ExnRef,
@@ -83,6 +86,7 @@ impl Exception {
         let raw = s.exns.alloc(ExnObject { tag: ptr, values });
         Error::Exception(Box::new(Exception {
             tag,
+            tag_name: None,
             payload: payload.to_vec(),
             exn: ExnRef { raw },
             backtrace: WasmBacktrace::default(),
@@ -102,6 +106,7 @@ impl Exception {
         // SAFETY: an exception's tag is owned by the store.
         let params = unsafe { (*tag_ptr).ty.params().to_vec() };
         let tag = s.tag_handle(tag_ptr);
+        let tag_name = tag_name(s, tag_ptr);
         let payload = params
             .iter()
             .zip(values.iter())
@@ -109,6 +114,7 @@ impl Exception {
             .collect();
         Error::Exception(Box::new(Exception {
             tag,
+            tag_name,
             payload,
             exn: ExnRef { raw },
             backtrace,
@@ -116,9 +122,31 @@ impl Exception {
     }
 }
 
+/// The name of tag `tag` in the first instance of `s` that defines it.
+fn tag_name(s: &StoreOpaque, tag: *const TagInstance) -> Option<String> {
+    s.instances.iter().find_map(|inst| {
+        let m = &inst.module;
+        let index = (m.num_imported_tags as usize..inst.tags.len())
+            .find(|&i| std::ptr::eq(inst.tags[i], tag))? as u32;
+        let export = m
+            .exports
+            .iter()
+            .find(|e| e.kind == wx_core::module::ExportKind::Tag && e.index == index)
+            .map(|e| e.name.clone())
+            .unwrap_or_else(|| format!("tag[{index}]"));
+        Some(format!(
+            "{}!{export}",
+            m.name.as_deref().unwrap_or("<unknown>")
+        ))
+    })
+}
+
 impl fmt::Display for Exception {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("thrown Wasm exception")?;
+        if let Some(name) = &self.tag_name {
+            write!(f, " of tag {name}")?;
+        }
         if !self.payload.is_empty() {
             let vals: Vec<String> = self.payload.iter().map(|v| format!("{v:?}")).collect();
             write!(f, " with payload [{}]", vals.join(", "))?;

@@ -130,6 +130,7 @@ fn an_uncaught_exception_reaches_the_embedder_with_tag_payload_and_backtrace() {
             };
             assert_eq!(x.tag, e_tag, "{tier} round {round}");
             assert_eq!(x.payload, [Val::I32(42)], "{tier} round {round}");
+            assert_eq!(x.tag_name.as_deref(), Some("m!e"), "{tier}");
             let names: Vec<_> = x
                 .backtrace
                 .frames
