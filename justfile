@@ -40,3 +40,12 @@ real:
     bash tests/real/fetch.sh
     cargo build --release -p wx
     python3 tests/real/run.py --compare
+
+# Throw-and-catch cost (benches/eh) on wx's tiers against wasmtime-py.
+bench-eh:
+    cargo run --release -p wx -- bench benches/eh/throw_catch.wat --runs 3 --engines wasmtime-py
+
+# Two wx binaries on the benchmark suite, interleaved, best of 5 per
+# program and tier (e.g. a build of the previous commit against this one).
+bench-ab old new:
+    python3 benches/ab.py {{old}} {{new}}
