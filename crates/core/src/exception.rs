@@ -14,7 +14,9 @@
 //! takes it from there.
 
 use crate::sig::SigId;
+use crate::trap::TrapCode;
 use crate::types::FuncType;
+use crate::vm::VMContext;
 
 /// A tag: the type of the payload its exceptions carry.
 #[derive(Debug)]
@@ -91,6 +93,50 @@ impl ExnHeap {
     pub fn live(&self) -> usize {
         self.objects.len() - self.free.len()
     }
+}
+
+/// The exception heap of the store `vmctx`'s instance belongs to.
+///
+/// # Safety
+/// `vmctx` is a live instance's context, used on its store's thread.
+pub unsafe fn heap<'a>(vmctx: *mut VMContext) -> &'a mut ExnHeap {
+    // SAFETY: a store's instances point at its limits cells, which point
+    // at its heap (guaranteed by the caller).
+    unsafe { &mut *(*(*vmctx).limits).exns }
+}
+
+/// `throw`: a new exception of tag `tag` (an index in `vmctx`'s instance)
+/// with `payload` becomes the one in flight. Returns the status to
+/// leave with, [`TrapCode::Exception`].
+///
+/// # Safety
+/// As for [`heap`]; `tag` is a tag index of the instance.
+pub unsafe fn throw_new(vmctx: *mut VMContext, tag: u32, payload: &[u64]) -> TrapCode {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let tag = (&*(*vmctx).instance).tags[tag as usize];
+        let heap = heap(vmctx);
+        let exn = heap.alloc(ExnObject {
+            tag,
+            values: payload.into(),
+        });
+        heap.throw(exn);
+    }
+    TrapCode::Exception
+}
+
+/// `throw_ref`: exception `exn` becomes the one in flight
+/// ([`TrapCode::Exception`]), or a null reference traps.
+///
+/// # Safety
+/// As for [`heap`]; `exn` is null or a live exception of the store.
+pub unsafe fn throw_ref(vmctx: *mut VMContext, exn: u64) -> TrapCode {
+    if exn == 0 {
+        return TrapCode::NullExnRef;
+    }
+    // SAFETY: guaranteed by the caller.
+    unsafe { heap(vmctx) }.throw(exn);
+    TrapCode::Exception
 }
 
 #[cfg(test)]

@@ -188,16 +188,11 @@ pub unsafe extern "C" fn throw(
     values: *const u64,
     len: u32,
 ) -> u32 {
-    // SAFETY: guaranteed by the caller; the store's limits point at its
-    // exception heap.
+    // SAFETY: guaranteed by the caller.
     unsafe {
-        let tag = instance(vmctx).tags[tag as usize];
-        let values = std::slice::from_raw_parts(values, len as usize).into();
-        let heap = &mut *(*(*vmctx).limits).exns;
-        let exn = heap.alloc(crate::exception::ExnObject { tag, values });
-        heap.throw(exn);
+        let payload = std::slice::from_raw_parts(values, len as usize);
+        crate::exception::throw_new(vmctx, tag, payload) as u32
     }
-    TrapCode::Exception as u32
 }
 
 /// `throw_ref`: the exception status, or a trap for a null reference.
@@ -205,12 +200,8 @@ pub unsafe extern "C" fn throw(
 /// # Safety
 /// See the module documentation; `exn` is null or a live exception of the store.
 pub unsafe extern "C" fn throw_ref(vmctx: *mut VMContext, exn: u64) -> u32 {
-    if exn == 0 {
-        return TrapCode::NullExnRef as u32;
-    }
-    // SAFETY: guaranteed by the caller, as for `throw`.
-    unsafe { (*(*(*vmctx).limits).exns).throw(exn) };
-    TrapCode::Exception as u32
+    // SAFETY: guaranteed by the caller.
+    unsafe { crate::exception::throw_ref(vmctx, exn) as u32 }
 }
 
 /// A status (low half) and a value (high half) in one return register.

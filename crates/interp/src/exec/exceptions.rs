@@ -2,7 +2,7 @@
 //!
 //! `throw` puts a new exception in the store's heap and `throw_ref` picks
 //! an existing one; both make it the exception in flight and return the
-//! [`TrapCode::Exception`] status, like a trap. The driver ([`super::run`])
+//! [`wx_core::TrapCode::Exception`] status, like a trap. The driver ([`super::run`])
 //! then looks for a handler in this entry's frames, innermost first, from
 //! the instruction that threw (or the call a callee's exception came
 //! through): the first matching catch clause gets the payload, the frames
@@ -12,39 +12,21 @@
 use super::dispatch::{handlers, slot, trap_at};
 use super::{memory0, Cx, TrapOrigin};
 use crate::code::{FuncCode, CATCH_ALL, NO_SCOPE, NO_SLOT};
-use wx_core::exception::{ExnHeap, ExnObject};
+use wx_core::exception;
 use wx_core::instance::Instance;
-use wx_core::TrapCode;
-
-/// The exception heap of the store `cx` runs in.
-///
-/// # Safety
-/// `cx.instance` is a live instance of a store.
-unsafe fn exn_heap(cx: &Cx) -> *mut ExnHeap {
-    // SAFETY: a store's instances point at its limits cells, which point
-    // at its heap.
-    unsafe { (*(*(&*cx.instance).vmctx()).limits).exns }
-}
 
 handlers! {
     fn Throw(ip, sp, mem, len, cx) {
         let i = &*ip;
-        let tag = *(&*cx.instance).tags.get_unchecked(i.a as usize);
-        let n = (*tag).ty.params().len();
-        let values: Box<[u64]> = std::slice::from_raw_parts(sp.add(i.b as usize), n).into();
-        let heap = &mut *exn_heap(cx);
-        let exn = heap.alloc(ExnObject { tag, values });
-        heap.throw(exn);
-        trap_at!(cx, ip, TrapCode::Exception)
+        let instance = &*cx.instance;
+        let n = (*instance.tags[i.a as usize]).ty.params().len();
+        let payload = std::slice::from_raw_parts(sp.add(i.b as usize), n);
+        trap_at!(cx, ip, exception::throw_new(instance.vmctx(), i.a, payload))
     }
 
     fn ThrowRef(ip, sp, mem, len, cx) {
-        let exn = slot!(sp, (*ip).a);
-        if exn == 0 {
-            trap_at!(cx, ip, TrapCode::NullExnRef)
-        }
-        (*exn_heap(cx)).throw(exn);
-        trap_at!(cx, ip, TrapCode::Exception)
+        let vmctx = (&*cx.instance).vmctx();
+        trap_at!(cx, ip, exception::throw_ref(vmctx, slot!(sp, (*ip).a)))
     }
 }
 
@@ -93,7 +75,7 @@ unsafe fn clause_for(
 pub(crate) unsafe fn catch(cx: &mut Cx) -> bool {
     // SAFETY: the entry's instances, codes and frames are live.
     unsafe {
-        let heap = &mut *exn_heap(cx);
+        let heap = exception::heap((&*cx.instance).vmctx());
         let exn = heap.pending;
         let Some(tag) = heap.get(exn).map(|o| o.tag) else {
             return false;
