@@ -56,24 +56,23 @@ impl Translator<'_> {
     }
 
     pub(super) fn try_table(&mut self, t: wasmparser::TryTable) {
-        self.block_entry(t.ty);
-        let enclosing = self.current_scope;
-        self.open(CtrlKind::TryTable, t.ty, None);
-        let scope = self.open_scope();
-        let c = self.ctrl.last_mut().expect("try_table");
-        c.scope = scope;
-        c.enclosing = enclosing;
-        c.try_catches = t.catches;
+        self.open_protected(CtrlKind::TryTable, t.ty).try_catches = t.catches;
     }
 
     pub(super) fn legacy_try(&mut self, bt: wasmparser::BlockType) {
+        self.open_protected(CtrlKind::Try, bt);
+    }
+
+    /// Open a block whose body is a handler scope.
+    fn open_protected(&mut self, kind: CtrlKind, bt: wasmparser::BlockType) -> &mut Ctrl {
         self.block_entry(bt);
         let enclosing = self.current_scope;
-        self.open(CtrlKind::Try, bt, None);
+        self.open(kind, bt, None);
         let scope = self.open_scope();
-        let c = self.ctrl.last_mut().expect("try");
+        let c = self.ctrl.last_mut().expect("the block just opened");
         c.scope = scope;
         c.enclosing = enclosing;
+        c
     }
 
     /// `end` of a `try_table`: the body falls through to the end label;

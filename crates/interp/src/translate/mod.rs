@@ -447,17 +447,6 @@ impl<'m> Translator<'m> {
         Some(op)
     }
 
-    /// Pop the condition and emit a branch taken when it is true (or false
-    /// when `negate`), offset to be patched. Returns the branch's index.
-    fn emit_cond_branch(&mut self, negate: bool) -> usize {
-        if let Some(cmp) = self.take_fusable_compare() {
-            let op = branch_for(cmp, negate, 0).expect("checked fusable");
-            return self.emit(op);
-        }
-        let cond = self.pop_slot();
-        self.emit_cond_branch_on(cond, negate)
-    }
-
     fn emit_cond_branch_on(&mut self, cond: Slot, negate: bool) -> usize {
         if negate {
             self.emit(Op::BrIfEqz { cond, offset: 0 })
@@ -548,55 +537,39 @@ impl<'m> Translator<'m> {
     }
 
     fn br_if(&mut self, depth: u32) {
-        if depth as usize == self.ctrl.len() - 1 {
-            // br_if to the function body: a conditional return.
-            let skip = self.emit_cond_branch(true);
-            let saved = self.stack.clone();
-            self.ret();
-            self.stack = saved;
-            self.reachable = true;
-            let here = self.bind_here();
-            self.patch(skip, here);
-            return;
-        }
         // The condition is consumed before the values are examined.
         let fused = self.take_fusable_compare();
-        let cond_slot = if fused.is_none() {
-            Some(self.pop_slot())
-        } else {
-            None
+        let cond = match fused {
+            Some(_) => 0,
+            None => self.pop_slot(),
         };
-        if self.branch_values_in_place(depth) {
-            let at = match fused {
-                Some(cmp) => self.emit(branch_for(cmp, false, 0).expect("fusable")),
-                None => self.emit_cond_branch_on(cond_slot.expect("cond"), false),
-            };
-            self.add_branch(depth, at);
-        } else {
-            let skip = match fused {
-                Some(cmp) => self.emit(branch_for(cmp, true, 0).expect("fusable")),
-                None => self.emit_cond_branch_on(cond_slot.expect("cond"), true),
-            };
-            self.emit_branch_copies(depth);
-            self.emit_jump(depth);
-            let here = self.bind_here();
-            self.patch(skip, here);
-        }
+        self.branch_if(depth, |negate| match fused {
+            Some(cmp) => branch_for(cmp, negate, 0).expect("fusable"),
+            None if negate => Op::BrIfEqz { cond, offset: 0 },
+            None => Op::BrIfNez { cond, offset: 0 },
+        });
     }
 
     /// Branch to label `depth` if the reference in `cond` is null (or,
     /// with `when_null` false, is not null); the label's values are on
     /// top of the stack.
     fn br_if_ref(&mut self, depth: u32, cond: Slot, when_null: bool) {
-        let branch = |null: bool| {
-            if null {
+        self.branch_if(depth, |negate| {
+            if when_null != negate {
                 Op::BrIfI64Eqz { cond, offset: 0 }
             } else {
                 Op::BrIfI64Nez { cond, offset: 0 }
             }
-        };
+        });
+    }
+
+    /// A conditional branch to label `depth`, its condition already popped:
+    /// `branch(false)` is the branch taken when it holds, `branch(true)`
+    /// the one taken when it does not (offsets to be patched).
+    fn branch_if(&mut self, depth: u32, branch: impl Fn(bool) -> Op) {
         if depth as usize == self.ctrl.len() - 1 {
-            let skip = self.emit(branch(!when_null));
+            // To the function body: a conditional return.
+            let skip = self.emit(branch(true));
             let saved = self.stack.clone();
             self.ret();
             self.stack = saved;
@@ -604,10 +577,10 @@ impl<'m> Translator<'m> {
             let here = self.bind_here();
             self.patch(skip, here);
         } else if self.branch_values_in_place(depth) {
-            let at = self.emit(branch(when_null));
+            let at = self.emit(branch(false));
             self.add_branch(depth, at);
         } else {
-            let skip = self.emit(branch(!when_null));
+            let skip = self.emit(branch(true));
             self.emit_branch_copies(depth);
             self.emit_jump(depth);
             let here = self.bind_here();
