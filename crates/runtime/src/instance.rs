@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Instant;
 use wx_core::instance::{Imports, Instance as CoreInstance, Limits};
 use wx_core::module::{ExportKind, ImportKind};
-use wx_core::types::limits_match;
+use wx_core::types::{limits_match, MemoryType};
 use wx_core::vm::VMLimits;
 
 /// An instantiated module in a store.
@@ -137,6 +137,27 @@ fn incompatible(module: &str, name: &str, why: String) -> Error {
     ))
 }
 
+/// Whether a memory of (current) type `have` may be imported as `want`:
+/// shared-ness equal, limits by the spec's import subtyping.
+fn check_memory(module: &str, name: &str, have: MemoryType, want: &MemoryType) -> Result<()> {
+    let ok = have.shared == want.shared
+        && limits_match(
+            have.min as u64,
+            have.max.map(u64::from),
+            want.min as u64,
+            want.max.map(u64::from),
+        );
+    if ok {
+        Ok(())
+    } else {
+        Err(incompatible(
+            module,
+            name,
+            "memory limits do not match".into(),
+        ))
+    }
+}
+
 /// Check and resolve `imports` against the module's import list.
 fn resolve(s: &StoreOpaque, module: &Module, imports: &[Extern]) -> Result<Imports> {
     let info = &module.inner.info;
@@ -188,33 +209,17 @@ fn resolve(s: &StoreOpaque, module: &Module, imports: &[Extern]) -> Result<Impor
                 out.tables.push(ptr);
             }
             (ImportKind::Memory(want), Extern::SharedMemory(shared)) => {
-                let ty = shared.ty();
-                let ok = want.shared
-                    && limits_match(
-                        ty.min as u64,
-                        ty.max.map(u64::from),
-                        want.min as u64,
-                        want.max.map(u64::from),
-                    );
-                if !ok {
-                    return Err(incompatible(m, n, "memory limits do not match".into()));
-                }
+                check_memory(m, n, shared.ty(), want)?;
                 out.memories.push(shared.inner.as_ptr());
             }
             (ImportKind::Memory(want), Extern::Memory(mem)) => {
                 let raw = mem.raw(s);
-                let ptr = mem.ptr(s);
-                let ok = raw.ty().shared == want.shared
-                    && limits_match(
-                        raw.pages() as u64,
-                        raw.ty().max.map(u64::from),
-                        want.min as u64,
-                        want.max.map(u64::from),
-                    );
-                if !ok {
-                    return Err(incompatible(m, n, "memory limits do not match".into()));
-                }
-                out.memories.push(ptr);
+                let have = MemoryType {
+                    min: raw.pages(),
+                    ..raw.ty()
+                };
+                check_memory(m, n, have, want)?;
+                out.memories.push(mem.ptr(s));
             }
             (ImportKind::Global(want), Extern::Global(g)) => {
                 let raw = g.raw(s);

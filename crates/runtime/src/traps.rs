@@ -128,10 +128,7 @@ pub(crate) fn unregister(starts: &[usize]) {
 
 /// Where to resume after a fault at `pc`, if `pc` is a registered trap site.
 fn resume_at(pc: usize) -> Option<usize> {
-    READERS.fetch_add(1, Ordering::SeqCst);
-    let resume = lookup(pc);
-    READERS.fetch_sub(1, Ordering::SeqCst);
-    resume
+    with_code(|_| lookup(pc))
 }
 
 fn lookup(pc: usize) -> Option<usize> {

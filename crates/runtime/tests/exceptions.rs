@@ -94,11 +94,7 @@ fn setup(config: &Config) -> Setup {
 }
 
 fn call(s: &mut Setup, name: &str, args: &[Val]) -> Result<Vec<Val>, Error> {
-    let f = s.instance.get_func(&mut s.store, name).unwrap();
-    let ty = f.ty(&s.store);
-    let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
-    f.call(&mut s.store, args, &mut out)?;
-    Ok(out)
+    support::call(&mut s.store, &s.instance, name, args)
 }
 
 #[test]

@@ -35,40 +35,18 @@ const WAT: &str = r#"
 "#;
 
 /// An instance of the test module in a fresh store, importing `memory`.
-fn instance(
-    engine: &Engine,
-    module: &Module,
-    memory: &SharedMemory,
-) -> (Store<()>, wx_runtime::Instance) {
-    let mut store = Store::new(engine, ());
-    let mut linker = Linker::new(engine);
-    linker.define("env", "memory", memory.clone()).unwrap();
-    let instance = linker.instantiate(&mut store, module).unwrap();
-    (store, instance)
+/// The engine, module and shared memory of one test on one tier; each
+/// thread makes its own store and instance from a clone.
+#[derive(Clone)]
+struct Shared {
+    engine: Engine,
+    module: Module,
+    memory: SharedMemory,
 }
 
-fn call(
-    store: &mut Store<()>,
-    instance: &wx_runtime::Instance,
-    name: &str,
-    args: &[Val],
-    n: usize,
-) -> Vec<Val> {
-    let f = instance.get_func(&mut *store, name).unwrap();
-    let mut out = vec![Val::I32(0); n];
-    if n == 2 {
-        out[1] = Val::I64(0);
-    }
-    f.call(&mut *store, args, &mut out).unwrap();
-    out
-}
-
-#[test]
-fn threads_with_their_own_stores_share_one_memory() {
-    const THREADS: usize = 4;
-    const ROUNDS: i32 = 5000;
-    for (tier, config) in support::tiers() {
-        let engine = Engine::new(&config).unwrap();
+impl Shared {
+    fn new(config: &wx_runtime::Config) -> Shared {
+        let engine = Engine::new(config).unwrap();
         let module = Module::new(&engine, WAT).unwrap();
         let ty = MemoryType {
             min: 1,
@@ -76,27 +54,43 @@ fn threads_with_their_own_stores_share_one_memory() {
             shared: true,
         };
         let memory = SharedMemory::new(&engine, ty).unwrap();
+        Shared {
+            engine,
+            module,
+            memory,
+        }
+    }
+
+    /// Call `name` in a fresh store whose instance imports the memory.
+    fn call(&self, name: &str, args: &[Val]) -> Vec<Val> {
+        let mut store = Store::new(&self.engine, ());
+        let mut linker = Linker::new(&self.engine);
+        linker.define("env", "memory", self.memory.clone()).unwrap();
+        let instance = linker.instantiate(&mut store, &self.module).unwrap();
+        support::call(&mut store, &instance, name, args).unwrap()
+    }
+}
+
+#[test]
+fn threads_with_their_own_stores_share_one_memory() {
+    const THREADS: usize = 4;
+    const ROUNDS: i32 = 5000;
+    for (tier, config) in support::tiers() {
+        let shared = Shared::new(&config);
         let start = Arc::new(Barrier::new(THREADS));
         let workers: Vec<_> = (0..THREADS)
             .map(|_| {
-                let (engine, module, memory, start) = (
-                    engine.clone(),
-                    module.clone(),
-                    memory.clone(),
-                    start.clone(),
-                );
+                let (shared, start) = (shared.clone(), start.clone());
                 std::thread::spawn(move || {
-                    let (mut store, instance) = instance(&engine, &module, &memory);
                     start.wait();
-                    call(&mut store, &instance, "add", &[Val::I32(ROUNDS)], 0);
+                    shared.call("add", &[Val::I32(ROUNDS)]);
                 })
             })
             .collect();
         for w in workers {
             w.join().unwrap();
         }
-        let (mut store, inst) = instance(&engine, &module, &memory);
-        let total = call(&mut store, &inst, "total", &[], 2);
+        let total = shared.call("total", &[]);
         let n = THREADS as i64 * ROUNDS as i64;
         assert_eq!(total, [Val::I32(n as i32), Val::I64(2 * n)], "{tier}");
     }
@@ -105,28 +99,17 @@ fn threads_with_their_own_stores_share_one_memory() {
 #[test]
 fn wait_blocks_until_another_thread_notifies() {
     for (tier, config) in support::tiers() {
-        let engine = Engine::new(&config).unwrap();
-        let module = Module::new(&engine, WAT).unwrap();
-        let ty = MemoryType {
-            min: 1,
-            max: Some(1),
-            shared: true,
-        };
-        let memory = SharedMemory::new(&engine, ty).unwrap();
+        let shared = Shared::new(&config);
         let waiters: Vec<_> = (0..2)
             .map(|_| {
-                let (engine, module, memory) = (engine.clone(), module.clone(), memory.clone());
-                std::thread::spawn(move || {
-                    let (mut store, instance) = instance(&engine, &module, &memory);
-                    call(&mut store, &instance, "wait_flag", &[], 1)[0]
-                })
+                let shared = shared.clone();
+                std::thread::spawn(move || shared.call("wait_flag", &[])[0])
             })
             .collect();
         // Give the waiters time to block; the flag check makes early
         // notifies harmless either way.
         std::thread::sleep(std::time::Duration::from_millis(50));
-        let (mut store, inst) = instance(&engine, &module, &memory);
-        call(&mut store, &inst, "set_flag", &[], 1);
+        shared.call("set_flag", &[]);
         // Each waiter returns (a lost wake-up would block it for good):
         // woken by the notify, or never blocked if the flag came first.
         for w in waiters {
@@ -136,6 +119,6 @@ fn wait_blocks_until_another_thread_notifies() {
                 "{tier}: {woken:?}"
             );
         }
-        assert_eq!(memory.size(), 1, "{tier}");
+        assert_eq!(shared.memory.size(), 1, "{tier}");
     }
 }

@@ -40,19 +40,27 @@ impl Run {
     }
 
     pub fn call(&mut self, name: &str, args: &[Val]) -> Outcome {
-        let f = self
-            .instance
-            .get_func(&mut self.store, name)
-            .unwrap_or_else(|| panic!("no export {name}"));
-        let n = f.ty(&self.store).results().len();
-        let mut out = vec![Val::I32(0); n];
-        match f.call(&mut self.store, args, &mut out) {
-            Ok(()) => Ok(out),
-            Err(e) => Err(e
-                .trap_code()
-                .unwrap_or_else(|| panic!("{name}{args:?}: not a trap: {e}"))),
-        }
+        call(&mut self.store, &self.instance, name, args).map_err(|e| {
+            e.trap_code()
+                .unwrap_or_else(|| panic!("{name}{args:?}: not a trap: {e}"))
+        })
     }
+}
+
+/// Call export `name` of `instance` with `args`; its results.
+pub fn call<T>(
+    store: &mut Store<T>,
+    instance: &Instance,
+    name: &str,
+    args: &[Val],
+) -> Result<Vec<Val>> {
+    let f = instance
+        .get_func(&mut *store, name)
+        .unwrap_or_else(|| panic!("no export {name}"));
+    let ty = f.ty(&*store);
+    let mut out: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+    f.call(&mut *store, args, &mut out)?;
+    Ok(out)
 }
 
 /// Run the same calls, in order, on both tiers and compare every outcome;
