@@ -99,7 +99,7 @@ pub struct Access {
 /// loads, stores, read-modify-writes or compare-exchanges.
 pub fn access(op: &W<'_>) -> Option<Access> {
     let (kind, width, memarg) = access_kind(op)?;
-    let wide = format!("{op:?}").starts_with("I64");
+    let wide = crate::proposal::name(op).starts_with("I64");
     Some(Access {
         kind,
         width,

@@ -255,6 +255,13 @@ impl Libcall {
         )
     }
 
+    /// Whether the arguments go as a (pointer, length) pair to the cells
+    /// in the outgoing area, rather than one register each: a payload
+    /// may be longer than the argument registers.
+    pub fn args_by_pointer(self) -> bool {
+        matches!(self, Libcall::Throw { .. })
+    }
+
     /// Whether the call returns both a status (low 32 bits, 0 or a trap
     /// code) and a value (high 32 bits).
     pub fn returns_status_and_value(self) -> bool {

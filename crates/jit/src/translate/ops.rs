@@ -1042,13 +1042,9 @@ impl Translator<'_> {
 
             ref other if self.atomic(other) || self.throw(other) => {}
             other => {
-                let name = format!("{other:?}");
-                let opcode = name
-                    .split([' ', '{', '('])
-                    .next()
-                    .unwrap_or(&name)
-                    .to_string();
-                return Err(JitError::Unsupported { opcode });
+                return Err(JitError::Unsupported {
+                    opcode: wx_core::proposal::name(&other).to_string(),
+                });
             }
         }
         Ok(())

@@ -67,7 +67,7 @@ use crate::regalloc::{Allocation, Loc, PReg};
 use wx_core::vm::{VMContext, VMFuncRef, VMMemory, VMTable};
 use wx_core::TrapCode;
 
-use Gpr::{Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R10, R11, R14, R15};
+use Gpr::{Rax, Rbp, Rcx, Rdx, Rsp, R10, R11, R14, R15};
 
 /// The most cases a `br_table` lowers to as a chain of compares; more get a
 /// jump table. Up to here the chain's compares cost about what the table's
@@ -839,19 +839,25 @@ impl Emitter<'_> {
     /// zero-extended in its register (or loaded into r10 if spilled).
     fn address(&mut self, addr: VReg, offset: u32) -> Mem {
         let ra = self.src(addr, R10);
+        // (r11 may hold the value being stored.)
+        self.memory_operand(ra, offset, R10)
+    }
+
+    /// The memory operand for `[memory 0 + ra + offset]`, `ra` holding a
+    /// zero-extended i32 address. Offsets past 2^31 do not fit a
+    /// displacement: they are added to a copy in `scratch`, in steps.
+    pub(super) fn memory_operand(&mut self, ra: Gpr, offset: u32, scratch: Gpr) -> Mem {
         if offset <= i32::MAX as u32 {
             return Mem::indexed(R15, ra, Scale::X1, offset as i32);
         }
-        self.mov(Size::S64, R10, ra);
-        // Offsets past 2^31 do not fit a displacement: add them in steps
-        // (r11 may hold the value being stored).
+        self.mov(Size::S64, scratch, ra);
         let mut rest = offset as u64;
         while rest > 0 {
             let step = rest.min(i32::MAX as u64);
-            self.asm.alu_ri(AluOp::Add, Size::S64, R10, step as i32);
+            self.asm.alu_ri(AluOp::Add, Size::S64, scratch, step as i32);
             rest -= step;
         }
-        Mem::indexed(R15, R10, Scale::X1, 0)
+        Mem::indexed(R15, scratch, Scale::X1, 0)
     }
 
     /// Store call arguments to the outgoing area.
@@ -906,92 +912,6 @@ impl Emitter<'_> {
         } else {
             r
         }
-    }
-
-    /// Call `call`'s function in `wx_core::libcalls`: the VMContext, the
-    /// index immediates, then the arguments, in the C ABI's registers. A
-    /// status other than 0 is a trap and goes to the trap exit as it is.
-    fn libcall(
-        &mut self,
-        call: Libcall,
-        args: crate::ir::List,
-        rets: crate::ir::List,
-    ) -> Result<(), JitError> {
-        use wx_core::libcalls as lc;
-        // Safe casts of the functions' addresses; the calls are in the generated code.
-        let target = match call {
-            Libcall::MemorySize => {
-                return Err(JitError::Internal("memory.size is emitted inline".into()))
-            }
-            Libcall::MemoryGrow => lc::memory_grow as *const (),
-            Libcall::MemoryFill { .. } => lc::memory_fill as *const (),
-            Libcall::MemoryCopy { .. } => lc::memory_copy as *const (),
-            Libcall::MemoryInit { .. } => lc::memory_init as *const (),
-            Libcall::DataDrop { .. } => lc::data_drop as *const (),
-            Libcall::TableGrow { .. } => lc::table_grow as *const (),
-            Libcall::TableFill { .. } => lc::table_fill as *const (),
-            Libcall::TableCopy { .. } => lc::table_copy as *const (),
-            Libcall::TableInit { .. } => lc::table_init as *const (),
-            Libcall::ElemDrop { .. } => lc::elem_drop as *const (),
-            Libcall::AtomicWait { .. } => lc::atomic_wait as *const (),
-            Libcall::AtomicNotify { .. } => lc::atomic_notify as *const (),
-            Libcall::Throw { .. } => lc::throw as *const (),
-            Libcall::ThrowRef => lc::throw_ref as *const (),
-        } as u64;
-        const ARG_REGS: [Gpr; 6] = [Rdi, Rsi, Rdx, Rcx, Gpr::R8, Gpr::R9];
-        if let Libcall::Throw { tag } = call {
-            // (vmctx, tag, payload pointer, payload length): the payload
-            // stays in the outgoing area.
-            self.store_args(args);
-            self.asm.mov_rr(Size::S64, Rdi, R14);
-            self.asm.mov_ri(Size::S32, Rsi, tag as i32);
-            self.asm.mov_rr(Size::S64, Rdx, Rsp);
-            self.asm.mov_ri(Size::S32, Rcx, args.len as i32);
-            self.asm.mov_imm64(R11, target);
-            self.asm.call_r(R11);
-            let status = self.cold_site(SiteKind::Status);
-            self.asm.jmp(status);
-            return Ok(());
-        }
-        let imms = call.immediates();
-        if 1 + imms.len() + args.len as usize > ARG_REGS.len() {
-            return Err(JitError::Internal(format!(
-                "libcall {call} has too many arguments"
-            )));
-        }
-        // The operands may sit in argument registers: pass them through the
-        // outgoing area rather than ordering the moves.
-        self.store_args(args);
-        self.asm.mov_rr(Size::S64, Rdi, R14);
-        for (&imm, &reg) in imms.iter().zip(&ARG_REGS[1..]) {
-            self.asm.mov_ri(Size::S32, reg, imm as i32);
-        }
-        for (i, &reg) in ARG_REGS[1 + imms.len()..]
-            .iter()
-            .take(args.len as usize)
-            .enumerate()
-        {
-            self.asm.load(Size::S64, reg, Mem::new(Rsp, 8 * i as i32));
-        }
-        self.asm.mov_imm64(R11, target);
-        self.asm.call_r(R11);
-        if call.can_trap() || call.returns_status_and_value() {
-            self.asm.test_rr(Size::S32, Rax, Rax);
-            let status = self.cold_site(SiteKind::Status);
-            self.asm.jcc(Cond::Ne, status);
-        }
-        if call.returns_status_and_value() {
-            // The value is the high half.
-            self.asm.shift_ri(ShiftOp::Shr, Size::S64, Rax, 32);
-        }
-        if let Some(&ret) = self.f.list_items(rets).first() {
-            let dst = VReg(ret);
-            let d = self.dst(dst, R10);
-            // Only eax is defined: clear the upper half.
-            self.asm.mov_rr(Size::S32, d, Rax);
-            self.commit(dst, d);
-        }
-        Ok(())
     }
 
     fn trap_site(&mut self) {
@@ -1430,39 +1350,11 @@ impl Emitter<'_> {
                 }
                 self.commit(dst, d);
             }
-            Inst::AtomicLoad {
-                width,
-                dst,
-                addr,
-                offset,
-                ..
-            } => self.atomic_load(width, dst, addr, offset),
-            Inst::AtomicStore {
-                width,
-                addr,
-                value,
-                offset,
-                ..
-            } => self.atomic_store(width, addr, value, offset),
-            Inst::AtomicRmw {
-                op,
-                width,
-                dst,
-                addr,
-                value,
-                offset,
-                ..
-            } => self.atomic_rmw(op, width, dst, addr, value, offset),
-            Inst::AtomicCmpxchg {
-                width,
-                dst,
-                addr,
-                expected,
-                replacement,
-                offset,
-                ..
-            } => self.atomic_cmpxchg(width, dst, addr, expected, replacement, offset),
-            Inst::AtomicFence => self.asm.mfence(),
+            Inst::AtomicLoad { .. }
+            | Inst::AtomicStore { .. }
+            | Inst::AtomicRmw { .. }
+            | Inst::AtomicCmpxchg { .. }
+            | Inst::AtomicFence => self.atomic(*inst)?,
             Inst::Store {
                 ty,
                 kind,
@@ -1682,6 +1574,7 @@ mod divide;
 mod float;
 mod forward;
 mod frame;
+mod libcalls;
 
 use frame::FrameNeeds;
 mod loop_regs;

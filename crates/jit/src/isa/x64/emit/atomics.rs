@@ -12,11 +12,12 @@
 //! (and the loops rdx), which the allocator keeps free across them (see
 //! `abi::clobbers`).
 
-use super::{Emitter, ExtMode, Gpr, Mem, Scale, Size};
-use crate::ir::{RmwOp, VReg, Width};
+use super::{Emitter, ExtMode, Gpr, Mem, Size};
+use crate::error::JitError;
+use crate::ir::{Inst, RmwOp, VReg, Width};
 use crate::isa::x64::asm::{AluOp, Cond};
 use wx_core::TrapCode;
-use Gpr::{Rax, Rdx, R10, R11, R15};
+use Gpr::{Rax, Rdx, R10, R11};
 
 fn size(width: Width) -> Size {
     match width {
@@ -47,25 +48,54 @@ impl Emitter<'_> {
                 self.asm.lea(Size::S32, R10, Mem::new(ra, low as i32));
                 self.asm.test_ri(Size::S32, R10, mask as i32);
             }
-            self.trap_if_unaligned();
+            self.trap_if(Cond::Ne, TrapCode::UnalignedAtomic);
         }
-        if offset <= i32::MAX as u32 {
-            return Mem::indexed(R15, ra, Scale::X1, offset as i32);
-        }
-        // Offsets past 2^31 do not fit a displacement: add them in steps.
-        self.asm.mov_rr(Size::S64, R11, ra);
-        let mut rest = offset as u64;
-        while rest > 0 {
-            let step = rest.min(i32::MAX as u64);
-            self.asm.alu_ri(AluOp::Add, Size::S64, R11, step as i32);
-            rest -= step;
-        }
-        Mem::indexed(R15, R11, Scale::X1, 0)
+        self.memory_operand(ra, offset, R11)
     }
 
-    fn trap_if_unaligned(&mut self) {
-        let label = self.cold_site(crate::isa::SiteKind::Trap(TrapCode::UnalignedAtomic));
-        self.asm.jcc(Cond::Ne, label);
+    /// Emit atomic instruction `inst`.
+    pub(super) fn atomic(&mut self, inst: Inst) -> Result<(), JitError> {
+        match inst {
+            Inst::AtomicLoad {
+                width,
+                dst,
+                addr,
+                offset,
+                ..
+            } => self.atomic_load(width, dst, addr, offset),
+            Inst::AtomicStore {
+                width,
+                addr,
+                value,
+                offset,
+                ..
+            } => self.atomic_store(width, addr, value, offset),
+            Inst::AtomicRmw {
+                op,
+                width,
+                dst,
+                addr,
+                value,
+                offset,
+                ..
+            } => self.atomic_rmw(op, width, dst, addr, value, offset),
+            Inst::AtomicCmpxchg {
+                width,
+                dst,
+                addr,
+                expected,
+                replacement,
+                offset,
+                ..
+            } => self.atomic_cmpxchg(width, dst, addr, expected, replacement, offset),
+            Inst::AtomicFence => self.asm.mfence(),
+            other => {
+                return Err(JitError::Internal(format!(
+                    "not an atomic instruction: {other:?}"
+                )))
+            }
+        }
+        Ok(())
     }
 
     /// Zero-extend the low `width` bits of `src` into `dst`'s register.
@@ -80,7 +110,7 @@ impl Emitter<'_> {
         self.commit(dst, d);
     }
 
-    pub(super) fn atomic_load(&mut self, width: Width, dst: VReg, addr: VReg, offset: u32) {
+    fn atomic_load(&mut self, width: Width, dst: VReg, addr: VReg, offset: u32) {
         let m = self.atomic_address(addr, offset, width);
         let d = self.dst(dst, R10);
         self.trap_site();
@@ -92,7 +122,7 @@ impl Emitter<'_> {
         self.commit(dst, d);
     }
 
-    pub(super) fn atomic_store(&mut self, width: Width, addr: VReg, value: VReg, offset: u32) {
+    fn atomic_store(&mut self, width: Width, addr: VReg, value: VReg, offset: u32) {
         let m = self.atomic_address(addr, offset, width);
         self.src_into(value, R10);
         self.trap_site();
@@ -100,7 +130,7 @@ impl Emitter<'_> {
     }
 
     #[allow(clippy::too_many_arguments, reason = "the instruction's fields")]
-    pub(super) fn atomic_rmw(
+    fn atomic_rmw(
         &mut self,
         op: RmwOp,
         width: Width,
@@ -147,7 +177,7 @@ impl Emitter<'_> {
     }
 
     #[allow(clippy::too_many_arguments, reason = "the instruction's fields")]
-    pub(super) fn atomic_cmpxchg(
+    fn atomic_cmpxchg(
         &mut self,
         width: Width,
         dst: VReg,
