@@ -52,19 +52,7 @@ pub fn run_script(name: &str, text: &str, config: &Config, verbose: bool) -> Cou
     // Script threads (`thread`/`wait`) run on scoped threads: they borrow
     // the parsed script.
     std::thread::scope(|scope| {
-        let mut runner = match Runner::new(config, scope, report) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("{name}: {e}");
-                return Counts {
-                    passed: 0,
-                    failed: 1,
-                };
-            }
-        };
-        let mut counts = run_directives(&mut runner, wast.directives);
-        counts.add(runner.finish_threads());
-        counts
+        threads::run_all(config, scope, report, wast.directives, HashMap::new(), "")
     })
 }
 
@@ -122,13 +110,11 @@ struct Runner<'s, 'a> {
     engine: Engine,
     store: Store<()>,
     linker: Linker<()>,
-    current: Option<Instance>,
-    named: HashMap<String, Instance>,
-    /// Why the last module directive (or the one last given each name)
-    /// failed: directives that refer to it fail too, rather than run
-    /// against an older instance.
-    current_failure: Option<String>,
-    named_failures: HashMap<String, String>,
+    /// The last module directive's instance, and the one last given each
+    /// name; or why that directive failed: directives that use it fail
+    /// too, rather than run against an older instance.
+    current: Option<Result<Instance, String>>,
+    named: HashMap<String, Result<Instance, String>>,
     definitions: HashMap<String, Module>,
     report: Report<'a>,
     threads: threads::Threads<'s, 'a>,
@@ -156,30 +142,21 @@ impl<'s, 'a> Runner<'s, 'a> {
             linker,
             current: None,
             named: HashMap::new(),
-            current_failure: None,
-            named_failures: HashMap::new(),
             definitions: HashMap::new(),
         })
     }
 
     fn instance(&self, id: Option<wast::token::Id<'_>>) -> Result<Instance, String> {
-        let failed = |why: &String| format!("the module failed: {why}");
-        match id {
-            Some(id) => match self.named.get(id.name()) {
-                Some(inst) => Ok(*inst),
-                None => Err(self
-                    .named_failures
-                    .get(id.name())
-                    .map(failed)
-                    .unwrap_or_else(|| format!("unknown module ${}", id.name()))),
-            },
-            None => self.current.ok_or_else(|| {
-                self.current_failure
-                    .as_ref()
-                    .map(failed)
-                    .unwrap_or_else(|| "no module instantiated".to_string())
-            }),
-        }
+        let outcome = match id {
+            Some(id) => self
+                .named
+                .get(id.name())
+                .ok_or_else(|| format!("unknown module ${}", id.name()))?,
+            None => self.current.as_ref().ok_or("no module instantiated")?,
+        };
+        outcome
+            .clone()
+            .map_err(|why| format!("the module failed: {why}"))
     }
 
     /// A module directive named `name` (if any) ended with `outcome`:
@@ -189,26 +166,11 @@ impl<'s, 'a> Runner<'s, 'a> {
         name: Option<String>,
         outcome: Result<Instance, String>,
     ) -> Outcome {
-        match outcome {
-            Ok(inst) => {
-                self.current = Some(inst);
-                self.current_failure = None;
-                if let Some(n) = name {
-                    self.named_failures.remove(&n);
-                    self.named.insert(n, inst);
-                }
-                Ok(())
-            }
-            Err(why) => {
-                self.current = None;
-                self.current_failure = Some(why.clone());
-                if let Some(n) = name {
-                    self.named.remove(&n);
-                    self.named_failures.insert(n, why.clone());
-                }
-                Err(why)
-            }
+        self.current = Some(outcome.clone());
+        if let Some(n) = name {
+            self.named.insert(n, outcome.clone());
         }
+        outcome.map(|_| ())
     }
 
     fn compile(&self, module: &mut QuoteWat<'_>) -> Result<Module, String> {

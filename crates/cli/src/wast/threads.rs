@@ -3,10 +3,11 @@
 //! memories of the module it names as `shared`; `wait` joins it and adds
 //! its counts to the script's.
 
-use super::{run_directives, Counts, Outcome, Runner};
+use super::{run_directives, Counts, Outcome, Report, Runner};
 use std::collections::HashMap;
 use std::thread::{Scope, ScopedJoinHandle};
-use wast::WastThread;
+use wast::{WastDirective, WastThread};
+use wx_runtime::Config;
 use wx_runtime::{Extern, SharedMemory};
 
 /// Stack of each script thread: wasm recursion needs room, as on the
@@ -39,12 +40,39 @@ impl<'s, 'a> Threads<'s, 'a> {
     }
 }
 
+/// Run `directives` (a script's, or a script thread's given its `shared`
+/// modules) in a runner of their own, then join the threads they started.
+/// `what` follows the script's name when the runner cannot be made.
+pub(super) fn run_all<'s, 'a>(
+    config: &Config,
+    scope: &'s Scope<'s, 'a>,
+    report: Report<'a>,
+    directives: Vec<WastDirective<'a>>,
+    shared: HashMap<String, SharedExports>,
+    what: &str,
+) -> Counts {
+    let mut runner = match Runner::new(config, scope, report) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{}{what}: {e}", report.name);
+            return Counts {
+                passed: 0,
+                failed: 1,
+            };
+        }
+    };
+    runner.threads.shared = shared;
+    let mut counts = run_directives(&mut runner, directives);
+    counts.add(runner.finish_threads());
+    counts
+}
+
 impl<'s, 'a> Runner<'s, 'a> {
     pub(super) fn spawn_thread(&mut self, t: WastThread<'a>) -> Outcome {
         let name = t.name.name().to_string();
         let mut shared = HashMap::new();
         if let Some(m) = t.shared_module {
-            shared.insert(m.name().to_string(), self.shared_exports(m.name())?);
+            shared.insert(m.name().to_string(), self.shared_exports(m)?);
         }
         let (config, report, scope) = (self.config.clone(), self.report, self.threads.scope);
         let directives = t.directives;
@@ -52,20 +80,7 @@ impl<'s, 'a> Runner<'s, 'a> {
             .name(format!("wast thread {name}"))
             .stack_size(THREAD_STACK)
             .spawn_scoped(scope, move || {
-                let mut runner = match Runner::new(&config, scope, report) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        eprintln!("{}: thread: {e}", report.name);
-                        return Counts {
-                            passed: 0,
-                            failed: 1,
-                        };
-                    }
-                };
-                runner.threads.shared = shared;
-                let mut counts = run_directives(&mut runner, directives);
-                counts.add(runner.finish_threads());
-                counts
+                run_all(&config, scope, report, directives, shared, ": thread")
             })
             .map_err(|e| format!("cannot start thread ${name}: {e}"))?;
         if self.threads.running.insert(name.clone(), handle).is_some() {
@@ -108,14 +123,11 @@ impl<'s, 'a> Runner<'s, 'a> {
 
     /// The shared memories module `name` exports (all a script thread can
     /// use of another store's instance).
-    fn shared_exports(&mut self, name: &str) -> Result<SharedExports, String> {
-        if let Some(shared) = self.threads.shared.get(name) {
+    fn shared_exports(&mut self, module: wast::token::Id<'_>) -> Result<SharedExports, String> {
+        if let Some(shared) = self.threads.shared.get(module.name()) {
             return Ok(shared.clone());
         }
-        let inst = *self
-            .named
-            .get(name)
-            .ok_or_else(|| format!("unknown module ${name}"))?;
+        let inst = self.instance(Some(module))?;
         let mut out = Vec::new();
         for (export, ext) in inst.exports(&mut self.store) {
             if let Extern::Memory(m) = ext {
