@@ -33,6 +33,9 @@ pub struct ExnObject {
     pub tag: *const TagInstance,
     /// The payload as raw 64-bit cells, in the tag's parameter order.
     pub values: Box<[u64]>,
+    /// A reference to it reached wasm code or the embedder, which may
+    /// use it again: it lives as long as the store.
+    pub escaped: bool,
 }
 
 /// The exceptions of one store, and the one in flight.
@@ -89,6 +92,30 @@ impl ExnHeap {
         std::mem::take(&mut self.pending)
     }
 
+    /// Exception `r` may be used again through a reference held elsewhere.
+    pub fn escape(&mut self, r: u64) {
+        if let Some(Some(obj)) = r
+            .checked_sub(1)
+            .and_then(|i| self.objects.get_mut(i as usize))
+        {
+            obj.escaped = true;
+        }
+    }
+
+    /// A handler catches the exception in flight, which is then in flight
+    /// no more: with its reference (`keeps_ref`: the handler's code holds
+    /// it from now on) or without, when it is freed unless a reference to
+    /// it is held elsewhere. Returns the reference.
+    pub fn catch_pending(&mut self, keeps_ref: bool) -> u64 {
+        let r = self.take_pending();
+        if keeps_ref {
+            self.escape(r);
+        } else if self.get(r).is_some_and(|o| !o.escaped) {
+            self.free(r);
+        }
+        r
+    }
+
     /// Live exceptions (for tests and statistics).
     pub fn live(&self) -> usize {
         self.objects.len() - self.free.len()
@@ -119,6 +146,7 @@ pub unsafe fn throw_new(vmctx: *mut VMContext, tag: u32, payload: &[u64]) -> Tra
         let exn = heap.alloc(ExnObject {
             tag,
             values: payload.into(),
+            escaped: false,
         });
         heap.throw(exn);
     }
@@ -150,10 +178,12 @@ mod tests {
         let a = heap.alloc(ExnObject {
             tag,
             values: Box::new([1]),
+            escaped: false,
         });
         let b = heap.alloc(ExnObject {
             tag,
             values: Box::new([2, 3]),
+            escaped: false,
         });
         assert!(a != 0 && b != 0 && a != b);
         assert_eq!(heap.get(b).unwrap().values[..], [2, 3]);
@@ -164,8 +194,34 @@ mod tests {
         let c = heap.alloc(ExnObject {
             tag,
             values: Box::new([]),
+            escaped: false,
         });
         assert_eq!(c, a);
         assert_eq!(heap.live(), 2);
+    }
+
+    #[test]
+    fn a_catch_frees_only_what_no_reference_names() {
+        let mut heap = ExnHeap::default();
+        let new = |heap: &mut ExnHeap| {
+            heap.alloc(ExnObject {
+                tag: std::ptr::null(),
+                values: Box::new([]),
+                escaped: false,
+            })
+        };
+        // Caught without its reference: nothing can name it again.
+        let a = new(&mut heap);
+        heap.throw(a);
+        assert_eq!(heap.catch_pending(false), a);
+        assert!(heap.get(a).is_none() && heap.pending == 0);
+        // Caught with it (`catch_ref`), thrown again by `throw_ref` and
+        // caught without it: the code holding the reference may use it.
+        let b = new(&mut heap);
+        heap.throw(b);
+        heap.catch_pending(true);
+        heap.throw(b);
+        heap.catch_pending(false);
+        assert!(heap.get(b).is_some());
     }
 }

@@ -83,7 +83,11 @@ impl Exception {
             return Error::Usage("exception payload does not match the tag's type".into());
         }
         let values = payload.iter().map(|v| v.to_raw(s)).collect();
-        let raw = s.exns.alloc(ExnObject { tag: ptr, values });
+        let raw = s.exns.alloc(ExnObject {
+            tag: ptr,
+            values,
+            escaped: true,
+        });
         Error::Exception(Box::new(Exception {
             tag,
             tag_name: None,
@@ -96,6 +100,7 @@ impl Exception {
     /// The exception in flight in `s`, as the embedder sees it.
     pub(crate) fn take_pending(s: &mut StoreOpaque, backtrace: WasmBacktrace) -> Error {
         let raw = s.exns.take_pending();
+        s.exns.escape(raw);
         let Some(obj) = s.exns.get(raw) else {
             return Error::Trap(crate::Trap {
                 code: wx_core::TrapCode::Internal,

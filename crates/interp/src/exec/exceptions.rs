@@ -132,13 +132,10 @@ pub(crate) unsafe fn catch(cx: &mut Cx) -> bool {
                 );
             }
         }
-        if clause.exn == NO_SLOT {
-            // The reference never reaches wasm code: nothing can use it again.
-            heap.free(exn);
-        } else {
+        heap.catch_pending(clause.exn != NO_SLOT);
+        if clause.exn != NO_SLOT {
             *sp.add(clause.exn as usize) = exn;
         }
-        heap.pending = 0;
         cx.ip = (&*cx.code).instrs.as_ptr().add(clause.target as usize);
         cx.sp = sp;
         true
