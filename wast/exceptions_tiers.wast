@@ -1,6 +1,6 @@
-;; Exceptions crossing tiers: the JIT compiles functions without handlers,
-;; so throws and catches meet compiled frames (under `jit`, `mixed`,
-;; `tiered-1`, `osr`) between them. Every result is the same on all tiers.
+;; Exceptions crossing tiers: throws and catches meet compiled frames
+;; (under `jit`, `mixed`, `tiered-1`, `osr`) between them, and interpreted
+;; ones under `mixed`. Every result is the same on all tiers.
 
 (module $a
   (tag $e (export "e") (param i32))

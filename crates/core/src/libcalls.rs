@@ -252,12 +252,18 @@ pub unsafe extern "C" fn atomic_notify(
     status_and_value(unsafe { crate::atomics::notify(mem, addr, offset, count) })
 }
 
+/// What [`trap_exit`] returns when a compiled frame catches the exception
+/// in flight: the exit jumps to the `VMLimits::resume_pc` landing pad with
+/// `resume_fp` as its frame pointer instead of unwinding.
+pub const RESUME: u32 = u32::MAX;
+
 /// Where every trap in compiled code goes before it unwinds to the entry
 /// stub: `pc` identifies the site (the faulting instruction, or the return
 /// address of the per-site call to the trap exit), `sp` and `fp` are the
 /// stack and frame pointers there, `status` is the code a callee or a
 /// libcall returned (for sites that pass one on). Walks the compiled
-/// frames into the pending backtrace and returns the trap code.
+/// frames into the pending backtrace and returns the trap code, or
+/// [`RESUME`] if one of them catches the exception.
 ///
 /// # Safety
 /// See the module documentation; `sp` and `fp` are the live stack and

@@ -77,6 +77,11 @@ pub struct VMLimits {
     pub entry_sp: usize,
     /// The store's exceptions (never null for a store's limits).
     pub exns: *mut crate::exception::ExnHeap,
+    /// Where the trap exit resumes when a compiled frame catches the
+    /// exception in flight ([`crate::libcalls::RESUME`]): the landing
+    /// pad's address and that frame's frame pointer.
+    pub resume_pc: usize,
+    pub resume_fp: usize,
 }
 
 impl Default for VMLimits {
@@ -85,6 +90,8 @@ impl Default for VMLimits {
             stack_limit: 0,
             entry_sp: 0,
             exns: std::ptr::null_mut(),
+            resume_pc: 0,
+            resume_fp: 0,
         }
     }
 }

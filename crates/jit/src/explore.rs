@@ -226,7 +226,7 @@ mod tests {
         );
         assert!(!e.ir.is_empty() && !e.allocation.is_empty());
         match e.disassembly {
-            Ok(text) => assert!(text.ends_with("ret\n"), "{text}"),
+            Ok(text) => assert!(text.contains("ret\n"), "{text}"),
             Err(err) => assert!(matches!(err, JitError::Unsupported { .. }), "{err}"),
         }
     }

@@ -44,4 +44,4 @@ mod test_util;
 pub use compile::{check_allocation, compile, compile_for, compile_osr};
 pub use error::JitError;
 pub use explore::{explore, Explored};
-pub use isa::{CallSite, CompiledCode, Isa, SiteKind, TrapSite};
+pub use isa::{CallSite, CompiledCode, Handlers, Isa, PadClause, SiteKind, TrapSite};

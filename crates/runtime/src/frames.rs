@@ -10,12 +10,19 @@
 //! The walk stops at a return address that is no call site of compiled
 //! code: the entry stub, beyond which the interpreter or the embedder
 //! goes on with the trap status (and the interpreter adds its frames).
+//!
+//! An exception ([`TrapCode::Exception`]) is looked up, frame by frame
+//! from the throw outward, in the functions' handler tables
+//! ([`wx_jit::Handlers`]): at the first clause that catches it the walk
+//! stops, the payload goes to that frame and the trap exit resumes at the
+//! clause's landing pad instead of unwinding ([`wx_core::libcalls::RESUME`]).
 
 use std::sync::Arc;
 use wx_core::backtrace;
+use wx_core::exception::{self, TagInstance};
 use wx_core::vm::VMContext;
-use wx_core::ModuleInfo;
-use wx_jit::{CallSite, SiteKind, TrapSite};
+use wx_core::{ModuleInfo, TrapCode};
+use wx_jit::{CallSite, Handlers, SiteKind, TrapSite};
 
 /// What a backtrace needs of one compiled function.
 #[derive(Debug)]
@@ -26,6 +33,8 @@ pub(crate) struct FrameTable {
     /// Sorted by `ret`.
     pub calls: Box<[CallSite]>,
     pub frameless: bool,
+    /// None for the many functions without handlers.
+    pub handlers: Option<Box<Handlers>>,
 }
 
 impl FrameTable {
@@ -35,6 +44,7 @@ impl FrameTable {
             sites: code.sites.clone().into_boxed_slice(),
             calls: code.calls.clone().into_boxed_slice(),
             frameless: code.frameless,
+            handlers: (!code.handlers.sites.is_empty()).then(|| Box::new(code.handlers.clone())),
         }
     }
 
@@ -88,7 +98,7 @@ unsafe fn walk(vmctx: *mut VMContext, pc: usize, sp: usize, fp: usize, status: u
 /// As for [`walk`].
 unsafe fn walk_with(
     code: &crate::traps::CodeLookup,
-    _vmctx: *mut VMContext,
+    vmctx: *mut VMContext,
     pc: usize,
     sp: usize,
     fp: usize,
@@ -104,6 +114,27 @@ unsafe fn walk_with(
         backtrace::begin();
         return backtrace::trap_code_of(status);
     };
+    // An exception comes as a status (a fault's eax means nothing).
+    let exn_tag = match site.kind {
+        SiteKind::Status | SiteKind::Adapter if status == TrapCode::Exception as u32 => {
+            // SAFETY: the trap exit passes its function's VMContext, whose
+            // store's heap is live.
+            unsafe { pending_tag(vmctx) }
+        }
+        _ => None,
+    };
+    if let (Some(tag), SiteKind::Status) = (exn_tag, site.kind) {
+        let at = Frame {
+            start,
+            table,
+            offset: (pc - start) as u32,
+            fp,
+        };
+        // SAFETY: a throw's frame is live; `fp` is its rbp.
+        if let Some(resume) = unsafe { catch_in(vmctx, at, tag) } {
+            return resume;
+        }
+    }
     let trap = match site.kind {
         SiteKind::Trap(code) => {
             backtrace::begin();
@@ -133,14 +164,36 @@ unsafe fn walk_with(
             }
         }
     };
-    for _ in 0..backtrace::MAX_FRAMES {
+    // A backtrace keeps MAX_FRAMES frames, but an exception's handler may
+    // be further out: then the walk goes on to the entry stub (the frame
+    // pointers rise strictly, so it ends).
+    let depth = if exn_tag.is_some() {
+        usize::MAX
+    } else {
+        backtrace::MAX_FRAMES
+    };
+    for frame in 0..depth {
         let Some((start, table)) = code.at(ret - 1) else {
             break;
         };
         let Some(call) = table.call((ret - start) as u32) else {
             break; // the entry stub: the activation ends here
         };
-        push(&table.module, call.wasm_offset, call.caller_offset);
+        if let Some(tag) = exn_tag {
+            let at = Frame {
+                start,
+                table,
+                offset: (ret - start) as u32,
+                fp,
+            };
+            // SAFETY: `fp` is the live frame of the function making the call.
+            if let Some(resume) = unsafe { catch_in(vmctx, at, tag) } {
+                return resume;
+            }
+        }
+        if frame < backtrace::MAX_FRAMES {
+            push(&table.module, call.wasm_offset, call.caller_offset);
+        }
         // SAFETY: a function that calls keeps a frame; `fp` is its rbp.
         let caller_fp = unsafe { word(fp) };
         if caller_fp <= fp {
@@ -151,4 +204,65 @@ unsafe fn walk_with(
         fp = caller_fp;
     }
     trap
+}
+
+/// The tag of the exception in flight in `vmctx`'s store.
+///
+/// # Safety
+/// `vmctx` is a live instance's.
+unsafe fn pending_tag(vmctx: *mut VMContext) -> Option<*const TagInstance> {
+    // SAFETY: guaranteed by the caller.
+    let heap = unsafe { exception::heap(vmctx) };
+    heap.get(heap.pending).map(|o| o.tag)
+}
+
+/// A compiled frame where an exception passes: its function's code (at
+/// `start`), the code offset the exception leaves at, and its rbp.
+struct Frame<'a> {
+    start: usize,
+    table: &'a FrameTable,
+    offset: u32,
+    fp: usize,
+}
+
+/// Catch the exception in flight (of tag `tag`) in frame `at`, if a
+/// clause of the scope there catches it: its payload and reference go to
+/// the frame (see [`Handlers::frame_size`]) and the trap exit is told to
+/// resume at the clause's pad with the frame's rbp.
+///
+/// # Safety
+/// `at.fp` is the live frame pointer of a compiled frame of `at.table`'s
+/// function, between the trap exit and the innermost entry stub; `vmctx`
+/// is an instance's of the same store.
+unsafe fn catch_in(vmctx: *mut VMContext, at: Frame<'_>, tag: *const TagInstance) -> Option<u32> {
+    let handlers = at.table.handlers.as_deref()?;
+    // SAFETY (the frame's words): a function with handlers keeps its
+    // VMContext at `[fp - 8]` and an outgoing area of at least its largest
+    // payload plus one word at `fp - frame_size`, which no live frame uses
+    // (the callees' frames below it are being dropped). Its instance is
+    // live while its code runs, and the store's heap and limits with it.
+    unsafe {
+        let frame_vmctx = word(at.fp - 8) as *mut VMContext;
+        let tags = &(*(*frame_vmctx).instance).tags;
+        let clause = handlers.find(at.offset, |t| {
+            tags.get(t as usize).is_some_and(|&t| std::ptr::eq(t, tag))
+        })?;
+        let heap = exception::heap(vmctx);
+        let exn = heap.pending;
+        let area = at.fp - handlers.frame_size as usize;
+        if clause.tag != wx_jit::ir::CATCH_ALL {
+            if let Some(obj) = heap.get(exn) {
+                let payload = (area + 8) as *mut u64;
+                std::ptr::copy_nonoverlapping(obj.values.as_ptr(), payload, obj.values.len());
+            }
+        }
+        (area as *mut u64).write(exn);
+        heap.catch_pending(clause.keeps_ref);
+        let limits = &mut *(*vmctx).limits;
+        limits.resume_pc = at.start + clause.pad as usize;
+        limits.resume_fp = at.fp;
+    }
+    // The frames walked so far are no trap's.
+    backtrace::begin();
+    Some(wx_core::libcalls::RESUME)
 }

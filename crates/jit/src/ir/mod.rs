@@ -18,7 +18,10 @@
 //!   values, branch tables) live in the [`Func::lists`] pool, so building the
 //!   IR allocates per function, not per instruction.
 
+mod handlers;
 mod print;
+
+pub use handlers::{CatchClause, HandlerScope, CATCH_ALL, NO_SCOPE};
 
 use std::ops::Range;
 pub use wx_core::atomics::{RmwOp, Width};
@@ -520,8 +523,23 @@ pub enum Inst {
         args: List,
         rets: List,
     },
+    /// The start of catch clause `clause`'s landing pad (first in its
+    /// block): the unwinder resumes here with the exception's payload and
+    /// reference in the frame; `rets` receive the payload values, then
+    /// the reference if the clause keeps it. Every register is lost here
+    /// (see [`HandlerScope`]).
+    Landing {
+        clause: u32,
+        rets: List,
+    },
 
     // ---- terminators ----
+    /// Go on at `next`: the instruction before (a call or a throw) may
+    /// throw, and then handler scope `scope`'s clauses are tried.
+    Throwing {
+        next: BlockId,
+        scope: u32,
+    },
     Jump {
         target: BlockId,
     },
@@ -643,6 +661,7 @@ impl Inst {
         matches!(
             self,
             Inst::Jump { .. }
+                | Inst::Throwing { .. }
                 | Inst::Branch { .. }
                 | Inst::BranchCmp { .. }
                 | Inst::BranchCmpImm { .. }
@@ -707,6 +726,11 @@ pub struct Func {
     /// must restore its base even if it makes no memory access itself, so
     /// that its caller in the same instance finds it in place.
     pub has_memory: bool,
+    /// Exception handler scopes, named by [`Inst::Throwing`].
+    pub scopes: Vec<HandlerScope>,
+    /// Their catch clauses, named by [`HandlerScope::clauses`] and
+    /// [`Inst::Landing`].
+    pub catches: Vec<CatchClause>,
 }
 
 /// A call replaced by the callee's body: the callee's code starts at
@@ -739,7 +763,11 @@ impl Func {
             lists,
             inlined,
             has_memory,
+            scopes,
+            catches,
         } = self;
+        scopes.clear();
+        catches.clear();
         srclocs.clear();
         *has_memory = false;
         inlined.clear();
@@ -815,6 +843,12 @@ impl Func {
         let last = self.blocks[b.0 as usize].insts.end - 1;
         let (fixed, n, list): ([u32; 2], u8, &[u32]) = match self.insts[last as usize] {
             Inst::Jump { target } => ([target.0, 0], 1, &[]),
+            // The pads of the scope and of every scope around it.
+            Inst::Throwing { next, scope } => (
+                [next.0, 0],
+                1,
+                self.list_items(self.scopes[scope as usize].pads),
+            ),
             Inst::Branch {
                 then, otherwise, ..
             }
@@ -858,6 +892,11 @@ impl Func {
                     return Err(format!("block {i}: instruction {at} misplaced terminator"));
                 }
             }
+            if let Inst::Throwing { scope, .. } = self.insts[b.insts.end as usize - 1] {
+                if scope as usize >= self.scopes.len() {
+                    return Err(format!("block {i}: missing handler scope {scope}"));
+                }
+            }
             for s in self.successors(BlockId(i)) {
                 if s.0 as usize >= self.blocks.len() {
                     return Err(format!("block {i}: branch to missing block {}", s.0));
@@ -868,6 +907,7 @@ impl Func {
         if next as usize != self.insts.len() {
             return Err("instructions outside any block".into());
         }
+        self.verify_handlers()?;
         Ok(())
     }
 }

@@ -230,7 +230,17 @@ impl Func {
                     self.regs(args)
                 )
             }
+            Inst::Landing { clause, rets } => {
+                let c = self.catches[clause as usize];
+                let tag = match c.tag {
+                    super::CATCH_ALL => "all".to_string(),
+                    t => format!("tag {t}"),
+                };
+                let kind = if c.keeps_ref { " ref" } else { "" };
+                format!("[{}] = landing {tag}{kind}", self.regs(rets))
+            }
             Inst::Jump { target } => format!("jump {target}"),
+            Inst::Throwing { next, scope } => format!("throwing scope {scope}, {next}"),
             Inst::Branch {
                 cond,
                 then,

@@ -46,6 +46,65 @@ pub struct CompiledCode {
     /// instructions): 32-bit little-endian offsets of the case targets,
     /// relative to the range's start. Sorted, after all code.
     pub jump_tables: Vec<Range<u32>>,
+    /// Where exceptions thrown out of its calls land (empty for a
+    /// function without `try_table` or legacy `try` handlers).
+    pub handlers: Handlers,
+}
+
+/// A function's exception handlers as the unwinder reads them (see
+/// [`crate::ir::HandlerScope`]): which calls are inside which handler
+/// scope, each scope's catch clauses, and where their landing pads start.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Handlers {
+    /// Code offsets where an exception leaves a call or a throw (the
+    /// call's return offset, or the `pc` of a throw's trap site) and the
+    /// scope there, sorted by offset.
+    pub sites: Vec<(u32, u32)>,
+    /// Per scope: the scope tried next ([`crate::ir::NO_SCOPE`] for none)
+    /// and its clauses' range in `clauses`, in the order they are tried.
+    pub scopes: Vec<(u32, Range<u32>)>,
+    pub clauses: Vec<PadClause>,
+    /// Bytes from the frame pointer down to the stack pointer of the
+    /// function's body. The unwinder leaves the caught exception's
+    /// reference at `fp - frame_size` and payload value `k` at
+    /// `fp - frame_size + 8 + 8k`, where its landing pad reads them.
+    pub frame_size: u32,
+}
+
+/// A catch clause: the module's tag index it catches (or
+/// [`crate::ir::CATCH_ALL`]), its landing pad's code offset, and whether
+/// the pad takes the exception's reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PadClause {
+    pub tag: u32,
+    pub pad: u32,
+    pub keeps_ref: bool,
+}
+
+impl Handlers {
+    /// The first clause that catches an exception leaving at code offset
+    /// `at`, where `is_tag(t)` says whether the module's tag `t` is the
+    /// exception's.
+    pub fn find(&self, at: u32, mut is_tag: impl FnMut(u32) -> bool) -> Option<PadClause> {
+        let i = self.sites.binary_search_by_key(&at, |s| s.0).ok()?;
+        let mut scope = self.sites[i].1;
+        // Each scope's parent was opened before it: the chain is finite,
+        // and at most as long as the table.
+        for _ in 0..self.scopes.len() {
+            let (parent, clauses) = self.scopes.get(scope as usize)?;
+            let clauses = self
+                .clauses
+                .get(clauses.start as usize..clauses.end as usize)?;
+            if let Some(c) = clauses
+                .iter()
+                .find(|c| c.tag == crate::ir::CATCH_ALL || is_tag(c.tag))
+            {
+                return Some(*c);
+            }
+            scope = *parent;
+        }
+        None
+    }
 }
 
 /// How a trap reaches the trap exit from a site.

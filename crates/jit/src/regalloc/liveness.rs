@@ -180,7 +180,13 @@ pub fn operands<'a>(f: &'a Func, inst: &Inst) -> Operands<'a> {
             use_list: list(values),
             ..Operands::NONE
         },
-        Inst::Jump { .. } | Inst::Trap { .. } | Inst::AtomicFence => Operands::NONE,
+        Inst::Landing { rets, .. } => Operands {
+            def_list: list(rets),
+            ..Operands::NONE
+        },
+        Inst::Jump { .. } | Inst::Throwing { .. } | Inst::Trap { .. } | Inst::AtomicFence => {
+            Operands::NONE
+        }
     }
 }
 

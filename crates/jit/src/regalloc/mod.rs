@@ -122,12 +122,15 @@ impl Allocation {
 }
 
 /// Positions (`2i + 1`: between reading and writing) of instructions that
-/// clobber registers, with the sets they clobber: the calls, and the
-/// other instructions.
+/// clobber registers, with the sets they clobber: the calls, the other
+/// instructions, and the landing pads (every register: see
+/// [`crate::ir::HandlerScope`]). A pad reloads the values its loop keeps
+/// in registers (see [`loop_split`]), so loop splitting ignores pads.
 #[derive(Debug, Default)]
 struct ClobberPoints {
     calls: Vec<(u32, RegSet)>,
     others: Vec<(u32, RegSet)>,
+    landings: Vec<(u32, RegSet)>,
 }
 
 impl ClobberPoints {
@@ -149,6 +152,7 @@ fn scan_instructions(
 ) {
     points.calls.clear();
     points.others.clear();
+    points.landings.clear();
     move_hints.clear();
     move_hints.resize(f.vregs.len(), NONE);
     for (i, inst) in f.insts.iter().enumerate() {
@@ -159,6 +163,10 @@ fn scan_instructions(
                     *h = b.0;
                 }
             }
+        }
+        if let Inst::Landing { .. } = inst {
+            points.landings.push((i as u32 * 2 + 1, RegSet::MAX));
+            continue;
         }
         let set = clobbers(inst);
         if set != 0 {
@@ -511,6 +519,7 @@ pub fn allocate_into(
     liveness::analyze_into(f, &mut s.live, &mut live)?;
     scan_instructions(f, &clobbers, &mut s.points, &mut s.hints);
     let (call_points, points, hints) = (&s.points.calls, &s.points.others, &s.hints);
+    let landings = &s.points.landings;
     let fixed = &mut s.fixed;
     fixed_hints(f, env, fixed);
     let mut depths: Option<Vec<u32>> = None;
@@ -544,7 +553,7 @@ pub fn allocate_into(
     let next = &mut s.next;
     next.clear();
     next.resize(intervals.len(), NONE);
-    let no_clobbers = points.is_empty() && call_points.is_empty();
+    let no_clobbers = points.is_empty() && call_points.is_empty() && landings.is_empty();
     for (i, iv) in intervals.iter().enumerate() {
         let v = iv.vreg.0 as usize;
         let (regs, allowed) = match Class::of(f.ty(iv.vreg)) {
@@ -556,7 +565,9 @@ pub fn allocate_into(
         let (allowed, splittable) = if no_clobbers {
             (allowed, 0)
         } else {
-            let allowed = allowed & !clobbered_within(points, &ranges[v]);
+            let allowed = allowed
+                & !clobbered_within(points, &ranges[v])
+                & !clobbered_within(landings, &ranges[v]);
             let lost_at_calls = clobbered_within(call_points, &ranges[v]);
             (allowed & !lost_at_calls, allowed & lost_at_calls)
         };
@@ -725,6 +736,7 @@ pub fn check(
     let ClobberPoints {
         calls: call_points,
         others: points,
+        landings,
     } = ClobberPoints::of(f, &clobbers);
     let fresh = analyze(f).map_err(|e| e.to_string())?;
     if fresh.dead != alloc.dead {
@@ -740,6 +752,9 @@ pub fn check(
                         "{} keeps r{} across an instruction that clobbers it",
                         iv.vreg, r.0
                     ));
+                }
+                if clobbered_within(&landings, ranges) != 0 {
+                    return Err(format!("{} keeps r{} into a landing pad", iv.vreg, r.0));
                 }
                 // Across a call that destroys the register, the value must
                 // be saved and reloaded around that call.

@@ -103,9 +103,8 @@ fn leaf(module: &wx_core::ModuleInfo, def: u32, params: u32) -> Result<Option<Le
             | Operator::ReturnCallIndirect { .. }
             | Operator::CallRef { .. }
             | Operator::ReturnCallRef { .. } => calls = true,
-            // Operators the JIT leaves to the interpreter: inlined, they
-            // would keep the caller there too, so such a callee is called.
-            ref other if interpreted_only(other) => calls = true,
+            // See `called_only`.
+            ref other if called_only(other) => calls = true,
             Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
                 written |= 1 << local_index;
             }
@@ -116,9 +115,11 @@ fn leaf(module: &wx_core::ModuleInfo, def: u32, params: u32) -> Result<Option<Le
     Ok((!calls).then_some(Leaf { written }))
 }
 
-/// Is `op` one the JIT does not compile (functions using it stay in the
-/// interpreter)?
-fn interpreted_only(op: &Operator<'_>) -> bool {
+/// Does `op` keep its function from being inlined? Tail calls and typed
+/// function references are left to the interpreter (inlined, they would
+/// keep the caller there too); exception handling is compiled, but a
+/// callee's handlers and throws stay in a frame of its own.
+fn called_only(op: &Operator<'_>) -> bool {
     matches!(
         wx_core::proposal::of(op),
         "exceptions" | "legacy_exceptions" | "tail_call" | "function_references"
@@ -235,15 +236,12 @@ impl Translator<'_> {
             }
         }
         // The result registers are made when something branches to the end.
-        self.frames.push(Frame {
-            kind: Kind::Inline,
+        self.frames.push(Frame::new(
+            Kind::Inline,
             height,
-            targets: Vec::new(),
-            result_tys: ty.results().iter().map(|t| super::ty_of(*t)).collect(),
-            block: None,
-            else_block: None,
-            else_params: Vec::new(),
-        });
+            Vec::new(),
+            ty.results().iter().map(|t| super::ty_of(*t)).collect(),
+        ));
         self.inlining = Some(Inlining {
             local_base,
             frame: self.frames.len() - 1,

@@ -57,6 +57,11 @@ enum Kind {
     /// The body of an inlined callee: a block whose end (and whose
     /// `return`s) continue in the caller.
     Inline,
+    /// A `try_table`, and a legacy `try` before and after its first
+    /// `catch` (see `exceptions.rs`): blocks to branches.
+    TryTable,
+    Try,
+    Catch,
 }
 
 #[derive(Debug)]
@@ -73,6 +78,26 @@ struct Frame {
     /// `if`: the block of the else arm and the parameters it starts with.
     else_block: Option<BlockId>,
     else_params: Vec<Entry>,
+    /// The handler scope a `try_table` or `try` opened.
+    scope: u32,
+    /// A legacy `try`'s caught exception, from its first `catch` on.
+    exn: Option<VReg>,
+}
+
+impl Frame {
+    fn new(kind: Kind, height: usize, targets: Vec<VReg>, result_tys: Vec<Ty>) -> Frame {
+        Frame {
+            kind,
+            height,
+            targets,
+            result_tys,
+            block: None,
+            else_block: None,
+            else_params: Vec::new(),
+            scope: crate::ir::NO_SCOPE,
+            exn: None,
+        }
+    }
 }
 
 pub(crate) struct Translator<'m> {
@@ -100,6 +125,9 @@ pub(crate) struct Translator<'m> {
     /// Per local of the callee being inlined: the value it stands for, if
     /// the callee never writes it (its argument, or zero).
     aliases: Vec<Option<Entry>>,
+    /// The innermost handler scope around the code being translated.
+    scope: u32,
+    scopes: Vec<exceptions::ScopeBuild>,
     /// Where the stacks go back to when the function is done.
     home: &'m mut Scratch,
 }
@@ -249,6 +277,8 @@ fn translate_in_place(
         budget: policy.budget,
         inlining: None,
         aliases: std::mem::take(&mut scratch.aliases),
+        scope: crate::ir::NO_SCOPE,
+        scopes: Vec::new(),
         home: scratch,
     };
     for p in ty.params() {
@@ -292,15 +322,8 @@ fn translate_in_place(
         t.start(body);
     }
     // (Returns take the function's result types from `f.results`.)
-    t.frames.push(Frame {
-        kind: Kind::Function,
-        height: 0,
-        targets: Vec::new(),
-        result_tys: Vec::new(),
-        block: None,
-        else_block: None,
-        else_params: Vec::new(),
-    });
+    t.frames
+        .push(Frame::new(Kind::Function, 0, Vec::new(), Vec::new()));
     let mut reader = body.get_operators_reader()?;
     if t.osr.is_none() {
         let (code, offset) = operator_bytes(&reader)?;
@@ -316,6 +339,13 @@ fn translate_in_place(
         if osr_header && !t.stack.is_empty() {
             return Err(JitError::Unsupported {
                 opcode: "loop entered with operand-stack values (as an OSR entry)".into(),
+            });
+        }
+        // A legacy catch's exception lives in an interpreter slot no
+        // local names: the entry could not pass it for `rethrow`.
+        if osr_header && t.frames.iter().any(|f| f.kind == Kind::Catch) {
+            return Err(JitError::Unsupported {
+                opcode: "loop inside a legacy catch (as an OSR entry)".into(),
             });
         }
         t.operator(op)?;
@@ -338,6 +368,7 @@ fn translate_in_place(
             osr_at.unwrap_or_default()
         )));
     }
+    t.finish_scopes()?;
     // The translator builds blocks by construction; debug builds and the
     // allocation checker (`check_allocation`) confirm it.
     if cfg!(debug_assertions) {
@@ -597,13 +628,8 @@ impl Translator<'_> {
                 self.terminate(Inst::Jump { target: header });
                 self.start(header);
                 Frame {
-                    kind,
-                    height,
-                    targets,
-                    result_tys: results,
                     block: Some(header),
-                    else_block: None,
-                    else_params: Vec::new(),
+                    ..Frame::new(kind, height, targets, results)
                 }
             }
             Kind::If => {
@@ -612,24 +638,12 @@ impl Translator<'_> {
                 self.start(then);
                 let else_params = self.stack[height..].to_vec();
                 Frame {
-                    kind,
-                    height,
-                    targets: self.fresh(&results),
-                    result_tys: results,
-                    block: None,
                     else_block: Some(otherwise),
                     else_params,
+                    ..Frame::new(kind, height, self.fresh(&results), results)
                 }
             }
-            _ => Frame {
-                kind,
-                height,
-                targets: self.fresh(&results),
-                result_tys: results,
-                block: None,
-                else_block: None,
-                else_params: Vec::new(),
-            },
+            _ => Frame::new(kind, height, self.fresh(&results), results),
         };
         self.frames.push(frame);
         Ok(())
@@ -795,6 +809,12 @@ impl Translator<'_> {
 
     fn end(&mut self) {
         let frame = self.frames.last().expect("end of a frame");
+        match frame.kind {
+            Kind::TryTable => return self.end_try_table(),
+            Kind::Try => self.end_legacy_try(),
+            _ => {}
+        }
+        let frame = self.frames.last().expect("end of a frame");
         if frame.kind == Kind::Inline && frame.block.is_none() && self.cur.is_some() {
             // Nothing branches to the end of the inlined body: the caller
             // goes on in the same block with the results where they are.
@@ -846,18 +866,19 @@ impl Translator<'_> {
     fn operator(&mut self, op: Operator<'_>) -> Result<(), JitError> {
         if self.cur.is_none() {
             match op {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
-                    self.dead_depth += 1
+                Operator::Block { .. }
+                | Operator::Loop { .. }
+                | Operator::If { .. }
+                | Operator::TryTable { .. }
+                | Operator::Try { .. } => self.dead_depth += 1,
+                Operator::End | Operator::Delegate { .. } if self.dead_depth > 0 => {
+                    self.dead_depth -= 1
                 }
-                // Handler blocks are not compiled yet; unreachable ones
-                // would also end with `delegate` or hold `catch` arms.
-                Operator::TryTable { .. } | Operator::Try { .. } => {
-                    return Err(JitError::Unsupported {
-                        opcode: "exception handling".into(),
-                    })
-                }
-                Operator::End if self.dead_depth > 0 => self.dead_depth -= 1,
-                Operator::Else if self.dead_depth == 0 => self.do_else(),
+                _ if self.dead_depth > 0 => {}
+                Operator::Else => self.do_else(),
+                Operator::Catch { tag_index } => self.legacy_catch(Some(tag_index)),
+                Operator::CatchAll => self.legacy_catch(None),
+                Operator::Delegate { relative_depth } => self.delegate(relative_depth),
                 Operator::End => self.end(),
                 _ => {}
             }
@@ -869,6 +890,12 @@ impl Translator<'_> {
             Operator::If { blockty } => self.open(Kind::If, blockty)?,
             Operator::Else => self.do_else(),
             Operator::End => self.end(),
+            Operator::TryTable { try_table } => self.try_table(try_table)?,
+            Operator::Try { blockty } => self.legacy_try(blockty)?,
+            Operator::Catch { tag_index } => self.legacy_catch(Some(tag_index)),
+            Operator::CatchAll => self.legacy_catch(None),
+            Operator::Delegate { relative_depth } => self.delegate(relative_depth),
+            Operator::Rethrow { relative_depth } => self.rethrow(relative_depth),
             Operator::Br { relative_depth } => self.br(relative_depth),
             Operator::BrIf { relative_depth } => self.br_if(relative_depth),
             Operator::BrTable { targets } => {

@@ -501,6 +501,7 @@ impl Translator<'_> {
                     args,
                     rets,
                 });
+                self.may_throw();
             }
             W::CallIndirect {
                 type_index,
@@ -517,6 +518,7 @@ impl Translator<'_> {
                     args,
                     rets,
                 });
+                self.may_throw();
             }
             W::MemorySize { .. } => self.libcall(Libcall::MemorySize, 0, Some(I32)),
             W::MemoryGrow { .. } => self.libcall(Libcall::MemoryGrow, 1, Some(I32)),

@@ -126,6 +126,9 @@ struct Emitter<'a> {
     trap_sites: &'a mut Vec<(u32, TrapCode, u32)>,
     /// Calls into wasm code: return offset and IR instruction.
     calls: &'a mut Vec<(u32, u32)>,
+    /// Calls and throws inside handler scopes: offset and scope (see
+    /// [`handlers`]).
+    handler_sites: &'a mut Vec<(u32, u32)>,
     /// The sites of the cold paths emitted so far.
     sites: &'a mut Vec<TrapSite>,
     /// The IR instruction being emitted (trap and call sites name it).
@@ -248,6 +251,7 @@ struct Scratch {
     adapters: Vec<calls::Adapter>,
     trap_sites: Vec<(u32, TrapCode, u32)>,
     calls: Vec<(u32, u32)>,
+    handler_sites: Vec<(u32, u32)>,
     sites: Vec<TrapSite>,
     tables: Vec<(Label, Range<u32>)>,
     table_cases: Vec<Label>,
@@ -317,6 +321,7 @@ fn emit_with(
         adapters,
         trap_sites,
         calls,
+        handler_sites,
         sites,
         tables,
         table_cases,
@@ -349,10 +354,12 @@ fn emit_with(
     let used = map_locs(f, alloc, vmctx_top, locs)
         | alloc.loop_splits.iter().fold(0u64, |m, s| m | 1 << s.reg.0);
     saved.clear();
+    // Resuming at a landing pad restores no register: a function with
+    // pads saves them all for its caller.
     saved.extend(
         CALLEE_SAVED_GPRS
             .into_iter()
-            .filter(|&r| used & (1 << abi::gpr(r).0) != 0),
+            .filter(|&r| f.has_handlers() || used & (1 << abi::gpr(r).0) != 0),
     );
     let frame_top = vmctx_top + 8 * saved.len() as i32;
     if frame_top != vmctx_top && alloc.spill_slots > 0 {
@@ -368,6 +375,7 @@ fn emit_with(
     restores.clear();
     trap_sites.clear();
     calls.clear();
+    handler_sites.clear();
     sites.clear();
     tables.clear();
     table_cases.clear();
@@ -393,6 +401,7 @@ fn emit_with(
         n_adapters: 0,
         trap_sites,
         calls,
+        handler_sites,
         sites,
         cur_inst: 0,
         tables,
@@ -456,6 +465,7 @@ impl Emitter<'_> {
         self.trap_exit();
         self.call_paths();
         let jump_tables = self.jump_tables();
+        let handlers = self.handler_tables();
         let offset = |l: Label| self.asm.label_offset(l).expect("bound") as u32;
         let (wasm_entry, trap_exit) = (offset(self.body), offset(self.trap_exit));
         let code = self
@@ -500,6 +510,7 @@ impl Emitter<'_> {
             calls,
             frameless: self.frameless(),
             jump_tables,
+            handlers,
         })
     }
 }
@@ -925,6 +936,7 @@ impl Emitter<'_> {
     /// Note a call into wasm code just emitted (its return address is here).
     pub(super) fn call_site(&mut self) {
         self.calls.push((self.asm.offset() as u32, self.cur_inst));
+        self.handler_site(self.cur_inst);
     }
 
     fn ibin(&mut self, op: IBinOp, ty: Ty, dst: VReg, a: VReg, b: VReg) -> Result<(), JitError> {
@@ -1562,6 +1574,8 @@ impl Emitter<'_> {
                 self.ret(f.list_items(values));
             }
             Inst::Trap { code } => self.trap(code),
+            Inst::Landing { clause, rets } => self.landing(clause, rets),
+            Inst::Throwing { next: target, .. } => self.goto(target, next),
         }
         Ok(())
     }
@@ -1574,6 +1588,7 @@ mod divide;
 mod float;
 mod forward;
 mod frame;
+mod handlers;
 mod libcalls;
 
 use frame::FrameNeeds;

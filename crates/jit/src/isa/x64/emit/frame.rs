@@ -19,7 +19,9 @@
 //! A trap anywhere in compiled code reaches the trap exit with its site's
 //! pc at `[rsp]` (see [`Emitter::trap_exit`]), which has the runtime record
 //! the backtrace, gets the trap code in eax and executes
-//! `mov rsp, [entry_sp]; ret`: the `ret` pops the landing's address, so
+//! `mov rsp, [entry_sp]; ret` (or, when a compiled frame catches the
+//! exception in flight, jumps to its landing pad: see [`super::handlers`]):
+//! the `ret` pops the landing's address, so
 //! every compiled frame since the entry is dropped at once (they hold
 //! nothing to release) and no Rust frame is skipped, since Rust code only
 //! ever calls compiled code through an entry stub. The landing restores
@@ -31,7 +33,7 @@
 //! ```text
 //! [rbp + 16 + 8k]    incoming stack words
 //! [rbp - 8]          the VMContext (r14 on entry), if a call may cross
-//!                    instances
+//!                    instances or the function has landing pads
 //! below              the callee-saved registers the allocation uses
 //! below              spill slots, then the outgoing area at rsp
 //! ```
@@ -50,6 +52,8 @@ use wx_core::TrapCode;
 const LIMITS: i32 = std::mem::offset_of!(VMContext, limits) as i32;
 const ENTRY_SP: i32 = std::mem::offset_of!(VMLimits, entry_sp) as i32;
 const STACK_LIMIT: i32 = std::mem::offset_of!(VMLimits, stack_limit) as i32;
+const RESUME_PC: i32 = std::mem::offset_of!(VMLimits, resume_pc) as i32;
+const RESUME_FP: i32 = std::mem::offset_of!(VMLimits, resume_fp) as i32;
 
 /// The largest frame (bytes below the return address) of a function that
 /// calls nothing and skips the stack-limit check: the runtime's limit
@@ -82,11 +86,12 @@ pub(super) struct Templates {
     trap_exit: Vec<u8>,
 }
 
-/// Machine code of `seq`, which binds and uses no labels.
+/// Machine code of `seq`, whose labels are all its own (so the bytes can
+/// go anywhere).
 fn encode(seq: impl FnOnce(&mut Assembler)) -> Vec<u8> {
     let mut a = Assembler::new();
     seq(&mut a);
-    a.finish().expect("templates use no labels")
+    a.finish().expect("templates bind the labels they use")
 }
 
 pub(super) static TEMPLATES: LazyLock<Templates> = LazyLock::new(|| Templates {
@@ -147,8 +152,16 @@ pub(super) static TEMPLATES: LazyLock<Templates> = LazyLock::new(|| Templates {
         a.mov_imm64(R11, wx_core::libcalls::trap_exit as *const () as u64);
         a.call_r(R11);
         a.load(Size::S64, R11, Mem::new(R14, LIMITS));
+        let resume = a.new_label();
+        a.alu_ri(AluOp::Cmp, Size::S32, Rax, wx_core::libcalls::RESUME as i32);
+        a.jcc(Cond::E, resume);
         a.load(Size::S64, Rsp, Mem::new(R11, ENTRY_SP));
         a.ret();
+        // A compiled frame catches the exception: on at its landing pad,
+        // which sets rsp from rbp.
+        a.bind(resume);
+        a.load(Size::S64, Rbp, Mem::new(R11, RESUME_FP));
+        a.jmp_m(Mem::new(R11, RESUME_PC));
     }),
 });
 
@@ -243,6 +256,12 @@ impl FrameNeeds {
                     words(args, rets)
                 }
                 Inst::Libcall { args, .. } => args.len,
+                // The unwinder leaves the exception in the outgoing area;
+                // the pad reloads r14 from the frame.
+                Inst::Landing { rets, .. } => {
+                    needs.vmctx_slot = true;
+                    rets.len + 1
+                }
                 _ => continue,
             };
             needs.leaf &= !inst.is_call();
@@ -472,6 +491,10 @@ impl Emitter<'_> {
     /// for IR instruction `inst`.
     pub(super) fn call_trap_exit(&mut self, kind: crate::isa::SiteKind, inst: u32) {
         self.asm.call_label(self.trap_exit);
+        if kind == crate::isa::SiteKind::Status {
+            // A throw: the walker looks its scope up by this pc.
+            self.handler_site(inst);
+        }
         let (wasm_offset, caller_offset) = self.f.srcloc(inst);
         self.sites.push(crate::isa::TrapSite {
             pc: self.asm.offset() as u32,

@@ -85,8 +85,12 @@ fn add_compiles_to_the_expected_code() {
     );
     assert!(body.contains("mov [r11],rax\nxor eax,eax\n"), "{body}");
     assert!(body.contains("add eax,"), "{body}");
-    // The code ends with the trap exit: unwind to the entry stub.
-    assert!(body.ends_with("mov rsp,[r11+8]\nret\n"), "{body}");
+    // The code ends with the trap exit: unwind to the entry stub, or
+    // resume at a landing pad.
+    assert!(
+        body.contains("mov rsp,[r11+8]\nret\n") && body.ends_with("jmp qword ptr [r11+18h]\n"),
+        "{body}"
+    );
 }
 
 /// Values the calling convention puts in registers are allocated there:
@@ -475,5 +479,87 @@ fn loop_headers_are_aligned_with_nops() {
     assert!(pad < 16, "{pad} bytes of padding");
     if pad > 0 {
         assert_eq!(header % 32, 0);
+    }
+}
+
+/// A call inside a `try_table` is a handler site: the tables name its
+/// return offset, its clause's pad, and the frame size the pad restores;
+/// the function saves every callee-saved register and its VMContext, since
+/// resuming at the pad restores no register.
+#[test]
+fn calls_in_handler_scopes_land_in_pads() {
+    let info = module(
+        r#"(module
+          (tag $e (param i32))
+          (func $t (param i32) (throw $e (local.get 0)))
+          (func (param i32) (result i32)
+            (block $h (result i32)
+              (try_table (result i32) (catch $e $h)
+                (call $t (local.get 0))
+                (i32.const 0)))))"#,
+    );
+    let code = compile(&info, 1).unwrap();
+    let h = &code.handlers;
+    assert_eq!(h.sites.len(), 1, "{h:?}");
+    assert_eq!(h.scopes.len(), 1, "{h:?}");
+    assert_eq!(h.clauses.len(), 1, "{h:?}");
+    let (site, scope) = h.sites[0];
+    assert!(code.calls.iter().any(|c| c.ret == site), "{h:?}");
+    assert_eq!(h.find(site, |t| t == 0), Some(h.clauses[0]));
+    assert_eq!(h.find(site, |_| false), None);
+    assert_eq!(h.find(site + 1, |t| t == 0), None);
+    assert_eq!(scope, 0);
+    let clause = h.clauses[0];
+    assert!(!clause.keeps_ref);
+    let body = text(&code.code[code.wasm_entry as usize..]);
+    assert!(
+        body.starts_with("push rbp\nmov rbp,rsp\npush r14\npush rbx\npush r12\npush r13\n"),
+        "{body}"
+    );
+    let pad = text(&code.code[clause.pad as usize..]);
+    assert!(
+        pad.starts_with(&format!(
+            "lea rsp,[rbp-{:X}h]\nmov r14,[rbp-8]\nmov eax,[rsp+8]\n",
+            h.frame_size
+        )),
+        "{pad}"
+    );
+    // A function without handlers has no tables.
+    assert_eq!(compile(&info, 0).unwrap().handlers, Default::default());
+}
+
+/// A throw's cold path is a handler site too, and the clauses of a scope
+/// are tried before its parent's.
+#[test]
+fn throws_in_nested_scopes_find_the_innermost_matching_clause() {
+    let info = module(
+        r#"(module
+          (tag $a) (tag $b)
+          (func (param i32) (result i32)
+            (block $outer
+              (block $inner
+                (try_table (catch_all $outer)
+                  (try_table (catch $a $inner)
+                    (if (local.get 0) (then (throw $b)))
+                    (throw $a))))
+              (return (i32.const 1)))
+            (i32.const 2)))"#,
+    );
+    let code = compile(&info, 0).unwrap();
+    let h = &code.handlers;
+    assert_eq!(h.sites.len(), 2, "{h:?}");
+    let all: Vec<_> = h.sites.iter().map(|&(at, _)| at).collect();
+    for at in all {
+        assert!(
+            code.sites
+                .iter()
+                .any(|s| s.pc == at && s.kind == SiteKind::Status),
+            "{h:?}"
+        );
+        let a = h.find(at, |t| t == 0).unwrap();
+        let b = h.find(at, |t| t == 1).unwrap();
+        assert_eq!(a.tag, 0);
+        assert_eq!(b.tag, crate::ir::CATCH_ALL);
+        assert_ne!(a.pad, b.pad);
     }
 }
