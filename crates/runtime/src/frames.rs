@@ -114,24 +114,20 @@ unsafe fn walk_with(
         backtrace::begin();
         return backtrace::trap_code_of(status);
     };
-    // An exception comes as a status (a fault's eax means nothing).
-    let exn_tag = match site.kind {
-        SiteKind::Status | SiteKind::Adapter if status == TrapCode::Exception as u32 => {
-            // SAFETY: the trap exit passes its function's VMContext, whose
-            // store's heap is live.
-            unsafe { pending_tag(vmctx) }
-        }
-        _ => None,
+    let origin = Origin {
+        start,
+        table,
+        site,
+        pc,
+        sp,
+        fp,
     };
-    if let (Some(tag), SiteKind::Status) = (exn_tag, site.kind) {
-        let at = Frame {
-            start,
-            table,
-            offset: (pc - start) as u32,
-            fp,
-        };
-        // SAFETY: a throw's frame is live; `fp` is its rbp.
-        if let Some(resume) = unsafe { catch_in(vmctx, at, tag) } {
+    // An exception comes as a status (a fault's eax means nothing). A
+    // handler is looked for first, so a caught exception records nothing.
+    if status == TrapCode::Exception as u32 && !matches!(site.kind, SiteKind::Trap(_)) {
+        // SAFETY: the trap exit passes its function's VMContext, whose
+        // store's heap is live; the frames are as for `walk`.
+        if let Some(resume) = unsafe { find_handler(code, vmctx, &origin) } {
             return resume;
         }
     }
@@ -147,63 +143,117 @@ unsafe fn walk_with(
         // The callee recorded its frames; the adapter is not a wasm frame.
         SiteKind::Adapter => backtrace::trap_code_of(status),
     };
-    // SAFETY (every `word` below): `fp` is the frame pointer of a live
-    // compiled frame with a saved rbp and return address above it (the
-    // site's function's, or the adapter's), and `sp` the site's stack
-    // pointer, whose top word is a frameless function's return address.
-    let (mut ret, mut fp) = unsafe {
-        match site.kind {
-            SiteKind::Adapter => (word(fp + 8), word(fp)),
-            _ => {
-                push(&table.module, site.wasm_offset, site.caller_offset);
-                if table.frameless {
-                    (word(sp), fp)
-                } else {
-                    (word(fp + 8), word(fp))
-                }
-            }
-        }
-    };
-    // A backtrace keeps MAX_FRAMES frames, but an exception's handler may
-    // be further out: then the walk goes on to the entry stub (the frame
-    // pointers rise strictly, so it ends).
-    let depth = if exn_tag.is_some() {
-        usize::MAX
-    } else {
-        backtrace::MAX_FRAMES
-    };
-    for frame in 0..depth {
+    if site.kind != SiteKind::Adapter {
+        push(&table.module, site.wasm_offset, site.caller_offset);
+    }
+    // SAFETY: the frames are as for `walk`.
+    let (mut ret, mut fp) = unsafe { origin.caller() };
+    for _ in 0..backtrace::MAX_FRAMES {
         let Some((start, table)) = code.at(ret - 1) else {
             break;
         };
         let Some(call) = table.call((ret - start) as u32) else {
             break; // the entry stub: the activation ends here
         };
-        if let Some(tag) = exn_tag {
-            let at = Frame {
-                start,
-                table,
-                offset: (ret - start) as u32,
-                fp,
-            };
-            // SAFETY: `fp` is the live frame of the function making the call.
-            if let Some(resume) = unsafe { catch_in(vmctx, at, tag) } {
-                return resume;
-            }
-        }
-        if frame < backtrace::MAX_FRAMES {
-            push(&table.module, call.wasm_offset, call.caller_offset);
-        }
+        push(&table.module, call.wasm_offset, call.caller_offset);
         // SAFETY: a function that calls keeps a frame; `fp` is its rbp.
-        let caller_fp = unsafe { word(fp) };
-        if caller_fp <= fp {
-            break; // callers' frames lie above: a broken chain ends here
+        match unsafe { caller_of(fp) } {
+            Some(next) => (ret, fp) = next,
+            None => break,
         }
-        // SAFETY: as above.
-        ret = unsafe { word(fp + 8) };
-        fp = caller_fp;
     }
     trap
+}
+
+/// Where the walk starts: the site's function (its code at `start`), the
+/// site, and the pc, stack and frame pointers there.
+struct Origin<'a> {
+    start: usize,
+    table: &'a FrameTable,
+    site: TrapSite,
+    pc: usize,
+    sp: usize,
+    fp: usize,
+}
+
+impl Origin<'_> {
+    /// The first return address out of the site's frame and the frame
+    /// pointer of the function it returns into.
+    ///
+    /// # Safety
+    /// `fp` is the frame pointer of a live compiled frame with a saved rbp
+    /// and return address above it (the site's function's, or the
+    /// adapter's), and `sp` the site's stack pointer, whose top word is a
+    /// frameless function's return address.
+    unsafe fn caller(&self) -> (usize, usize) {
+        // SAFETY: guaranteed by the caller.
+        unsafe {
+            match self.site.kind {
+                SiteKind::Adapter => (word(self.fp + 8), word(self.fp)),
+                _ if self.table.frameless => (word(self.sp), self.fp),
+                _ => (word(self.fp + 8), word(self.fp)),
+            }
+        }
+    }
+}
+
+/// The return address and frame pointer one frame out from the compiled
+/// frame at `fp`; `None` where the chain breaks (callers' frames lie above).
+///
+/// # Safety
+/// `fp` is a live compiled frame's frame pointer.
+unsafe fn caller_of(fp: usize) -> Option<(usize, usize)> {
+    // SAFETY: guaranteed by the caller.
+    let caller_fp = unsafe { word(fp) };
+    // SAFETY: as above.
+    (caller_fp > fp).then(|| (unsafe { word(fp + 8) }, caller_fp))
+}
+
+/// Catch the exception in flight in the first compiled frame, from the
+/// origin out to the entry stub, with a clause for it (past the
+/// backtrace's frame limit: a handler may be further out). Returns
+/// [`wx_core::libcalls::RESUME`] if one does.
+///
+/// # Safety
+/// As for [`walk`]; `vmctx` is an instance's of the store in flight.
+unsafe fn find_handler(
+    code: &crate::traps::CodeLookup,
+    vmctx: *mut VMContext,
+    origin: &Origin<'_>,
+) -> Option<u32> {
+    // SAFETY: guaranteed by the caller.
+    let tag = unsafe { pending_tag(vmctx) }?;
+    if origin.site.kind == SiteKind::Status {
+        let at = Frame {
+            start: origin.start,
+            table: origin.table,
+            offset: (origin.pc - origin.start) as u32,
+            fp: origin.fp,
+        };
+        // SAFETY: a throw's frame is live; `fp` is its rbp.
+        if let Some(resume) = unsafe { catch_in(vmctx, at, tag) } {
+            return Some(resume);
+        }
+    }
+    // SAFETY: guaranteed by the caller.
+    let (mut ret, mut fp) = unsafe { origin.caller() };
+    loop {
+        let (start, table) = code.at(ret - 1)?;
+        // The entry stub, where the activation ends, is no call site.
+        table.call((ret - start) as u32)?;
+        let at = Frame {
+            start,
+            table,
+            offset: (ret - start) as u32,
+            fp,
+        };
+        // SAFETY: `fp` is the live frame of the function making the call.
+        if let Some(resume) = unsafe { catch_in(vmctx, at, tag) } {
+            return Some(resume);
+        }
+        // SAFETY: a function that calls keeps a frame; `fp` is its rbp.
+        (ret, fp) = unsafe { caller_of(fp) }?;
+    }
 }
 
 /// The tag of the exception in flight in `vmctx`'s store.
@@ -262,7 +312,7 @@ unsafe fn catch_in(vmctx: *mut VMContext, at: Frame<'_>, tag: *const TagInstance
         limits.resume_pc = at.start + clause.pad as usize;
         limits.resume_fp = at.fp;
     }
-    // The frames walked so far are no trap's.
+    // Frames an interpreted callee recorded are no trap's.
     backtrace::begin();
     Some(wx_core::libcalls::RESUME)
 }
