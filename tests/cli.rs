@@ -567,7 +567,10 @@ fn explore_prints_each_functions_bytecode() {
     // pad (`jmp`).
     assert!(code.contains(" ret\n"), "{code}");
     assert!(
-        code.trim_end().lines().last().is_some_and(|l| l.contains(" jmp ")),
+        code.trim_end()
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains(" jmp ")),
         "{code}"
     );
     assert!(!code.contains("(bad)"), "{code}");

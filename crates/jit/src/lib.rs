@@ -30,6 +30,7 @@
 #![forbid(unsafe_code)]
 
 mod compile;
+mod driver;
 mod error;
 mod explore;
 pub mod ir;

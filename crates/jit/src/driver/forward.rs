@@ -9,7 +9,7 @@ use crate::regalloc::Allocation;
 /// dead), the block it leads to in the end, into `forward`; `None` for the
 /// others, for the entry block, and around cycles of such blocks. `direct`
 /// is scratch.
-pub(super) fn forwarding_targets(
+pub(crate) fn forwarding_targets(
     f: &Func,
     alloc: &Allocation,
     direct: &mut Vec<Option<BlockId>>,
@@ -50,7 +50,7 @@ pub(super) fn forwarding_targets(
 
 /// Blocks that only jump on, but into a loop with split values from
 /// outside it, are emitted after all: they load the split values.
-pub(super) fn keep_loop_entries(
+pub(crate) fn keep_loop_entries(
     f: &Func,
     alloc: &Allocation,
     direct: &[Option<BlockId>],
@@ -92,7 +92,7 @@ const NO_BLOCK: u32 = u32::MAX;
 
 /// Scratch for [`first_on_chain`].
 #[derive(Debug, Default)]
-pub(super) struct ChainScratch {
+pub(crate) struct ChainScratch {
     memo: Vec<u32>,
     stack: Vec<u32>,
 }
