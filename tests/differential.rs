@@ -219,7 +219,7 @@ fn main() {
     let reference = Wasmi;
     use wx_runtime::Strategy;
     let mut tiers: Vec<Box<dyn Oracle>> = vec![Box::new(Wx(Strategy::Interp, 1))];
-    if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+    if wx_runtime::Engine::jit_available() {
         tiers.push(Box::new(Wx(Strategy::Jit, 1)));
         // Compile at the second call or loop iteration: calls and loops
         // switch tiers (OSR) while running.

@@ -15,7 +15,7 @@ pub fn tiers() -> Vec<(&'static str, Config)> {
         c
     };
     let mut out = vec![("interp", with(Strategy::Interp, 1))];
-    if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+    if wx_runtime::Engine::jit_available() {
         out.push(("jit", with(Strategy::Jit, 1)));
         let mut tiered = with(Strategy::Tiered, 1);
         tiered.background_compilation(false);

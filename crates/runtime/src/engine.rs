@@ -4,8 +4,8 @@ use crate::config::{Config, Strategy};
 use crate::error::{Error, Result};
 use std::sync::Arc;
 
-/// Whether this build has the JIT tier.
-pub(crate) const JIT_AVAILABLE: bool = cfg!(all(target_arch = "x86_64", target_os = "linux"));
+/// Whether this build has the JIT tier (see [`crate::sys`]).
+pub(crate) const JIT_AVAILABLE: bool = crate::sys::JIT_HOST;
 
 /// A handle to shared configuration; cheap to clone.
 #[derive(Clone, Debug)]
@@ -26,6 +26,12 @@ impl Engine {
         Ok(Engine {
             inner: Arc::new(config.clone()),
         })
+    }
+
+    /// Whether this build runs compiled code on this machine (otherwise
+    /// only [`Strategy::Interp`] is available).
+    pub fn jit_available() -> bool {
+        JIT_AVAILABLE
     }
 
     pub fn config(&self) -> &Config {

@@ -26,6 +26,7 @@ mod module;
 mod shared_memory;
 mod stats;
 mod store;
+mod sys;
 mod tier;
 mod trampoline;
 mod traps;

@@ -202,22 +202,10 @@ fn install_handler() {
 }
 
 extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
-    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
-    // SAFETY: the kernel passes a valid ucontext for SA_SIGINFO handlers.
-    unsafe {
-        let uc = &mut *(ctx as *mut libc::ucontext_t);
-        let pc = uc.uc_mcontext.gregs[libc::REG_RIP as usize] as usize;
-        if let Some(resume) = resume_at(pc) {
-            // Enter the trap exit as if the access had called it: the
-            // exit finds the site's pc at [rsp]. The slot lies in the red
-            // zone below the interrupted rsp (the kernel puts the signal
-            // frame beyond it), on a stack the trap is about to unwind.
-            let rsp = uc.uc_mcontext.gregs[libc::REG_RSP as usize] as usize - 8;
-            (rsp as *mut usize).write(pc);
-            uc.uc_mcontext.gregs[libc::REG_RSP as usize] = rsp as i64;
-            uc.uc_mcontext.gregs[libc::REG_RIP as usize] = resume as i64;
-            return;
-        }
+    // SAFETY: the kernel passes a valid ucontext for SA_SIGINFO handlers,
+    // and a pc at a registered trap site is compiled code's.
+    if unsafe { crate::sys::enter_trap_exit(ctx, resume_at) } {
+        return;
     }
     chain(sig, info, ctx);
 }
@@ -261,33 +249,12 @@ pub(crate) fn thread_stack_limit() -> usize {
     LIMIT.with(|l| *l)
 }
 
-#[cfg(target_os = "linux")]
 fn compute_stack_limit() -> usize {
     // Host code called from wasm runs below the limit, and compiled leaf
     // functions with frames up to 4 KiB skip the check (wx-jit's
     // LEAF_FRAME_MAX): the margin must stay well above both.
     const MARGIN: usize = 256 * 1024;
-    // SAFETY: pthread_getattr_np fills `attr` for the calling thread; we
-    // read its stack bounds and destroy it.
-    unsafe {
-        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
-        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
-            return 0;
-        }
-        let (mut addr, mut size) = (std::ptr::null_mut(), 0usize);
-        let ok = libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0;
-        libc::pthread_attr_destroy(&mut attr);
-        if ok {
-            addr as usize + MARGIN.min(size / 2)
-        } else {
-            0
-        }
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn compute_stack_limit() -> usize {
-    0
+    crate::sys::thread_stack().map_or(0, |(addr, size)| addr + MARGIN.min(size / 2))
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ pub fn differential(wat: &str, calls: &[(&str, Vec<Val>)]) -> Vec<Outcome> {
 /// and `mixed` (every other function compiled).
 pub fn tiers() -> Vec<(&'static str, Config)> {
     let mut out = vec![("interp", Config::new().strategy(Strategy::Interp).clone())];
-    if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+    if wx_runtime::Engine::jit_available() {
         out.push(("jit", Config::new().strategy(Strategy::Jit).clone()));
         out.push(("mixed", Config::new().strategy(Strategy::Mixed).clone()));
         out.push((
