@@ -135,7 +135,8 @@ fn reader_at<'a>(bytes: &'a [u8], offset: u64, pos: usize) -> Result<BinaryReade
 
 /// `visit_operator` checks `else`, `end` and the legacy exception
 /// operators against the enclosing frame's kind; the body was validated,
-/// so any frame will do.
+/// so any frame will do. (Those operators are decoded by [`decode`]
+/// itself, never through this.)
 impl FrameStack for Feed<'_, '_> {
     fn current_frame(&self) -> Option<FrameKind> {
         Some(FrameKind::Block)
@@ -163,6 +164,16 @@ fn decode<'a>(r: &mut BinaryReader<'a>) -> Result<Option<W<'a>>, JitError> {
             None => return Ok(None),
         },
         0x05 => W::Else,
+        // The legacy exception operators that close or continue a `try`:
+        // wasmparser's own reader would check them against a frame stack
+        // that a reader made for one operator does not have.
+        0x07 => W::Catch {
+            tag_index: r.read_var_u32()?,
+        },
+        0x18 => W::Delegate {
+            relative_depth: r.read_var_u32()?,
+        },
+        0x19 => W::CatchAll,
         0x0b => W::End,
         0x0c => W::Br {
             relative_depth: r.read_var_u32()?,

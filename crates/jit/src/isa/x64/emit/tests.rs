@@ -563,3 +563,50 @@ fn throws_in_nested_scopes_find_the_innermost_matching_clause() {
         assert_ne!(a.pad, b.pad);
     }
 }
+
+/// Values live into pads, loop-split registers reloaded by a pad, legacy
+/// catches and `delegate`: the allocation checker (intervals, then the
+/// symbolic run through every save, reload and pad) accepts them all.
+#[test]
+fn functions_with_landing_pads_pass_the_allocation_checker() {
+    let info = module(
+        r#"(module
+          (tag $e (param i32))
+          (func $throw-if (param i32) (if (local.get 0) (then (throw $e (local.get 0)))))
+          (func (param $n i32) (result i64)
+            (local $i i32) (local $sum i64) (local $scale i64) (local $f f64) (local $v i32)
+            (local.set $scale (i64.const 3))
+            (local.set $f (f64.const 0.5))
+            (loop $l
+              (block $h (result i32)
+                (try_table (result i32) (catch $e $h)
+                  (call $throw-if (i32.and (local.get $i) (i32.const 1)))
+                  (i32.const 100)))
+              (local.set $v)
+              (local.set $sum (i64.add (local.get $sum)
+                (i64.mul (local.get $scale) (i64.extend_i32_u (local.get $v)))))
+              (local.set $f (f64.add (local.get $f) (f64.const 1)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+            (i64.add (local.get $sum) (i64.trunc_f64_s (local.get $f))))
+          (func (param $x i32) (result i32)
+            (local $keep f64)
+            (local.set $keep (f64.const 0.25))
+            try (result i32)
+              try (result i32)
+                (call $throw-if (local.get $x))
+                (i32.const 0)
+              delegate 0
+            catch $e
+              (i32.add (i32.const 1))
+            catch_all
+              (i32.const 2)
+            end
+            (i32.add (i32.trunc_f64_s (f64.mul (local.get $keep) (f64.const 40))))))"#,
+    );
+    for def in 0..info.num_defined_funcs() {
+        crate::compile::check_allocation(&info, def).unwrap_or_else(|e| panic!("{def}: {e}"));
+        // (The legacy operators decode outside wasmparser's frame checks.)
+        compile(&info, def).unwrap_or_else(|e| panic!("{def}: {e}"));
+    }
+}
