@@ -25,6 +25,7 @@
 pub mod liveness;
 pub mod loop_split;
 mod sparse_live;
+pub mod symbolic;
 
 use crate::error::JitError;
 use crate::ir::{Func, Inst, Ty, VReg};
@@ -727,7 +728,9 @@ pub fn allocate_into(
     Ok(())
 }
 
-/// Verify `alloc` for `f` (see the module documentation).
+/// Verify `alloc` for `f` (see the module documentation): the intervals
+/// and clobbers first, then every value through the allocation's moves
+/// ([`symbolic`]).
 pub fn check(
     f: &Func,
     alloc: &Allocation,
@@ -787,7 +790,8 @@ pub fn check(
     }
     loop_split::check(f, &alloc.locs, &fresh.ranges, &alloc.loop_splits, |a, b| {
         clobbered_between(&call_points, &points, a, b)
-    })
+    })?;
+    symbolic::check(f, alloc, &clobbers)
 }
 
 #[cfg(test)]
