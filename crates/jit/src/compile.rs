@@ -171,7 +171,7 @@ mod tests {
             c.code.clone(),
             c.wasm_entry,
             c.trap_exit,
-            c.trap_sites.clone(),
+            c.faults().collect(),
             format!("{:?}", c.jump_tables),
         )
     }

@@ -48,7 +48,7 @@ impl FrameTable {
         }
     }
 
-    fn site(&self, pc: u32) -> Option<TrapSite> {
+    pub(crate) fn site(&self, pc: u32) -> Option<TrapSite> {
         let i = self.sites.binary_search_by_key(&pc, |s| s.pc).ok()?;
         Some(self.sites[i])
     }
@@ -124,7 +124,8 @@ unsafe fn walk_with(
     };
     // An exception comes as a status (a fault's eax means nothing). A
     // handler is looked for first, so a caught exception records nothing.
-    if status == TrapCode::Exception as u32 && !matches!(site.kind, SiteKind::Trap(_)) {
+    let trapped = matches!(site.kind, SiteKind::Trap(_) | SiteKind::Fault(_));
+    if status == TrapCode::Exception as u32 && !trapped {
         // SAFETY: the trap exit passes its function's VMContext, whose
         // store's heap is live; the frames are as for `walk`.
         if let Some(resume) = unsafe { find_handler(code, vmctx, &origin) } {
@@ -132,7 +133,7 @@ unsafe fn walk_with(
         }
     }
     let trap = match site.kind {
-        SiteKind::Trap(code) => {
+        SiteKind::Trap(code) | SiteKind::Fault(code) => {
             backtrace::begin();
             code as u32
         }

@@ -265,11 +265,7 @@ impl Compiled {
                 start: base,
                 end: base + slice.len(),
                 trap_exit: base + code.trap_exit as usize,
-                sites: code.trap_sites.iter().map(|(o, _)| *o).collect(),
-                frames: Some(Arc::new(crate::frames::FrameTable::new(
-                    module.clone(),
-                    code,
-                ))),
+                frames: Arc::new(crate::frames::FrameTable::new(module.clone(), code)),
             },
             code: slice,
         }

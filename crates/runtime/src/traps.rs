@@ -29,10 +29,9 @@ pub(crate) struct CodeRange {
     pub end: usize,
     /// Where a fault at a trap site resumes: the code's trap exit.
     pub trap_exit: usize,
-    /// Offsets of trap sites from `start`, sorted (shared between snapshots).
-    pub sites: Arc<[u32]>,
-    /// What a backtrace needs of the code (see [`crate::frames`]).
-    pub frames: Option<Arc<crate::frames::FrameTable>>,
+    /// The code's sites, faulting accesses among them, and what a
+    /// backtrace needs (see [`crate::frames`]); shared between snapshots.
+    pub frames: Arc<crate::frames::FrameTable>,
 }
 
 /// An immutable snapshot of every registered range.
@@ -134,7 +133,8 @@ fn resume_at(pc: usize) -> Option<usize> {
 fn lookup(pc: usize) -> Option<usize> {
     let r = range_at(pc)?;
     let off = (pc - r.start) as u32;
-    r.sites.binary_search(&off).ok().map(|_| r.trap_exit)
+    let site = r.frames.site(off)?;
+    matches!(site.kind, wx_jit::SiteKind::Fault(_)).then_some(r.trap_exit)
 }
 
 /// The registered range holding `pc`. The caller has announced itself
@@ -160,7 +160,7 @@ pub(crate) struct CodeLookup(());
 impl CodeLookup {
     /// The compiled code holding `pc`: its start and frame table.
     pub(crate) fn at(&self, pc: usize) -> Option<(usize, &crate::frames::FrameTable)> {
-        range_at(pc).and_then(|r| Some((r.start, r.frames.as_deref()?)))
+        range_at(pc).map(|r| (r.start, &*r.frames))
     }
 }
 
@@ -264,13 +264,28 @@ mod tests {
     /// Fake code ranges far from any real mapping: 0x100 bytes each, a
     /// trap site at offset 0x10, the trap exit at offset 0x80.
     fn fake(i: usize) -> CodeRange {
+        static FRAMES: std::sync::LazyLock<Arc<crate::frames::FrameTable>> =
+            std::sync::LazyLock::new(|| {
+                let module = wx_core::ModuleInfo::new(b"\0asm\x01\0\0\0").expect("empty module");
+                Arc::new(crate::frames::FrameTable {
+                    module: Arc::new(module),
+                    sites: Box::new([wx_jit::TrapSite {
+                        pc: 0x10,
+                        kind: wx_jit::SiteKind::Fault(wx_core::TrapCode::MemoryOutOfBounds),
+                        wasm_offset: 0,
+                        caller_offset: None,
+                    }]),
+                    calls: Box::new([]),
+                    frameless: false,
+                    handlers: None,
+                })
+            });
         let start = 0x7e00_0000_0000 + i * 0x100;
         CodeRange {
             start,
             end: start + 0x100,
             trap_exit: start + 0x80,
-            sites: Arc::from([0x10u32]),
-            frames: None,
+            frames: FRAMES.clone(),
         }
     }
 

@@ -31,10 +31,11 @@ pub struct CompiledCode {
     /// cold paths call it, and the signal handler enters it after a fault
     /// at a trap site as if the access had called it.
     pub trap_exit: u32,
-    /// Code offsets of instructions that fault on an out-of-bounds access.
-    pub trap_sites: Vec<(u32, TrapCode)>,
     /// Every place a trap leaves the function through the trap exit,
-    /// sorted by `pc` (see [`TrapSite`]).
+    /// sorted by `pc` (see [`TrapSite`]): the cold paths, and the
+    /// instructions that fault on an out-of-bounds access
+    /// ([`SiteKind::Fault`]), which the signal handler sends there. The one
+    /// table the runtime reads, whatever the ISA.
     pub sites: Vec<TrapSite>,
     /// Every call into wasm code (or an adapter), by return address,
     /// sorted: how a backtrace names this function's frame.
@@ -81,6 +82,16 @@ pub struct PadClause {
     pub keeps_ref: bool,
 }
 
+impl CompiledCode {
+    /// The faulting instructions' offsets and trap codes, in order.
+    pub fn faults(&self) -> impl Iterator<Item = (u32, TrapCode)> + '_ {
+        self.sites.iter().filter_map(|s| match s.kind {
+            SiteKind::Fault(code) => Some((s.pc, code)),
+            _ => None,
+        })
+    }
+}
+
 impl Handlers {
     /// The first clause that catches an exception leaving at code offset
     /// `at`, where `is_tag(t)` says whether the module's tag `t` is the
@@ -112,6 +123,10 @@ impl Handlers {
 pub enum SiteKind {
     /// This instruction traps with this code: a new backtrace starts.
     Trap(TrapCode),
+    /// This instruction (a memory access whose address may hit the guard
+    /// region) faults, and the signal handler enters the trap exit as if
+    /// it had called it: a trap with this code.
+    Fault(TrapCode),
     /// A libcall returned this trap status: a new backtrace starts.
     Status,
     /// An interpreted or host callee returned a trap status to a call

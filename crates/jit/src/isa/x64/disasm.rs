@@ -25,7 +25,7 @@ pub(super) fn disassemble(code: &CompiledCode) -> String {
         out,
         "; {} bytes, {} trap sites, wasm_call entry at {:#x}, trap exit at {:#x}",
         code.code.len(),
-        code.trap_sites.len(),
+        code.faults().count(),
         code.wasm_entry,
         code.trap_exit
     );
@@ -99,11 +99,7 @@ fn disassemble_range(
         } else {
             formatter.format(inst, &mut text);
         }
-        for (_, trap) in code
-            .trap_sites
-            .iter()
-            .filter(|(site, _)| *site as usize == at)
-        {
+        for (_, trap) in code.faults().filter(|&(site, _)| site as usize == at) {
             let _ = write!(text, "  ; trap: {trap}");
         }
         if let Some(site) = code.sites.iter().find(|s| s.pc as usize == at + inst.len()) {
@@ -127,7 +123,9 @@ fn disassemble_range(
             .find(|(ip, _)| is_branch && *ip == inst.near_branch_target());
         if let Some((_, kind)) = stub {
             let _ = match kind {
-                SiteKind::Trap(trap) => write!(text, "  ; to trap exit (trap: {trap})"),
+                SiteKind::Trap(trap) | SiteKind::Fault(trap) => {
+                    write!(text, "  ; to trap exit (trap: {trap})")
+                }
                 SiteKind::Status => write!(text, "  ; to trap exit (the call's trap)"),
                 SiteKind::Adapter => write!(text, "  ; to trap exit (the callee's trap)"),
             };
@@ -143,7 +141,7 @@ fn disassemble_range(
 pub(crate) fn cold_paths(code: &CompiledCode) -> Vec<(u64, SiteKind)> {
     code.sites
         .iter()
-        .filter(|s| !code.trap_sites.iter().any(|(pc, _)| *pc == s.pc))
+        .filter(|s| !matches!(s.kind, SiteKind::Fault(_)))
         .map(|s| (u64::from(s.pc) - 5, s.kind))
         .collect()
 }

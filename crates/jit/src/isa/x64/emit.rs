@@ -415,7 +415,7 @@ impl Emitter<'_> {
             let (wasm_offset, caller_offset) = f.srcloc(inst);
             TrapSite {
                 pc,
-                kind: SiteKind::Trap(code),
+                kind: SiteKind::Fault(code),
                 wasm_offset,
                 caller_offset,
             }
@@ -433,16 +433,10 @@ impl Emitter<'_> {
                 }
             })
             .collect();
-        let trap_sites = self
-            .trap_sites
-            .iter()
-            .map(|&(pc, code, _)| (pc, code))
-            .collect();
         Ok(CompiledCode {
             code,
             wasm_entry,
             trap_exit,
-            trap_sites,
             sites,
             calls,
             frameless: self.frameless(),

@@ -160,12 +160,12 @@ fn memory_accesses_are_trap_sites() {
            (i32.load16_s offset=2 (local.get 0))))",
     );
     let code = compile(&info, 0).unwrap();
-    assert_eq!(code.trap_sites.len(), 2);
+    assert_eq!(code.faults().count(), 2);
     let insts = disasm(&code.code);
-    for (site, _) in &code.trap_sites {
+    for (site, _) in code.faults() {
         let (_, i) = insts
             .iter()
-            .find(|(ip, _)| *ip == *site as u64)
+            .find(|(ip, _)| *ip == site as u64)
             .expect("trap site on an instruction boundary");
         assert!(
             i.op_count() == 2
@@ -302,10 +302,10 @@ fn benchmark_functions_compile_to_valid_code() {
                     a.ip()
                 );
             }
-            for (site, _) in &code.trap_sites {
+            for (site, _) in code.faults() {
                 let (_, i) = insts
                     .iter()
-                    .find(|(ip, _)| *ip == *site as u64)
+                    .find(|(ip, _)| *ip == site as u64)
                     .expect("trap site on a boundary");
                 assert_eq!(i.memory_base(), iced_x86::Register::R15);
             }
