@@ -41,14 +41,33 @@ pub struct ExnObject {
 /// The exceptions of one store, and the one in flight.
 ///
 /// Objects whose reference never reached wasm code (caught by a `catch`
-/// that keeps only the payload) are freed at once and their slots reused;
-/// the rest live as long as the store, like every other store object.
+/// that keeps only the payload) are freed at once and their slots reused.
+/// Objects a legacy `catch` holds (for `rethrow`, in a slot no wasm value
+/// names) are freed once no wasm frame runs in the store any more
+/// ([`ExnHeap::release_legacy`]). The rest live as long as the store, like
+/// every other store object.
 #[derive(Debug, Default)]
 pub struct ExnHeap {
     objects: Vec<Option<ExnObject>>,
     free: Vec<u32>,
+    /// Per slot: a legacy catch holds its object.
+    held: Vec<bool>,
+    /// The references legacy catches took (some perhaps freed since).
+    legacy: Vec<u64>,
     /// The exception being thrown (0 when none).
     pub pending: u64,
+}
+
+/// How a handler takes the exception in flight (see
+/// [`ExnHeap::catch_pending`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Catch {
+    /// Only its payload (`catch`, `catch_all`).
+    Payload,
+    /// Its reference as a wasm value (`catch_ref`, `catch_all_ref`).
+    Ref,
+    /// A legacy `catch`/`catch_all`, which keeps it for `rethrow`.
+    Legacy,
 }
 
 impl ExnHeap {
@@ -57,10 +76,12 @@ impl ExnHeap {
         match self.free.pop() {
             Some(i) => {
                 self.objects[i as usize] = Some(exn);
+                self.held[i as usize] = false;
                 i as u64 + 1
             }
             None => {
                 self.objects.push(Some(exn));
+                self.held.push(false);
                 self.objects.len() as u64
             }
         }
@@ -103,17 +124,48 @@ impl ExnHeap {
     }
 
     /// A handler catches the exception in flight, which is then in flight
-    /// no more: with its reference (`keeps_ref`: the handler's code holds
-    /// it from now on) or without, when it is freed unless a reference to
-    /// it is held elsewhere. Returns the reference.
-    pub fn catch_pending(&mut self, keeps_ref: bool) -> u64 {
+    /// no more: with its reference (the handler's code holds it from now
+    /// on), held by a legacy catch, or with its payload only, when it is
+    /// freed unless something else may name it. Returns the reference.
+    pub fn catch_pending(&mut self, how: Catch) -> u64 {
         let r = self.take_pending();
-        if keeps_ref {
-            self.escape(r);
-        } else if self.get(r).is_some_and(|o| !o.escaped) {
-            self.free(r);
+        let Some(i) = self.slot_of(r) else {
+            return r;
+        };
+        match how {
+            Catch::Ref => self.escape(r),
+            Catch::Legacy => {
+                if !self.held[i] {
+                    self.held[i] = true;
+                    self.legacy.push(r);
+                }
+            }
+            Catch::Payload => {
+                let escaped = self.objects[i].as_ref().is_some_and(|o| o.escaped);
+                if !escaped && !self.held[i] {
+                    self.free(r);
+                }
+            }
         }
         r
+    }
+
+    /// No wasm frame runs in the store: no legacy catch can `rethrow`
+    /// what it holds, so free what only legacy catches held.
+    pub fn release_legacy(&mut self) {
+        for r in std::mem::take(&mut self.legacy) {
+            let Some(i) = self.slot_of(r) else { continue };
+            let escaped = self.objects[i].as_ref().is_some_and(|o| o.escaped);
+            if self.held[i] && !escaped && r != self.pending {
+                self.free(r);
+            }
+        }
+    }
+
+    /// The slot of live exception `r`.
+    fn slot_of(&self, r: u64) -> Option<usize> {
+        let i = usize::try_from(r.checked_sub(1)?).ok()?;
+        self.objects.get(i)?.as_ref().map(|_| i)
     }
 
     /// Live exceptions (for tests and statistics).
@@ -213,15 +265,34 @@ mod tests {
         // Caught without its reference: nothing can name it again.
         let a = new(&mut heap);
         heap.throw(a);
-        assert_eq!(heap.catch_pending(false), a);
+        assert_eq!(heap.catch_pending(Catch::Payload), a);
         assert!(heap.get(a).is_none() && heap.pending == 0);
         // Caught with it (`catch_ref`), thrown again by `throw_ref` and
         // caught without it: the code holding the reference may use it.
         let b = new(&mut heap);
         heap.throw(b);
-        heap.catch_pending(true);
+        heap.catch_pending(Catch::Ref);
         heap.throw(b);
-        heap.catch_pending(false);
+        heap.catch_pending(Catch::Payload);
         assert!(heap.get(b).is_some());
+        // Held by a legacy catch, rethrown and caught by a plain catch in
+        // its body: the legacy catch may rethrow it again, so it stays
+        // until no wasm frame runs.
+        let c = new(&mut heap);
+        heap.throw(c);
+        heap.catch_pending(Catch::Legacy);
+        heap.throw(c);
+        heap.catch_pending(Catch::Payload);
+        assert!(heap.get(c).is_some());
+        heap.release_legacy();
+        assert!(heap.get(c).is_none());
+        assert!(heap.get(b).is_some(), "escaped objects stay");
+        // A legacy-held object that escaped stays too.
+        let d = new(&mut heap);
+        heap.throw(d);
+        heap.catch_pending(Catch::Legacy);
+        heap.escape(d);
+        heap.release_legacy();
+        assert!(heap.get(d).is_some());
     }
 }

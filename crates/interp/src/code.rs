@@ -88,6 +88,9 @@ pub struct CatchClause {
     pub payload: u32,
     pub exn: u32,
     pub target: u32,
+    /// A legacy `catch`/`catch_all`: `exn` is its hidden slot, which only
+    /// `rethrow` reads (see `wx_core::exception::Catch::Legacy`).
+    pub legacy: bool,
 }
 
 impl FuncCode {

@@ -159,3 +159,60 @@ impl fmt::Display for Exception {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, Engine, Instance, Module, Store, Strategy, Val};
+
+    const WAT: &str = r#"(module
+      (tag $e (param i32))
+      (func $throw (param i32) (throw $e (local.get 0)))
+      (func (export "legacy") (param i32) (result i32)
+        try (result i32)
+          (call $throw (local.get 0))
+          (i32.const 0)
+        catch $e
+        end)
+      ;; The legacy catch_all holds the exception while a try_table in its
+      ;; body catches a rethrow of it by payload; it rethrows it again.
+      (func (export "twice") (param i32) (result i32)
+        try (result i32)
+          try (result i32)
+            (call $throw (local.get 0))
+            (i32.const 0)
+          catch_all
+            (block $h (result i32)
+              (try_table (result i32) (catch $e $h) (rethrow 2)))
+            (drop)
+            (rethrow 0)
+          end
+        catch $e
+          (i32.add (i32.const 1))
+        end))"#;
+
+    /// Exceptions legacy catches hold are freed once the call from the
+    /// embedder returns, and not before (a held one is rethrown again).
+    #[test]
+    fn legacy_catches_release_their_exceptions_when_wasm_returns() {
+        let mut strategies = vec![Strategy::Interp];
+        if Engine::jit_available() {
+            strategies.extend([Strategy::Jit, Strategy::Mixed]);
+        }
+        for strategy in strategies {
+            let engine = Engine::new(Config::new().strategy(strategy)).unwrap();
+            let module = Module::new(&engine, WAT).unwrap();
+            let mut store = Store::new(&engine, ());
+            let instance = Instance::new(&mut store, &module, &[]).unwrap();
+            for (name, add) in [("legacy", 0), ("twice", 1)] {
+                let f = instance.get_func(&mut store, name).unwrap();
+                for i in 0..50 {
+                    let mut out = [Val::I32(0)];
+                    f.call(&mut store, &[Val::I32(i)], &mut out).unwrap();
+                    assert_eq!(out[0].i32(), Some(i + add), "{strategy} {name}");
+                    let live = store.inner.opaque.exns.live();
+                    assert_eq!(live, 0, "{strategy} {name}: {live} left after call {i}");
+                }
+            }
+        }
+    }
+}

@@ -308,7 +308,13 @@ unsafe fn catch_in(vmctx: *mut VMContext, at: Frame<'_>, tag: *const TagInstance
             }
         }
         (area as *mut u64).write(exn);
-        heap.catch_pending(clause.keeps_ref);
+        heap.catch_pending(if clause.legacy {
+            exception::Catch::Legacy
+        } else if clause.keeps_ref {
+            exception::Catch::Ref
+        } else {
+            exception::Catch::Payload
+        });
         let limits = &mut *(*vmctx).limits;
         limits.resume_pc = at.start + clause.pad as usize;
         limits.resume_fp = at.fp;

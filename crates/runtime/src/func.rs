@@ -204,11 +204,20 @@ pub(crate) unsafe fn call_raw(
     // Compiled code checks its stack against the calling thread's limit.
     // SAFETY: `store` is live and not otherwise borrowed here.
     unsafe { (*store).vm_limits.stack_limit = crate::traps::thread_stack_limit() };
+    // SAFETY: `store` is live and not otherwise borrowed here.
+    unsafe { (*store).host_calls += 1 };
     // SAFETY: `f` is a live entry slot of this store.
     let rc =
         unsafe { ((*f).array_call)(f, std::ptr::null_mut(), values.as_mut_ptr(), values.len()) };
     // SAFETY: the call is over; exclusive access again.
-    unsafe { (*store).take_status(rc) }
+    let s = unsafe { &mut *store };
+    // (An exception leaving takes its reference, keeping it, first.)
+    let result = s.take_status(rc);
+    s.host_calls -= 1;
+    if s.host_calls == 0 {
+        s.exns.release_legacy();
+    }
+    result
 }
 
 /// The array-call entry of every host function.

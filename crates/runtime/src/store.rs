@@ -91,6 +91,9 @@ pub struct StoreOpaque {
     pub(crate) stacks: Vec<Stack>,
     /// Active host -> wasm entries on this thread's native stack.
     pub(crate) depth: u32,
+    /// Calls from the embedder into wasm not yet returned (host functions
+    /// calling back nest them): at 0 no wasm frame runs in the store.
+    pub(crate) host_calls: u32,
     /// The cells compiled code shares across the store (its stack limit
     /// and innermost entry); every instance's VMContext points here.
     pub(crate) vm_limits: VMLimits,
@@ -134,6 +137,7 @@ impl<T> Store<T> {
                     externrefs: Vec::new(),
                     stacks: Vec::new(),
                     depth: 0,
+                    host_calls: 0,
                     vm_limits: VMLimits::default(),
                     pending_error: None,
                     pending_panic: None,

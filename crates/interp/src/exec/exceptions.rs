@@ -132,7 +132,13 @@ pub(crate) unsafe fn catch(cx: &mut Cx) -> bool {
                 );
             }
         }
-        heap.catch_pending(clause.exn != NO_SLOT);
+        heap.catch_pending(if clause.legacy {
+            exception::Catch::Legacy
+        } else if clause.exn != NO_SLOT {
+            exception::Catch::Ref
+        } else {
+            exception::Catch::Payload
+        });
         if clause.exn != NO_SLOT {
             *sp.add(clause.exn as usize) = exn;
         }

@@ -110,6 +110,7 @@ impl Translator<'_> {
                 payload,
                 exn,
                 target,
+                legacy: false,
             });
         }
         self.finish_block(c, body_reachable);
@@ -151,6 +152,7 @@ impl Translator<'_> {
             payload,
             exn,
             target,
+            legacy: true,
         });
     }
 

@@ -35,14 +35,16 @@ pub struct HandlerScope {
 }
 
 /// A catch clause: the tag it catches (an index in the module's tags, or
-/// [`CATCH_ALL`]), its landing pad, and whether the pad receives the
+/// [`CATCH_ALL`]), its landing pad, whether the pad receives the
 /// exception's reference (`catch_ref`, `catch_all_ref`, and the legacy
-/// catches, whose reference `rethrow` uses).
+/// catches, whose reference `rethrow` uses), and whether it is a legacy
+/// catch (which holds the exception without naming it in a wasm value).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CatchClause {
     pub tag: u32,
     pub pad: BlockId,
     pub keeps_ref: bool,
+    pub legacy: bool,
 }
 
 impl Func {

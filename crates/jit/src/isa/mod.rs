@@ -73,13 +73,15 @@ pub struct Handlers {
 }
 
 /// A catch clause: the module's tag index it catches (or
-/// [`crate::ir::CATCH_ALL`]), its landing pad's code offset, and whether
-/// the pad takes the exception's reference.
+/// [`crate::ir::CATCH_ALL`]), its landing pad's code offset, whether the
+/// pad takes the exception's reference, and whether it is a legacy catch
+/// (see [`crate::ir::CatchClause`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PadClause {
     pub tag: u32,
     pub pad: u32,
     pub keeps_ref: bool,
+    pub legacy: bool,
 }
 
 impl CompiledCode {

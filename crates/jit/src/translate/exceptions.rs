@@ -129,8 +129,16 @@ impl Translator<'_> {
 
     /// A new clause of `scope` with its pad, started here: its landing
     /// defines `payload` fresh registers of the tag's types (if it has a
-    /// payload) and then `exn` (if given), and pushes them.
-    fn clause(&mut self, scope: u32, tag: u32, with_payload: bool, exn: Option<VReg>) {
+    /// payload) and then `exn` (if given), and pushes them. `legacy`: a
+    /// legacy catch's.
+    fn clause(
+        &mut self,
+        scope: u32,
+        tag: u32,
+        with_payload: bool,
+        exn: Option<VReg>,
+        legacy: bool,
+    ) {
         let pad = self.new_block();
         self.start(pad);
         let id = self.f.catches.len() as u32;
@@ -138,6 +146,7 @@ impl Translator<'_> {
             tag,
             pad,
             keeps_ref: exn.is_some(),
+            legacy,
         });
         self.scopes[scope as usize].clauses.push(id);
         let module = self.module;
@@ -186,7 +195,7 @@ impl Translator<'_> {
                 };
                 self.stack.truncate(frame.height);
                 let exn = keeps_ref.then(|| self.f.new_vreg(Ty::I64));
-                self.clause(scope, tag, tag != CATCH_ALL, exn);
+                self.clause(scope, tag, tag != CATCH_ALL, exn, false);
                 self.br(label);
             }
         }
@@ -226,7 +235,7 @@ impl Translator<'_> {
         self.stack.truncate(self.frames[idx].height);
         if self.scopes[scope as usize].reached {
             let exn = self.frames[idx].exn;
-            self.clause(scope, tag.unwrap_or(CATCH_ALL), tag.is_some(), exn);
+            self.clause(scope, tag.unwrap_or(CATCH_ALL), tag.is_some(), exn, true);
             // The reference is the arm's, not an operand.
             self.stack.pop();
         } else {

@@ -102,6 +102,7 @@ impl Emitter<'_> {
                         tag: c.tag,
                         pad: self.asm.label_offset(pad).expect("pads are emitted") as u32,
                         keeps_ref: c.keeps_ref,
+                        legacy: c.legacy,
                     });
                 }
                 (s.parent, start..clauses.len() as u32)
