@@ -342,14 +342,23 @@ impl Instance {
         } else {
             module.data(data)
         };
-        let memory = self.memory(mem).data_mut();
+        let memory = self.memory(mem);
         let src_end = src as u64 + len as u64;
         let dst_end = dst as u64 + len as u64;
         if src_end > bytes.len() as u64 || dst_end > memory.len() as u64 {
             return Err(TrapCode::MemoryOutOfBounds);
         }
-        memory[dst as usize..dst_end as usize]
-            .copy_from_slice(&bytes[src as usize..src_end as usize]);
+        let from = &bytes[src as usize..src_end as usize];
+        // SAFETY: the range was checked against the committed length. A
+        // raw copy, not a `&mut [u8]`: a shared memory's other threads may
+        // be accessing these bytes (racy, as the threads proposal allows).
+        unsafe {
+            std::ptr::copy_nonoverlapping(
+                from.as_ptr(),
+                memory.vm.base.add(dst as usize),
+                from.len(),
+            )
+        };
         Ok(())
     }
 
@@ -379,12 +388,13 @@ impl Instance {
     }
 
     pub fn memory_fill(&mut self, mem: u32, dst: u32, val: u8, len: u32) -> Result<(), TrapCode> {
-        let memory = self.memory(mem).data_mut();
+        let memory = self.memory(mem);
         let end = dst as u64 + len as u64;
         if end > memory.len() as u64 {
             return Err(TrapCode::MemoryOutOfBounds);
         }
-        memory[dst as usize..end as usize].fill(val);
+        // SAFETY: as in `memory_init`.
+        unsafe { std::ptr::write_bytes(memory.vm.base.add(dst as usize), val, len as usize) };
         Ok(())
     }
 
