@@ -70,6 +70,20 @@ pub enum Catch {
     Legacy,
 }
 
+impl Catch {
+    /// The way a clause takes the exception: a legacy one's, or one that
+    /// `keeps_ref` (gives the handler the reference), or neither.
+    pub fn of(legacy: bool, keeps_ref: bool) -> Catch {
+        if legacy {
+            Catch::Legacy
+        } else if keeps_ref {
+            Catch::Ref
+        } else {
+            Catch::Payload
+        }
+    }
+}
+
 impl ExnHeap {
     /// Store a new exception and return its reference (never 0).
     pub fn alloc(&mut self, exn: ExnObject) -> u64 {
@@ -115,10 +129,7 @@ impl ExnHeap {
 
     /// Exception `r` may be used again through a reference held elsewhere.
     pub fn escape(&mut self, r: u64) {
-        if let Some(Some(obj)) = r
-            .checked_sub(1)
-            .and_then(|i| self.objects.get_mut(i as usize))
-        {
+        if let Some(Some(obj)) = self.slot_of(r).map(|i| &mut self.objects[i]) {
             obj.escaped = true;
         }
     }

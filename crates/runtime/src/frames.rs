@@ -17,6 +17,7 @@
 //! stops, the payload goes to that frame and the trap exit resumes at the
 //! clause's landing pad instead of unwinding ([`wx_core::libcalls::RESUME`]).
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use wx_core::backtrace;
 use wx_core::exception::{self, TagInstance};
@@ -147,22 +148,19 @@ unsafe fn walk_with(
     if site.kind != SiteKind::Adapter {
         push(&table.module, site.wasm_offset, site.caller_offset);
     }
+    let mut frames = 0;
     // SAFETY: the frames are as for `walk`.
-    let (mut ret, mut fp) = unsafe { origin.caller() };
-    for _ in 0..backtrace::MAX_FRAMES {
-        let Some((start, table)) = code.at(ret - 1) else {
-            break;
-        };
-        let Some(call) = table.call((ret - start) as u32) else {
-            break; // the entry stub: the activation ends here
-        };
-        push(&table.module, call.wasm_offset, call.caller_offset);
-        // SAFETY: a function that calls keeps a frame; `fp` is its rbp.
-        match unsafe { caller_of(fp) } {
-            Some(next) => (ret, fp) = next,
-            None => break,
-        }
-    }
+    unsafe {
+        for_each_caller(code, &origin, |at, call| {
+            push(&at.table.module, call.wasm_offset, call.caller_offset);
+            frames += 1;
+            if frames == backtrace::MAX_FRAMES {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+    };
     trap
 }
 
@@ -198,16 +196,43 @@ impl Origin<'_> {
     }
 }
 
-/// The return address and frame pointer one frame out from the compiled
-/// frame at `fp`; `None` where the chain breaks (callers' frames lie above).
+/// Visit the compiled frames that called the origin's, innermost first,
+/// each with the call it is making, out to the entry stub (whose return
+/// address is no call site) or until `visit` breaks, with what it breaks
+/// with.
 ///
 /// # Safety
-/// `fp` is a live compiled frame's frame pointer.
-unsafe fn caller_of(fp: usize) -> Option<(usize, usize)> {
+/// As for [`walk`]: the origin's frames are live.
+unsafe fn for_each_caller<R>(
+    code: &crate::traps::CodeLookup,
+    origin: &Origin<'_>,
+    mut visit: impl FnMut(Frame<'_>, CallSite) -> ControlFlow<R>,
+) -> Option<R> {
     // SAFETY: guaranteed by the caller.
-    let caller_fp = unsafe { word(fp) };
-    // SAFETY: as above.
-    (caller_fp > fp).then(|| (unsafe { word(fp + 8) }, caller_fp))
+    let (mut ret, mut fp) = unsafe { origin.caller() };
+    loop {
+        let (start, table) = code.at(ret - 1)?;
+        let call = table.call((ret - start) as u32)?;
+        let at = Frame {
+            start,
+            table,
+            offset: (ret - start) as u32,
+            fp,
+        };
+        if let ControlFlow::Break(r) = visit(at, call) {
+            return Some(r);
+        }
+        // SAFETY: a function that calls keeps a frame; `fp` is its rbp,
+        // `[fp]` its caller's and `[fp + 8]` its return address. Callers'
+        // frames lie above: a chain that does not rise is broken.
+        let caller_fp = unsafe { word(fp) };
+        if caller_fp <= fp {
+            return None;
+        }
+        // SAFETY: as above.
+        ret = unsafe { word(fp + 8) };
+        fp = caller_fp;
+    }
 }
 
 /// Catch the exception in flight in the first compiled frame, from the
@@ -236,24 +261,12 @@ unsafe fn find_handler(
             return Some(resume);
         }
     }
-    // SAFETY: guaranteed by the caller.
-    let (mut ret, mut fp) = unsafe { origin.caller() };
-    loop {
-        let (start, table) = code.at(ret - 1)?;
-        // The entry stub, where the activation ends, is no call site.
-        table.call((ret - start) as u32)?;
-        let at = Frame {
-            start,
-            table,
-            offset: (ret - start) as u32,
-            fp,
-        };
-        // SAFETY: `fp` is the live frame of the function making the call.
-        if let Some(resume) = unsafe { catch_in(vmctx, at, tag) } {
-            return Some(resume);
-        }
-        // SAFETY: a function that calls keeps a frame; `fp` is its rbp.
-        (ret, fp) = unsafe { caller_of(fp) }?;
+    // SAFETY: guaranteed by the caller; each frame visited is live.
+    unsafe {
+        for_each_caller(code, origin, |at, _| match catch_in(vmctx, at, tag) {
+            Some(resume) => ControlFlow::Break(resume),
+            None => ControlFlow::Continue(()),
+        })
     }
 }
 
@@ -308,13 +321,7 @@ unsafe fn catch_in(vmctx: *mut VMContext, at: Frame<'_>, tag: *const TagInstance
             }
         }
         (area as *mut u64).write(exn);
-        heap.catch_pending(if clause.legacy {
-            exception::Catch::Legacy
-        } else if clause.keeps_ref {
-            exception::Catch::Ref
-        } else {
-            exception::Catch::Payload
-        });
+        heap.catch_pending(exception::Catch::of(clause.legacy, clause.keeps_ref));
         let limits = &mut *(*vmctx).limits;
         limits.resume_pc = at.start + clause.pad as usize;
         limits.resume_fp = at.fp;

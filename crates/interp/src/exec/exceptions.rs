@@ -132,13 +132,7 @@ pub(crate) unsafe fn catch(cx: &mut Cx) -> bool {
                 );
             }
         }
-        heap.catch_pending(if clause.legacy {
-            exception::Catch::Legacy
-        } else if clause.exn != NO_SLOT {
-            exception::Catch::Ref
-        } else {
-            exception::Catch::Payload
-        });
+        heap.catch_pending(exception::Catch::of(clause.legacy, clause.exn != NO_SLOT));
         if clause.exn != NO_SLOT {
             *sp.add(clause.exn as usize) = exn;
         }

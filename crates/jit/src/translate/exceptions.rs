@@ -16,7 +16,7 @@
 //!   `try` that `rethrow` reads.
 //! - `delegate l`: the scope's parent becomes the scope around label `l`.
 
-use super::{Frame, Kind, Translator, Val};
+use super::{Kind, Translator, Val};
 use crate::error::JitError;
 use crate::ir::{BlockId, CatchClause, HandlerScope, Inst, Libcall, Ty, VReg, CATCH_ALL, NO_SCOPE};
 use wasmparser::Operator as W;
@@ -177,12 +177,7 @@ impl Translator<'_> {
     pub(super) fn end_try_table(&mut self) {
         let idx = self.frames.len() - 1;
         let scope = self.frames[idx].scope;
-        if self.cur.is_some() {
-            let targets = self.frames[idx].targets.clone();
-            self.move_top_into(&targets);
-            let b = self.target_block(0);
-            self.terminate(Inst::Jump { target: b });
-        }
+        self.fall_to_end();
         self.close_scope(scope);
         let frame = self.frames.pop().expect("the try_table's frame");
         if self.scopes[scope as usize].reached {
@@ -202,29 +197,12 @@ impl Translator<'_> {
         self.finish_frame(frame);
     }
 
-    /// After a block-like frame's last edge: its results on the stack,
-    /// translation going on at its end (unreachable if nothing goes there).
-    fn finish_frame(&mut self, frame: Frame) {
-        self.stack.truncate(frame.height);
-        for (&v, &ty) in frame.targets.iter().zip(&frame.result_tys) {
-            self.push(Val::Reg(v), ty);
-        }
-        if let Some(b) = frame.block {
-            self.start(b);
-        }
-    }
-
     /// Legacy `catch tag` / `catch_all` (`tag` = None): the previous arm
     /// ends; this one starts with its landing pad, if anything in the
     /// body can throw.
     pub(super) fn legacy_catch(&mut self, tag: Option<u32>) {
         let idx = self.frames.len() - 1;
-        if self.cur.is_some() {
-            let targets = self.frames[idx].targets.clone();
-            self.move_top_into(&targets);
-            let b = self.target_block(0);
-            self.terminate(Inst::Jump { target: b });
-        }
+        self.fall_to_end();
         let scope = self.frames[idx].scope;
         if self.frames[idx].kind == Kind::Try {
             // The first catch ends the protected body.

@@ -790,14 +790,32 @@ impl Translator<'_> {
         }
     }
 
-    fn do_else(&mut self) {
-        let frame = self.frames.last().expect("else in if");
-        let targets = frame.targets.clone();
+    /// If code here is reachable, carry the top values to the end of the
+    /// innermost frame.
+    fn fall_to_end(&mut self) {
         if self.cur.is_some() {
+            let targets = self.frames.last().expect("a frame").targets.clone();
             self.move_top_into(&targets);
             let b = self.target_block(0);
             self.terminate(Inst::Jump { target: b });
         }
+    }
+
+    /// After a block-like frame's last edge: its results on the stack,
+    /// translation going on at its end (unreachable code if no edge
+    /// arrives there).
+    fn finish_frame(&mut self, frame: Frame) {
+        self.stack.truncate(frame.height);
+        for (&v, &ty) in frame.targets.iter().zip(&frame.result_tys) {
+            self.push(Val::Reg(v), ty);
+        }
+        if let Some(b) = frame.block {
+            self.start(b);
+        }
+    }
+
+    fn do_else(&mut self) {
+        self.fall_to_end();
         let frame = self.frames.last_mut().expect("else in if");
         frame.kind = Kind::Else;
         let else_block = frame.else_block.take().expect("if has an else block");
@@ -834,15 +852,10 @@ impl Translator<'_> {
             return;
         }
         self.ensure_targets(self.frames.len() - 1);
-        let frame = self.frames.last().expect("end of a frame");
-        let targets = frame.targets.clone();
-        if self.cur.is_some() {
-            self.move_top_into(&targets);
-            let b = self.target_block(0);
-            self.terminate(Inst::Jump { target: b });
-        }
+        self.fall_to_end();
         let frame = self.frames.last_mut().expect("end of a frame");
         if let Some(else_block) = frame.else_block.take() {
+            let targets = frame.targets.clone();
             // `if` without `else`: the false edge passes the parameters on.
             let (height, params) = (frame.height, std::mem::take(&mut frame.else_params));
             self.stack.truncate(height);
@@ -853,14 +866,7 @@ impl Translator<'_> {
             self.terminate(Inst::Jump { target: b });
         }
         let frame = self.frames.pop().expect("end of a frame");
-        self.stack.truncate(frame.height);
-        for (&v, &ty) in frame.targets.iter().zip(&frame.result_tys) {
-            self.push(Val::Reg(v), ty);
-        }
-        // Unreachable end (no edge arrives): stay in unreachable code.
-        if let Some(b) = frame.block {
-            self.start(b);
-        }
+        self.finish_frame(frame);
     }
 
     fn operator(&mut self, op: Operator<'_>) -> Result<(), JitError> {

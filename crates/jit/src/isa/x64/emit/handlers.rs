@@ -29,7 +29,6 @@ use crate::ir::{Inst, List, VReg};
 use crate::isa::x64::asm::{Mem, Size};
 use crate::isa::x64::regs::Gpr::{Rbp, Rsp, R14};
 use crate::isa::{Handlers, PadClause};
-use crate::regalloc::Loc;
 
 impl Emitter<'_> {
     /// Bytes from rbp down to rsp in the function's body.
@@ -60,13 +59,7 @@ impl Emitter<'_> {
         let (f, alloc) = (self.f, self.alloc);
         let here = 2 * self.cur_inst;
         for s in alloc.loop_splits.iter().filter(|s| s.covers(here)) {
-            if let Loc::Stack(k) = alloc.loc(s.vreg) {
-                self.move_one(&Move {
-                    dst: super::reg_loc(s.reg),
-                    src: L::M(self.slot(k)),
-                    ty: f.ty(s.vreg),
-                });
-            }
+            self.load_split(s);
         }
         let keeps_ref = f.catches[clause as usize].keeps_ref;
         let rets = f.list_items(rets);

@@ -5,7 +5,7 @@
 
 use super::{reg_loc, Emitter, L};
 use crate::ir::{BlockId, Inst};
-use crate::regalloc::{liveness, Loc};
+use crate::regalloc::{liveness, Loc, LoopSplit};
 
 /// Where the emitter stands among the loop splits: blocks are emitted in
 /// layout (that is, position) order, so the split locations only change
@@ -91,19 +91,21 @@ impl Emitter<'_> {
             }
             for s in splits[first..].iter().take_while(|s| s.header == h) {
                 // From inside the loop, this edge is a back edge.
-                if s.covers(p) {
-                    continue;
+                if !s.covers(p) {
+                    self.load_split(s);
                 }
-                let Loc::Stack(k) = alloc.loc(s.vreg) else {
-                    continue;
-                };
-                let (dst, src) = (reg_loc(s.reg), L::M(self.slot(k)));
-                self.move_one(&super::moves::Move {
-                    dst,
-                    src,
-                    ty: f.ty(s.vreg),
-                });
             }
+        }
+    }
+
+    /// Load split value `s` from its spill slot into its loop register.
+    pub(super) fn load_split(&mut self, s: &LoopSplit) {
+        if let Loc::Stack(k) = self.alloc.loc(s.vreg) {
+            self.move_one(&super::moves::Move {
+                dst: reg_loc(s.reg),
+                src: L::M(self.slot(k)),
+                ty: self.f.ty(s.vreg),
+            });
         }
     }
 
