@@ -2,16 +2,20 @@
 //! function that every back end makes the same way, before and while it
 //! lowers instructions.
 //!
+//! - [`emit`]: the walk over the blocks that every back end shares, and
+//!   the [`emit::Lowering`] trait through which it talks to the ISA:
+//!   where values live as emission goes, the moves the allocation implies
+//!   (saves around calls, loop-split loads and write-through), and the
+//!   function's table of trap, call and handler sites.
 //! - [`forward`]: blocks that only jump, which branches skip.
 //! - [`dispatch`]: dispatch blocks that jumps copy instead.
 //! - [`layout`]: the order blocks are emitted in and the loop headers.
 //! - [`moves`]: the order of a parallel move's steps.
-//!
-//! (The rest of the driver — spill and loop-split moves, frame layout —
-//! still lives in `isa::x64::emit` until a macro-assembler interface lets
-//! a second ISA share it.)
+//! - [`frame`]: what a function's prologue must provide.
 
 pub(crate) mod dispatch;
+pub(crate) mod emit;
 pub(crate) mod forward;
+pub(crate) mod frame;
 pub(crate) mod layout;
 pub(crate) mod moves;

@@ -56,12 +56,16 @@ use std::ops::Range;
 use super::abi::{self, CallConv, CALLEE_SAVED_GPRS};
 use super::asm::{AluOp, Assembler, Cond, ExtMode, Label, Mem, Scale, ShiftOp, Size};
 use super::regs::{Gpr, Xmm};
-use crate::driver;
+use crate::driver::{
+    self,
+    emit::{Driver, Lowering},
+    frame::FrameNeeds,
+};
 use crate::error::JitError;
 use crate::ir::{BlockId, CmpRhs, ConvOp, Func, Inst, IntCC, Libcall, List, MemKind, Ty, VReg};
 pub use crate::isa::CompiledCode;
-use crate::isa::{CallSite, SiteKind, TrapSite};
-use crate::regalloc::{Allocation, Loc, PReg};
+use crate::isa::SiteKind;
+use crate::regalloc::{Allocation, PReg};
 use wx_core::vm::{VMContext, VMFuncRef, VMMemory, VMTable};
 use wx_core::TrapCode;
 
@@ -89,7 +93,8 @@ struct Emitter<'a> {
     f: &'a Func,
     alloc: &'a Allocation,
     asm: &'a mut Assembler,
-    labels: &'a mut Vec<Label>,
+    /// The driver's state: locations, labels, sites (see [`driver::emit`]).
+    d: Driver<L, Label>,
     /// The function's own calling convention.
     conv: &'a mut CallConv,
     /// The `wasm_call` entry, the entry stub's landing and the trap exit.
@@ -102,10 +107,6 @@ struct Emitter<'a> {
     needs: FrameNeeds,
     /// Bytes pushed below rbp: the VMContext (if kept) and `saved`.
     frame_top: i32,
-    /// Where each vreg lives (from the allocation; see [`Emitter::loc`]).
-    /// (Moved in from the scratch buffers: the hottest field, held
-    /// directly rather than through a reference.)
-    locs: Vec<L>,
     /// Functions below this index are imports (calls may cross instances).
     imported_funcs: u32,
     /// Cold trap paths, one per site: their label, how the trap arrives,
@@ -120,17 +121,6 @@ struct Emitter<'a> {
     /// kept for their buffers).
     adapters: &'a mut Vec<calls::Adapter>,
     n_adapters: usize,
-    /// Faulting memory accesses: code offset, trap, IR instruction.
-    trap_sites: &'a mut Vec<(u32, TrapCode, u32)>,
-    /// Calls into wasm code: return offset and IR instruction.
-    calls: &'a mut Vec<(u32, u32)>,
-    /// Calls and throws inside handler scopes: offset and scope (see
-    /// [`handlers`]).
-    handler_sites: &'a mut Vec<(u32, u32)>,
-    /// The sites of the cold paths emitted so far.
-    sites: &'a mut Vec<TrapSite>,
-    /// The IR instruction being emitted (trap and call sites name it).
-    cur_inst: u32,
     /// Jump tables to place after all code: the table's label and the
     /// range of `table_cases` holding its case targets' labels.
     tables: &'a mut Vec<(Label, Range<u32>)>,
@@ -138,15 +128,6 @@ struct Emitter<'a> {
     /// Each `br_table`'s jump table, by its target list (copies of a
     /// dispatch block share their original's table).
     table_of: &'a mut Vec<(List, Label)>,
-    /// Where branches to each block go instead (see [`driver::forward::forwarding_targets`]).
-    forward: &'a mut Vec<Option<BlockId>>,
-    /// Per block: how many more jumps to it may copy it (see [`dispatch`]).
-    dispatch_copies: &'a mut Vec<u32>,
-    /// Where emission stands among the loop splits (see [`loop_regs`]).
-    split_cursor: loop_regs::SplitCursor,
-    /// Buffers of [`Emitter::parallel_move`], kept for the next one.
-    moves: &'a mut Vec<moves::Move>,
-    pending_moves: &'a mut Vec<moves::Move>,
     /// Entry stubs of earlier functions (see [`Emitter::entry_stub`]).
     stubs: &'a mut Vec<frame::CachedStub>,
 }
@@ -186,20 +167,7 @@ fn cond(cc: IntCC) -> Cond {
 #[derive(Default)]
 struct Scratch {
     asm: Assembler,
-    labels: Vec<Label>,
-    locs: Vec<L>,
-    /// Per block: where branches to it go instead (see
-    /// [`driver::forward::forwarding_targets`]), and the blocks it jumps to directly.
-    forward: Vec<Option<BlockId>>,
-    direct: Vec<Option<BlockId>>,
-    chain: driver::forward::ChainScratch,
-    /// Per block: how many more jumps to it may copy it (see [`dispatch`]).
-    dispatch_copies: Vec<u32>,
-    /// The blocks emitted, in layout order; per block, its index there
-    /// and whether it heads a loop.
-    emitted: Vec<BlockId>,
-    order: Vec<u32>,
-    loop_header: Vec<bool>,
+    driver: Driver<L, Label>,
     saved: Vec<Gpr>,
     conv: CallConv,
     cold: Vec<(Label, SiteKind, u32)>,
@@ -208,15 +176,9 @@ struct Scratch {
     /// Adapters, reused with their buffers (the first `n_adapters` are
     /// the current function's).
     adapters: Vec<calls::Adapter>,
-    trap_sites: Vec<(u32, TrapCode, u32)>,
-    calls: Vec<(u32, u32)>,
-    handler_sites: Vec<(u32, u32)>,
-    sites: Vec<TrapSite>,
     tables: Vec<(Label, Range<u32>)>,
     table_cases: Vec<Label>,
     table_of: Vec<(List, Label)>,
-    moves: Vec<moves::Move>,
-    pending_moves: Vec<moves::Move>,
     stubs: Vec<frame::CachedStub>,
 }
 
@@ -226,9 +188,7 @@ impl Scratch {
     fn trim(&mut self) {
         const KEEP: usize = 1 << 16;
         if self.asm.capacity() > 16 * KEEP
-            || self.labels.capacity() > KEEP
-            || self.forward.capacity() > KEEP
-            || self.trap_sites.capacity() > KEEP
+            || self.driver.oversized(KEEP)
             || self.adapters.len() > 256
         {
             *self = Scratch::default();
@@ -263,55 +223,36 @@ fn emit_with(
 ) -> Result<CompiledCode, JitError> {
     let Scratch {
         asm,
-        labels,
-        locs,
-        forward,
-        direct,
-        chain,
-        dispatch_copies,
-        emitted,
-        order,
-        loop_header,
+        driver,
         saved,
         conv,
         cold,
         slow_calls,
         restores,
         adapters,
-        trap_sites,
-        calls,
-        handler_sites,
-        sites,
         tables,
         table_cases,
         table_of,
-        moves,
-        pending_moves,
         stubs,
     } = s;
     asm.reset(f.insts.len() * 8 + 128);
-    labels.clear();
-    labels.extend((0..f.blocks.len()).map(|_| asm.new_label()));
-    // Branches to a block that only jumps on go straight to where it
-    // jumps (the block itself is not emitted).
-    driver::forward::forwarding_targets(f, alloc, direct, forward, chain);
-    // A block entering a loop with split values loads them: it stays.
-    if !alloc.loop_splits.is_empty() {
-        driver::forward::keep_loop_entries(f, alloc, direct, forward, chain);
-    }
-    driver::dispatch::dispatch_blocks(f, alloc, forward, BR_TABLE_CHAIN_MAX, dispatch_copies);
-    for (b, t) in forward.iter().enumerate() {
-        if let Some(t) = t {
-            labels[b] = labels[t.0 as usize];
-        }
-    }
+    driver.prepare(f, alloc, BR_TABLE_CHAIN_MAX, || asm.new_label());
     let (body, landing, trap_exit) = (asm.new_label(), asm.new_label(), asm.new_label());
-    let needs = FrameNeeds::of(f, imported_funcs);
+    let needs = FrameNeeds::of(f, imported_funcs, |params, results| {
+        CallConv::stack_words_of(params, results)
+    });
     // The locations and the registers used, in one pass: the slots assume
     // no callee-saved register is pushed, and move down if one is.
     let vmctx_top = 8 * needs.vmctx_slot as i32;
-    let used = map_locs(f, alloc, vmctx_top, locs)
-        | alloc.loop_splits.iter().fold(0u64, |m, s| m | 1 << s.reg.0);
+    let used = driver::emit::map_locs(
+        f,
+        alloc,
+        &mut driver.locs,
+        reg_loc,
+        |k| L::M(slot(vmctx_top, k)),
+        // Never live: any scratch will do.
+        |float| if float { L::X(Xmm::Xmm15) } else { L::R(R11) },
+    ) | alloc.loop_splits.iter().fold(0u64, |m, s| m | 1 << s.reg.0);
     saved.clear();
     // Resuming at a landing pad restores no register: a function with
     // pads saves them all for its caller.
@@ -322,7 +263,7 @@ fn emit_with(
     );
     let frame_top = vmctx_top + 8 * saved.len() as i32;
     if frame_top != vmctx_top && alloc.spill_slots > 0 {
-        for l in locs.iter_mut() {
+        for l in driver.locs.iter_mut() {
             if let L::M(m) = l {
                 m.disp -= frame_top - vmctx_top;
             }
@@ -332,10 +273,6 @@ fn emit_with(
     cold.clear();
     slow_calls.clear();
     restores.clear();
-    trap_sites.clear();
-    calls.clear();
-    handler_sites.clear();
-    sites.clear();
     tables.clear();
     table_cases.clear();
     table_of.clear();
@@ -343,13 +280,12 @@ fn emit_with(
         f,
         alloc,
         asm,
-        labels,
+        d: std::mem::take(driver),
         conv,
         body,
         landing,
         trap_exit,
         frame_top,
-        locs: std::mem::take(locs),
         saved,
         needs,
         imported_funcs,
@@ -358,47 +294,22 @@ fn emit_with(
         restores,
         adapters,
         n_adapters: 0,
-        trap_sites,
-        calls,
-        handler_sites,
-        sites,
-        cur_inst: 0,
         tables,
         table_cases,
         table_of,
-        forward,
-        dispatch_copies,
-        split_cursor: Default::default(),
-        moves,
-        pending_moves,
         stubs,
     };
-    let code = e.function(emitted, order, loop_header);
-    *locs = e.locs;
+    let code = e.function();
+    *driver = e.d;
     code
 }
 
 impl Emitter<'_> {
-    /// The function's code, its blocks laid out in `emitted` (`order` and
-    /// `loop_header` are scratch).
-    fn function(
-        &mut self,
-        emitted: &mut Vec<BlockId>,
-        order: &mut Vec<u32>,
-        loop_header: &mut Vec<bool>,
-    ) -> Result<CompiledCode, JitError> {
-        let f = self.f;
+    /// The function's code.
+    fn function(&mut self) -> Result<CompiledCode, JitError> {
         self.entry_stub();
         self.prologue();
-        driver::layout::emission_order(f, self.forward, emitted, order, loop_header);
-        for (i, &b) in emitted.iter().enumerate() {
-            let next = emitted.get(i + 1).copied();
-            if loop_header[b.0 as usize] {
-                self.asm.align_code(LOOP_ALIGN, LOOP_ALIGN_MAX_PAD);
-            }
-            self.asm.bind(self.labels[b.0 as usize]);
-            self.block_body(b, next)?;
-        }
+        driver::emit::emit_blocks(self)?;
         self.trap_exit();
         self.call_paths();
         let jump_tables = self.jump_tables();
@@ -409,30 +320,7 @@ impl Emitter<'_> {
             .asm
             .finish_copy()
             .map_err(|err| JitError::Internal(err.to_string()))?;
-        let f = self.f;
-        let mut sites = std::mem::take(self.sites);
-        sites.extend(self.trap_sites.iter().map(|&(pc, code, inst)| {
-            let (wasm_offset, caller_offset) = f.srcloc(inst);
-            TrapSite {
-                pc,
-                kind: SiteKind::Fault(code),
-                wasm_offset,
-                caller_offset,
-            }
-        }));
-        sites.sort_unstable_by_key(|s| s.pc);
-        let calls = self
-            .calls
-            .iter()
-            .map(|&(ret, inst)| {
-                let (wasm_offset, caller_offset) = f.srcloc(inst);
-                CallSite {
-                    ret,
-                    wasm_offset,
-                    caller_offset,
-                }
-            })
-            .collect();
+        let (sites, calls) = self.d.site_tables(self.f);
         Ok(CompiledCode {
             code,
             wasm_entry,
@@ -446,29 +334,60 @@ impl Emitter<'_> {
     }
 }
 
-/// Every vreg's location into `locs`, as the instructions address it in a
-/// frame with `frame_top` bytes pushed below rbp; returns the set of
-/// registers the allocation uses.
-fn map_locs(f: &Func, alloc: &Allocation, frame_top: i32, locs: &mut Vec<L>) -> u64 {
-    let mut used = 0u64;
-    locs.clear();
-    locs.extend(
-        alloc
-            .locs
-            .iter()
-            .zip(&f.vregs)
-            .map(|(&loc, &ty)| match loc {
-                Loc::Reg(p) => {
-                    used |= 1 << p.0;
-                    reg_loc(p)
-                }
-                Loc::Stack(k) => L::M(slot(frame_top, k)),
-                // Never live: any scratch will do.
-                Loc::None if ty.is_float() => L::X(Xmm::Xmm15),
-                Loc::None => L::R(R11),
-            }),
-    );
-    used
+impl<'a> Lowering<'a> for Emitter<'a> {
+    type Loc = L;
+    type Label = Label;
+
+    fn func(&self) -> &'a Func {
+        self.f
+    }
+
+    fn alloc(&self) -> &'a Allocation {
+        self.alloc
+    }
+
+    fn driver(&mut self) -> &mut Driver<L, Label> {
+        &mut self.d
+    }
+
+    fn driver_ref(&self) -> &Driver<L, Label> {
+        &self.d
+    }
+
+    fn reg_loc(&self, p: PReg) -> L {
+        reg_loc(p)
+    }
+
+    fn slot_loc(&self, k: u32) -> L {
+        L::M(self.slot(k))
+    }
+
+    fn start_block(&mut self, b: BlockId, loop_header: bool) {
+        if loop_header {
+            self.asm.align_code(LOOP_ALIGN, LOOP_ALIGN_MAX_PAD);
+        }
+        self.asm.bind(self.d.label(b));
+    }
+
+    #[inline]
+    fn lower(&mut self, inst: &Inst, next: Option<BlockId>) -> Result<(), JitError> {
+        match *inst {
+            // The commonest instructions, straight from here rather than
+            // through the large frame `inst` sets up for all.
+            Inst::IBinImm {
+                op,
+                ty,
+                dst,
+                a,
+                imm,
+            } => {
+                self.ibin_imm(op, ty, dst, a, imm);
+                Ok(())
+            }
+            Inst::IBin { op, ty, dst, a, b } => self.ibin(op, ty, dst, a, b),
+            _ => self.inst(inst, next),
+        }
+    }
 }
 
 /// The location of register `p` (numbered as in [`abi`]).
@@ -507,51 +426,6 @@ impl Emitter<'_> {
         ranges
     }
 
-    /// Block `b`'s live instructions (`next` is the block emitted after it).
-    fn block_body(&mut self, b: BlockId, next: Option<BlockId>) -> Result<(), JitError> {
-        let (f, alloc) = (self.f, self.alloc);
-        self.enter_block(b);
-        let insts = f.blocks[b.0 as usize].insts.clone();
-        let terminator = insts.end - 1;
-        for at in insts {
-            if at == terminator {
-                self.load_entering(b);
-            }
-            if alloc.dead[at as usize] {
-                continue;
-            }
-            let inst = &f.insts[at as usize];
-            self.cur_inst = at;
-            match *inst {
-                Inst::Jump { target } => {
-                    if !self.copy_dispatch(target, next)? {
-                        self.goto(target, next);
-                    }
-                }
-                // The commonest instructions, straight from here rather
-                // than through the large frame `inst` sets up for all.
-                Inst::IBinImm {
-                    op,
-                    ty,
-                    dst,
-                    a,
-                    imm,
-                } => self.ibin_imm(op, ty, dst, a, imm),
-                Inst::IBin { op, ty, dst, a, b } => self.ibin(op, ty, dst, a, b)?,
-                _ if inst.is_call() => {
-                    // Values split around this call: saved before,
-                    // reloaded after (once the results are in place).
-                    self.save_around_call(at, true);
-                    self.inst(inst, next)?;
-                    self.save_around_call(at, false);
-                }
-                _ => self.inst(inst, next)?,
-            }
-            self.write_through(inst);
-        }
-        Ok(())
-    }
-
     /// `br_table`: `cases[i]` for an index `i < cases.len()`, else `default`
     /// (`targets` is the instruction's list, naming its jump table).
     fn br_table(
@@ -566,7 +440,7 @@ impl Emitter<'_> {
         if cases.len() <= BR_TABLE_CHAIN_MAX {
             for (i, &b) in cases.iter().enumerate() {
                 self.asm.alu_ri(AluOp::Cmp, Size::S32, r, i as i32);
-                self.asm.jcc(Cond::E, self.labels[b as usize]);
+                self.asm.jcc(Cond::E, self.d.label(BlockId(b)));
             }
             self.goto(BlockId(default), next);
             return Ok(());
@@ -574,7 +448,7 @@ impl Emitter<'_> {
         let n = i32::try_from(cases.len())
             .map_err(|_| JitError::Internal(format!("br_table of {} cases", cases.len())))?;
         self.asm.alu_ri(AluOp::Cmp, Size::S32, r, n);
-        self.asm.jcc(Cond::Ae, self.labels[default as usize]);
+        self.asm.jcc(Cond::Ae, self.d.label(BlockId(default)));
         let r = self.clear_of_r11(r);
         let shared = self.table_of.iter().find(|&&(l, _)| l == targets);
         let table = match shared {
@@ -583,7 +457,7 @@ impl Emitter<'_> {
                 let table = self.asm.new_label();
                 let start = self.table_cases.len() as u32;
                 self.table_cases
-                    .extend(cases.iter().map(|&b| self.labels[b as usize]));
+                    .extend(cases.iter().map(|&b| self.d.label(BlockId(b))));
                 self.tables
                     .push((table, start..self.table_cases.len() as u32));
                 self.table_of.push((targets, table));
@@ -600,27 +474,12 @@ impl Emitter<'_> {
 
     /// Where `v` lives (a never-live vreg: a scratch register of its class).
     fn loc(&self, v: VReg) -> L {
-        self.locs[v.0 as usize]
+        self.d.locs[v.0 as usize]
     }
 
     /// Spill slot `k`.
     fn slot(&self, k: u32) -> Mem {
         slot(self.frame_top, k)
-    }
-
-    /// Save (`before`) or reload the values the allocation splits around
-    /// call instruction `at`.
-    fn save_around_call(&mut self, at: u32, before: bool) {
-        let alloc = self.alloc;
-        for &(_, v, k) in alloc.saves_at(at) {
-            let (reg, slot) = (self.loc(v), L::M(self.slot(k)));
-            let (dst, src) = if before { (slot, reg) } else { (reg, slot) };
-            self.move_one(&moves::Move {
-                dst,
-                src,
-                ty: self.f.ty(v),
-            });
-        }
     }
 
     /// A register holding `v` (loaded into `scratch` if spilled).
@@ -728,7 +587,7 @@ impl Emitter<'_> {
     /// site, so the exit knows where the trap happened.
     pub(super) fn cold_site(&mut self, kind: SiteKind) -> Label {
         let label = self.asm.new_label();
-        self.cold.push((label, kind, self.cur_inst));
+        self.cold.push((label, kind, self.d.cur_inst));
         label
     }
 
@@ -748,24 +607,19 @@ impl Emitter<'_> {
         self.asm.jcc(cc, label);
     }
 
-    /// Whether code for `b` (or the block it forwards to) comes next.
-    fn is_next(&self, b: BlockId, next: Option<BlockId>) -> bool {
-        next.is_some_and(|n| self.labels[n.0 as usize] == self.labels[b.0 as usize])
-    }
-
     /// Jump to a block unless it comes next.
     fn goto(&mut self, b: BlockId, next: Option<BlockId>) {
         if !self.is_next(b, next) {
-            self.asm.jmp(self.labels[b.0 as usize]);
+            self.asm.jmp(self.d.label(b));
         }
     }
 
     /// Branch on `cc` to `then`, else to `otherwise`.
     fn branch(&mut self, cc: Cond, then: BlockId, otherwise: BlockId, next: Option<BlockId>) {
         if self.is_next(then, next) {
-            self.asm.jcc(cc.invert(), self.labels[otherwise.0 as usize]);
+            self.asm.jcc(cc.invert(), self.d.label(otherwise));
         } else {
-            self.asm.jcc(cc, self.labels[then.0 as usize]);
+            self.asm.jcc(cc, self.d.label(then));
             self.goto(otherwise, next);
         }
     }
@@ -857,17 +711,13 @@ impl Emitter<'_> {
     }
 
     fn trap_site(&mut self) {
-        self.trap_sites.push((
-            self.asm.offset() as u32,
-            TrapCode::MemoryOutOfBounds,
-            self.cur_inst,
-        ));
+        self.d
+            .fault_site(self.asm.offset() as u32, TrapCode::MemoryOutOfBounds);
     }
 
     /// Note a call into wasm code just emitted (its return address is here).
     pub(super) fn call_site(&mut self) {
-        self.calls.push((self.asm.offset() as u32, self.cur_inst));
-        self.handler_site(self.cur_inst);
+        self.d.call_site(self.f, self.asm.offset() as u32);
     }
 
     fn inst(&mut self, inst: &Inst, next: Option<BlockId>) -> Result<(), JitError> {
@@ -1226,7 +1076,6 @@ impl Emitter<'_> {
 
 mod atomics;
 mod calls;
-mod dispatch;
 mod divide;
 mod float;
 mod frame;
@@ -1234,8 +1083,6 @@ mod handlers;
 mod int;
 mod libcalls;
 
-use frame::FrameNeeds;
-mod loop_regs;
 mod moves;
 #[cfg(test)]
 mod tests;

@@ -422,14 +422,14 @@ impl Emitter<'_> {
             FloatCC::Eq => {
                 // then iff ZF and not PF.
                 self.asm.ucomis_rr(fs, xa, xb);
-                let other = self.labels[otherwise.0 as usize];
+                let other = self.d.label(otherwise);
                 self.asm.jcc(Cond::P, other);
                 self.branch(Cond::E, then, otherwise, next);
             }
             FloatCC::Ne => {
                 // then iff not ZF, or PF.
                 self.asm.ucomis_rr(fs, xa, xb);
-                let then_label = self.labels[then.0 as usize];
+                let then_label = self.d.label(then);
                 self.asm.jcc(Cond::P, then_label);
                 self.branch(Cond::Ne, then, otherwise, next);
             }

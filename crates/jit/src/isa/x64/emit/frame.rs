@@ -40,9 +40,9 @@
 
 use super::moves::Move;
 use super::{Emitter, L};
-use crate::ir::{Func, Inst, Ty, VReg};
+use crate::driver::emit::Lowering;
+use crate::ir::{Ty, VReg};
 use crate::isa::x64::abi::ArgLoc;
-use crate::isa::x64::abi::CallConv;
 use crate::isa::x64::asm::{AluOp, Assembler, Cond, Mem, Size};
 use crate::isa::x64::regs::Gpr::{self, Rax, Rbp, Rcx, Rdi, Rdx, Rsi, Rsp, R10, R11, R14, R15, R8};
 use std::sync::LazyLock;
@@ -207,70 +207,6 @@ pub(super) fn outgoing(loc: ArgLoc) -> L {
     }
 }
 
-/// What a function's prologue must provide, from one scan of its code.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct FrameNeeds {
-    /// The VMContext kept at `[rbp - 8]`: calls that may enter another
-    /// instance reload r14 from it.
-    pub(super) vmctx_slot: bool,
-    /// Loads or stores: r15 must hold memory 0's base.
-    pub(super) memory: bool,
-    /// No calls of any kind: a small frame needs no stack-limit check, as
-    /// the limit keeps a margin far larger than such a frame.
-    pub(super) leaf: bool,
-    /// Words of the outgoing area: the most any call needs (stack
-    /// arguments and results, or a libcall's operands).
-    pub(super) outgoing_words: u32,
-}
-
-impl FrameNeeds {
-    pub(super) fn of(f: &Func, imported_funcs: u32) -> FrameNeeds {
-        let mut needs = FrameNeeds {
-            vmctx_slot: false,
-            memory: false,
-            leaf: true,
-            outgoing_words: 0,
-        };
-        let words = |args: crate::ir::List, rets: crate::ir::List| {
-            let params = f.list_items(args).iter().map(|&v| f.ty(VReg(v)));
-            CallConv::stack_words_of(params, rets.len as usize)
-        };
-        // (Instructions that call nothing skip the rest of the loop.)
-        for inst in &f.insts {
-            let outgoing = match *inst {
-                Inst::Load { .. }
-                | Inst::Store { .. }
-                | Inst::AtomicLoad { .. }
-                | Inst::AtomicStore { .. }
-                | Inst::AtomicRmw { .. }
-                | Inst::AtomicCmpxchg { .. } => {
-                    needs.memory = true;
-                    continue;
-                }
-                Inst::Call { func, args, rets } => {
-                    needs.vmctx_slot |= func < imported_funcs;
-                    words(args, rets)
-                }
-                Inst::CallIndirect { args, rets, .. } => {
-                    needs.vmctx_slot = true;
-                    words(args, rets)
-                }
-                Inst::Libcall { args, .. } => args.len,
-                // The unwinder leaves the exception in the outgoing area;
-                // the pad reloads r14 from the frame.
-                Inst::Landing { rets, .. } => {
-                    needs.vmctx_slot = true;
-                    rets.len + 1
-                }
-                _ => continue,
-            };
-            needs.leaf &= !inst.is_call();
-            needs.outgoing_words = needs.outgoing_words.max(outgoing);
-        }
-        needs
-    }
-}
-
 impl Emitter<'_> {
     /// Whether parameter `p` is read before it is written.
     fn live_at_entry(&self, p: VReg) -> bool {
@@ -423,9 +359,7 @@ impl Emitter<'_> {
     /// travel in registers never addresses its frame, so it keeps neither
     /// rbp nor a stack area (and, as a small leaf, checks no stack limit).
     pub(super) fn frameless(&self) -> bool {
-        self.needs.leaf
-            && !self.needs.vmctx_slot
-            && self.needs.outgoing_words == 0
+        self.needs.may_be_frameless()
             && self.saved.is_empty()
             && self.alloc.spill_slots == 0
             && self.conv.stack_words == 0
@@ -493,14 +427,8 @@ impl Emitter<'_> {
         self.asm.call_label(self.trap_exit);
         if kind == crate::isa::SiteKind::Status {
             // A throw: the walker looks its scope up by this pc.
-            self.handler_site(inst);
+            self.d.handler_site(self.f, inst, self.asm.offset() as u32);
         }
-        let (wasm_offset, caller_offset) = self.f.srcloc(inst);
-        self.sites.push(crate::isa::TrapSite {
-            pc: self.asm.offset() as u32,
-            kind,
-            wasm_offset,
-            caller_offset,
-        });
+        self.d.trap_site(self.f, self.asm.offset() as u32, kind, inst);
     }
 }

@@ -25,7 +25,8 @@
 use super::frame::frame_bytes;
 use super::moves::Move;
 use super::{Emitter, L};
-use crate::ir::{Inst, List, VReg};
+use crate::driver::emit::Lowering;
+use crate::ir::{List, VReg};
 use crate::isa::x64::asm::{Mem, Size};
 use crate::isa::x64::regs::Gpr::{Rbp, Rsp, R14};
 use crate::isa::{Handlers, PadClause};
@@ -35,15 +36,6 @@ impl Emitter<'_> {
     pub(super) fn frame_size(&self) -> i32 {
         let words = self.alloc.spill_slots + self.needs.outgoing_words;
         self.frame_top + frame_bytes(self.frame_top, words)
-    }
-
-    /// Note that an exception may leave instruction `inst` (a call or a
-    /// throw) with the code offset here, if it throws into a handler scope
-    /// (its block then ends in [`Inst::Throwing`]).
-    pub(super) fn handler_site(&mut self, inst: u32) {
-        if let Some(&Inst::Throwing { scope, .. }) = self.f.insts.get(inst as usize + 1) {
-            self.handler_sites.push((self.asm.offset() as u32, scope));
-        }
     }
 
     /// Catch clause `clause`'s landing pad: the frame restored, then its
@@ -57,7 +49,7 @@ impl Emitter<'_> {
             self.load_memory_base();
         }
         let (f, alloc) = (self.f, self.alloc);
-        let here = 2 * self.cur_inst;
+        let here = 2 * self.d.cur_inst;
         for s in alloc.loop_splits.iter().filter(|s| s.covers(here)) {
             self.load_split(s);
         }
@@ -80,8 +72,7 @@ impl Emitter<'_> {
         if f.catches.is_empty() {
             return Handlers::default();
         }
-        let mut sites = std::mem::take(self.handler_sites);
-        sites.sort_unstable_by_key(|s| s.0);
+        let sites = self.d.take_handler_sites();
         let mut clauses = Vec::new();
         let scopes = f
             .scopes
@@ -90,7 +81,7 @@ impl Emitter<'_> {
                 let start = clauses.len() as u32;
                 for &c in f.list_items(s.clauses) {
                     let c = f.catches[c as usize];
-                    let pad = self.labels[c.pad.0 as usize];
+                    let pad = self.d.label(c.pad);
                     clauses.push(PadClause {
                         tag: c.tag,
                         pad: self.asm.label_offset(pad).expect("pads are emitted") as u32,

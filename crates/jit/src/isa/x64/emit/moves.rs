@@ -54,39 +54,6 @@ impl MoveSink<L> for Emitter<'_> {
 }
 
 impl Emitter<'_> {
-    /// An empty buffer for the moves of a [`Emitter::parallel_move`], which
-    /// hands it back: one allocation serves all the function's moves.
-    pub(super) fn take_moves(&mut self) -> Vec<Move> {
-        let mut moves = std::mem::take(self.moves);
-        moves.clear();
-        moves
-    }
-
-    /// Perform `moves` as if all at once (see [`crate::driver::moves`] for the
-    /// order), keeping the buffer for the next parallel move.
-    /// (Inline for one move or none, most parallel moves: a parameter, an
-    /// argument or a result, with nothing to order.)
-    #[inline(always)]
-    pub(super) fn parallel_move(&mut self, moves: Vec<Move>) {
-        if moves.len() > 1 {
-            self.parallel_moves(moves);
-            return;
-        }
-        if let Some(m) = moves.first().filter(|m| !same(&m.dst, &m.src)) {
-            self.move_one(m);
-        }
-        *self.moves = moves;
-    }
-
-    /// [`Emitter::parallel_move`] of several moves.
-    #[inline(never)]
-    fn parallel_moves(&mut self, moves: Vec<Move>) {
-        let mut pending = std::mem::take(self.pending_moves);
-        driver_moves::parallel_moves(&moves, &mut pending, self);
-        *self.pending_moves = pending;
-        *self.moves = moves;
-    }
-
     /// One move between any two locations (memory to memory through r10).
     pub(super) fn move_one(&mut self, m: &Move) {
         let a = &mut self.asm;

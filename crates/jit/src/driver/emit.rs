@@ -1,0 +1,551 @@
+//! The emission driver: the walk over an allocated function that every
+//! back end shares, talking to the ISA through [`Lowering`].
+//!
+//! The driver decides, the same way for every ISA:
+//! - which blocks are emitted, in what order, and which jumps copy a
+//!   dispatch block instead ([`super::forward`], [`super::layout`],
+//!   [`super::dispatch`]);
+//! - where each vreg lives at each point: its allocated location, or its
+//!   loop register inside a loop that splits it
+//!   ([`crate::regalloc::loop_split`]);
+//! - the moves the allocation implies: values split around a call saved
+//!   before it and reloaded after, split values loaded on the edges that
+//!   enter their loop, and written through to their slots inside it;
+//! - the order of a parallel move's steps ([`super::moves`]);
+//! - the function's metadata: trap sites with their trap kind, faulting
+//!   accesses, call sites and handler sites, each with its wasm offset.
+//!
+//! The ISA lowers each instruction, performs single moves between its
+//! locations, and lays out frames and entry points.
+
+use super::dispatch;
+use super::forward::{self, ChainScratch};
+use super::layout;
+use super::moves::{self, Location, Move, MoveSink};
+use crate::error::JitError;
+use crate::ir::{BlockId, Func, Inst};
+use crate::isa::{CallSite, SiteKind, TrapSite};
+use crate::regalloc::{liveness, Allocation, Loc, LoopSplit, PReg};
+use wx_core::TrapCode;
+
+/// What a back end provides to the driver: its locations, single moves
+/// (through [`MoveSink`]), block starts and the lowering of one
+/// instruction. `'a` is the lifetime of the function and its allocation.
+pub(crate) trait Lowering<'a>: MoveSink<Self::Loc> + Sized {
+    /// Where a value lives: a register of either class, or memory.
+    type Loc: Location + Copy;
+    /// A code position the ISA's assembler binds.
+    type Label: Copy + Eq;
+
+    fn func(&self) -> &'a Func;
+    fn alloc(&self) -> &'a Allocation;
+    fn driver(&mut self) -> &mut Driver<Self::Loc, Self::Label>;
+    fn driver_ref(&self) -> &Driver<Self::Loc, Self::Label>;
+
+    /// The location of allocator register `p`.
+    fn reg_loc(&self, p: PReg) -> Self::Loc;
+    /// Spill slot `k`.
+    fn slot_loc(&self, k: u32) -> Self::Loc;
+
+    /// Start block `b`'s code (aligned first if it heads a loop).
+    fn start_block(&mut self, b: BlockId, loop_header: bool);
+
+    /// Emit live instruction `inst` (the current instruction of
+    /// [`Driver::cur_inst`]); `next` is the block emitted after this one.
+    fn lower(&mut self, inst: &Inst, next: Option<BlockId>) -> Result<(), JitError>;
+
+    /// An empty buffer for the moves of a [`Lowering::parallel_move`],
+    /// which hands it back: one allocation serves all the function's moves.
+    fn take_moves(&mut self) -> Vec<Move<Self::Loc>> {
+        let mut moves = std::mem::take(&mut self.driver().moves);
+        moves.clear();
+        moves
+    }
+
+    /// Perform `moves` as if all at once (see [`super::moves`] for the
+    /// order), keeping the buffer for the next parallel move.
+    /// (Inline for one move or none, most parallel moves: a parameter, an
+    /// argument or a result, with nothing to order.)
+    #[inline(always)]
+    fn parallel_move(&mut self, moves: Vec<Move<Self::Loc>>) {
+        if moves.len() > 1 {
+            parallel_moves(self, moves);
+            return;
+        }
+        if let Some(m) = moves.first().filter(|m| !m.dst.same_register(&m.src)) {
+            self.move_one(m);
+        }
+        self.driver().moves = moves;
+    }
+
+    /// Load split value `s` from its spill slot into its loop register.
+    fn load_split(&mut self, s: &LoopSplit) {
+        if let Loc::Stack(k) = self.alloc().loc(s.vreg) {
+            let m = Move {
+                dst: self.reg_loc(s.reg),
+                src: self.slot_loc(k),
+                ty: self.func().ty(s.vreg),
+            };
+            self.move_one(&m);
+        }
+    }
+
+    /// Whether code for `b` (or the block it forwards to) comes next.
+    fn is_next(&self, b: BlockId, next: Option<BlockId>) -> bool {
+        let labels = &self.driver_ref().labels;
+        next.is_some_and(|n| labels[n.0 as usize] == labels[b.0 as usize])
+    }
+}
+
+/// [`Lowering::parallel_move`] of several moves.
+#[inline(never)]
+fn parallel_moves<'a, E: Lowering<'a>>(e: &mut E, moves: Vec<Move<E::Loc>>) {
+    let mut pending = std::mem::take(&mut e.driver().pending_moves);
+    moves::parallel_moves(&moves, &mut pending, e);
+    let d = e.driver();
+    d.pending_moves = pending;
+    d.moves = moves;
+}
+
+/// The driver's state for one function, and buffers kept from one
+/// function to the next.
+pub(crate) struct Driver<L, Label> {
+    /// Where each vreg lives at the point being emitted.
+    pub locs: Vec<L>,
+    /// Each block's label; a forwarded block has its target's.
+    pub labels: Vec<Label>,
+    /// Where branches to each block go instead (see
+    /// [`forward::forwarding_targets`]).
+    forward: Vec<Option<BlockId>>,
+    direct: Vec<Option<BlockId>>,
+    chain: ChainScratch,
+    /// Per block: how many more jumps to it may copy it (see
+    /// [`dispatch::dispatch_blocks`]).
+    dispatch_copies: Vec<u32>,
+    /// The blocks emitted, in layout order; per block, its index there
+    /// and whether it heads a loop.
+    emitted: Vec<BlockId>,
+    order: Vec<u32>,
+    loop_header: Vec<bool>,
+    split_cursor: SplitCursor,
+    /// The IR instruction being emitted (sites name it).
+    pub cur_inst: u32,
+    /// Faulting accesses: code offset, trap, IR instruction.
+    faults: Vec<(u32, TrapCode, u32)>,
+    /// Calls into wasm code: return offset and IR instruction.
+    calls: Vec<(u32, u32)>,
+    /// Calls and throws inside handler scopes: offset and scope.
+    handler_sites: Vec<(u32, u32)>,
+    /// Where traps reach the trap exit (see [`TrapSite`]).
+    sites: Vec<TrapSite>,
+    moves: Vec<Move<L>>,
+    pending_moves: Vec<Move<L>>,
+}
+
+impl<L, Label> Default for Driver<L, Label> {
+    fn default() -> Self {
+        Driver {
+            locs: Vec::new(),
+            labels: Vec::new(),
+            forward: Vec::new(),
+            direct: Vec::new(),
+            chain: ChainScratch::default(),
+            dispatch_copies: Vec::new(),
+            emitted: Vec::new(),
+            order: Vec::new(),
+            loop_header: Vec::new(),
+            split_cursor: SplitCursor::default(),
+            cur_inst: 0,
+            faults: Vec::new(),
+            calls: Vec::new(),
+            handler_sites: Vec::new(),
+            sites: Vec::new(),
+            moves: Vec::new(),
+            pending_moves: Vec::new(),
+        }
+    }
+}
+
+impl<L: Copy, Label: Copy + Eq> Driver<L, Label> {
+    /// Ready for `f` as allocated by `alloc`: a label per block from
+    /// `new_label`, forwarding decided (branches to a block that only
+    /// jumps go where it leads, unless it loads split values entering a
+    /// loop), and the dispatch blocks that jumps copy (a `br_table` of
+    /// more than `chain_max` cases has a jump table).
+    pub fn prepare(
+        &mut self,
+        f: &Func,
+        alloc: &Allocation,
+        chain_max: usize,
+        mut new_label: impl FnMut() -> Label,
+    ) {
+        self.labels.clear();
+        self.labels.extend((0..f.blocks.len()).map(|_| new_label()));
+        forward::forwarding_targets(
+            f,
+            alloc,
+            &mut self.direct,
+            &mut self.forward,
+            &mut self.chain,
+        );
+        if !alloc.loop_splits.is_empty() {
+            forward::keep_loop_entries(f, alloc, &self.direct, &mut self.forward, &mut self.chain);
+        }
+        dispatch::dispatch_blocks(
+            f,
+            alloc,
+            &self.forward,
+            chain_max,
+            &mut self.dispatch_copies,
+        );
+        for (b, t) in self.forward.iter().enumerate() {
+            if let Some(t) = t {
+                self.labels[b] = self.labels[t.0 as usize];
+            }
+        }
+        self.split_cursor = SplitCursor::default();
+        self.cur_inst = 0;
+        self.faults.clear();
+        self.calls.clear();
+        self.handler_sites.clear();
+        self.sites.clear();
+    }
+
+    /// The label of block `b` (its forwarding target's if it has one).
+    pub fn label(&self, b: BlockId) -> Label {
+        self.labels[b.0 as usize]
+    }
+
+    /// The block a branch to `b` reaches once forwarding blocks are skipped.
+    fn resolve(&self, b: BlockId) -> BlockId {
+        self.forward[b.0 as usize].unwrap_or(b)
+    }
+
+    /// Note a faulting access of the current instruction at code offset
+    /// `pc`: a fault there is a trap with `code`.
+    pub fn fault_site(&mut self, pc: u32, code: TrapCode) {
+        self.faults.push((pc, code, self.cur_inst));
+    }
+
+    /// Note a call into wasm code by the current instruction, returning
+    /// to code offset `ret`; and, if an exception leaving it lands in a
+    /// handler scope of `f`, that scope.
+    pub fn call_site(&mut self, f: &Func, ret: u32) {
+        self.calls.push((ret, self.cur_inst));
+        self.handler_site(f, self.cur_inst, ret);
+    }
+
+    /// Note that an exception may leave IR instruction `inst` (a call or
+    /// a throw) at code offset `at`, if it throws into a handler scope of
+    /// `f` (its block then ends in [`Inst::Throwing`]).
+    pub fn handler_site(&mut self, f: &Func, inst: u32, at: u32) {
+        if let Some(&Inst::Throwing { scope, .. }) = f.insts.get(inst as usize + 1) {
+            self.handler_sites.push((at, scope));
+        }
+    }
+
+    /// Note a trap site: a trap of IR instruction `inst` reaches the trap
+    /// exit with `pc` there, arriving as `kind`.
+    pub fn trap_site(&mut self, f: &Func, pc: u32, kind: SiteKind, inst: u32) {
+        let (wasm_offset, caller_offset) = f.srcloc(inst);
+        self.sites.push(TrapSite {
+            pc,
+            kind,
+            wasm_offset,
+            caller_offset,
+        });
+    }
+
+    /// The handler sites noted, sorted by offset (the buffer is taken).
+    pub fn take_handler_sites(&mut self) -> Vec<(u32, u32)> {
+        let mut sites = std::mem::take(&mut self.handler_sites);
+        sites.sort_unstable_by_key(|s| s.0);
+        sites
+    }
+
+    /// The function's trap sites (faulting accesses included) and call
+    /// sites, each sorted by offset.
+    pub fn site_tables(&mut self, f: &Func) -> (Vec<TrapSite>, Vec<CallSite>) {
+        let mut sites = std::mem::take(&mut self.sites);
+        sites.extend(self.faults.iter().map(|&(pc, code, inst)| {
+            let (wasm_offset, caller_offset) = f.srcloc(inst);
+            TrapSite {
+                pc,
+                kind: SiteKind::Fault(code),
+                wasm_offset,
+                caller_offset,
+            }
+        }));
+        sites.sort_unstable_by_key(|s| s.pc);
+        let calls = self
+            .calls
+            .iter()
+            .map(|&(ret, inst)| {
+                let (wasm_offset, caller_offset) = f.srcloc(inst);
+                CallSite {
+                    ret,
+                    wasm_offset,
+                    caller_offset,
+                }
+            })
+            .collect();
+        (sites, calls)
+    }
+
+    /// Whether buffers grew past `keep` entries (one huge function
+    /// should not pin its memory for the thread's life).
+    pub fn oversized(&self, keep: usize) -> bool {
+        self.labels.capacity() > keep
+            || self.forward.capacity() > keep
+            || self.faults.capacity() > keep
+    }
+}
+
+/// Every vreg's location into `locs`: `reg` of its register, `slot` of
+/// its spill slot, and for a value never live `none(is_float)`, a scratch
+/// register of its class. Returns the set of allocator registers used.
+pub(crate) fn map_locs<L>(
+    f: &Func,
+    alloc: &Allocation,
+    locs: &mut Vec<L>,
+    reg: impl Fn(PReg) -> L,
+    slot: impl Fn(u32) -> L,
+    none: impl Fn(bool) -> L,
+) -> u64 {
+    let mut used = 0u64;
+    locs.clear();
+    locs.extend(
+        alloc
+            .locs
+            .iter()
+            .zip(&f.vregs)
+            .map(|(&loc, &ty)| match loc {
+                Loc::Reg(p) => {
+                    used |= 1 << p.0;
+                    reg(p)
+                }
+                Loc::Stack(k) => slot(k),
+                Loc::None => none(ty.is_float()),
+            }),
+    );
+    used
+}
+
+/// Emit the blocks of the function `e` lowers, in layout order.
+pub(crate) fn emit_blocks<'a, E: Lowering<'a>>(e: &mut E) -> Result<(), JitError> {
+    let f = e.func();
+    let d = e.driver();
+    let (mut emitted, mut order, mut loop_header) = (
+        std::mem::take(&mut d.emitted),
+        std::mem::take(&mut d.order),
+        std::mem::take(&mut d.loop_header),
+    );
+    layout::emission_order(f, &d.forward, &mut emitted, &mut order, &mut loop_header);
+    let mut result = Ok(());
+    for (i, &b) in emitted.iter().enumerate() {
+        let next = emitted.get(i + 1).copied();
+        e.start_block(b, loop_header[b.0 as usize]);
+        result = block_body(e, b, next);
+        if result.is_err() {
+            break;
+        }
+    }
+    let d = e.driver();
+    (d.emitted, d.order, d.loop_header) = (emitted, order, loop_header);
+    result
+}
+
+/// Block `b`'s live instructions (`next` is the block emitted after it).
+fn block_body<'a, E: Lowering<'a>>(
+    e: &mut E,
+    b: BlockId,
+    next: Option<BlockId>,
+) -> Result<(), JitError> {
+    let (f, alloc) = (e.func(), e.alloc());
+    enter_block(e, b);
+    let insts = f.blocks[b.0 as usize].insts.clone();
+    let terminator = insts.end - 1;
+    for at in insts {
+        if at == terminator {
+            load_entering(e, b);
+        }
+        if alloc.dead[at as usize] {
+            continue;
+        }
+        let inst = &f.insts[at as usize];
+        e.driver().cur_inst = at;
+        match *inst {
+            Inst::Jump { target } => {
+                if !copy_dispatch(e, target, next)? {
+                    e.lower(inst, next)?;
+                }
+            }
+            _ if inst.is_call() => {
+                // Values split around this call: saved before,
+                // reloaded after (once the results are in place).
+                save_around_call(e, at, true);
+                e.lower(inst, next)?;
+                save_around_call(e, at, false);
+            }
+            _ => e.lower(inst, next)?,
+        }
+        write_through(e, inst);
+    }
+    Ok(())
+}
+
+/// In place of a jump to `target`, emit a copy of the dispatch block it
+/// leads to, if it is one with copies left and does not come next.
+/// Returns whether it did.
+///
+/// The copy is exact: the allocation gives every vreg one location
+/// (values split around calls are reloaded after the call, and dispatch
+/// blocks hold no calls), so the block's code is correct wherever control
+/// reaches it with its live-in values in place, which is the state at the
+/// end of every predecessor that jumps to it. Copies share the block's
+/// jump table.
+fn copy_dispatch<'a, E: Lowering<'a>>(
+    e: &mut E,
+    target: BlockId,
+    next: Option<BlockId>,
+) -> Result<bool, JitError> {
+    if e.is_next(target, next) {
+        return Ok(false);
+    }
+    let d = e.driver();
+    let b = d.resolve(target);
+    let left = &mut d.dispatch_copies[b.0 as usize];
+    if *left == 0 {
+        return Ok(false);
+    }
+    *left -= 1;
+    block_body(e, b, next)?;
+    Ok(true)
+}
+
+/// Save (`before`) or reload the values the allocation splits around
+/// call instruction `at`.
+fn save_around_call<'a, E: Lowering<'a>>(e: &mut E, at: u32, before: bool) {
+    let (f, alloc) = (e.func(), e.alloc());
+    for &(_, v, k) in alloc.saves_at(at) {
+        let (reg, slot) = (e.driver_ref().locs[v.0 as usize], e.slot_loc(k));
+        let (dst, src) = if before { (slot, reg) } else { (reg, slot) };
+        e.move_one(&Move {
+            dst,
+            src,
+            ty: f.ty(v),
+        });
+    }
+}
+
+/// Where emission stands among the loop splits: blocks are emitted in
+/// layout (that is, position) order, so the split locations only change
+/// where a split loop starts or ends.
+#[derive(Clone, Copy, Debug)]
+struct SplitCursor {
+    /// The block position the locations were last computed for.
+    at: u32,
+    /// The first split (by span start) not yet entered.
+    next: usize,
+    /// The last position at which every split covering `at` still covers;
+    /// `u32::MAX` when none covers it.
+    until: u32,
+}
+
+impl Default for SplitCursor {
+    fn default() -> Self {
+        SplitCursor {
+            at: u32::MAX,
+            next: 0,
+            until: u32::MAX,
+        }
+    }
+}
+
+impl SplitCursor {
+    /// Whether the block being emitted is in a loop with split values.
+    fn in_split_loop(&self) -> bool {
+        self.until != u32::MAX
+    }
+}
+
+/// Point the split values at their loop registers if block `b` is inside
+/// their loop, else at their spill slots.
+fn enter_block<'a, E: Lowering<'a>>(e: &mut E, b: BlockId) {
+    let (f, alloc) = (e.func(), e.alloc());
+    let splits = &alloc.loop_splits;
+    if splits.is_empty() {
+        return;
+    }
+    let p = 2 * f.blocks[b.0 as usize].insts.start;
+    let c = e.driver_ref().split_cursor;
+    let entering = splits.get(c.next).is_some_and(|s| s.span.0 <= p);
+    if c.at <= p && p <= c.until && !entering {
+        e.driver().split_cursor.at = p;
+        return;
+    }
+    for s in splits {
+        if let Loc::Stack(k) = alloc.loc(s.vreg) {
+            let slot = e.slot_loc(k);
+            e.driver().locs[s.vreg.0 as usize] = slot;
+        }
+    }
+    let mut until = u32::MAX;
+    for s in splits {
+        if s.covers(p) {
+            let reg = e.reg_loc(s.reg);
+            e.driver().locs[s.vreg.0 as usize] = reg;
+            until = until.min(s.span.1);
+        }
+    }
+    e.driver().split_cursor = SplitCursor {
+        at: p,
+        next: splits.partition_point(|s| s.span.0 <= p),
+        until,
+    };
+}
+
+/// Before the terminator of block `b`: load the values split at the loops
+/// it enters (their header is a successor; `b` is outside).
+fn load_entering<'a, E: Lowering<'a>>(e: &mut E, b: BlockId) {
+    let (f, alloc) = (e.func(), e.alloc());
+    let splits = &alloc.loop_splits;
+    if splits.is_empty() {
+        return;
+    }
+    let p = 2 * f.blocks[b.0 as usize].insts.start;
+    for (i, h) in f.successors(b).enumerate() {
+        // A loop's splits are the ones starting at its header.
+        let first = splits.partition_point(|s| s.span.0 < 2 * f.blocks[h.0 as usize].insts.start);
+        let heads = matches!(splits.get(first), Some(s) if s.header == h);
+        if !heads || f.successors(b).take(i).any(|x| x == h) {
+            continue;
+        }
+        for s in splits[first..].iter().take_while(|s| s.header == h) {
+            // From inside the loop, this edge is a back edge.
+            if !s.covers(p) {
+                e.load_split(s);
+            }
+        }
+    }
+}
+
+/// After `inst` inside a loop with split values: store the ones it wrote
+/// to their slots, which stay current for the code after the loop.
+fn write_through<'a, E: Lowering<'a>>(e: &mut E, inst: &Inst) {
+    if !e.driver_ref().split_cursor.in_split_loop() {
+        return;
+    }
+    let (f, alloc) = (e.func(), e.alloc());
+    liveness::operands(f, inst).for_each_def(|v| {
+        let src = e.driver_ref().locs[v.0 as usize];
+        if let (false, Loc::Stack(k)) = (src.is_memory(), alloc.loc(v)) {
+            let dst = e.slot_loc(k);
+            e.move_one(&Move {
+                dst,
+                src,
+                ty: f.ty(v),
+            });
+        }
+    });
+}
