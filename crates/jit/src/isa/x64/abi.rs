@@ -35,7 +35,8 @@
 //! return: it unwinds straight to the innermost entry stub (see `emit`).
 
 use super::regs::{Gpr, Xmm};
-use crate::ir::{Func, IBinOp, Inst, Ty, VReg};
+use crate::ir::{Func, IBinOp, Inst, VReg};
+use crate::isa::callconv::{self, ArgRegs};
 use crate::regalloc::{Class, MachineEnv, PReg, RegSet};
 use std::sync::LazyLock;
 
@@ -116,43 +117,15 @@ pub fn machine_env() -> &'static MachineEnv {
 /// calls' arguments and single results and its single returned value, and
 /// rcx for variable shift counts (see [`MachineEnv::abi_hints`]).
 fn abi_hints(f: &Func, hint: &mut dyn FnMut(VReg, PReg)) {
-    let place_all = |values: &mut dyn Iterator<Item = VReg>, hint: &mut dyn FnMut(VReg, PReg)| {
-        let mut placer = Placer::default();
-        for v in values {
-            match placer.place(f.ty(v)) {
-                ArgLoc::Gpr(r) => hint(v, gpr(r)),
-                ArgLoc::Xmm(x) => hint(v, xmm(x)),
-                ArgLoc::Stack(_) => {}
-            }
-        }
-    };
-    place_all(&mut f.params.iter().copied(), hint);
-    let result_reg = |v: VReg| {
-        if f.ty(v).is_float() {
-            xmm(Xmm::Xmm0)
-        } else {
-            gpr(Gpr::Rax)
-        }
-    };
+    callconv::hint_conventions::<WasmRegs>(f, hint);
     for inst in &f.insts {
-        match *inst {
-            Inst::Call { args, rets, .. } | Inst::CallIndirect { args, rets, .. } => {
-                place_all(&mut f.list_items(args).iter().map(|&v| VReg(v)), hint);
-                if let &[r] = f.list_items(rets) {
-                    hint(VReg(r), result_reg(VReg(r)));
-                }
-            }
-            Inst::Return { values } => {
-                if let &[r] = f.list_items(values) {
-                    hint(VReg(r), result_reg(VReg(r)));
-                }
-            }
-            Inst::IBin {
-                op: IBinOp::Shl | IBinOp::ShrS | IBinOp::ShrU | IBinOp::Rotl | IBinOp::Rotr,
-                b,
-                ..
-            } => hint(b, gpr(Gpr::Rcx)),
-            _ => {}
+        if let Inst::IBin {
+            op: IBinOp::Shl | IBinOp::ShrS | IBinOp::ShrU | IBinOp::Rotl | IBinOp::Rotr,
+            b,
+            ..
+        } = *inst
+        {
+            hint(b, gpr(Gpr::Rcx));
         }
     }
 }
@@ -181,101 +154,38 @@ pub const INT_ARGS: [Gpr; 6] = [Gpr::Rdi, Gpr::Rsi, Gpr::Rdx, Gpr::Rcx, Gpr::R8,
 /// Float argument registers of the wasm calling convention, in order.
 pub const FLOAT_ARGS: &[Xmm] = Xmm::ALL.split_at(8).0;
 
-/// Where one argument or result of a wasm call travels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ArgLoc {
-    Gpr(Gpr),
-    Xmm(Xmm),
-    /// Word `k` of the stack area: `[rsp + 8k]` at the call,
-    /// `[rbp + 16 + 8k]` in the callee.
-    Stack(u32),
+/// The x86-64 registers of the wasm calling convention.
+#[derive(Debug, PartialEq, Eq)]
+pub struct WasmRegs;
+
+impl ArgRegs for WasmRegs {
+    type Gpr = Gpr;
+    type Fpr = Xmm;
+    const INT_ARGS: &'static [Gpr] = &INT_ARGS;
+    const FLOAT_ARGS: &'static [Xmm] = FLOAT_ARGS;
+    const INT_RESULT: Gpr = Gpr::Rax;
+    const FLOAT_RESULT: Xmm = Xmm::Xmm0;
+
+    fn gpr_preg(r: Gpr) -> PReg {
+        gpr(r)
+    }
+
+    fn fpr_preg(r: Xmm) -> PReg {
+        xmm(r)
+    }
 }
+
+/// Where one argument or result of a wasm call travels (a stack word is
+/// `[rsp + 8k]` at the call, `[rbp + 16 + 8k]` in the callee).
+pub type ArgLoc = callconv::ArgLoc<Gpr, Xmm>;
 
 /// How a signature's values travel under the wasm calling convention.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CallConv {
-    pub params: Vec<ArgLoc>,
-    pub results: Vec<ArgLoc>,
-    /// Words of the stack area: stack arguments and the result area.
-    pub stack_words: u32,
-}
-
-/// Places arguments in order: registers of their class while they last,
-/// then stack words.
-#[derive(Default)]
-struct Placer {
-    ints: usize,
-    floats: usize,
-    stack: u32,
-}
-
-impl Placer {
-    fn place(&mut self, ty: Ty) -> ArgLoc {
-        if ty.is_float() && self.floats < FLOAT_ARGS.len() {
-            self.floats += 1;
-            ArgLoc::Xmm(FLOAT_ARGS[self.floats - 1])
-        } else if !ty.is_float() && self.ints < INT_ARGS.len() {
-            self.ints += 1;
-            ArgLoc::Gpr(INT_ARGS[self.ints - 1])
-        } else {
-            self.stack += 1;
-            ArgLoc::Stack(self.stack - 1)
-        }
-    }
-}
-
-/// Stack words of `results` results: several go in stack words, one in a
-/// register.
-fn result_words(results: usize) -> u32 {
-    if results > 1 {
-        results as u32
-    } else {
-        0
-    }
-}
-
-impl CallConv {
-    /// The convention for parameters `params` and results `results`.
-    pub fn new(params: impl IntoIterator<Item = Ty>, results: &[Ty]) -> CallConv {
-        let mut conv = CallConv::default();
-        conv.reset(params, results);
-        conv
-    }
-
-    /// Make this the convention for `params` and `results`, reusing its
-    /// buffers.
-    pub fn reset(&mut self, params: impl IntoIterator<Item = Ty>, results: &[Ty]) {
-        let mut placer = Placer::default();
-        self.params.clear();
-        self.params
-            .extend(params.into_iter().map(|ty| placer.place(ty)));
-        let stack = placer.stack;
-        self.results.clear();
-        match results {
-            [] => {}
-            [ty] if ty.is_float() => self.results.push(ArgLoc::Xmm(Xmm::Xmm0)),
-            [_] => self.results.push(ArgLoc::Gpr(Gpr::Rax)),
-            many => self
-                .results
-                .extend((0..many.len() as u32).map(|i| ArgLoc::Stack(stack + i))),
-        }
-        self.stack_words = stack + result_words(results.len());
-    }
-
-    /// [`CallConv::stack_words`] of a signature, without building the
-    /// convention.
-    pub fn stack_words_of(params: impl IntoIterator<Item = Ty>, results: usize) -> u32 {
-        let mut placer = Placer::default();
-        for ty in params {
-            placer.place(ty);
-        }
-        placer.stack + result_words(results)
-    }
-}
+pub type CallConv = callconv::CallConv<WasmRegs>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ir::Ty;
 
     #[test]
     fn arguments_fill_registers_by_class_then_the_stack() {
@@ -284,10 +194,10 @@ mod tests {
         let cc = CallConv::new(params, &[I64]);
         assert_eq!(
             cc.params[..2],
-            [ArgLoc::Gpr(Gpr::Rdi), ArgLoc::Xmm(Xmm::Xmm0)]
+            [ArgLoc::Gpr(Gpr::Rdi), ArgLoc::Fpr(Xmm::Xmm0)]
         );
         assert_eq!(cc.params[7], ArgLoc::Stack(0));
-        assert_eq!(cc.params[8], ArgLoc::Xmm(Xmm::Xmm1));
+        assert_eq!(cc.params[8], ArgLoc::Fpr(Xmm::Xmm1));
         assert_eq!(cc.params[9], ArgLoc::Stack(1));
         assert_eq!(cc.results, [ArgLoc::Gpr(Gpr::Rax)]);
         assert_eq!(cc.stack_words, 2);
@@ -296,7 +206,7 @@ mod tests {
         let cc = CallConv::new([I32], &[F32, I32]);
         assert_eq!(cc.results, [ArgLoc::Stack(0), ArgLoc::Stack(1)]);
         assert_eq!(cc.stack_words, 2);
-        assert_eq!(CallConv::new([], &[F64]).results, [ArgLoc::Xmm(Xmm::Xmm0)]);
+        assert_eq!(CallConv::new([], &[F64]).results, [ArgLoc::Fpr(Xmm::Xmm0)]);
     }
 
     #[test]

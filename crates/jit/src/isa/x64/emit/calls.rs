@@ -23,10 +23,10 @@
 //! is a trap, taken to the trap exit. A call that may cross instances
 //! (imported function, `call_indirect`) reloads r14 and r15 afterwards.
 
-use crate::driver::emit::Lowering;
 use super::frame::{frame_bytes, incoming, outgoing, TEMPLATES};
 use super::moves::Move;
 use super::{Emitter, L};
+use crate::driver::emit::Lowering;
 use crate::ir::{Func, List, Ty, VReg};
 use crate::isa::x64::abi::CallConv;
 use crate::isa::x64::asm::{AluOp, Cond, Label, Mem, Size};

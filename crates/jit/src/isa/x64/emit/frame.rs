@@ -193,7 +193,7 @@ pub(super) fn frame_bytes(pushed: i32, words: u32) -> i32 {
 pub(super) fn incoming(loc: ArgLoc) -> L {
     match loc {
         ArgLoc::Gpr(r) => L::R(r),
-        ArgLoc::Xmm(x) => L::X(x),
+        ArgLoc::Fpr(x) => L::X(x),
         ArgLoc::Stack(k) => L::M(Mem::new(Rbp, 16 + 8 * k as i32)),
     }
 }
@@ -202,7 +202,7 @@ pub(super) fn incoming(loc: ArgLoc) -> L {
 pub(super) fn outgoing(loc: ArgLoc) -> L {
     match loc {
         ArgLoc::Gpr(r) => L::R(r),
-        ArgLoc::Xmm(x) => L::X(x),
+        ArgLoc::Fpr(x) => L::X(x),
         ArgLoc::Stack(k) => L::M(Mem::new(Rsp, 8 * k as i32)),
     }
 }
@@ -429,6 +429,7 @@ impl Emitter<'_> {
             // A throw: the walker looks its scope up by this pc.
             self.d.handler_site(self.f, inst, self.asm.offset() as u32);
         }
-        self.d.trap_site(self.f, self.asm.offset() as u32, kind, inst);
+        self.d
+            .trap_site(self.f, self.asm.offset() as u32, kind, inst);
     }
 }
