@@ -9,6 +9,7 @@
 //! encoder), `abi` (reserved registers, calling conventions, clobbers) and
 //! `emit` (the lowering). Generic code never names an ISA.
 
+pub mod aarch64;
 pub mod callconv;
 pub mod x64;
 
