@@ -6,6 +6,12 @@ build:
 test:
     cargo test --workspace
 
+# The AArch64 suites (engine unit tests, spec, proposals, own wast scripts,
+# differential) cross-compiled and run under qemu-user; installs Debian's
+# cross toolchain and qemu the first time. CI runs it after `test`.
+test-aarch64:
+    bash tests/aarch64/run.sh
+
 # The official spec suite only (WX_SPEC_FILTER=name narrows it).
 spec:
     cargo test --test spec

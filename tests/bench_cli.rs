@@ -2,10 +2,10 @@
 //! (tests/fixtures/bench): the table, output verification, JSON and SVG.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 mod common;
-use common::{root, wx_bin};
+use common::{root, wx_command};
 
 const FIXTURES: &str = "tests/fixtures/bench";
 
@@ -17,7 +17,7 @@ struct Run {
 }
 
 fn wx_bench(args: &[&str]) -> Run {
-    let out = Command::new(wx_bin())
+    let out = wx_command()
         .arg("bench")
         .args(args)
         .current_dir(root())

@@ -3,10 +3,10 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 mod common;
-use common::{root, wx_bin};
+use common::{root, wx_command};
 
 /// What one `wx` run produced.
 #[derive(Debug)]
@@ -28,7 +28,7 @@ impl Run {
 
 /// Run `wx` with `args` (and `stdin`, if given) in the workspace root.
 fn wx(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut child = Command::new(wx_bin())
+    let mut child = wx_command()
         .args(args)
         .current_dir(root())
         .env_remove("WX_LOG")
@@ -598,7 +598,7 @@ fn perf_map_names_compiled_functions() {
         "m.wat",
         r#"(module (func $answer (export "answer") (result i32) (i32.const 42)))"#,
     );
-    let child = Command::new(wx_bin())
+    let child = wx_command()
         .args([
             "run",
             "--tier",
@@ -650,7 +650,7 @@ fn tier_up_is_logged_and_shown_in_stats() {
               (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
                              (call $fib (i32.sub (local.get 0) (i32.const 2))))))))"#,
     );
-    let out = Command::new(wx_bin())
+    let out = wx_command()
         .args([
             "run",
             "--tier",
@@ -747,7 +747,7 @@ fn benchmark_programs_print_their_expected_output_under_the_jit() {
 fn explore_stops_quietly_when_its_reader_leaves() {
     use std::io::Read;
     let module = root().join("benches/programs/many_funcs.wasm");
-    let mut child = Command::new(wx_bin())
+    let mut child = wx_command()
         .args(["explore", &module.to_string_lossy()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

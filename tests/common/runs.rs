@@ -6,9 +6,9 @@
 //! `eh_conformance.rs`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-use super::wx_bin;
+use super::wx_command;
 
 /// One block of runs.txt.
 #[derive(Debug, Default)]
@@ -103,7 +103,7 @@ pub fn conformance(here: &Path, tier: &str, min_runs: usize) -> Vec<String> {
         for line in &run.setup {
             setup(&dir, line);
         }
-        let mut cmd = Command::new(wx_bin());
+        let mut cmd = wx_command();
         cmd.args(["run", "--tier", tier]).current_dir(&dir);
         for (host, guest) in &run.dirs {
             cmd.arg("--dir").arg(format!("{host}::{guest}"));

@@ -555,15 +555,17 @@ mod tests {
             assert_eq!(call_add(add.as_ptr()), 42);
             assert_eq!(call_konst(seven), 7);
         }
-        #[cfg(target_os = "linux")]
-        {
-            let stats = CodeArena::new();
-            stats.add(ADD).unwrap();
-            let stats = stats.stats();
-            assert!(!stats.per_function, "{stats:?}");
-            assert_eq!(stats.fallback, None);
-        }
         assert!(CodeArena::per_function().stats().per_function);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn an_arena_shares_chunks_on_linux() {
+        let arena = CodeArena::new();
+        arena.add(&[0; 8]).unwrap();
+        let stats = arena.stats();
+        assert!(!stats.per_function, "{stats:?}");
+        assert_eq!(stats.fallback, None);
     }
 
     #[cfg(all(
