@@ -10,6 +10,11 @@ pub struct ExploreArgs {
     #[arg(long = "func", value_name = "NAME|INDEX")]
     pub func: Option<String>,
 
+    /// The instruction set to show JIT output for: `x86_64` or `aarch64`
+    /// (any host can show either; default: the host's).
+    #[arg(long = "target", value_name = "ISA")]
+    pub target: Option<String>,
+
     /// The module (.wasm or .wat).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
@@ -36,10 +41,14 @@ pub fn main(args: ExploreArgs) -> ExitCode {
 }
 
 fn explore(args: &ExploreArgs) -> Result<String, Error> {
+    let target = match &args.target {
+        Some(t) => t.parse::<wx_runtime::Target>().map_err(Error::Usage)?,
+        None => wx_runtime::Target::host(),
+    };
     let engine = Engine::default();
     let module = Module::from_file(&engine, &args.file)?;
     let mut out = String::new();
-    for f in module.explore(args.func.as_deref())? {
+    for f in module.explore_for(args.func.as_deref(), target)? {
         out.push_str(&format!(
             "function {} `{}` {}\n",
             f.index, f.name, f.signature

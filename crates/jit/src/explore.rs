@@ -4,7 +4,9 @@
 //! the trap exit marked, and `br_table` jump tables shown as data).
 
 use crate::error::JitError;
-use crate::isa::{Host, Isa};
+use crate::isa::aarch64::Aarch64;
+use crate::isa::x64::X64;
+use crate::isa::{Host, Isa, Target};
 use crate::regalloc::{allocate, check, Loc};
 use crate::translate::{translate_inlining, InlinePolicy};
 use std::fmt::Write as _;
@@ -28,6 +30,18 @@ pub struct Explored {
 /// is reported in [`Explored::disassembly`] so the IR can still be read.
 pub fn explore(module: &ModuleInfo, def_index: u32) -> Result<Explored, JitError> {
     explore_for(&Host::default(), module, def_index)
+}
+
+/// [`explore`] for `target`, whatever the host.
+pub fn explore_target(
+    module: &ModuleInfo,
+    def_index: u32,
+    target: Target,
+) -> Result<Explored, JitError> {
+    match target {
+        Target::X86_64 => explore_for(&X64, module, def_index),
+        Target::Aarch64 => explore_for(&Aarch64, module, def_index),
+    }
 }
 
 fn explore_for<I: Isa>(isa: &I, module: &ModuleInfo, def_index: u32) -> Result<Explored, JitError> {
@@ -82,7 +96,7 @@ mod tests {
 
     fn explore_wat(wat: &str) -> Explored {
         let info = ModuleInfo::new(&wat::parse_str(wat).unwrap()).unwrap();
-        explore(&info, 0).unwrap()
+        explore_target(&info, 0, Target::X86_64).unwrap()
     }
 
     #[test]

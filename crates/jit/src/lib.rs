@@ -44,5 +44,5 @@ mod test_util;
 
 pub use compile::{check_allocation, compile, compile_for, compile_osr};
 pub use error::JitError;
-pub use explore::{explore, Explored};
-pub use isa::{CallSite, CompiledCode, Handlers, Isa, PadClause, SiteKind, TrapSite};
+pub use explore::{explore, explore_target, Explored};
+pub use isa::{CallSite, CompiledCode, Handlers, Isa, PadClause, SiteKind, Target, TrapSite};

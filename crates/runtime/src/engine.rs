@@ -18,7 +18,7 @@ impl Engine {
     pub fn new(config: &Config) -> Result<Engine> {
         if config.strategy != Strategy::Interp && !JIT_AVAILABLE {
             return Err(Error::Unsupported(format!(
-                "strategy `{}` needs the JIT tier, which runs on x86-64 Linux only in this build",
+                "strategy `{}` needs the JIT tier, which runs on x86-64 and AArch64 Linux only in this build",
                 config.strategy
             )));
         }

@@ -24,6 +24,16 @@ impl Module {
     /// index or name; all functions when `None`). Translation happens here,
     /// so the module's translation cache is warm afterwards.
     pub fn explore(&self, filter: Option<&str>) -> Result<Vec<FunctionReport>> {
+        self.explore_for(filter, wx_jit::Target::host())
+    }
+
+    /// [`Module::explore`] with the JIT's output for `target`, whatever
+    /// the host.
+    pub fn explore_for(
+        &self,
+        filter: Option<&str>,
+        target: wx_jit::Target,
+    ) -> Result<Vec<FunctionReport>> {
         let info = &self.inner.info;
         let first = info.num_imported_funcs;
         let mut out = Vec::new();
@@ -61,7 +71,9 @@ impl Module {
             // compiled, so there is no JIT output to show for it.
             let jit = crate::tier::within_limit(info, def, self.inner.engine.config())
                 .map_err(|why| format!("kept in the interpreter: {why}"))
-                .and_then(|()| wx_jit::explore(info, def).map_err(|e| e.to_string()));
+                .and_then(|()| {
+                    wx_jit::explore_target(info, def, target).map_err(|e| e.to_string())
+                });
             out.push(FunctionReport {
                 index,
                 name,

@@ -53,3 +53,5 @@ pub use wx_core::types::{
     ExternType, FuncType, GlobalType, MemoryType, RefType, TableType, ValType,
 };
 pub use wx_core::{CompileError, TrapCode};
+/// An instruction set the JIT compiles for (`wx explore --target`).
+pub use wx_jit::Target;

@@ -189,4 +189,41 @@ pub trait Isa {
 }
 
 /// The back end for the machine wx runs on.
+#[cfg(target_arch = "aarch64")]
+pub type Host = aarch64::Aarch64;
+/// The back end for the machine wx runs on.
+#[cfg(not(target_arch = "aarch64"))]
 pub type Host = x64::X64;
+
+/// An instruction set the JIT can compile for, whatever the host (`wx
+/// explore --target`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    X86_64,
+    Aarch64,
+}
+
+impl Target {
+    /// The host's target.
+    pub fn host() -> Target {
+        if cfg!(target_arch = "aarch64") {
+            Target::Aarch64
+        } else {
+            Target::X86_64
+        }
+    }
+}
+
+impl std::str::FromStr for Target {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Target, String> {
+        match s {
+            "x86_64" | "x86-64" | "x64" => Ok(Target::X86_64),
+            "aarch64" | "arm64" => Ok(Target::Aarch64),
+            _ => Err(format!(
+                "unknown target `{s}` (expected `x86_64` or `aarch64`)"
+            )),
+        }
+    }
+}

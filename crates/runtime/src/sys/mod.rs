@@ -9,9 +9,20 @@ mod x86_64_linux;
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 use x86_64_linux as host;
 
-#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
+#[cfg(all(target_arch = "aarch64", target_os = "linux"))]
+mod aarch64_linux;
+#[cfg(all(target_arch = "aarch64", target_os = "linux"))]
+use aarch64_linux as host;
+
+#[cfg(not(all(
+    any(target_arch = "x86_64", target_arch = "aarch64"),
+    target_os = "linux"
+)))]
 mod unsupported;
-#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
+#[cfg(not(all(
+    any(target_arch = "x86_64", target_arch = "aarch64"),
+    target_os = "linux"
+)))]
 use unsupported as host;
 
 /// Whether this build has a JIT back end and fault handling for the
@@ -39,4 +50,22 @@ pub(crate) unsafe fn enter_trap_exit(
 /// OS says.
 pub(crate) fn thread_stack() -> Option<(usize, usize)> {
     host::thread_stack()
+}
+
+/// The calling thread's stack bounds from pthreads (Linux).
+#[cfg(target_os = "linux")]
+#[allow(dead_code, reason = "hosts without a JIT do not ask")]
+fn pthread_stack() -> Option<(usize, usize)> {
+    // SAFETY: pthread_getattr_np fills `attr` for the calling thread; we
+    // read its stack bounds and destroy it.
+    unsafe {
+        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
+        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
+            return None;
+        }
+        let (mut addr, mut size) = (std::ptr::null_mut(), 0usize);
+        let ok = libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0;
+        libc::pthread_attr_destroy(&mut attr);
+        ok.then_some((addr as usize, size))
+    }
 }

@@ -33,16 +33,5 @@ pub(super) unsafe fn enter_trap_exit(
 
 /// See [`super::thread_stack`].
 pub(super) fn thread_stack() -> Option<(usize, usize)> {
-    // SAFETY: pthread_getattr_np fills `attr` for the calling thread; we
-    // read its stack bounds and destroy it.
-    unsafe {
-        let mut attr: libc::pthread_attr_t = std::mem::zeroed();
-        if libc::pthread_getattr_np(libc::pthread_self(), &mut attr) != 0 {
-            return None;
-        }
-        let (mut addr, mut size) = (std::ptr::null_mut(), 0usize);
-        let ok = libc::pthread_attr_getstack(&attr, &mut addr, &mut size) == 0;
-        libc::pthread_attr_destroy(&mut attr);
-        ok.then_some((addr as usize, size))
-    }
+    super::pthread_stack()
 }

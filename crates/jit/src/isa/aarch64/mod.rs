@@ -1,4 +1,4 @@
-//! AArch64 back end (the encoder and disassembler; the lowering comes later).
+//! AArch64 back end.
 //!
 //! - [`regs`]: general-purpose registers X0..X30 with the distinct `sp` and
 //!   `xzr` (both encoding 31), and the floating-point/SIMD registers
@@ -10,9 +10,14 @@
 //!   the few SIMD instructions needed to compile scalar WebAssembly 2.0
 //!   with threads and exceptions.
 //! - `disasm`: the disassembly `wx explore` shows (yaxpeax-arm).
+//! - [`abi`]: which registers JIT code reserves, allocates and clobbers,
+//!   and the wasm calling convention's registers.
+//! - [`emit`]: code generation from allocated IR.
 
+pub mod abi;
 pub mod asm;
 pub(crate) mod disasm;
+pub mod emit;
 pub mod regs;
 
 pub use asm::{
@@ -20,3 +25,43 @@ pub use asm::{
     FloatUnOp, IndexExtend, Label, Lanes, LogicOp, Mem, Shift, Size, VecLogicOp, Width,
 };
 pub use regs::{Fpr, Gpr};
+
+use super::{CompiledCode, Isa};
+use crate::error::JitError;
+use crate::ir::{Func, Inst};
+use crate::regalloc::{Allocation, MachineEnv, PReg, RegSet};
+
+/// The AArch64 back end.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Aarch64;
+
+impl Isa for Aarch64 {
+    fn name(&self) -> &'static str {
+        "AArch64"
+    }
+
+    fn machine_env(&self) -> &MachineEnv {
+        abi::machine_env()
+    }
+
+    fn clobbers(&self, inst: &Inst) -> RegSet {
+        abi::clobbers(inst)
+    }
+
+    fn reg_name(&self, r: PReg) -> String {
+        abi::reg_name(r)
+    }
+
+    fn emit(
+        &self,
+        f: &Func,
+        alloc: &Allocation,
+        imported_funcs: u32,
+    ) -> Result<CompiledCode, JitError> {
+        emit::emit(f, alloc, imported_funcs)
+    }
+
+    fn disassemble(&self, code: &CompiledCode) -> String {
+        disasm::disassemble(code)
+    }
+}

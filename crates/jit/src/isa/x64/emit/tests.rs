@@ -4,7 +4,13 @@
 //! instruction.
 
 use super::{CompiledCode, BR_TABLE_CHAIN_MAX};
-use crate::compile::compile;
+use crate::compile::compile_for;
+use crate::isa::x64::X64;
+
+/// Compile for x86-64 whatever the host.
+fn compile(info: &ModuleInfo, def: u32) -> Result<CompiledCode, JitError> {
+    compile_for(&X64, info, def)
+}
 use crate::error::JitError;
 use crate::isa::SiteKind;
 use iced_x86::{Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter, Mnemonic, OpKind};
