@@ -85,6 +85,16 @@ pub fn compile_osr(
     def_index: u32,
     loop_offset: usize,
 ) -> Result<CompiledCode, JitError> {
+    compile_osr_for(&Host::default(), module, def_index, loop_offset)
+}
+
+/// [`compile_osr`] for `isa`.
+pub fn compile_osr_for<I: Isa>(
+    isa: &I,
+    module: &ModuleInfo,
+    def_index: u32,
+    loop_offset: usize,
+) -> Result<CompiledCode, JitError> {
     with_context(|cx| {
         translate_osr_into(
             module,
@@ -94,7 +104,7 @@ pub fn compile_osr(
             &mut cx.func,
             &mut cx.translate,
         )?;
-        lower(&Host::default(), module, cx)
+        lower(isa, module, cx)
     })
 }
 
@@ -129,6 +139,7 @@ pub fn check_allocation(module: &ModuleInfo, def_index: u32) -> Result<(), JitEr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::isa::x64::X64;
     use iced_x86::{Decoder, DecoderOptions, Mnemonic, OpKind, Register};
 
     /// Indices of the value cells the entry stub loads: moves out of
@@ -247,9 +258,9 @@ mod tests {
         // The `loop` operator's offset: find it by trying the body's offsets.
         let (bytes, start) = info.body(0);
         let offset = (start..start + bytes.len())
-            .find(|&o| compile_osr(&info, 0, o).is_ok())
+            .find(|&o| compile_osr_for(&X64, &info, 0, o).is_ok())
             .expect("an OSR entry for the loop");
-        let code = compile_osr(&info, 0, offset).unwrap();
+        let code = compile_osr_for(&X64, &info, 0, offset).unwrap();
         let mut cells = cells_loaded(&code.code);
         cells.sort();
         // a, b and acc are live at the header; t0 and t1 are not.

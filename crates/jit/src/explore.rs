@@ -40,7 +40,7 @@ pub fn explore_target(
 ) -> Result<Explored, JitError> {
     match target {
         Target::X86_64 => explore_for(&X64, module, def_index),
-        Target::Aarch64 => explore_for(&Aarch64, module, def_index),
+        Target::Aarch64 => explore_for(&Aarch64::default(), module, def_index),
     }
 }
 

@@ -24,7 +24,7 @@ use super::layout;
 use super::moves::{self, Location, Move, MoveSink};
 use crate::error::JitError;
 use crate::ir::{BlockId, Func, Inst};
-use crate::isa::{CallSite, SiteKind, TrapSite};
+use crate::isa::{CallSite, Handlers, PadClause, SiteKind, TrapSite};
 use crate::regalloc::{liveness, Allocation, Loc, LoopSplit, PReg};
 use wx_core::TrapCode;
 
@@ -257,10 +257,49 @@ impl<L: Copy, Label: Copy + Eq> Driver<L, Label> {
     }
 
     /// The handler sites noted, sorted by offset (the buffer is taken).
-    pub fn take_handler_sites(&mut self) -> Vec<(u32, u32)> {
+    fn take_handler_sites(&mut self) -> Vec<(u32, u32)> {
         let mut sites = std::mem::take(&mut self.handler_sites);
         sites.sort_unstable_by_key(|s| s.0);
         sites
+    }
+
+    /// `f`'s handler tables once its code is final: `pad_offset` gives
+    /// the code offset of a block's label, `frame_size` the bytes from
+    /// the frame pointer down to the body's stack pointer.
+    pub fn handler_tables(
+        &mut self,
+        f: &Func,
+        pad_offset: impl Fn(Label) -> u32,
+        frame_size: u32,
+    ) -> Handlers {
+        if f.catches.is_empty() {
+            return Handlers::default();
+        }
+        let sites = self.take_handler_sites();
+        let mut clauses = Vec::new();
+        let scopes = f
+            .scopes
+            .iter()
+            .map(|s| {
+                let start = clauses.len() as u32;
+                for &c in f.list_items(s.clauses) {
+                    let c = f.catches[c as usize];
+                    clauses.push(PadClause {
+                        tag: c.tag,
+                        pad: pad_offset(self.label(c.pad)),
+                        keeps_ref: c.keeps_ref,
+                        legacy: c.legacy,
+                    });
+                }
+                (s.parent, start..clauses.len() as u32)
+            })
+            .collect();
+        Handlers {
+            sites,
+            scopes,
+            clauses,
+            frame_size,
+        }
     }
 
     /// The function's trap sites (faulting accesses included) and call

@@ -18,10 +18,10 @@
 //! Clobbers: calls destroy every caller-saved register. Division, shifts
 //! and compare-and-swap need no fixed register, but a remainder may need a
 //! third scratch register for its quotient and `table.set` one for its
-//! value: both clobber x15. An atomic read-modify-write
-//! or compare-exchange may run as a load-exclusive/store-exclusive loop
-//! (no LSE on the CPU), which needs a third scratch register besides
-//! x16 and x17 for the store's status: those instructions clobber x15.
+//! value: both clobber x15. An atomic read-modify-write or
+//! compare-exchange may run as a load-exclusive/store-exclusive loop (no
+//! LSE on the CPU), which needs the old value, the new value and the
+//! store's status besides the address in x16: those clobber x13..x15.
 //!
 //! # The wasm calling convention
 //!
@@ -195,13 +195,17 @@ pub fn machine_env() -> &'static MachineEnv {
 pub fn clobbers(inst: &Inst) -> RegSet {
     match inst {
         Inst::Call { .. } | Inst::CallIndirect { .. } | Inst::Libcall { .. } => CALL_CLOBBERS,
-        // Also a remainder's quotient, and `table.set`'s value when its
-        // index and the slot's address hold both scratch registers.
-        Inst::AtomicRmw { .. }
-        | Inst::AtomicCmpxchg { .. }
-        | Inst::IDiv { .. }
-        | Inst::IDivImm { .. }
-        | Inst::TableSet { .. } => const { set(&[EXCLUSIVE_STATUS], &[]) },
+        // A remainder's quotient, and `table.set`'s value when its index
+        // and the slot's address hold both scratch registers.
+        Inst::IDiv { .. } | Inst::IDivImm { .. } | Inst::TableSet { .. } => {
+            const { set(&[EXCLUSIVE_STATUS], &[]) }
+        }
+        // The old value, the new value and the store's status of an
+        // exclusive-access loop (also with LSE, so allocation does not
+        // depend on the CPU).
+        Inst::AtomicRmw { .. } | Inst::AtomicCmpxchg { .. } => {
+            const { set(&[Gpr::X13, Gpr::X14, EXCLUSIVE_STATUS], &[]) }
+        }
         _ => 0,
     }
 }

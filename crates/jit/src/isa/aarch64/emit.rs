@@ -26,8 +26,7 @@
 //! words is not compiled (the function stays interpreted).
 //!
 //! Not lowered yet (the function stays in the interpreter, with the
-//! reason logged): floating-point arithmetic and conversions, atomics,
-//! libcalls, and exception handling.
+//! reason logged): floating-point arithmetic and conversions.
 
 use super::abi::{self, CallConv, CALLEE_SAVED_FPRS, CALLEE_SAVED_GPRS};
 use super::asm::{Assembler, Cond, Label, Mem, Size, Width};
@@ -39,7 +38,7 @@ use crate::driver::{
 };
 use crate::error::JitError;
 use crate::ir::{BlockId, Func, Inst, IntCC, List, Ty, VReg};
-use crate::isa::{CompiledCode, Handlers, SiteKind};
+use crate::isa::{CompiledCode, SiteKind};
 use crate::regalloc::{Allocation, PReg};
 use std::ops::Range;
 use wx_core::TrapCode;
@@ -112,6 +111,8 @@ pub(super) struct Emitter<'a> {
     pub(super) frame_bytes: i64,
     /// Functions below this index are imports (calls may cross instances).
     pub(super) imported_funcs: u32,
+    /// The CPU has the LSE atomic instructions.
+    pub(super) lse: bool,
     /// Cold trap paths, one per site: their label, how the trap arrives,
     /// and the IR instruction it belongs to.
     pub(super) cold: &'a mut Vec<(Label, SiteKind, u32)>,
@@ -166,15 +167,20 @@ thread_local! {
 }
 
 /// Emit `f` as allocated by `alloc`; functions below `imported_funcs`
-/// are the module's imports.
-pub fn emit(f: &Func, alloc: &Allocation, imported_funcs: u32) -> Result<CompiledCode, JitError> {
+/// are the module's imports; `lse`: the CPU has the LSE atomics.
+pub fn emit(
+    f: &Func,
+    alloc: &Allocation,
+    imported_funcs: u32,
+    lse: bool,
+) -> Result<CompiledCode, JitError> {
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut s) => {
-            let code = emit_with(f, alloc, imported_funcs, &mut s);
+            let code = emit_with(f, alloc, imported_funcs, lse, &mut s);
             s.trim();
             code
         }
-        Err(_) => emit_with(f, alloc, imported_funcs, &mut Scratch::default()),
+        Err(_) => emit_with(f, alloc, imported_funcs, lse, &mut Scratch::default()),
     })
 }
 
@@ -191,6 +197,7 @@ fn emit_with(
     f: &Func,
     alloc: &Allocation,
     imported_funcs: u32,
+    lse: bool,
     s: &mut Scratch,
 ) -> Result<CompiledCode, JitError> {
     let Scratch {
@@ -273,6 +280,7 @@ fn emit_with(
         needs,
         frame_bytes,
         imported_funcs,
+        lse,
         cold,
         slow_calls,
         restores,
@@ -296,6 +304,7 @@ impl Emitter<'_> {
         self.emit_trap_exit();
         self.call_paths();
         let jump_tables = self.jump_tables();
+        let handlers = self.handler_tables();
         let offset = |l: Label| self.asm.label_offset(l).expect("bound") as u32;
         let (wasm_entry, trap_exit) = (offset(self.body), offset(self.trap_exit));
         let code = self
@@ -313,7 +322,7 @@ impl Emitter<'_> {
             calls,
             frameless: false,
             jump_tables,
-            handlers: Handlers::default(),
+            handlers,
         })
     }
 
@@ -570,6 +579,12 @@ impl Emitter<'_> {
                 rets,
                 ..
             } => self.memory_size(rets),
+            Inst::Libcall { call, args, rets } => self.libcall(call, args, rets)?,
+            Inst::AtomicLoad { .. }
+            | Inst::AtomicStore { .. }
+            | Inst::AtomicRmw { .. }
+            | Inst::AtomicCmpxchg { .. }
+            | Inst::AtomicFence => self.atomic(*inst)?,
             Inst::Jump { target } => self.goto(target, next),
             Inst::Branch {
                 cond: c,
@@ -619,18 +634,11 @@ impl Emitter<'_> {
                 self.ret(f.list_items(values));
             }
             Inst::Trap { code } => self.trap(code),
-            Inst::FBin { .. }
-            | Inst::FUn { .. }
-            | Inst::FCmp { .. }
-            | Inst::BranchFCmp { .. }
-            | Inst::AtomicLoad { .. }
-            | Inst::AtomicStore { .. }
-            | Inst::AtomicRmw { .. }
-            | Inst::AtomicCmpxchg { .. }
-            | Inst::AtomicFence
-            | Inst::Libcall { .. }
-            | Inst::Landing { .. }
-            | Inst::Throwing { .. } => return Err(not_yet(inst)),
+            Inst::Landing { clause, rets } => self.landing(clause, rets),
+            Inst::Throwing { next: target, .. } => self.goto(target, next),
+            Inst::FBin { .. } | Inst::FUn { .. } | Inst::FCmp { .. } | Inst::BranchFCmp { .. } => {
+                return Err(not_yet(inst))
+            }
         }
         Ok(())
     }
@@ -737,9 +745,12 @@ impl<'a> Lowering<'a> for Emitter<'a> {
     }
 }
 
+mod atomics;
 mod calls;
 mod frame;
+mod handlers;
 mod int;
+mod libcalls;
 mod mem;
 mod moves;
 #[cfg(test)]

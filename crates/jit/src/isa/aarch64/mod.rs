@@ -32,8 +32,24 @@ use crate::ir::{Func, Inst};
 use crate::regalloc::{Allocation, MachineEnv, PReg, RegSet};
 
 /// The AArch64 back end.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Aarch64;
+#[derive(Clone, Copy, Debug)]
+pub struct Aarch64 {
+    /// Use the LSE atomic instructions (ARMv8.1); without them, atomic
+    /// read-modify-writes are exclusive-access loops.
+    pub lse: bool,
+}
+
+impl Default for Aarch64 {
+    /// For this machine: LSE if the CPU has it (on another host, with
+    /// it, as most AArch64 servers have).
+    fn default() -> Self {
+        #[cfg(target_arch = "aarch64")]
+        let lse = std::arch::is_aarch64_feature_detected!("lse");
+        #[cfg(not(target_arch = "aarch64"))]
+        let lse = true;
+        Aarch64 { lse }
+    }
+}
 
 impl Isa for Aarch64 {
     fn name(&self) -> &'static str {
@@ -58,7 +74,7 @@ impl Isa for Aarch64 {
         alloc: &Allocation,
         imported_funcs: u32,
     ) -> Result<CompiledCode, JitError> {
-        emit::emit(f, alloc, imported_funcs)
+        emit::emit(f, alloc, imported_funcs, self.lse)
     }
 
     fn disassemble(&self, code: &CompiledCode) -> String {

@@ -31,10 +31,14 @@ fn decode(code: &CompiledCode) -> Vec<(usize, Instruction)> {
     out
 }
 
+/// An AArch64 CPU with LSE atomics, and one without.
+const LSE: Aarch64 = Aarch64 { lse: true };
+const NO_LSE: Aarch64 = Aarch64 { lse: false };
+
 fn compile_wat(wat: &str) -> Result<CompiledCode, JitError> {
     let wasm = wat::parse_str(wat).expect("test module parses");
     let info = ModuleInfo::new(&wasm).expect("test module validates");
-    compile_for(&Aarch64, &info, 0)
+    compile_for(&LSE, &info, 0)
 }
 
 fn mnemonics(code: &CompiledCode) -> Vec<String> {
@@ -101,7 +105,7 @@ fn benchmark_functions_emit_decodable_code() {
     let (mut compiled, mut refused) = (0, 0);
     for (path, info) in crate::test_util::benchmark_modules(false) {
         for def in 0..info.num_defined_funcs() {
-            match compile_for(&Aarch64, &info, def) {
+            match compile_for(&LSE, &info, def) {
                 Ok(code) => {
                     compiled += 1;
                     let insts = decode(&code);
@@ -127,7 +131,7 @@ fn benchmark_functions_emit_decodable_code() {
                             assert!(at(target).is_some(), "jump table entry {target:#x}");
                         }
                     }
-                    assert!(!Aarch64.disassemble(&code).is_empty());
+                    assert!(!LSE.disassemble(&code).is_empty());
                 }
                 Err(JitError::Unsupported { .. }) => refused += 1,
                 Err(e) => panic!("{}: def {def}: {e}", path.display()),
@@ -136,4 +140,31 @@ fn benchmark_functions_emit_decodable_code() {
     }
     assert!(compiled > 0, "nothing compiled ({refused} refused)");
     eprintln!("aarch64: {compiled} compiled, {refused} not yet");
+}
+
+#[test]
+fn atomics_use_lse_or_exclusive_loops() {
+    let wat = r#"(module (memory 1 1 shared)
+        (func (param i32 i32) (result i32)
+          local.get 0 local.get 1 i32.atomic.rmw.sub)
+        (func (param i32 i64 i64) (result i64)
+          local.get 0 local.get 1 local.get 2 i64.atomic.rmw8.cmpxchg_u))"#;
+    let wasm = wat::parse_str(wat).unwrap();
+    let info = ModuleInfo::new(&wasm).unwrap();
+    let text = |isa: &Aarch64, def| {
+        let code = compile_for(isa, &info, def).unwrap();
+        let kinds: Vec<SiteKind> = code.sites.iter().map(|s| s.kind).collect();
+        assert!(
+            kinds.contains(&SiteKind::Trap(wx_core::TrapCode::UnalignedAtomic)) || def == 1,
+            "{kinds:?}"
+        );
+        assert_eq!(code.faults().count(), 1);
+        mnemonics(&code).join("\n")
+    };
+    let (sub, cas) = (text(&LSE, 0), text(&LSE, 1));
+    assert!(sub.contains("ldaddal"), "{sub}");
+    assert!(cas.contains("casalb"), "{cas}");
+    let (sub, cas) = (text(&NO_LSE, 0), text(&NO_LSE, 1));
+    assert!(sub.contains("ldaxr") && sub.contains("stlxr"), "{sub}");
+    assert!(cas.contains("ldaxrb") && cas.contains("stlxrb"), "{cas}");
 }

@@ -29,7 +29,7 @@ use crate::driver::emit::Lowering;
 use crate::ir::{List, VReg};
 use crate::isa::x64::asm::{Mem, Size};
 use crate::isa::x64::regs::Gpr::{Rbp, Rsp, R14};
-use crate::isa::{Handlers, PadClause};
+use crate::isa::Handlers;
 
 impl Emitter<'_> {
     /// Bytes from rbp down to rsp in the function's body.
@@ -68,35 +68,9 @@ impl Emitter<'_> {
 
     /// The function's handler tables, once its code is final.
     pub(super) fn handler_tables(&mut self) -> Handlers {
-        let f = self.f;
-        if f.catches.is_empty() {
-            return Handlers::default();
-        }
-        let sites = self.d.take_handler_sites();
-        let mut clauses = Vec::new();
-        let scopes = f
-            .scopes
-            .iter()
-            .map(|s| {
-                let start = clauses.len() as u32;
-                for &c in f.list_items(s.clauses) {
-                    let c = f.catches[c as usize];
-                    let pad = self.d.label(c.pad);
-                    clauses.push(PadClause {
-                        tag: c.tag,
-                        pad: self.asm.label_offset(pad).expect("pads are emitted") as u32,
-                        keeps_ref: c.keeps_ref,
-                        legacy: c.legacy,
-                    });
-                }
-                (s.parent, start..clauses.len() as u32)
-            })
-            .collect();
-        Handlers {
-            sites,
-            scopes,
-            clauses,
-            frame_size: self.frame_size() as u32,
-        }
+        let asm = &*self.asm;
+        let pad_offset = |l| asm.label_offset(l).expect("pads are emitted") as u32;
+        let frame_size = self.frame_size() as u32;
+        self.d.handler_tables(self.f, pad_offset, frame_size)
     }
 }
