@@ -25,8 +25,8 @@
 //! are scaled 12-bit immediates: a frame of more than [`MAX_FRAME_WORDS`]
 //! words is not compiled (the function stays interpreted).
 //!
-//! Not lowered yet (the function stays in the interpreter, with the
-//! reason logged): floating-point arithmetic and conversions.
+//! Floating point is lowered in `float`, atomics in `atomics`, calls to
+//! the runtime in `libcalls` and landing pads in `handlers`.
 
 use super::abi::{self, CallConv, CALLEE_SAVED_FPRS, CALLEE_SAVED_GPRS};
 use super::asm::{Assembler, Cond, Label, Mem, Size, Width};
@@ -636,9 +636,17 @@ impl Emitter<'_> {
             Inst::Trap { code } => self.trap(code),
             Inst::Landing { clause, rets } => self.landing(clause, rets),
             Inst::Throwing { next: target, .. } => self.goto(target, next),
-            Inst::FBin { .. } | Inst::FUn { .. } | Inst::FCmp { .. } | Inst::BranchFCmp { .. } => {
-                return Err(not_yet(inst))
-            }
+            Inst::FBin { op, ty, dst, a, b } => self.fbin(op, ty, dst, a, b),
+            Inst::FUn { op, ty, dst, src } => self.fun(op, ty, dst, src),
+            Inst::FCmp { cc, ty, dst, a, b } => self.fcmp(cc, ty, dst, a, b),
+            Inst::BranchFCmp {
+                cc,
+                ty,
+                a,
+                b,
+                then,
+                otherwise,
+            } => self.branch_fcmp(cc, ty, a, b, then, otherwise, next),
         }
         Ok(())
     }
@@ -693,15 +701,6 @@ impl Emitter<'_> {
     }
 }
 
-/// The error for an instruction the AArch64 back end does not lower yet.
-fn not_yet(inst: &Inst) -> JitError {
-    let name = format!("{inst:?}");
-    let name = name.split([' ', '{']).next().unwrap_or("instruction");
-    JitError::Unsupported {
-        opcode: format!("{name} (not yet on AArch64)"),
-    }
-}
-
 impl<'a> Lowering<'a> for Emitter<'a> {
     type Loc = L;
     type Label = Label;
@@ -747,6 +746,7 @@ impl<'a> Lowering<'a> for Emitter<'a> {
 
 mod atomics;
 mod calls;
+mod float;
 mod frame;
 mod handlers;
 mod int;

@@ -1,6 +1,7 @@
 //! Integer arithmetic on AArch64: constants, ALU operations and shifts
 //! (with immediates where they encode), division, compares, `select`, the
-//! unary operations and the integer conversions.
+//! unary operations and the integer conversions (the float ones are in
+//! [`super::float`]).
 
 use super::{size, Emitter, L};
 use crate::error::JitError;
@@ -249,11 +250,12 @@ impl Emitter<'_> {
         self.commit(dst, d);
     }
 
-    /// The integer conversions and reinterpretations.
+    /// The integer conversions and reinterpretations; the others are
+    /// [`Emitter::fconvert`]'s.
     pub(super) fn convert(
         &mut self,
         op: ConvOp,
-        _from: Ty,
+        from: Ty,
         to: Ty,
         dst: VReg,
         src: VReg,
@@ -281,11 +283,7 @@ impl Emitter<'_> {
                 }
                 self.commit(dst, rd);
             }
-            _ => {
-                return Err(JitError::Unsupported {
-                    opcode: format!("{op:?} (not yet on AArch64)"),
-                })
-            }
+            _ => return self.fconvert(op, from, to, dst, src),
         }
         Ok(())
     }

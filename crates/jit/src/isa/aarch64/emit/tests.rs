@@ -168,3 +168,278 @@ fn atomics_use_lse_or_exclusive_loops() {
     assert!(sub.contains("ldaxr") && sub.contains("stlxr"), "{sub}");
     assert!(cas.contains("ldaxrb") && cas.contains("stlxrb"), "{cas}");
 }
+
+/// The body of a one-function module with `sig` (e.g. `(param f32 f32)
+/// (result f32)`) and `body`, disassembled.
+fn float_fn(sig: &str, body: &str) -> (CompiledCode, String) {
+    let code = compile_wat(&format!("(module (func {sig} {body}))"))
+        .unwrap_or_else(|e| panic!("{sig} {body}: {e}"));
+    let text = mnemonics(&code).join("\n");
+    (code, text)
+}
+
+/// Asserts that `text` has a line starting with each of `want`.
+fn assert_lines(text: &str, want: &[&str]) {
+    for w in want {
+        assert!(
+            text.lines().any(|l| l.starts_with(w)),
+            "no `{w}` in\n{text}"
+        );
+    }
+}
+
+#[test]
+fn float_arithmetic_is_one_instruction() {
+    for (ty, r) in [("f32", "s"), ("f64", "d")] {
+        let sig = format!("(param {ty} {ty}) (result {ty})");
+        for (op, inst) in [
+            ("add", "fadd"),
+            ("sub", "fsub"),
+            ("mul", "fmul"),
+            ("div", "fdiv"),
+            // NaN-propagating, -0 < +0: not fminnm/fmaxnm.
+            ("min", "fmin"),
+            ("max", "fmax"),
+        ] {
+            let (_, text) = float_fn(&sig, &format!("local.get 0 local.get 1 {ty}.{op}"));
+            assert_lines(&text, &[&format!("{inst} {r}0, {r}0, {r}1")]);
+            assert!(!text.contains("nm "), "{text}");
+        }
+        let sig = format!("(param {ty}) (result {ty})");
+        for (op, inst) in [
+            ("abs", "fabs"),
+            ("neg", "fneg"),
+            ("sqrt", "fsqrt"),
+            ("ceil", "frintp"),
+            ("floor", "frintm"),
+            ("trunc", "frintz"),
+            ("nearest", "frintn"),
+        ] {
+            let (_, text) = float_fn(&sig, &format!("local.get 0 {ty}.{op}"));
+            assert_lines(&text, &[&format!("{inst} {r}0, {r}0")]);
+        }
+    }
+}
+
+#[test]
+fn copysign_inserts_the_sign_bit() {
+    let (_, text) = float_fn(
+        "(param f64 f64) (result f64)",
+        "local.get 0 local.get 1 f64.copysign",
+    );
+    // v30 = -0.0, the sign mask; then b's sign into a.
+    assert_lines(
+        &text,
+        &["movi d30", "fneg d30, d30", "bit v0.8b, v1.8b, v30.8b"],
+    );
+    let (_, text) = float_fn(
+        "(param f32 f32) (result f32)",
+        "local.get 1 local.get 0 f32.copysign",
+    );
+    // The result's register holds b: a's other bits into it.
+    assert_lines(&text, &["fneg s30, s30", "bif v0.8b, v1.8b, v30.8b"]);
+}
+
+/// Twelve f64 values live across a call: some are spilled, and float
+/// operations read and write them through the scratch registers.
+#[test]
+fn spilled_floats_go_through_scratch_registers() {
+    let sets: String = (0..12)
+        .map(|i| {
+            format!(
+                "(local.set {} (f64.add (local.get 0) (f64.const {i}.5)))",
+                i + 2
+            )
+        })
+        .collect();
+    let uses: String = (0..12)
+        .map(|i| {
+            format!(
+                "(f64.copysign (local.get {}) (local.get {}))",
+                i + 2,
+                (i + 5) % 12 + 2
+            )
+        })
+        .chain((0..11).map(|_| " f64.add".to_string()))
+        .collect();
+    let code = compile_wat(&format!(
+        r#"(module (import "m" "g" (func)) (func (param f64 f64) (result f64)
+            (local f64 f64 f64 f64 f64 f64 f64 f64 f64 f64 f64 f64)
+            {sets} call 0 {uses}))"#
+    ))
+    .unwrap();
+    let text = mnemonics(&code).join("\n");
+    // A sum into v31 stored to its slot; copysign on raw bits in x16/x17.
+    assert_lines(
+        &text,
+        &["fadd d31", "str d31, [sp", "bfxil x17, x16, #0x0, #0x3f"],
+    );
+}
+
+#[test]
+fn float_compares_use_conditions_false_when_unordered() {
+    for (ty, r) in [("f32", "s"), ("f64", "d")] {
+        let sig = format!("(param {ty} {ty}) (result i32)");
+        for (op, cond) in [
+            ("eq", "eq"),
+            ("ne", "ne"),
+            ("lt", "mi"),
+            ("gt", "gt"),
+            ("le", "ls"),
+            ("ge", "ge"),
+        ] {
+            let (_, text) = float_fn(&sig, &format!("local.get 0 local.get 1 {ty}.{op}"));
+            assert_lines(
+                &text,
+                &[&format!("fcmp {r}0, {r}1"), &format!("cset w0, {cond}")],
+            );
+        }
+    }
+    // A branch to the else arm on the inverse: `hi` (greater or unordered).
+    let (_, text) = float_fn(
+        "(param f64 f64) (result i32)",
+        "(if (result i32) (f64.le (local.get 0) (local.get 1))
+            (then (i32.const 7)) (else (i32.const 9)))",
+    );
+    assert_lines(&text, &["fcmp d0, d1", "b.hi"]);
+}
+
+#[test]
+fn float_conversions_are_single_instructions() {
+    for (sig, body, want) in [
+        ("(param f64) (result f32)", "f32.demote_f64", "fcvt s0, d0"),
+        ("(param f32) (result f64)", "f64.promote_f32", "fcvt d0, s0"),
+        (
+            "(param i32) (result f32)",
+            "f32.convert_i32_s",
+            "scvtf s0, w0",
+        ),
+        (
+            "(param i32) (result f64)",
+            "f64.convert_i32_u",
+            "ucvtf d0, w0",
+        ),
+        (
+            "(param i64) (result f32)",
+            "f32.convert_i64_u",
+            "ucvtf s0, x0",
+        ),
+        (
+            "(param i64) (result f64)",
+            "f64.convert_i64_s",
+            "scvtf d0, x0",
+        ),
+        (
+            "(param f32) (result i32)",
+            "i32.trunc_sat_f32_s",
+            "fcvtzs w0, s0",
+        ),
+        (
+            "(param f64) (result i32)",
+            "i32.trunc_sat_f64_u",
+            "fcvtzu w0, d0",
+        ),
+        (
+            "(param f32) (result i64)",
+            "i64.trunc_sat_f32_u",
+            "fcvtzu x0, s0",
+        ),
+        (
+            "(param f64) (result i64)",
+            "i64.trunc_sat_f64_s",
+            "fcvtzs x0, d0",
+        ),
+    ] {
+        let (code, text) = float_fn(sig, &format!("local.get 0 {body}"));
+        assert_lines(&text, &[want]);
+        assert!(code.sites.is_empty(), "{body} traps: {:?}", code.sites);
+    }
+}
+
+/// The target of the branch `inst` at `at` (`b.cc $+0x..`), if it is one.
+fn branch_target(at: usize, inst: &str, mnemonic: &str) -> Option<usize> {
+    let rel = inst.strip_prefix(mnemonic)?.trim().strip_prefix("$+0x")?;
+    Some(at + usize::from_str_radix(rel, 16).ok()?)
+}
+
+/// The kind of the cold path at `target` (a `bl` whose return address
+/// is the site).
+fn site_at(code: &CompiledCode, target: usize) -> SiteKind {
+    code.sites
+        .iter()
+        .find(|s| s.pc as usize == target + 4)
+        .unwrap_or_else(|| panic!("no site after {target:#x}: {:?}", code.sites))
+        .kind
+}
+
+#[test]
+fn trapping_truncations_check_nan_then_the_bounds() {
+    use wx_core::TrapCode::{BadConversionToInteger, IntegerOverflow};
+    for (from, to) in [
+        ("f32", "i32"),
+        ("f64", "i32"),
+        ("f32", "i64"),
+        ("f64", "i64"),
+    ] {
+        for sign in ["s", "u"] {
+            let sig = format!("(param {from}) (result {to})");
+            let body = format!("local.get 0 {to}.trunc_{from}_{sign}");
+            let (code, text) = float_fn(&sig, &body);
+            let insts: Vec<(usize, String)> = decode(&code)
+                .into_iter()
+                .map(|(at, i)| (at, i.to_string()))
+                .collect();
+            let target = |m: &str| {
+                insts
+                    .iter()
+                    .find_map(|(at, i)| branch_target(*at, i, m))
+                    .unwrap_or_else(|| panic!("{body}: no {m} in\n{text}"))
+            };
+            assert_eq!(
+                site_at(&code, target("b.vs")),
+                SiteKind::Trap(BadConversionToInteger)
+            );
+            // Both bounds branch to one overflow path.
+            let (low, high) = (target("b.ls"), target("b.ge"));
+            assert_eq!(low, high, "{body}\n{text}");
+            assert_eq!(site_at(&code, low), SiteKind::Trap(IntegerOverflow));
+            let r = if to == "i32" { "w0" } else { "x0" };
+            let v = if from == "f32" { "s0" } else { "d0" };
+            assert_lines(&text, &[&format!("fcvtz{sign} {r}, {v}")]);
+        }
+    }
+}
+
+/// Each bound is exact in its float type, truncates outside the target
+/// range, and the next float inward truncates inside it.
+#[test]
+fn truncation_bounds_are_the_last_floats_outside() {
+    use super::float::trunc_bounds;
+    use crate::ir::Ty;
+    for signed in [true, false] {
+        for to in [Ty::I32, Ty::I64] {
+            let bits = if to == Ty::I32 { 32 } else { 64 };
+            let (min, max): (i128, i128) = if signed {
+                (-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
+            } else {
+                (0, (1 << bits) - 1)
+            };
+            for from in [Ty::F32, Ty::F64] {
+                let (lo, hi) = trunc_bounds(signed, from, to);
+                // The neighbour of `x` toward zero (x negative for `lo`).
+                let inward = |x: f64| {
+                    if from == Ty::F32 {
+                        assert_eq!(f64::from(x as f32), x, "{x} not an f32");
+                        f64::from(f32::from_bits((x as f32).to_bits() - 1))
+                    } else {
+                        f64::from_bits(x.to_bits() - 1)
+                    }
+                };
+                let t = |x: f64| x.trunc() as i128;
+                let case = format!("{signed} {from:?} -> {to:?}: ({lo}, {hi})");
+                assert!(t(lo) < min && t(inward(lo)) >= min, "{case}");
+                assert!(t(hi) > max && t(inward(hi)) <= max, "{case}");
+            }
+        }
+    }
+}
