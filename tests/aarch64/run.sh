@@ -50,3 +50,7 @@ skips=(
 "${cargo[@]}" "$@" -p wx-core -p wx-interp -p wx-jit -p wx-runtime --lib -- "${skips[@]}"
 "${cargo[@]}" "$@" -p wx-tests --test spec --test spec_proposals --test regressions \
     --test differential
+# Without LSE (a Cortex-A53 has none), atomics take the exclusive-access
+# loops: the threads suite and the own atomics scripts again.
+QEMU_CPU=cortex-a53 WX_SPEC_FILTER=threads "${cargo[@]}" "$@" -p wx-tests --test spec_proposals
+QEMU_CPU=cortex-a53 WX_SPEC_FILTER=atomic "${cargo[@]}" "$@" -p wx-tests --test regressions

@@ -184,6 +184,16 @@ pub fn emit(
     })
 }
 
+/// `rd = addr`, a host address, always in four instructions (`movz` and
+/// three `movk`): code size and layout then do not depend on where the
+/// runtime was loaded.
+pub(super) fn mov_address(asm: &mut Assembler, rd: Gpr, addr: u64) {
+    asm.movz(Size::S64, rd, addr as u16, 0);
+    for shift in [16, 32, 48] {
+        asm.movk(Size::S64, rd, (addr >> shift) as u16, shift);
+    }
+}
+
 /// The location of register `p` (numbered as in [`abi`]).
 pub(super) fn reg_loc(p: PReg) -> L {
     if p.0 >= 32 {

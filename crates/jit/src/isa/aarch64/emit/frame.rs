@@ -319,11 +319,7 @@ impl Emitter<'_> {
         a.mov_rr(Size::S64, X3, X29);
         a.mov_rr(Size::S32, X4, X0);
         a.mov_rr(Size::S64, X0, VMCTX);
-        a.mov_imm(
-            Size::S64,
-            X16,
-            wx_core::libcalls::trap_exit as *const () as u64,
-        );
+        super::mov_address(a, X16, wx_core::libcalls::trap_exit as *const () as u64);
         a.blr(X16);
         a.ldr(Size::S64, X16, Mem::offset(VMCTX, LIMITS as i64));
         let resume = a.new_label();

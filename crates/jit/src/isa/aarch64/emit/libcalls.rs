@@ -78,7 +78,7 @@ impl Emitter<'_> {
                 self.asm.ldr(Size::S64, reg, Mem::offset(Sp, 8 * i as i64));
             }
         }
-        self.asm.mov_imm(Size::S64, X16, target);
+        super::mov_address(self.asm, X16, target);
         self.asm.blr(X16);
         if call.can_trap() || call.returns_status_and_value() {
             let status = self.cold_site(SiteKind::Status);
