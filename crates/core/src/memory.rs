@@ -21,6 +21,44 @@ pub const MAX_PAGES: u32 = 65536;
 /// Bytes reserved per memory when possible: 4 GiB + 4 GiB guard.
 pub const RESERVATION: usize = 8 << 30;
 
+/// Full-size reservations of dropped memories, inaccessible and zero,
+/// kept for the next memories: creating one then maps nothing, and dropping
+/// one unmaps nothing (8 GiB mappings cost page-table work, and qemu-user
+/// keeps ~50 MB of bookkeeping per such mapping for the process's life).
+/// Bounded: past [`POOL_MAX`] free reservations, dropped ones are unmapped.
+static POOL: parking_lot::Mutex<Vec<usize>> = parking_lot::Mutex::new(Vec::new());
+const POOL_MAX: usize = 16;
+
+/// A full-size reservation: one from the pool, or a fresh one.
+fn reserve_full() -> std::io::Result<NonNull<u8>> {
+    let pooled = POOL.lock().pop();
+    match pooled.and_then(|p| NonNull::new(p as *mut u8)) {
+        Some(p) => Ok(p),
+        None => sys::reserve(RESERVATION),
+    }
+}
+
+/// Give back a full-size reservation whose first `used` bytes were
+/// accessible: to the pool once reset, else to the OS.
+///
+/// # Safety
+/// `base` is a reservation of [`RESERVATION`] bytes from [`reserve_full`],
+/// not used afterwards.
+unsafe fn release_full(base: NonNull<u8>, used: usize) {
+    // SAFETY: the caller gives up the reservation; its accessible prefix
+    // is ours to reset.
+    let reset = unsafe { sys::decommit(base, used) }.is_ok();
+    {
+        let mut pool = POOL.lock();
+        if reset && pool.len() < POOL_MAX {
+            pool.push(base.as_ptr() as usize);
+            return;
+        }
+    }
+    // SAFETY: as above; the whole reservation goes back to the OS.
+    unsafe { sys::release(base, RESERVATION) };
+}
+
 /// A linear memory instance.
 #[repr(C)]
 pub struct LinearMemory {
@@ -54,7 +92,7 @@ impl LinearMemory {
                 ty.min, max_pages
             )));
         }
-        let (base, reserved, guard) = match sys::reserve(RESERVATION) {
+        let (base, reserved, guard) = match reserve_full() {
             Ok(p) => (p, RESERVATION, true),
             Err(_) => {
                 let len = (max_pages as usize * PAGE_SIZE).max(PAGE_SIZE);
@@ -67,7 +105,7 @@ impl LinearMemory {
         // SAFETY: [0, len) is inside the fresh reservation (len <= max <= reserved).
         if let Err(e) = unsafe { sys::commit(base, 0, len) } {
             // SAFETY: releasing the reservation just made, not used again.
-            unsafe { sys::release(base, reserved) };
+            unsafe { release(base, reserved, 0) };
             return Err(MemoryError(format!("cannot commit linear memory: {e}")));
         }
         Ok(LinearMemory {
@@ -214,7 +252,24 @@ impl Drop for LinearMemory {
     fn drop(&mut self) {
         if let Some(base) = NonNull::new(self.vm.base) {
             // SAFETY: exactly the reservation made in `new`; self is going away.
-            unsafe { sys::release(base, self.reserved) };
+            unsafe { release(base, self.reserved, self.vm.len) };
+        }
+    }
+}
+
+/// Give back a reservation of `reserved` bytes whose first `used` bytes
+/// were accessible.
+///
+/// # Safety
+/// `base` and `reserved` are exactly a reservation made by
+/// [`LinearMemory::new`], not used afterwards.
+unsafe fn release(base: NonNull<u8>, reserved: usize, used: usize) {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        if reserved == RESERVATION {
+            release_full(base, used);
+        } else {
+            sys::release(base, reserved);
         }
     }
 }
@@ -257,4 +312,26 @@ mod tests {
         assert_eq!(m.grow(2), Some(0));
         assert!(LinearMemory::new(ty(3), 2).is_err());
     }
+
+    #[test]
+    fn a_pooled_reservation_comes_back_zeroed() {
+        let ty = MemoryType {
+            min: 2,
+            max: None,
+            shared: false,
+        };
+        let mut m = LinearMemory::new(ty, MAX_PAGES).unwrap();
+        m.data_mut().fill(0xab);
+        assert!(m.grow(1).is_some());
+        m.data_mut().fill(0xcd);
+        drop(m);
+        // Whatever reservation the next memories get (this one from the
+        // pool, or another test's), they start zeroed at their size.
+        for _ in 0..4 {
+            let m = LinearMemory::new(ty, MAX_PAGES).unwrap();
+            assert_eq!(m.len(), 2 * PAGE_SIZE);
+            assert!(m.data().iter().all(|&b| b == 0));
+        }
+    }
 }
+

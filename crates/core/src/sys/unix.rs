@@ -47,6 +47,32 @@ pub(crate) unsafe fn commit(base: NonNull<u8>, offset: usize, len: usize) -> io:
     Ok(())
 }
 
+/// Make `[base, base + len)` inaccessible again and zero: its pages go
+/// back to the OS, and a later [`commit`] finds them zeroed.
+///
+/// # Safety
+/// The range must lie inside a private anonymous reservation made by
+/// [`reserve`] that is still mapped, and nothing may use its contents.
+pub(crate) unsafe fn decommit(base: NonNull<u8>, len: usize) -> io::Result<()> {
+    if len == 0 {
+        return Ok(());
+    }
+    // SAFETY: the caller guarantees the range is our own private anonymous
+    // memory, unused: dropping its pages (they read as zero afterwards)
+    // and its access loses nothing.
+    let r = unsafe {
+        if libc::madvise(base.as_ptr().cast(), len, libc::MADV_DONTNEED) != 0 {
+            -1
+        } else {
+            libc::mprotect(base.as_ptr().cast(), len, libc::PROT_NONE)
+        }
+    };
+    if r != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Release a whole reservation.
 ///
 /// # Safety
