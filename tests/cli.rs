@@ -514,7 +514,7 @@ fn explore_prints_each_functions_bytecode() {
              (table 1 funcref)
              (func $size (result i32) (table.size 0)))"#,
     );
-    let run = wx(&["explore", &wat], None);
+    let run = wx(&["explore", "--target", "x86_64", &wat], None);
     assert_eq!(run.code, Some(0), "{run:#?}");
     assert!(
         run.stdout.contains("function 0 `inc` [i32] -> [i32]"),
@@ -585,6 +585,28 @@ fn explore_prints_each_functions_bytecode() {
     assert_eq!(run.code, Some(2), "{run:#?}");
     assert!(
         run.error_line().contains("no defined function `nope`"),
+        "{run:#?}"
+    );
+
+    // Either ISA on any host.
+    let run = wx(
+        &["explore", "--target", "aarch64", "--func", "0", &wat],
+        None,
+    );
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(
+        run.stdout.contains("-- machine code (AArch64) --"),
+        "{run:#?}"
+    );
+    assert!(
+        run.stdout.contains("stp x29, x30, [sp, #-0x10]!"),
+        "{run:#?}"
+    );
+    assert!(run.stdout.contains("add w0, w0, #0x1"), "{run:#?}");
+    let run = wx(&["explore", "--target", "riscv", &wat], None);
+    assert_eq!(run.code, Some(2), "{run:#?}");
+    assert!(
+        run.error_line().contains("unknown target `riscv`"),
         "{run:#?}"
     );
 }

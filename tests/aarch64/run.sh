@@ -49,7 +49,7 @@ skips=(
 )
 "${cargo[@]}" "$@" -p wx-core -p wx-interp -p wx-jit -p wx-runtime --lib -- "${skips[@]}"
 "${cargo[@]}" "$@" -p wx-tests --test spec --test spec_proposals --test regressions \
-    --test differential
+    --test differential --test jit_coverage
 # Without LSE (a Cortex-A53 has none), atomics take the exclusive-access
 # loops: the threads suite and the own atomics scripts again.
 QEMU_CPU=cortex-a53 WX_SPEC_FILTER=threads "${cargo[@]}" "$@" -p wx-tests --test spec_proposals
