@@ -243,6 +243,31 @@ pub enum Libcall {
 }
 
 impl Libcall {
+    /// The address of the call's function in `wx_core::libcalls` (the
+    /// generated code calls it with the C ABI); `None` for `memory.size`,
+    /// which is emitted inline.
+    pub fn address(self) -> Option<u64> {
+        use wx_core::libcalls as lc;
+        let f = match self {
+            Libcall::MemorySize => return None,
+            Libcall::MemoryGrow => lc::memory_grow as *const (),
+            Libcall::MemoryFill { .. } => lc::memory_fill as *const (),
+            Libcall::MemoryCopy { .. } => lc::memory_copy as *const (),
+            Libcall::MemoryInit { .. } => lc::memory_init as *const (),
+            Libcall::DataDrop { .. } => lc::data_drop as *const (),
+            Libcall::TableGrow { .. } => lc::table_grow as *const (),
+            Libcall::TableFill { .. } => lc::table_fill as *const (),
+            Libcall::TableCopy { .. } => lc::table_copy as *const (),
+            Libcall::TableInit { .. } => lc::table_init as *const (),
+            Libcall::ElemDrop { .. } => lc::elem_drop as *const (),
+            Libcall::AtomicWait { .. } => lc::atomic_wait as *const (),
+            Libcall::AtomicNotify { .. } => lc::atomic_notify as *const (),
+            Libcall::Throw { .. } => lc::throw as *const (),
+            Libcall::ThrowRef => lc::throw_ref as *const (),
+        };
+        Some(f as u64)
+    }
+
     /// Whether the call returns a status (0 or a trap code) rather than a value.
     pub fn can_trap(self) -> bool {
         matches!(

@@ -6,7 +6,7 @@
 //! result travels in the class's result register, several results in one
 //! stack word each after the stack arguments.
 
-use crate::ir::{Func, Inst, Ty, VReg};
+use crate::ir::{Func, Inst, List, Ty, VReg};
 use crate::regalloc::PReg;
 use std::fmt::Debug;
 use std::marker::PhantomData;
@@ -189,5 +189,95 @@ pub fn hint_conventions<A: ArgRegs>(f: &Func, hint: &mut dyn FnMut(VReg, PReg)) 
             }
             _ => {}
         }
+    }
+}
+
+/// An adapter a function's calls of one signature share (wasm convention
+/// in, the callee's array convention out, for interpreted and host
+/// callees): its label, signature and that signature's convention.
+pub struct Adapter<A: ArgRegs, Label> {
+    pub label: Label,
+    pub params: Vec<Ty>,
+    pub results: Vec<Ty>,
+    pub conv: CallConv<A>,
+}
+
+/// The adapters of the function being emitted: the first `len` of
+/// `list`; the others are kept for their buffers, so a call rarely
+/// allocates.
+pub struct Adapters<A: ArgRegs, Label> {
+    list: Vec<Adapter<A, Label>>,
+    len: usize,
+}
+
+impl<A: ArgRegs, Label> Default for Adapters<A, Label> {
+    fn default() -> Self {
+        Adapters {
+            list: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+/// The types of the values in `list`.
+fn types(f: &Func, list: List) -> impl Iterator<Item = Ty> + Clone + '_ {
+    f.list_items(list).iter().map(|&v| f.ty(VReg(v)))
+}
+
+impl<A: ArgRegs, Label: Copy> Adapters<A, Label> {
+    /// None yet: a new function starts.
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    /// Whether many adapters' buffers are kept (then start afresh).
+    pub fn oversized(&self) -> bool {
+        self.list.len() > 256
+    }
+
+    /// The adapter for `f`'s calls of signature `args -> rets` (an index),
+    /// made on first use with a label from `new_label`.
+    pub fn find_or_add(
+        &mut self,
+        f: &Func,
+        args: List,
+        rets: List,
+        new_label: impl FnOnce() -> Label,
+    ) -> usize {
+        let (params, results) = (types(f, args), types(f, rets));
+        if let Some(i) = self.list[..self.len].iter().position(|a| {
+            a.params.iter().copied().eq(params.clone())
+                && a.results.iter().copied().eq(results.clone())
+        }) {
+            return i;
+        }
+        let label = new_label();
+        if self.len == self.list.len() {
+            self.list.push(Adapter {
+                label,
+                params: Vec::new(),
+                results: Vec::new(),
+                conv: CallConv::default(),
+            });
+        }
+        let a = &mut self.list[self.len];
+        a.label = label;
+        a.params.clear();
+        a.params.extend(params);
+        a.results.clear();
+        a.results.extend(results);
+        a.conv.reset(a.params.iter().copied(), &a.results);
+        self.len += 1;
+        self.len - 1
+    }
+
+    /// Adapter `i`.
+    pub fn get(&self, i: usize) -> &Adapter<A, Label> {
+        &self.list[i]
+    }
+
+    /// The function's adapters.
+    pub fn current(&self) -> &[Adapter<A, Label>] {
+        &self.list[..self.len]
     }
 }

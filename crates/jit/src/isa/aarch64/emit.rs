@@ -121,9 +121,8 @@ pub(super) struct Emitter<'a> {
     /// Calls that may have switched instances: the out-of-line path that
     /// restores the VMContext and memory base, and where it goes back to.
     pub(super) restores: &'a mut Vec<(Label, Label)>,
-    /// The function's adapters are the first `n_adapters`.
-    pub(super) adapters: &'a mut Vec<calls::Adapter>,
-    pub(super) n_adapters: usize,
+    /// The function's adapters (see [`crate::isa::callconv::Adapters`]).
+    pub(super) adapters: &'a mut calls::Adapters,
     /// Jump tables to place after all code: the table's label and the
     /// range of `table_cases` holding its case targets' labels.
     pub(super) tables: &'a mut Vec<(Label, Range<u32>)>,
@@ -143,7 +142,7 @@ struct Scratch {
     cold: Vec<(Label, SiteKind, u32)>,
     slow_calls: Vec<(Label, Label, Label)>,
     restores: Vec<(Label, Label)>,
-    adapters: Vec<calls::Adapter>,
+    adapters: calls::Adapters,
     tables: Vec<(Label, Range<u32>)>,
     table_cases: Vec<Label>,
     table_of: Vec<(List, Label)>,
@@ -155,7 +154,7 @@ impl Scratch {
         const KEEP: usize = 1 << 16;
         if self.asm.capacity() > 16 * KEEP
             || self.driver.oversized(KEEP)
-            || self.adapters.len() > 256
+            || self.adapters.oversized()
         {
             *self = Scratch::default();
         }
@@ -271,6 +270,7 @@ fn emit_with(
     let frame_bytes = (frame_top + 8 * i64::from(words) + 15) & !15;
     conv.reset(f.params.iter().map(|&p| f.ty(p)), &f.results);
     cold.clear();
+    adapters.clear();
     slow_calls.clear();
     restores.clear();
     tables.clear();
@@ -295,7 +295,6 @@ fn emit_with(
         slow_calls,
         restores,
         adapters,
-        n_adapters: 0,
         tables,
         table_cases,
         table_of,

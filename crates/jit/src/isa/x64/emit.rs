@@ -117,10 +117,8 @@ struct Emitter<'a> {
     /// Calls that may have switched instances: the out-of-line path that
     /// restores the VMContext and memory base, and where it goes back to.
     restores: &'a mut Vec<(Label, Label)>,
-    /// The function's adapters are the first `n_adapters` (the others are
-    /// kept for their buffers).
-    adapters: &'a mut Vec<calls::Adapter>,
-    n_adapters: usize,
+    /// The function's adapters (see [`crate::isa::callconv::Adapters`]).
+    adapters: &'a mut calls::Adapters,
     /// Jump tables to place after all code: the table's label and the
     /// range of `table_cases` holding its case targets' labels.
     tables: &'a mut Vec<(Label, Range<u32>)>,
@@ -173,9 +171,7 @@ struct Scratch {
     cold: Vec<(Label, SiteKind, u32)>,
     slow_calls: Vec<(Label, Label, Label, Mem)>,
     restores: Vec<(Label, Label)>,
-    /// Adapters, reused with their buffers (the first `n_adapters` are
-    /// the current function's).
-    adapters: Vec<calls::Adapter>,
+    adapters: calls::Adapters,
     tables: Vec<(Label, Range<u32>)>,
     table_cases: Vec<Label>,
     table_of: Vec<(List, Label)>,
@@ -189,7 +185,7 @@ impl Scratch {
         const KEEP: usize = 1 << 16;
         if self.asm.capacity() > 16 * KEEP
             || self.driver.oversized(KEEP)
-            || self.adapters.len() > 256
+            || self.adapters.oversized()
         {
             *self = Scratch::default();
         }
@@ -271,6 +267,7 @@ fn emit_with(
     }
     conv.reset(f.params.iter().map(|&p| f.ty(p)), &f.results);
     cold.clear();
+    adapters.clear();
     slow_calls.clear();
     restores.clear();
     tables.clear();
@@ -293,7 +290,6 @@ fn emit_with(
         slow_calls,
         restores,
         adapters,
-        n_adapters: 0,
         tables,
         table_cases,
         table_of,

@@ -25,57 +25,25 @@ use super::moves::Move;
 use super::{Emitter, L};
 use crate::driver::emit::Lowering;
 use crate::error::JitError;
-use crate::ir::{Func, List, Ty, VReg};
-use crate::isa::aarch64::abi::{CallConv, VMCTX};
+use crate::ir::{List, VReg};
+use crate::isa::aarch64::abi::VMCTX;
 use crate::isa::aarch64::asm::{fits_add_imm, Cond, Label, Mem, Size};
 use crate::isa::aarch64::regs::Gpr::{Sp, X0, X1, X16, X17, X2, X29, X3};
 use wx_core::vm::{VMContext, VMFuncRef};
 use wx_core::TrapCode;
 
-/// An adapter to emit: its label and signature, with the signature's
-/// calling convention (which its call sites share).
-pub(in crate::isa::aarch64) struct Adapter {
-    label: Label,
-    params: Vec<Ty>,
-    results: Vec<Ty>,
-    conv: CallConv,
-}
-
-/// The types of the values in `list`.
-fn types(f: &Func, list: List) -> impl Iterator<Item = Ty> + Clone + '_ {
-    f.list_items(list).iter().map(|&v| f.ty(VReg(v)))
-}
+/// The function's adapters (one per called signature).
+pub(in crate::isa::aarch64) type Adapters =
+    crate::isa::callconv::Adapters<crate::isa::aarch64::abi::WasmRegs, Label>;
+type Adapter = crate::isa::callconv::Adapter<crate::isa::aarch64::abi::WasmRegs, Label>;
 
 impl Emitter<'_> {
     /// The adapter for the signature `args -> rets` (an index in
     /// `adapters`), created on first use.
     fn adapter(&mut self, args: List, rets: List) -> usize {
-        let f = self.f;
-        let (params, results) = (types(f, args), types(f, rets));
-        if let Some(i) = self.adapters[..self.n_adapters].iter().position(|a| {
-            a.params.iter().copied().eq(params.clone())
-                && a.results.iter().copied().eq(results.clone())
-        }) {
-            return i;
-        }
-        let label = self.asm.new_label();
-        if self.n_adapters == self.adapters.len() {
-            self.adapters.push(Adapter {
-                label,
-                params: Vec::new(),
-                results: Vec::new(),
-                conv: CallConv::default(),
-            });
-        }
-        let a = &mut self.adapters[self.n_adapters];
-        a.label = label;
-        a.params.clear();
-        a.params.extend(params);
-        a.results.clear();
-        a.results.extend(results);
-        a.conv.reset(a.params.iter().copied(), &a.results);
-        self.n_adapters += 1;
-        self.n_adapters - 1
+        let asm = &mut *self.asm;
+        self.adapters
+            .find_or_add(self.f, args, rets, || asm.new_label())
     }
 
     /// A direct call of function `func`.
@@ -148,7 +116,7 @@ impl Emitter<'_> {
         let f = self.f;
         // (The parallel move uses x16 and v31 only: x17 survives it.)
         let mut moves = self.take_moves();
-        let conv = &self.adapters[adapter].conv;
+        let conv = &self.adapters.get(adapter).conv;
         for (&v, &loc) in f.list_items(args).iter().zip(&conv.params) {
             moves.push(Move {
                 dst: outgoing(loc),
@@ -169,7 +137,7 @@ impl Emitter<'_> {
         a.blr(X16);
         self.call_site();
         self.slow_calls
-            .push((slow, self.adapters[adapter].label, join));
+            .push((slow, self.adapters.get(adapter).label, join));
         if may_cross {
             // Restore the VMContext and memory base unless the callee was
             // of this instance.
@@ -181,7 +149,7 @@ impl Emitter<'_> {
             self.restores.push((other, back));
         }
         let mut moves = self.take_moves();
-        let conv = &self.adapters[adapter].conv;
+        let conv = &self.adapters.get(adapter).conv;
         for (&v, &loc) in f.list_items(rets).iter().zip(&conv.results) {
             moves.push(Move {
                 dst: self.loc(VReg(v)),
@@ -210,7 +178,7 @@ impl Emitter<'_> {
             self.asm.b(join);
         }
         let adapters = std::mem::take(self.adapters);
-        for adapter in &adapters[..self.n_adapters] {
+        for adapter in adapters.current() {
             self.emit_adapter(adapter);
         }
         *self.adapters = adapters;

@@ -20,27 +20,9 @@ impl Emitter<'_> {
         args: crate::ir::List,
         rets: crate::ir::List,
     ) -> Result<(), JitError> {
-        use wx_core::libcalls as lc;
-        // Safe casts of the functions' addresses; the calls are in the generated code.
-        let target = match call {
-            Libcall::MemorySize => {
-                return Err(JitError::Internal("memory.size is emitted inline".into()))
-            }
-            Libcall::MemoryGrow => lc::memory_grow as *const (),
-            Libcall::MemoryFill { .. } => lc::memory_fill as *const (),
-            Libcall::MemoryCopy { .. } => lc::memory_copy as *const (),
-            Libcall::MemoryInit { .. } => lc::memory_init as *const (),
-            Libcall::DataDrop { .. } => lc::data_drop as *const (),
-            Libcall::TableGrow { .. } => lc::table_grow as *const (),
-            Libcall::TableFill { .. } => lc::table_fill as *const (),
-            Libcall::TableCopy { .. } => lc::table_copy as *const (),
-            Libcall::TableInit { .. } => lc::table_init as *const (),
-            Libcall::ElemDrop { .. } => lc::elem_drop as *const (),
-            Libcall::AtomicWait { .. } => lc::atomic_wait as *const (),
-            Libcall::AtomicNotify { .. } => lc::atomic_notify as *const (),
-            Libcall::Throw { .. } => lc::throw as *const (),
-            Libcall::ThrowRef => lc::throw_ref as *const (),
-        } as u64;
+        let target = call
+            .address()
+            .ok_or_else(|| JitError::Internal(format!("{call} is emitted inline")))?;
         const ARG_REGS: [Gpr; 6] = [Rdi, Rsi, Rdx, Rcx, Gpr::R8, Gpr::R9];
         let imms = call.immediates();
         let by_pointer = call.args_by_pointer();
