@@ -137,21 +137,30 @@ pub(crate) fn flush_icache(_start: *const u8, _len: usize) {}
 /// the instruction cache, then synchronise (Arm ARM B2.4.4).
 #[cfg(target_arch = "aarch64")]
 pub(crate) fn flush_icache(start: *const u8, len: usize) {
-    const LINE: usize = 64;
-    let (begin, end) = (start as usize & !(LINE - 1), start as usize + len);
-    let mut p = begin;
+    // The smallest data and instruction cache lines, from CTR_EL0 (which
+    // Linux lets user code read): DminLine in bits 19:16, IminLine in bits
+    // 3:0, each the log2 of the line's 4-byte words.
+    let ctr: u64;
+    // SAFETY: reads a system register Linux exposes to EL0; no memory.
+    unsafe {
+        std::arch::asm!("mrs {0}, ctr_el0", out(reg) ctr, options(nomem, nostack, preserves_flags))
+    };
+    let dline = 4usize << ((ctr >> 16) & 0xf);
+    let iline = 4usize << (ctr & 0xf);
+    let end = start as usize + len;
+    let mut p = start as usize & !(dline - 1);
     while p < end {
         // SAFETY: cache maintenance on addresses of our own mapping.
         unsafe { std::arch::asm!("dc cvau, {0}", in(reg) p, options(nostack, preserves_flags)) };
-        p += LINE;
+        p += dline;
     }
     // SAFETY: barriers only.
     unsafe { std::arch::asm!("dsb ish", options(nostack, preserves_flags)) };
-    let mut p = begin;
+    let mut p = start as usize & !(iline - 1);
     while p < end {
         // SAFETY: as above.
         unsafe { std::arch::asm!("ic ivau, {0}", in(reg) p, options(nostack, preserves_flags)) };
-        p += LINE;
+        p += iline;
     }
     // SAFETY: barriers only.
     unsafe { std::arch::asm!("dsb ish", "isb", options(nostack, preserves_flags)) };
