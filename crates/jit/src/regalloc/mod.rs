@@ -114,6 +114,14 @@ impl Allocation {
         self.locs[v.0 as usize]
     }
 
+    /// Whether `v` (a parameter) is read before it is written: live at
+    /// the function's entry, so the entry must put its value in place.
+    pub fn live_at_entry(&self, v: VReg) -> bool {
+        self.ranges[v.0 as usize]
+            .first()
+            .is_some_and(|&(start, _)| start == 0)
+    }
+
     /// The values to save around call instruction `inst`, with their slots.
     pub fn saves_at(&self, inst: u32) -> &[(u32, VReg, u32)] {
         let from = self.call_saves.partition_point(|&(i, _, _)| i < inst);

@@ -40,10 +40,7 @@ pub fn check(
     };
     let mut start = vec![Vec::new(); n];
     for &p in &f.params {
-        let live_at_entry = alloc.ranges[p.0 as usize]
-            .first()
-            .is_some_and(|&(s, _)| s == 0);
-        if live_at_entry {
+        if alloc.live_at_entry(p) {
             if let Some(l) = location(alloc, p, 0) {
                 start[l].push(p.0);
             }

@@ -105,13 +105,6 @@ pub(super) fn outgoing(loc: ArgLoc) -> L {
 }
 
 impl Emitter<'_> {
-    /// Whether parameter `p` is read before it is written.
-    fn live_at_entry(&self, p: VReg) -> bool {
-        self.alloc.ranges[p.0 as usize]
-            .first()
-            .is_some_and(|&(start, _)| start == 0)
-    }
-
     /// `stp x29, x30, [sp, #-16]!; mov x29, sp`.
     pub(super) fn frame_record(&mut self) {
         self.asm.stp(Size::S64, X29, X30, Mem::pre(Sp, -16));
@@ -161,7 +154,7 @@ impl Emitter<'_> {
         let f = self.f;
         for (i, &p) in f.params.iter().enumerate() {
             let loc = self.conv.params[i];
-            if self.live_at_entry(p) {
+            if self.alloc.live_at_entry(p) {
                 self.move_one(&Move {
                     dst: outgoing(loc),
                     src: L::M(Mem::offset(X17, 8 * i as i64)),
@@ -253,7 +246,7 @@ impl Emitter<'_> {
         for (&p, &loc) in f.params.iter().zip(&self.conv.params) {
             // Only parameters live at entry: one dead there may share its
             // register with a live one.
-            if self.live_at_entry(p) {
+            if self.alloc.live_at_entry(p) {
                 moves.push(Move {
                     dst: self.loc(p),
                     src: incoming(loc),

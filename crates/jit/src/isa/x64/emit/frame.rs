@@ -208,13 +208,6 @@ pub(super) fn outgoing(loc: ArgLoc) -> L {
 }
 
 impl Emitter<'_> {
-    /// Whether parameter `p` is read before it is written.
-    fn live_at_entry(&self, p: VReg) -> bool {
-        self.alloc.ranges[p.0 as usize]
-            .first()
-            .is_some_and(|&(start, _)| start == 0)
-    }
-
     /// The array-call entry (see the module documentation).
     pub(super) fn entry_stub(&mut self) {
         // A stub depends only on the signature and on which parameters it
@@ -223,7 +216,7 @@ impl Emitter<'_> {
         let key = f.params.len() <= 64;
         let loaded = if key {
             f.params.iter().enumerate().fold(0u64, |m, (i, &p)| {
-                m | (u64::from(self.live_at_entry(p)) << i)
+                m | (u64::from(self.alloc.live_at_entry(p)) << i)
             })
         } else {
             0
@@ -257,7 +250,7 @@ impl Emitter<'_> {
         let f = self.f;
         for (i, &p) in f.params.iter().enumerate() {
             let loc = self.conv.params[i];
-            if self.live_at_entry(p) {
+            if self.alloc.live_at_entry(p) {
                 self.move_one(&Move {
                     dst: outgoing(loc),
                     src: L::M(Mem::new(R11, 8 * i as i32)),
@@ -343,7 +336,7 @@ impl Emitter<'_> {
         for (&p, &loc) in f.params.iter().zip(&self.conv.params) {
             // Only parameters live at entry: one dead there may share its
             // register with a live one.
-            if self.live_at_entry(p) {
+            if self.alloc.live_at_entry(p) {
                 moves.push(Move {
                     dst: self.loc(p),
                     src: incoming(loc),
