@@ -8,7 +8,7 @@ use crate::error::JitError;
 use crate::ir::{CmpRhs, ConvOp, DivOp, IBinOp, IUnOp, Ty, VReg};
 use crate::isa::aarch64::abi::{EXCLUSIVE_STATUS, FSCRATCH0};
 use crate::isa::aarch64::asm::{
-    fits_add_imm, fits_fmov_imm, fits_logical_imm, Cond, FloatSize, LogicOp, Shift, Size,
+    fits_add_imm, fits_fmov_imm, fits_logical_imm, Cond, LogicOp, Shift, Size,
 };
 use crate::isa::aarch64::regs::Gpr::{self, X16, X17};
 use wx_core::TrapCode;
@@ -37,11 +37,7 @@ impl Emitter<'_> {
     /// `dst = bits` of type `ty`.
     pub(super) fn constant(&mut self, ty: Ty, dst: VReg, bits: u64) {
         if let L::V(x) = self.loc(dst) {
-            let fsize = if ty == Ty::F32 {
-                FloatSize::F32
-            } else {
-                FloatSize::F64
-            };
+            let fsize = super::mem::fsize(ty);
             if bits == 0 {
                 self.asm.movi_zero(x);
             } else if fits_fmov_imm(fsize, bits) {
@@ -233,11 +229,7 @@ impl Emitter<'_> {
     /// `dst = cc ? a : b` from the flags.
     pub(super) fn select(&mut self, ty: Ty, cc: Cond, dst: VReg, a: VReg, b: VReg) {
         if let (L::V(d), L::V(x), L::V(y)) = (self.loc(dst), self.loc(a), self.loc(b)) {
-            let fsize = if ty == Ty::F32 {
-                FloatSize::F32
-            } else {
-                FloatSize::F64
-            };
+            let fsize = super::mem::fsize(ty);
             self.asm.fcsel(fsize, d, x, y, cc);
             return;
         }
