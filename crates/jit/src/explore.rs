@@ -7,7 +7,7 @@ use crate::error::JitError;
 use crate::isa::aarch64::Aarch64;
 use crate::isa::x64::X64;
 use crate::isa::{Host, Isa, Target};
-use crate::regalloc::{allocate, check, Loc};
+use crate::regalloc::{allocate, check, Loc, Place, When};
 use crate::translate::{translate_inlining, InlinePolicy};
 use std::fmt::Write as _;
 use wx_core::ModuleInfo;
@@ -76,6 +76,25 @@ fn explore_for<I: Isa>(isa: &I, module: &ModuleInfo, def_index: u32) -> Result<E
             s.span.0,
             s.span.1,
             isa.reg_name(s.reg)
+        );
+    }
+    let place = |p: Place| match p {
+        Place::Reg(r) => isa.reg_name(r),
+        Place::Slot(k) => format!("stack[{k}]"),
+    };
+    // Positions on the intervals' scale: an edit before instruction `i`
+    // is at `2i`, one after it at `2i + 1`.
+    for e in &alloc.edits {
+        let (when, at) = match e.when {
+            When::Before => ("before", 2 * e.inst),
+            When::After => ("after", 2 * e.inst + 1),
+        };
+        let _ = writeln!(
+            allocation,
+            "{:>5} {when} {at}: {} -> {}",
+            e.vreg.to_string(),
+            place(e.from),
+            place(e.to)
         );
     }
     let _ = writeln!(allocation, "; {} spill slots", alloc.spill_slots);

@@ -1,8 +1,10 @@
 ;; Functions whose JIT output `tests/explore_golden.rs` pins for each ISA:
 ;; integer arithmetic with a trap, a loop over memory, a call through a
-;; table, floats, an atomic, and a try_table catch.
+;; table, floats, an atomic, a try_table catch, and floats live across a
+;; call in a loop (on x86-64, saved before the call and reloaded after).
 (module
   (type $bin (func (param i32 i32) (result i32)))
+  (type $unary (func (param f64) (result f64)))
   (memory 1 1 shared)
   (table 2 funcref)
   (tag $e (param i32))
@@ -28,6 +30,15 @@
     (i32.trunc_f32_s (f32.nearest (local.get $x))))
   (func $bump (export "bump") (param $p i32) (result i32)
     (i32.atomic.rmw.add (local.get $p) (i32.const 1)))
+  (func $orbit (export "orbit") (param $x f64) (param $n i32) (result f64)
+    (local $acc f64)
+    (loop $l
+      (local.set $acc
+        (f64.add (f64.mul (call_indirect (type $unary) (local.get $acc) (local.get $n))
+                          (local.get $x))
+                 (local.get $x)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (f64.mul (local.get $acc) (local.get $x)))
   (func $catch (export "catch") (param $x i32) (result i32)
     (block $h (result i32)
       (try_table (catch $e $h)

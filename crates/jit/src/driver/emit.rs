@@ -8,9 +8,10 @@
 //! - where each vreg lives at each point: its allocated location, or its
 //!   loop register inside a loop that splits it
 //!   ([`crate::regalloc::loop_split`]);
-//! - the moves the allocation implies: values split around a call saved
-//!   before it and reloaded after, split values loaded on the edges that
-//!   enter their loop, and written through to their slots inside it;
+//! - the moves the allocation lists besides the instructions' own (its
+//!   edits, [`crate::regalloc::edits`]: saves and reloads around calls,
+//!   loop-entry loads, write-through, landing-pad reloads), each at its
+//!   instruction;
 //! - the order of a parallel move's steps ([`super::moves`]);
 //! - the function's metadata: trap sites with their trap kind, faulting
 //!   accesses, call sites and handler sites, each with its wasm offset.
@@ -25,7 +26,7 @@ use super::moves::{self, Location, Move, MoveSink};
 use crate::error::JitError;
 use crate::ir::{BlockId, Func, Inst};
 use crate::isa::{CallSite, Handlers, PadClause, SiteKind, TrapSite};
-use crate::regalloc::{liveness, Allocation, Loc, LoopSplit, PReg};
+use crate::regalloc::{Allocation, Edit, Loc, PReg, Place, When};
 use wx_core::TrapCode;
 
 /// What a back end provides to the driver: its locations, single moves
@@ -49,6 +50,10 @@ pub(crate) trait Lowering<'a>: MoveSink<Self::Loc> + Sized {
 
     /// Start block `b`'s code (aligned first if it heads a loop).
     fn start_block(&mut self, b: BlockId, loop_header: bool);
+
+    /// At a landing pad (an [`Inst::Landing`] about to be lowered):
+    /// restore the frame, which the pad's edits then reload registers in.
+    fn enter_pad(&mut self);
 
     /// Emit live instruction `inst` (the current instruction of
     /// [`Driver::cur_inst`]); `next` is the block emitted after this one.
@@ -78,15 +83,11 @@ pub(crate) trait Lowering<'a>: MoveSink<Self::Loc> + Sized {
         self.driver().moves = moves;
     }
 
-    /// Load split value `s` from its spill slot into its loop register.
-    fn load_split(&mut self, s: &LoopSplit) {
-        if let Loc::Stack(k) = self.alloc().loc(s.vreg) {
-            let m = Move {
-                dst: self.reg_loc(s.reg),
-                src: self.slot_loc(k),
-                ty: self.func().ty(s.vreg),
-            };
-            self.move_one(&m);
+    /// The location of `p`.
+    fn place_loc(&self, p: Place) -> Self::Loc {
+        match p {
+            Place::Reg(r) => self.reg_loc(r),
+            Place::Slot(k) => self.slot_loc(k),
         }
     }
 
@@ -394,7 +395,8 @@ pub(crate) fn emit_blocks<'a, E: Lowering<'a>>(e: &mut E) -> Result<(), JitError
     result
 }
 
-/// Block `b`'s live instructions (`next` is the block emitted after it).
+/// Block `b`'s live instructions and the edits among them (`next` is the
+/// block emitted after it).
 fn block_body<'a, E: Lowering<'a>>(
     e: &mut E,
     b: BlockId,
@@ -403,46 +405,60 @@ fn block_body<'a, E: Lowering<'a>>(
     let (f, alloc) = (e.func(), e.alloc());
     enter_block(e, b);
     let insts = f.blocks[b.0 as usize].insts.clone();
-    let terminator = insts.end - 1;
+    let mut edits = alloc.edits_at_or_after(insts.start);
     for at in insts {
-        if at == terminator {
-            load_entering(e, b);
-        }
-        if alloc.dead[at as usize] {
-            continue;
-        }
+        let live = !alloc.dead[at as usize];
         let inst = &f.insts[at as usize];
         e.driver().cur_inst = at;
+        if live && matches!(inst, Inst::Landing { .. }) {
+            e.enter_pad();
+        }
+        edits = perform(e, edits, at, When::Before);
+        if !live {
+            continue;
+        }
         match *inst {
             Inst::Jump { target } => {
                 if !copy_dispatch(e, target, next)? {
                     e.lower(inst, next)?;
                 }
             }
-            _ if inst.is_call() => {
-                // Values split around this call: saved before,
-                // reloaded after (once the results are in place).
-                save_around_call(e, at, true);
-                e.lower(inst, next)?;
-                save_around_call(e, at, false);
-            }
             _ => e.lower(inst, next)?,
         }
-        write_through(e, inst);
+        edits = perform(e, edits, at, When::After);
     }
     Ok(())
+}
+
+/// Perform the edits at the front of `edits` that happen at instruction
+/// `at`, `when`; returns the rest.
+#[inline]
+fn perform<'a, 'e, E: Lowering<'a>>(
+    e: &mut E,
+    mut edits: &'e [Edit],
+    at: u32,
+    when: When,
+) -> &'e [Edit] {
+    while let Some(edit) = edits.first().filter(|x| x.inst == at && x.when == when) {
+        let m = Move {
+            dst: e.place_loc(edit.to),
+            src: e.place_loc(edit.from),
+            ty: e.func().ty(edit.vreg),
+        };
+        e.move_one(&m);
+        edits = &edits[1..];
+    }
+    edits
 }
 
 /// In place of a jump to `target`, emit a copy of the dispatch block it
 /// leads to, if it is one with copies left and does not come next.
 /// Returns whether it did.
 ///
-/// The copy is exact: the allocation gives every vreg one location
-/// (values split around calls are reloaded after the call, and dispatch
-/// blocks hold no calls), so the block's code is correct wherever control
-/// reaches it with its live-in values in place, which is the state at the
-/// end of every predecessor that jumps to it. Copies share the block's
-/// jump table.
+/// The copy is exact: it is emitted with the block's own locations and
+/// edits, and the edits on the edge into it (loop-entry loads) are done
+/// before the jump it replaces, so its code runs in the state the block
+/// itself would start in. Copies share the block's jump table.
 fn copy_dispatch<'a, E: Lowering<'a>>(
     e: &mut E,
     target: BlockId,
@@ -459,22 +475,9 @@ fn copy_dispatch<'a, E: Lowering<'a>>(
     }
     *left -= 1;
     block_body(e, b, next)?;
+    // The next block finds its split locations afresh.
+    e.driver().split_cursor = SplitCursor::default();
     Ok(true)
-}
-
-/// Save (`before`) or reload the values the allocation splits around
-/// call instruction `at`.
-fn save_around_call<'a, E: Lowering<'a>>(e: &mut E, at: u32, before: bool) {
-    let (f, alloc) = (e.func(), e.alloc());
-    for &(_, v, k) in alloc.saves_at(at) {
-        let (reg, slot) = (e.driver_ref().locs[v.0 as usize], e.slot_loc(k));
-        let (dst, src) = if before { (slot, reg) } else { (reg, slot) };
-        e.move_one(&Move {
-            dst,
-            src,
-            ty: f.ty(v),
-        });
-    }
 }
 
 /// Where emission stands among the loop splits: blocks are emitted in
@@ -498,13 +501,6 @@ impl Default for SplitCursor {
             next: 0,
             until: u32::MAX,
         }
-    }
-}
-
-impl SplitCursor {
-    /// Whether the block being emitted is in a loop with split values.
-    fn in_split_loop(&self) -> bool {
-        self.until != u32::MAX
     }
 }
 
@@ -542,49 +538,4 @@ fn enter_block<'a, E: Lowering<'a>>(e: &mut E, b: BlockId) {
         next: splits.partition_point(|s| s.span.0 <= p),
         until,
     };
-}
-
-/// Before the terminator of block `b`: load the values split at the loops
-/// it enters (their header is a successor; `b` is outside).
-fn load_entering<'a, E: Lowering<'a>>(e: &mut E, b: BlockId) {
-    let (f, alloc) = (e.func(), e.alloc());
-    let splits = &alloc.loop_splits;
-    if splits.is_empty() {
-        return;
-    }
-    let p = 2 * f.blocks[b.0 as usize].insts.start;
-    for (i, h) in f.successors(b).enumerate() {
-        // A loop's splits are the ones starting at its header.
-        let first = splits.partition_point(|s| s.span.0 < 2 * f.blocks[h.0 as usize].insts.start);
-        let heads = matches!(splits.get(first), Some(s) if s.header == h);
-        if !heads || f.successors(b).take(i).any(|x| x == h) {
-            continue;
-        }
-        for s in splits[first..].iter().take_while(|s| s.header == h) {
-            // From inside the loop, this edge is a back edge.
-            if !s.covers(p) {
-                e.load_split(s);
-            }
-        }
-    }
-}
-
-/// After `inst` inside a loop with split values: store the ones it wrote
-/// to their slots, which stay current for the code after the loop.
-fn write_through<'a, E: Lowering<'a>>(e: &mut E, inst: &Inst) {
-    if !e.driver_ref().split_cursor.in_split_loop() {
-        return;
-    }
-    let (f, alloc) = (e.func(), e.alloc());
-    liveness::operands(f, inst).for_each_def(|v| {
-        let src = e.driver_ref().locs[v.0 as usize];
-        if let (false, Loc::Stack(k)) = (src.is_memory(), alloc.loc(v)) {
-            let dst = e.slot_loc(k);
-            e.move_one(&Move {
-                dst,
-                src,
-                ty: f.ty(v),
-            });
-        }
-    });
 }

@@ -4,8 +4,8 @@
 //!
 //! - [`emit`]: the walk over the blocks that every back end shares, and
 //!   the [`emit::Lowering`] trait through which it talks to the ISA:
-//!   where values live as emission goes, the moves the allocation implies
-//!   (saves around calls, loop-split loads and write-through), and the
+//!   where values live as emission goes, the allocation's edits (moves
+//!   besides the instructions' own) at their instructions, and the
 //!   function's table of trap, call and handler sites.
 //! - [`forward`]: blocks that only jump, which branches skip.
 //! - [`dispatch`]: dispatch blocks that jumps copy instead.

@@ -22,6 +22,7 @@
 //! analysis: no two vregs live at the same position share a register, and
 //! no vreg keeps a register across an instruction that clobbers it.
 
+pub mod edits;
 pub mod liveness;
 pub mod loop_split;
 mod sparse_live;
@@ -29,6 +30,7 @@ pub mod symbolic;
 
 use crate::error::JitError;
 use crate::ir::{Func, Inst, Ty, VReg};
+pub use edits::{Edit, Place, When};
 use liveness::{analyze, Interval};
 pub use loop_split::LoopSplit;
 
@@ -100,13 +102,13 @@ pub struct Allocation {
     pub ranges: liveness::RangeTable,
     /// Dead instructions, which the emitter skips (see [`liveness::Liveness::dead`]).
     pub dead: Vec<bool>,
-    /// Values split around calls: kept in a caller-saved register, saved
-    /// to their spill slot before each call they live across and reloaded
-    /// after it. `(call instruction, vreg, slot)`, sorted by instruction.
-    pub call_saves: Vec<(u32, VReg, u32)>,
     /// Spilled values kept in a register inside loops that use them (see
-    /// [`loop_split`]), sorted by the start of their loop.
+    /// [`loop_split`]), sorted by the start of their loop: inside its
+    /// loop, such a value lives in its loop register.
     pub loop_splits: Vec<LoopSplit>,
+    /// The moves the allocation needs besides the instructions' own,
+    /// sorted by instruction (see [`edits`]).
+    pub edits: Vec<Edit>,
 }
 
 impl Allocation {
@@ -122,11 +124,16 @@ impl Allocation {
             .is_some_and(|&(start, _)| start == 0)
     }
 
-    /// The values to save around call instruction `inst`, with their slots.
-    pub fn saves_at(&self, inst: u32) -> &[(u32, VReg, u32)] {
-        let from = self.call_saves.partition_point(|&(i, _, _)| i < inst);
-        let to = self.call_saves.partition_point(|&(i, _, _)| i <= inst);
-        &self.call_saves[from..to]
+    /// The edits from instruction `inst` on.
+    pub fn edits_at_or_after(&self, inst: u32) -> &[Edit] {
+        &self.edits[self.edits.partition_point(|e| e.inst < inst)..]
+    }
+
+    /// The edits at instruction `inst`, those before it first.
+    pub fn edits_at(&self, inst: u32) -> &[Edit] {
+        let from = self.edits.partition_point(|e| e.inst < inst);
+        let to = self.edits.partition_point(|e| e.inst <= inst);
+        &self.edits[from..to]
     }
 }
 
@@ -459,6 +466,8 @@ pub struct Scratch {
     /// intervals sorted by end.
     counts: Vec<u32>,
     by_end: Vec<Interval>,
+    /// Values split around calls: `(call instruction, vreg, slot)`.
+    call_saves: Vec<(u32, VReg, u32)>,
 }
 
 impl Scratch {
@@ -473,6 +482,7 @@ impl Scratch {
             || self.next.capacity() > 1 << 16
             || self.counts.capacity() > 1 << 17
             || self.by_end.capacity() > 1 << 16
+            || self.call_saves.capacity() > 1 << 16
         {
             *self = Scratch::default();
         }
@@ -705,7 +715,7 @@ pub fn allocate_into(
             }
         }
     }
-    let mut call_saves = std::mem::take(&mut out.call_saves);
+    let call_saves = &mut s.call_saves;
     call_saves.clear();
     for v in split {
         let slot = spill_slots;
@@ -724,14 +734,16 @@ pub fn allocate_into(
         |a, b| clobbered_between(call_points, points, a, b),
         &mut loop_splits,
     );
+    let mut edits = std::mem::take(&mut out.edits);
+    edits::build(f, &locs, &dead, call_saves, &loop_splits, &mut edits);
     *out = Allocation {
         locs,
         spill_slots,
         intervals,
         ranges,
         dead,
-        call_saves,
         loop_splits,
+        edits,
     };
     Ok(())
 }
@@ -770,7 +782,9 @@ pub fn check(
                 // Across a call that destroys the register, the value must
                 // be saved and reloaded around that call.
                 for (p, set) in points_within(&call_points, ranges) {
-                    let saved = alloc.saves_at(p / 2).iter().any(|&(_, v, _)| v == iv.vreg);
+                    let saved = alloc.edits_at(p / 2).iter().any(|e| {
+                        (e.vreg, e.when, e.from) == (iv.vreg, When::Before, Place::Reg(r))
+                    });
                     if set & (1 << r.0) != 0 && !saved {
                         return Err(format!(
                             "{} keeps r{} across call {} without saving it",

@@ -6,19 +6,18 @@
 //!
 //! The locations follow what the emitter does with an allocation, move
 //! by move: a def writes the vreg's location (a copy adds its vreg to the
-//! set its source's location holds); the registers an instruction
+//! set its source's location holds) and, since the IR is not SSA, takes
+//! the vreg out of every other location; the registers an instruction
 //! clobbers, and every register at a landing pad, lose their contents;
-//! values split around a call are stored to their slots before it and
-//! reloaded after it; a value split at a loop is loaded into its loop
-//! register on each edge entering the loop, written through to its slot
-//! inside it, and reloaded by a landing pad inside it. At a join, a
-//! location keeps only the vregs every predecessor agrees on. Unlike the
-//! interval checks of [`super::check`], this follows values through those
-//! moves: a reload from the wrong slot, a load on an edge that destroys a
-//! live register, or a missing save are all a use that finds another
-//! value.
+//! and each of the allocation's edits ([`super::edits`], the very list
+//! the emitter performs) copies one location's contents to another. At a
+//! join, a location keeps only the vregs every predecessor agrees on.
+//! Unlike the interval checks of [`super::check`], this follows values
+//! through the moves: a reload from the wrong slot, a load on an edge
+//! that destroys a live register, a missing save or a missing
+//! write-through are all a use that finds another value.
 
-use super::{liveness, Allocation, Loc, RegSet};
+use super::{liveness, Allocation, Edit, Loc, Place, RegSet, When};
 use crate::ir::{BlockId, Func, Inst, VReg};
 
 /// Locations: register `r` is index `r`, spill slot `k` is `REGS + k`.
@@ -102,27 +101,6 @@ fn location(alloc: &Allocation, v: VReg, p: u32) -> Option<usize> {
     }
 }
 
-/// The spill slot of a vreg split around calls or at loops.
-fn slot_of(alloc: &Allocation, v: VReg) -> Option<usize> {
-    match alloc.loc(v) {
-        Loc::Stack(k) => Some(REGS + k as usize),
-        _ => None,
-    }
-}
-
-/// Location `l` now holds exactly `v`.
-fn write(s: &mut State, l: usize, v: VReg) {
-    s[l].clear();
-    s[l].push(v.0);
-}
-
-/// Location `to` now holds what `from` holds.
-fn copy(s: &mut State, to: usize, from: usize) {
-    if to != from {
-        s[to] = s[from].clone();
-    }
-}
-
 /// Run block `b` over `s`, checking every use.
 fn run_block(
     f: &Func,
@@ -133,114 +111,109 @@ fn run_block(
 ) -> Result<(), String> {
     let insts = f.blocks[b.0 as usize].insts.clone();
     let here = 2 * insts.start;
-    let terminator = insts.end - 1;
+    let mut edits = alloc.edits_at_or_after(insts.start);
     for at in insts {
-        if at == terminator {
-            enter_loops(f, alloc, b, here, s);
-        }
-        if alloc.dead[at as usize] {
-            continue;
-        }
+        let live = !alloc.dead[at as usize];
         let inst = &f.insts[at as usize];
-        let ops = liveness::operands(f, inst);
-        if inst.is_call() {
-            for &(_, v, k) in alloc.saves_at(at) {
-                if let Some(r) = location(alloc, v, here) {
-                    copy(s, REGS + k as usize, r);
-                }
-            }
-        }
-        let mut missing = None;
-        ops.for_each_use(|v| {
-            let found = location(alloc, v, here).is_some_and(|l| s[l].binary_search(&v.0).is_ok());
-            if !found && missing.is_none() {
-                missing = Some(v);
-            }
-        });
-        if let Some(v) = missing {
-            let l = location(alloc, v, here);
-            return Err(format!(
-                "instruction {at} ({inst:?}) reads {v} from {}, which holds {:?}",
-                describe(l),
-                l.map(|l| &s[l])
-            ));
-        }
-        if let Inst::Landing { .. } = inst {
+        if live && matches!(inst, Inst::Landing { .. }) {
             for r in s.iter_mut().take(REGS) {
                 r.clear();
             }
-            for split in alloc.loop_splits.iter().filter(|x| x.covers(2 * at)) {
-                if let Some(k) = slot_of(alloc, split.vreg) {
-                    copy(s, split.reg.0 as usize, k);
-                }
-            }
-        } else {
-            let set = clobbers(inst);
-            for (r, held) in s.iter_mut().enumerate().take(REGS) {
-                if set & (1 << r) != 0 {
-                    held.clear();
-                }
-            }
         }
-        if let Inst::Move { dst, src, .. } = *inst {
-            if let (Some(d), Some(from)) = (location(alloc, dst, here), location(alloc, src, here))
-            {
-                copy(s, d, from);
-                if let Err(i) = s[d].binary_search(&dst.0) {
-                    s[d].insert(i, dst.0);
-                }
-                write_through(alloc, dst, here, s);
-            }
-        } else {
-            ops.for_each_def(|v| {
-                if let Some(l) = location(alloc, v, here) {
-                    write(s, l, v);
-                    write_through(alloc, v, here, s);
-                }
-            });
+        edits = apply(edits, at, When::Before, s);
+        if live {
+            run_inst(f, alloc, clobbers, at, inst, here, s)?;
         }
-        if inst.is_call() {
-            for &(_, v, k) in alloc.saves_at(at) {
-                if let Some(r) = location(alloc, v, here) {
-                    copy(s, r, REGS + k as usize);
-                }
-            }
-        }
+        edits = apply(edits, at, When::After, s);
     }
     Ok(())
 }
 
-/// A write inside a loop that splits `v` also goes to its slot.
-fn write_through(alloc: &Allocation, v: VReg, here: u32, s: &mut State) {
-    if alloc
-        .loop_splits
-        .iter()
-        .any(|x| x.vreg == v && x.covers(here))
-    {
-        if let (Some(r), Some(k)) = (location(alloc, v, here), slot_of(alloc, v)) {
-            copy(s, k, r);
+/// Check live instruction `inst` (number `at`, in a block starting at
+/// position `here`): its uses find their vregs, then its clobbers and
+/// defs change `s`.
+fn run_inst(
+    f: &Func,
+    alloc: &Allocation,
+    clobbers: &impl Fn(&Inst) -> RegSet,
+    at: u32,
+    inst: &Inst,
+    here: u32,
+    s: &mut State,
+) -> Result<(), String> {
+    let ops = liveness::operands(f, inst);
+    let mut missing = None;
+    ops.for_each_use(|v| {
+        let found = location(alloc, v, here).is_some_and(|l| s[l].binary_search(&v.0).is_ok());
+        if !found && missing.is_none() {
+            missing = Some(v);
+        }
+    });
+    if let Some(v) = missing {
+        let l = location(alloc, v, here);
+        return Err(format!(
+            "instruction {at} ({inst:?}) reads {v} from {}, which holds {:?}",
+            describe(l),
+            l.map(|l| &s[l])
+        ));
+    }
+    if !matches!(inst, Inst::Landing { .. }) {
+        let set = clobbers(inst);
+        for (r, held) in s.iter_mut().enumerate().take(REGS) {
+            if set & (1 << r) != 0 {
+                held.clear();
+            }
+        }
+    }
+    if let Inst::Move { dst, src, .. } = *inst {
+        if let (Some(d), Some(from)) = (location(alloc, dst, here), location(alloc, src, here)) {
+            let mut held = s[from].clone();
+            forget(s, dst);
+            if let Err(i) = held.binary_search(&dst.0) {
+                held.insert(i, dst.0);
+            }
+            s[d] = held;
+        }
+    } else {
+        ops.for_each_def(|v| {
+            if let Some(l) = location(alloc, v, here) {
+                forget(s, v);
+                s[l].clear();
+                s[l].push(v.0);
+            }
+        });
+    }
+    Ok(())
+}
+
+/// A new value of `v` (the IR is not SSA): copies of its old value,
+/// wherever they are, no longer hold it.
+fn forget(s: &mut State, v: VReg) {
+    for held in s.iter_mut() {
+        if let Ok(i) = held.binary_search(&v.0) {
+            held.remove(i);
         }
     }
 }
 
-/// Before block `b`'s terminator: the loads of split values into their
-/// loop registers on each edge entering a loop from outside it.
-fn enter_loops(f: &Func, alloc: &Allocation, b: BlockId, here: u32, s: &mut State) {
-    if alloc.loop_splits.is_empty() {
-        return;
-    }
-    for h in f.successors(b) {
-        let header_at = 2 * f.blocks[h.0 as usize].insts.start;
-        for split in alloc
-            .loop_splits
-            .iter()
-            .filter(|x| x.header == h && !x.covers(here))
-        {
-            debug_assert!(split.covers(header_at));
-            if let Some(k) = slot_of(alloc, split.vreg) {
-                copy(s, split.reg.0 as usize, k);
-            }
+/// Perform the edits at the front of `edits` that happen at `at`, `when`;
+/// returns the rest.
+fn apply<'e>(mut edits: &'e [Edit], at: u32, when: When, s: &mut State) -> &'e [Edit] {
+    while let Some(e) = edits.first().filter(|e| e.inst == at && e.when == when) {
+        let (to, from) = (index(e.to), index(e.from));
+        if to != from {
+            s[to] = s[from].clone();
         }
+        edits = &edits[1..];
+    }
+    edits
+}
+
+/// The location index of `p`.
+fn index(p: Place) -> usize {
+    match p {
+        Place::Reg(r) => r.0 as usize,
+        Place::Slot(k) => REGS + k as usize,
     }
 }
 

@@ -748,6 +748,10 @@ impl<'a> Lowering<'a> for Emitter<'a> {
         self.asm.bind(self.d.label(b));
     }
 
+    fn enter_pad(&mut self) {
+        self.restore_frame_at_pad();
+    }
+
     fn lower(&mut self, inst: &Inst, next: Option<BlockId>) -> Result<(), JitError> {
         self.inst(inst, next)
     }

@@ -365,6 +365,10 @@ impl<'a> Lowering<'a> for Emitter<'a> {
         self.asm.bind(self.d.label(b));
     }
 
+    fn enter_pad(&mut self) {
+        self.restore_frame_at_pad();
+    }
+
     #[inline]
     fn lower(&mut self, inst: &Inst, next: Option<BlockId>) -> Result<(), JitError> {
         match *inst {

@@ -14,7 +14,6 @@
 
 use super::moves::Move;
 use super::{Emitter, L};
-use crate::driver::emit::Lowering;
 use crate::ir::{List, VReg};
 use crate::isa::aarch64::abi::VMCTX;
 use crate::isa::aarch64::asm::{Mem, Size};
@@ -22,19 +21,20 @@ use crate::isa::aarch64::regs::Gpr::{Sp, X29};
 use crate::isa::Handlers;
 
 impl Emitter<'_> {
-    /// Catch clause `clause`'s landing pad: the frame restored, then its
-    /// payload (and reference) into `rets`.
-    pub(super) fn landing(&mut self, clause: u32, rets: List) {
+    /// A landing pad's start: the frame restored (the driver then performs
+    /// the pad's edits, which reload loop-split registers).
+    pub(super) fn restore_frame_at_pad(&mut self) {
         self.asm.sub_imm(Size::S64, Sp, X29, self.frame_bytes);
         self.asm.ldr(Size::S64, VMCTX, Mem::offset(X29, -8));
         if self.f.has_memory || self.needs.memory {
             self.load_memory_base();
         }
-        let (f, alloc) = (self.f, self.alloc);
-        let here = 2 * self.d.cur_inst;
-        for s in alloc.loop_splits.iter().filter(|s| s.covers(here)) {
-            self.load_split(s);
-        }
+    }
+
+    /// Catch clause `clause`'s landing pad, its frame restored: its
+    /// payload (and reference) into `rets`.
+    pub(super) fn landing(&mut self, clause: u32, rets: List) {
+        let f = self.f;
         let keeps_ref = f.catches[clause as usize].keeps_ref;
         let rets = f.list_items(rets);
         let payload = rets.len() - usize::from(keeps_ref);

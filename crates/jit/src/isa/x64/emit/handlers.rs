@@ -25,7 +25,6 @@
 use super::frame::frame_bytes;
 use super::moves::Move;
 use super::{Emitter, L};
-use crate::driver::emit::Lowering;
 use crate::ir::{List, VReg};
 use crate::isa::x64::asm::{Mem, Size};
 use crate::isa::x64::regs::Gpr::{Rbp, Rsp, R14};
@@ -38,9 +37,9 @@ impl Emitter<'_> {
         self.frame_top + frame_bytes(self.frame_top, words)
     }
 
-    /// Catch clause `clause`'s landing pad: the frame restored, then its
-    /// payload (and reference) into `rets`.
-    pub(super) fn landing(&mut self, clause: u32, rets: List) {
+    /// A landing pad's start: the frame restored (the driver then performs
+    /// the pad's edits, which reload loop-split registers).
+    pub(super) fn restore_frame_at_pad(&mut self) {
         let frame_size = self.frame_size();
         let a = &mut self.asm;
         a.lea(Size::S64, Rsp, Mem::new(Rbp, -frame_size));
@@ -48,11 +47,12 @@ impl Emitter<'_> {
         if self.f.has_memory || self.needs.memory {
             self.load_memory_base();
         }
-        let (f, alloc) = (self.f, self.alloc);
-        let here = 2 * self.d.cur_inst;
-        for s in alloc.loop_splits.iter().filter(|s| s.covers(here)) {
-            self.load_split(s);
-        }
+    }
+
+    /// Catch clause `clause`'s landing pad, its frame restored: its
+    /// payload (and reference) into `rets`.
+    pub(super) fn landing(&mut self, clause: u32, rets: List) {
+        let f = self.f;
         let keeps_ref = f.catches[clause as usize].keeps_ref;
         let rets = f.list_items(rets);
         let payload = rets.len() - usize::from(keeps_ref);
