@@ -413,7 +413,10 @@ fn block_body<'a, E: Lowering<'a>>(
         if live && matches!(inst, Inst::Landing { .. }) {
             e.enter_pad();
         }
-        edits = perform(e, edits, at, When::Before);
+        let edited = edits.first().is_some_and(|x| x.inst == at);
+        if edited {
+            edits = perform(e, edits, at, When::Before);
+        }
         if !live {
             continue;
         }
@@ -425,14 +428,16 @@ fn block_body<'a, E: Lowering<'a>>(
             }
             _ => e.lower(inst, next)?,
         }
-        edits = perform(e, edits, at, When::After);
+        if edited {
+            edits = perform(e, edits, at, When::After);
+        }
     }
     Ok(())
 }
 
 /// Perform the edits at the front of `edits` that happen at instruction
 /// `at`, `when`; returns the rest.
-#[inline]
+#[inline(never)]
 fn perform<'a, 'e, E: Lowering<'a>>(
     e: &mut E,
     mut edits: &'e [Edit],

@@ -72,31 +72,32 @@ pub(super) fn build(
     out: &mut Vec<Edit>,
 ) {
     out.clear();
+    let mut saves = call_saves;
     if splits.is_empty() {
-        let mut rest = call_saves;
-        while let Some(&(at, _, _)) = rest.first() {
-            let n = rest.iter().take_while(|s| s.0 == at).count();
-            around_call(locs, &rest[..n], When::Before, out);
-            around_call(locs, &rest[..n], When::After, out);
-            rest = &rest[n..];
+        while let Some(&(at, _, _)) = saves.first() {
+            saves = around_call(locs, dead, saves, at, out);
         }
         return;
     }
-    let saves_at = |at: u32| {
-        let from = call_saves.partition_point(|s| s.0 < at);
-        let to = call_saves.partition_point(|s| s.0 <= at);
-        &call_saves[from..to]
-    };
     let slot = |v: VReg| match locs[v.0 as usize] {
         Loc::Stack(k) => Some(Place::Slot(k)),
         _ => None,
     };
+    // Per block, the first split at the loop it heads (a loop's splits
+    // are adjacent: they share a span start).
+    let mut heads = vec![u32::MAX; f.blocks.len()];
+    for (i, s) in splits.iter().enumerate().rev() {
+        heads[s.header.0 as usize] = i as u32;
+    }
     // The splits covering the block being walked (blocks are laid out in
     // position order, splits sorted by where their loop starts).
     let mut active: Vec<LoopSplit> = Vec::new();
     let mut next = 0;
     for &b in &f.layout {
         let insts = f.blocks[b.0 as usize].insts.clone();
+        let Some(terminator) = insts.end.checked_sub(1).filter(|_| !insts.is_empty()) else {
+            continue;
+        };
         let here = 2 * insts.start;
         active.retain(|s| s.covers(here));
         while let Some(s) = splits.get(next).filter(|s| s.span.0 <= here) {
@@ -105,46 +106,89 @@ pub(super) fn build(
             }
             next += 1;
         }
-        let terminator = insts.end.saturating_sub(1);
-        for at in insts {
-            let live = !dead[at as usize];
-            let inst = &f.insts[at as usize];
-            let saves = if live && inst.is_call() {
-                saves_at(at)
-            } else {
-                &[]
-            };
-            around_call(locs, saves, When::Before, out);
-            if at == terminator {
-                enter_loops(f, b, here, splits, &slot, out);
+        // Calls before this block (unreachable code) have no edits.
+        while saves.first().is_some_and(|s| s.0 < insts.start) {
+            saves = &saves[1..];
+        }
+        if active.is_empty() {
+            // Outside split loops only calls have edits, and the
+            // terminator if it enters a loop.
+            while let Some(&(at, _, _)) = saves.first().filter(|s| s.0 < terminator) {
+                saves = around_call(locs, dead, saves, at, out);
             }
-            if !live {
-                continue;
+        } else {
+            for at in insts.start..terminator {
+                in_loop(f, locs, dead, &active, &slot, at, &mut saves, out);
             }
-            if let Inst::Landing { .. } = inst {
-                for s in &active {
-                    if let Some(k) = slot(s.vreg) {
-                        out.push(Edit::new(at, When::Before, s.vreg, k, Place::Reg(s.reg)));
-                    }
-                }
-            }
-            around_call(locs, saves, When::After, out);
-            if !active.is_empty() {
-                liveness::operands(f, inst).for_each_def(|v| {
-                    let split = active.iter().find(|s| s.vreg == v);
-                    if let (Some(s), Some(k)) = (split, slot(v)) {
-                        out.push(Edit::new(at, When::After, v, Place::Reg(s.reg), k));
-                    }
-                });
-            }
+        }
+        enter_loops(f, b, here, terminator, splits, &heads, &slot, out);
+        if !active.is_empty() {
+            in_loop(f, locs, dead, &active, &slot, terminator, &mut saves, out);
         }
     }
     debug_assert!(out.is_sorted_by_key(|e| (e.inst, e.when)));
 }
 
+/// The edits of instruction `at` inside the loops of `active` (besides
+/// loop-entry loads): a call's stores and reloads (the saves at the front
+/// of `saves` if they are at `at`, which are consumed), a landing pad's
+/// reloads, and write-through. A dead instruction has none.
+#[allow(clippy::too_many_arguments)]
+fn in_loop(
+    f: &Func,
+    locs: &[Loc],
+    dead: &[bool],
+    active: &[LoopSplit],
+    slot: &impl Fn(VReg) -> Option<Place>,
+    at: u32,
+    saves: &mut &[(u32, VReg, u32)],
+    out: &mut Vec<Edit>,
+) {
+    let n = saves.iter().take_while(|s| s.0 == at).count();
+    let (mine, rest) = saves.split_at(n);
+    *saves = rest;
+    if dead[at as usize] {
+        return;
+    }
+    push_saves(locs, mine, When::Before, out);
+    let inst = &f.insts[at as usize];
+    if let Inst::Landing { .. } = inst {
+        for s in active {
+            if let Some(k) = slot(s.vreg) {
+                out.push(Edit::new(at, When::Before, s.vreg, k, Place::Reg(s.reg)));
+            }
+        }
+    }
+    push_saves(locs, mine, When::After, out);
+    liveness::operands(f, inst).for_each_def(|v| {
+        let split = active.iter().find(|s| s.vreg == v);
+        if let (Some(s), Some(k)) = (split, slot(v)) {
+            out.push(Edit::new(at, When::After, v, Place::Reg(s.reg), k));
+        }
+    });
+}
+
+/// The edits of the call at `at`, whose saves start `saves`: stores before
+/// it and reloads after it (none if it is dead). Returns the saves of
+/// later calls.
+fn around_call<'s>(
+    locs: &[Loc],
+    dead: &[bool],
+    saves: &'s [(u32, VReg, u32)],
+    at: u32,
+    out: &mut Vec<Edit>,
+) -> &'s [(u32, VReg, u32)] {
+    let n = saves.iter().take_while(|s| s.0 == at).count();
+    if !dead[at as usize] {
+        push_saves(locs, &saves[..n], When::Before, out);
+        push_saves(locs, &saves[..n], When::After, out);
+    }
+    &saves[n..]
+}
+
 /// The stores of `saves` (all at one call) before it, or their reloads
 /// after it.
-fn around_call(locs: &[Loc], saves: &[(u32, VReg, u32)], when: When, out: &mut Vec<Edit>) {
+fn push_saves(locs: &[Loc], saves: &[(u32, VReg, u32)], when: When, out: &mut Vec<Edit>) {
     for &(at, v, k) in saves {
         let Loc::Reg(r) = locs[v.0 as usize] else {
             continue;
@@ -160,23 +204,26 @@ fn around_call(locs: &[Loc], saves: &[(u32, VReg, u32)], when: When, out: &mut V
 /// Before the terminator of block `b` (at position `here`): the loads of
 /// the values split at the loops it enters (their header is a successor;
 /// `b` is outside).
+#[allow(clippy::too_many_arguments)]
 fn enter_loops(
     f: &Func,
     b: crate::ir::BlockId,
     here: u32,
+    terminator: u32,
     splits: &[LoopSplit],
+    heads: &[u32],
     slot: &impl Fn(VReg) -> Option<Place>,
     out: &mut Vec<Edit>,
 ) {
-    let terminator = f.blocks[b.0 as usize].insts.end - 1;
     for (i, h) in f.successors(b).enumerate() {
-        // A loop's splits are the ones starting at its header.
-        let first = splits.partition_point(|s| s.span.0 < 2 * f.blocks[h.0 as usize].insts.start);
-        let heads = matches!(splits.get(first), Some(s) if s.header == h);
-        if !heads || f.successors(b).take(i).any(|x| x == h) {
+        let first = heads[h.0 as usize];
+        if first == u32::MAX || f.successors(b).take(i).any(|x| x == h) {
             continue;
         }
-        for s in splits[first..].iter().take_while(|s| s.header == h) {
+        for s in splits[first as usize..]
+            .iter()
+            .take_while(|s| s.header == h)
+        {
             // From inside the loop, this edge is a back edge.
             if let (false, Some(k)) = (s.covers(here), slot(s.vreg)) {
                 out.push(Edit::new(
