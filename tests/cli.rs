@@ -877,3 +877,83 @@ fn unsupported_proposals_are_named() {
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// `--timeout` stops code that runs too long, on every tier: `wx run`
+/// exits with the trap status, and `wx wast` fails just the directive.
+#[test]
+fn timeout_stops_endless_loops() {
+    let dir = scratch("timeout");
+    let wat = file(
+        &dir,
+        "spin.wat",
+        r#"(module
+             (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+             (func (export "_start") (local i32)
+               (loop $l (local.set 0 (call $leaf (local.get 0))) (br $l))))"#,
+    );
+    for tier in ["interp", "jit", "tiered", "mixed"] {
+        let r = wx(&["run", "--tier", tier, "--timeout", "100ms", &wat], None);
+        assert_eq!(r.code, Some(134), "{tier}: {r:#?}");
+        let first = r.stderr.lines().next();
+        assert_eq!(first, Some("error: wasm trap: interrupt"), "{tier}: {r:#?}");
+    }
+    let script = file(
+        &dir,
+        "spin.wast",
+        r#"(module (func (export "spin") (loop $l (br $l)))
+                   (func (export "one") (result i32) (i32.const 1)))
+           (assert_return (invoke "one") (i32.const 1))
+           (assert_return (invoke "spin"))
+           (assert_return (invoke "one") (i32.const 1))"#,
+    );
+    for tier in ["interp", "jit", "tiered"] {
+        let r = wx(
+            &["wast", "--tier", tier, "--timeout", "100ms", &script],
+            None,
+        );
+        assert_eq!(r.code, Some(1), "{tier}: {r:#?}");
+        assert!(r.stdout.contains("3 passed, 1 failed"), "{tier}: {r:#?}");
+        assert!(r.stderr.contains("interrupt"), "{tier}: {r:#?}");
+    }
+    let r = wx(&["run", "--timeout", "soon", &wat], None);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert!(r.stderr.contains("not a duration"), "{r:#?}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// `--max-memory` bounds every memory: past it `memory.grow` returns -1
+/// (on every tier), and a memory that starts larger fails instantiation.
+#[test]
+fn max_memory_bounds_memory_growth() {
+    let dir = scratch("max_memory");
+    let wat = file(
+        &dir,
+        "grow.wat",
+        r#"(module (memory 1)
+             (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
+    for tier in ["interp", "jit", "tiered"] {
+        let args = [
+            "run",
+            "--tier",
+            tier,
+            "--max-memory",
+            "128K",
+            "--invoke",
+            "grow",
+        ];
+        let r = wx(&[&args[..], &[&wat, "1"]].concat(), None);
+        assert_eq!((r.code, r.stdout.trim()), (Some(0), "1"), "{tier}: {r:#?}");
+        let r = wx(&[&args[..], &[&wat, "2"]].concat(), None);
+        assert_eq!((r.code, r.stdout.trim()), (Some(0), "-1"), "{tier}: {r:#?}");
+    }
+    let r = wx(
+        &["run", "--max-memory", "1000", "--invoke", "grow", &wat, "0"],
+        None,
+    );
+    assert_eq!(r.code, Some(1), "{r:#?}");
+    assert!(r.stderr.contains("minimum size"), "{r:#?}");
+    let r = wx(&["run", "--max-memory", "lots", &wat], None);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -48,6 +48,8 @@ skips=(
     --skip code::tests::many_small_functions_share_pages
 )
 "${cargo[@]}" "$@" -p wx-core -p wx-interp -p wx-jit -p wx-runtime --lib -- "${skips[@]}"
+# Epoch interruption: the JIT's checks and their register-saving stub.
+"${cargo[@]}" "$@" -p wx-runtime --test interrupts
 "${cargo[@]}" "$@" -p wx-tests --test spec --test spec_proposals --test regressions \
     --test differential --test jit_coverage
 # Without LSE (a Cortex-A53 has none), atomics take the exclusive-access

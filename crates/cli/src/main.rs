@@ -45,6 +45,10 @@ enum Command {
         /// Print every failure in detail.
         #[arg(long, short)]
         verbose: bool,
+        /// Fail any directive that runs longer than this (e.g. `5s`,
+        /// `500ms`): its code traps with `interrupt`.
+        #[arg(long, value_name = "DURATION", value_parser = wx::run::parse_duration)]
+        timeout: Option<std::time::Duration>,
         /// Script files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -80,6 +84,7 @@ fn command(command: Command) -> ExitCode {
             jit_loop_threshold,
             jit_sync,
             verbose,
+            timeout,
             files,
         } => {
             let mut config = wx_runtime::Config::new();
@@ -92,7 +97,8 @@ fn command(command: Command) -> ExitCode {
             for file in &files {
                 let counts = match std::fs::read_to_string(file) {
                     Ok(text) => {
-                        wx::wast::run_script(&file.display().to_string(), &text, &config, verbose)
+                        let name = file.display().to_string();
+                        wx::wast::run_script_timed(&name, &text, &config, verbose, timeout)
                     }
                     Err(e) => {
                         eprintln!("error: {}: {e}", file.display());

@@ -19,9 +19,10 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 use wx_runtime::{
     Config, Engine, Error, Extern, Func, FuncStats, FuncTier, Instance, Linker, Module, Store,
-    Strategy, Val, ValType, DEFAULT_JIT_LOOP_THRESHOLD, DEFAULT_JIT_THRESHOLD,
+    StoreLimitsBuilder, Strategy, Val, ValType, DEFAULT_JIT_LOOP_THRESHOLD, DEFAULT_JIT_THRESHOLD,
 };
 use wx_wasi::{WasiCtx, WasiCtxBuilder};
 
@@ -81,6 +82,19 @@ pub struct RunArgs {
     /// Write /tmp/perf-<pid>.map for compiled code (also: WX_PERF_MAP=1).
     #[arg(long)]
     pub perf_map: bool,
+
+    /// Stop the program once it has run this long (e.g. `10s`, `500ms`,
+    /// `2m`; a bare number is seconds): it traps with `interrupt` (exit
+    /// 134). Epoch-based: code checks at function entries and loop
+    /// headers, on every tier.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// The most bytes any one memory may grow to (e.g. `65536`, `64K`,
+    /// `256M`, `2G`): past it `memory.grow` returns -1, and a module whose
+    /// memory starts larger does not instantiate.
+    #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
+    pub max_memory: Option<usize>,
 
     /// The program (.wasm or .wat). Options for wx go before it; everything
     /// after it is passed to the program.
@@ -204,10 +218,17 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     if args.perf_map {
         config.perf_map(true);
     }
+    config.epoch_interruption(args.timeout.is_some());
     let engine = Engine::new(&config)?;
     let module = Module::from_file(&engine, &args.file)?;
     let ctx = wasi_ctx(args)?;
     let mut store = Store::new(&engine, ctx);
+    if let Some(timeout) = args.timeout {
+        start_timer(&mut store, timeout);
+    }
+    if let Some(bytes) = args.max_memory {
+        store.set_limits(StoreLimitsBuilder::new().memory_size(bytes).build());
+    }
     let linker = wasi_linker(&engine)?;
 
     let result = linker
@@ -223,6 +244,67 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         let _ = std::io::stderr().write_all(table.as_bytes());
     }
     result
+}
+
+/// Stop `store`'s code once `timeout` has passed: its deadline is the
+/// next epoch, which a timer thread starts then.
+pub(crate) fn start_timer<T>(store: &mut Store<T>, timeout: Duration) {
+    store.set_epoch_deadline(1);
+    let engine = store.engine().clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(timeout);
+        engine.increment_epoch();
+    });
+}
+
+/// A duration such as `10s`, `500ms`, `1.5m` or `2h`; a bare number is
+/// seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let t = text.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration (e.g. 10s, 500ms, 2m)"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => value,
+        "ns" => value / 1e9,
+        "us" | "µs" => value / 1e6,
+        "ms" => value / 1e3,
+        "m" | "min" => value * 60.0,
+        "h" => value * 3600.0,
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{text}` (ns, us, ms, s, m, h)"
+            ))
+        }
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("`{text}`: {e}"))
+}
+
+/// A size in bytes: a number, optionally with `K`, `M` or `G` (powers of
+/// 1024).
+pub fn parse_bytes(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let (number, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let scale: usize = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "`{text}` is not a size in bytes (e.g. 65536, 64K, 256M)"
+            ))
+        }
+    };
+    number
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .ok_or_else(|| format!("`{text}` is not a size in bytes (e.g. 65536, 64K, 256M)"))
 }
 
 /// A linker holding every WASI preview1 function, for a store whose data is

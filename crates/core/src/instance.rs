@@ -17,6 +17,7 @@ use crate::module::{DataMode, ElemMode, ModuleInfo};
 use crate::table::{self, TableInstance};
 use crate::trap::TrapCode;
 use crate::vm::{ArrayCall, FuncKind, VMContext, VMFuncRef, VMCONTEXT_MAGIC};
+use crate::vm::{Growth, Verdict};
 use std::any::Any;
 use std::sync::atomic::AtomicPtr;
 use std::sync::Arc;
@@ -401,6 +402,66 @@ impl Instance {
     /// `memory.grow`: the old size in pages, or -1.
     pub fn memory_grow(&mut self, mem: u32, delta: u32) -> i32 {
         self.memory(mem).grow(delta).map_or(-1, |old| old as i32)
+    }
+
+    /// `memory.grow` as wasm code runs it: the store's limiter decides
+    /// first (see [`crate::vm::VMLimits::limiter`]). The old size in
+    /// pages, -1 if refused, or the limiter's trap.
+    pub fn memory_grow_limited(&mut self, mem: u32, delta: u32) -> Result<i32, TrapCode> {
+        let m = self.memory(mem);
+        let page = crate::memory::PAGE_SIZE;
+        let current = m.pages() as usize * page;
+        let growth = Growth {
+            table: false,
+            current,
+            desired: current.saturating_add(delta as usize * page),
+            maximum: Some(m.max_pages() as usize * page),
+        };
+        match self.ask_limiter(delta, growth) {
+            Verdict::Allow => Ok(self.memory_grow(mem, delta)),
+            Verdict::Deny => Ok(-1),
+            Verdict::Trap(code) => Err(code),
+        }
+    }
+
+    /// `table.grow` as wasm code runs it (see [`Instance::memory_grow_limited`]).
+    pub fn table_grow_limited(
+        &mut self,
+        table: u32,
+        delta: u32,
+        init: u64,
+    ) -> Result<i32, TrapCode> {
+        let t = self.table(table);
+        let current = t.size() as usize;
+        let growth = Growth {
+            table: true,
+            current,
+            desired: current.saturating_add(delta as usize),
+            maximum: Some(t.max() as usize),
+        };
+        match self.ask_limiter(delta, growth) {
+            Verdict::Allow => Ok(self
+                .table(table)
+                .grow(delta, init)
+                .map_or(-1, |old| old as i32)),
+            Verdict::Deny => Ok(-1),
+            Verdict::Trap(code) => Err(code),
+        }
+    }
+
+    /// The store's limiter's verdict on `growth` (none is asked about
+    /// growing by nothing).
+    fn ask_limiter(&self, delta: u32, growth: Growth) -> Verdict {
+        let vmctx = self.vmctx();
+        // SAFETY: an instance's VMContext points at its store's limits and
+        // its store, both live while the instance is; the limiter runs on
+        // the store's thread with no other reference to the store in use.
+        unsafe {
+            match (*(*vmctx).limits).limiter {
+                Some(limiter) if delta > 0 => limiter((*vmctx).store, growth),
+                _ => Verdict::Allow,
+            }
+        }
     }
 
     pub fn table_init(

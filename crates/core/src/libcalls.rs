@@ -34,13 +34,18 @@ fn status(r: Result<(), TrapCode>) -> u32 {
     }
 }
 
-/// `memory.grow` on memory 0: the old size in pages, or -1 (as u32).
+/// `memory.grow` on memory 0: the old size in pages, or -1 (as u32), in
+/// the high half; a status in the low half (the store's limiter may trap).
 ///
 /// # Safety
 /// See the module documentation; the instance has a memory 0.
-pub unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, delta: u32) -> u32 {
+pub unsafe extern "C" fn memory_grow(vmctx: *mut VMContext, delta: u32) -> u64 {
     // SAFETY: guaranteed by the caller.
-    unsafe { instance(vmctx) }.memory_grow(0, delta) as u32
+    status_and_value(
+        unsafe { instance(vmctx) }
+            .memory_grow_limited(0, delta)
+            .map(|r| r as u32),
+    )
 }
 
 /// `memory.fill`: a status.
@@ -99,7 +104,8 @@ pub unsafe extern "C" fn data_drop(vmctx: *mut VMContext, data: u32) {
     unsafe { instance(vmctx) }.data_drop(data)
 }
 
-/// `table.grow`: the old size, or -1 (as u32).
+/// `table.grow`: the old size, or -1 (as u32), in the high half; a status
+/// in the low half (the store's limiter may trap).
 ///
 /// # Safety
 /// See the module documentation; `init` is a reference of the table's type.
@@ -108,12 +114,13 @@ pub unsafe extern "C" fn table_grow(
     table: u32,
     init: u64,
     delta: u32,
-) -> u32 {
+) -> u64 {
     // SAFETY: guaranteed by the caller.
-    unsafe { instance(vmctx) }
-        .table(table)
-        .grow(delta, init)
-        .map_or(u32::MAX, |old| old)
+    status_and_value(
+        unsafe { instance(vmctx) }
+            .table_grow_limited(table, delta, init)
+            .map(|r| r as u32),
+    )
 }
 
 /// `table.fill`: a status.
@@ -279,5 +286,27 @@ pub unsafe extern "C" fn trap_exit(
         // SAFETY: forwarded from the caller.
         Some(walk) => unsafe { walk(vmctx, pc, sp, fp, status) },
         None => crate::backtrace::trap_code_of(status),
+    }
+}
+
+/// An epoch check (at a function entry or loop header) found the store's
+/// deadline reached: 0 to go on (the store's `on_deadline` moved the
+/// deadline), or a trap status. Interpreted code calls it too.
+///
+/// # Safety
+/// See the module documentation.
+pub unsafe extern "C" fn epoch_interrupt(vmctx: *mut VMContext) -> u32 {
+    // SAFETY: guaranteed by the caller; the limits belong to the store,
+    // which outlives its instances. No reference to them is held while
+    // the hook runs (it may move the deadline through the store).
+    unsafe {
+        let limits = (*vmctx).limits;
+        if !(*limits).epoch_reached() {
+            return 0;
+        }
+        match (*limits).on_deadline {
+            Some(hook) => hook((*vmctx).store),
+            None => TrapCode::Interrupt as u32,
+        }
     }
 }

@@ -132,6 +132,11 @@ impl LinearMemory {
     }
 
     /// Current size in pages.
+    /// The most pages it may grow to.
+    pub fn max_pages(&self) -> u32 {
+        self.max_pages
+    }
+
     pub fn pages(&self) -> u32 {
         self.pages
     }

@@ -134,6 +134,17 @@ pub struct ModuleInfo {
     pub datas: Vec<DataSegment>,
     pub bodies: Vec<FuncBody>,
     pub func_names: HashMap<u32, String>,
+    /// The checks code of this module makes so a host can stop it, as the
+    /// engine that loaded it is configured (none by default).
+    pub interrupts: Interrupts,
+}
+
+/// Checks every tier's code makes at function entries and loop headers
+/// so a host can stop it. Off, code has none and pays nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Interrupts {
+    /// Compare the engine's epoch with the store's deadline.
+    pub epoch: bool,
 }
 
 impl ModuleInfo {
@@ -183,6 +194,7 @@ impl ModuleInfo {
             datas: Vec::new(),
             bodies: Vec::new(),
             func_names: HashMap::new(),
+            interrupts: Interrupts::default(),
         };
         match m.parse(&shared, features) {
             Ok(()) => Ok(m),

@@ -49,6 +49,11 @@ impl TableInstance {
         self.vm.len = self.elems.len() as u32;
     }
 
+    /// The most elements it may grow to.
+    pub fn max(&self) -> u32 {
+        self.max
+    }
+
     pub fn size(&self) -> u32 {
         self.elems.len() as u32
     }

@@ -37,6 +37,11 @@ pub enum TrapCode {
     UnalignedAtomic,
     /// `memory.atomic.wait` on a memory that is not shared.
     ExpectedSharedMemory,
+    /// The store's epoch deadline passed (see the runtime's
+    /// `Config::epoch_interruption`).
+    Interrupt,
+    /// The store's fuel ran out (see the runtime's `Config::consume_fuel`).
+    OutOfFuel,
 }
 
 impl TrapCode {
@@ -60,12 +65,14 @@ impl TrapCode {
             TrapCode::NullFuncRef => "null function reference",
             TrapCode::UnalignedAtomic => "unaligned atomic",
             TrapCode::ExpectedSharedMemory => "expected shared memory",
+            TrapCode::Interrupt => "interrupt",
+            TrapCode::OutOfFuel => "all fuel consumed by WebAssembly",
         }
     }
 
     pub fn from_u32(v: u32) -> Option<TrapCode> {
         use TrapCode::*;
-        const ALL: [TrapCode; 18] = [
+        const ALL: [TrapCode; 20] = [
             Unreachable,
             IntegerDivideByZero,
             IntegerOverflow,
@@ -84,6 +91,8 @@ impl TrapCode {
             NullFuncRef,
             UnalignedAtomic,
             ExpectedSharedMemory,
+            Interrupt,
+            OutOfFuel,
         ];
         ALL.into_iter().find(|c| *c as u32 == v)
     }

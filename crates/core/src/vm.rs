@@ -23,7 +23,7 @@
 //! ids, 0 being null.
 
 use crate::sig::SigId;
-use std::sync::atomic::AtomicPtr;
+use std::sync::atomic::{AtomicPtr, AtomicU64};
 
 /// Magic value at the head of every VMContext (helps catch mix-ups in debug builds).
 pub const VMCONTEXT_MAGIC: u32 = u32::from_le_bytes(*b"wxvm");
@@ -82,6 +82,40 @@ pub struct VMLimits {
     /// pad's address and that frame's frame pointer.
     pub resume_pc: usize,
     pub resume_fp: usize,
+    /// The engine's epoch counter, which a host thread increments (see
+    /// [`crate::libcalls::epoch_interrupt`]); null when the engine does
+    /// not check epochs.
+    pub epoch: *const AtomicU64,
+    /// The epoch at which code of this store stops: checks at function
+    /// entries and loop headers compare `*epoch` with it.
+    pub epoch_deadline: u64,
+    /// What the store does at its deadline, given the store (a
+    /// VMContext's `store`): 0 to go on (having moved the deadline), or a
+    /// trap code. `None`: trap with [`crate::TrapCode::Interrupt`].
+    pub on_deadline: Option<unsafe fn(*mut u8) -> u32>,
+    /// The store's resource limiter, given the store and a growth of one
+    /// of its memories or tables (see [`crate::instance::Instance::memory_grow_limited`]);
+    /// `None`: every growth within the maximum is allowed.
+    pub limiter: Option<unsafe fn(*mut u8, Growth) -> Verdict>,
+}
+
+/// A growth a store's limiter is asked about: a memory's size in bytes or
+/// a table's in elements, from `current` to `desired`, below `maximum`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Growth {
+    pub table: bool,
+    pub current: usize,
+    pub desired: usize,
+    pub maximum: Option<usize>,
+}
+
+/// A limiter's answer: grow, refuse (`memory.grow` and `table.grow` return
+/// -1), or trap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Allow,
+    Deny,
+    Trap(crate::TrapCode),
 }
 
 impl Default for VMLimits {
@@ -92,7 +126,24 @@ impl Default for VMLimits {
             exns: std::ptr::null_mut(),
             resume_pc: 0,
             resume_fp: 0,
+            epoch: std::ptr::null(),
+            epoch_deadline: u64::MAX,
+            on_deadline: None,
+            limiter: None,
         }
+    }
+}
+
+impl VMLimits {
+    /// Whether the epoch has reached the deadline (never when the
+    /// engine does not check epochs).
+    #[inline]
+    pub fn epoch_reached(&self) -> bool {
+        // SAFETY: a non-null `epoch` points at the engine's counter, which
+        // outlives every store of the engine.
+        !self.epoch.is_null()
+            && unsafe { &*self.epoch }.load(std::sync::atomic::Ordering::Relaxed)
+                >= self.epoch_deadline
     }
 }
 

@@ -68,6 +68,7 @@ pub struct Config {
     pub(crate) jit_max_function_size: usize,
     pub(crate) background_compilation: bool,
     pub(crate) reference_types: bool,
+    pub(crate) epoch_interruption: bool,
 }
 
 /// Calls after which `tiered` compiles a function (see docs/benchmarks.md
@@ -90,6 +91,7 @@ impl Default for Config {
             jit_max_function_size: 1 << 20,
             background_compilation: true,
             reference_types: true,
+            epoch_interruption: false,
         }
     }
 }
@@ -107,6 +109,25 @@ impl Config {
     pub fn wasm_reference_types(&mut self, on: bool) -> &mut Self {
         self.reference_types = on;
         self
+    }
+
+    /// Make code check the engine's epoch against its store's deadline at
+    /// every function entry and loop header, on every tier (as wasmtime's
+    /// option of the same name): [`crate::Engine::increment_epoch`] from
+    /// another thread then stops code that runs too long. A store's
+    /// deadline starts at the epoch it was created in, so code traps at
+    /// its first check until [`crate::Store::set_epoch_deadline`] moves
+    /// it. Off by default: code then has no checks and pays nothing.
+    pub fn epoch_interruption(&mut self, on: bool) -> &mut Self {
+        self.epoch_interruption = on;
+        self
+    }
+
+    /// The checks code makes for the host (see [`Config::epoch_interruption`]).
+    pub(crate) fn interrupts(&self) -> wx_core::module::Interrupts {
+        wx_core::module::Interrupts {
+            epoch: self.epoch_interruption,
+        }
     }
 
     /// The features modules are validated against.

@@ -9,6 +9,7 @@ use wx_core::instance::Limits;
 use wx_core::memory::LinearMemory;
 use wx_core::table::TableInstance;
 use wx_core::types::{ExternType, GlobalType, MemoryType, TableType};
+use wx_core::vm::{Growth, Verdict};
 
 /// Anything a module can import or export.
 #[derive(Clone, Debug)]
@@ -197,9 +198,20 @@ impl Memory {
         (bytes, &mut inner.data)
     }
 
-    /// Grow by `delta` pages; the old size.
+    /// Grow by `delta` pages (if the store's limiter allows); the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
-        let m = self.raw_mut(&mut store.as_context_mut().0.opaque);
+        let mut ctx = store.as_context_mut();
+        let m = self.raw_mut(&mut ctx.0.opaque);
+        let page = wx_core::memory::PAGE_SIZE;
+        let current = m.pages() as usize * page;
+        let growth = Growth {
+            table: false,
+            current,
+            desired: current.saturating_add(delta as usize * page),
+            maximum: Some(m.max_pages() as usize * page),
+        };
+        ask_limiter(&mut ctx, delta, growth)?;
+        let m = self.raw_mut(&mut ctx.0.opaque);
         m.grow(delta)
             .ok_or_else(|| Error::Usage(format!("failed to grow memory by {delta} pages")))
     }
@@ -323,14 +335,55 @@ impl Table {
         self.raw_mut(s).set(index, raw).map_err(Error::from)
     }
 
-    /// Grow by `delta` elements set to `init`; the old size.
+    /// Grow by `delta` elements set to `init` (if the store's limiter
+    /// allows); the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
-        let s = &mut store.as_context_mut().0.opaque;
+        let mut ctx = store.as_context_mut();
+        let t = self.raw(&ctx.0.opaque);
+        let current = t.size() as usize;
+        let growth = Growth {
+            table: true,
+            current,
+            desired: current.saturating_add(delta as usize),
+            maximum: Some(t.max() as usize),
+        };
+        ask_limiter(&mut ctx, delta, growth)?;
+        let s = &mut ctx.0.opaque;
         check_ref(&init, self.raw(s).ty.elem)?;
         let raw = init.to_raw(s);
         self.raw_mut(s)
             .grow(delta, raw)
             .ok_or_else(|| Error::Usage(format!("failed to grow table by {delta}")))
+    }
+}
+
+/// The store's limiter's verdict on a host-side growth: an error if it
+/// refuses or fails.
+fn ask_limiter<T>(
+    ctx: &mut crate::store::StoreContextMut<'_, T>,
+    delta: u32,
+    growth: Growth,
+) -> Result<()> {
+    let Some(limiter) = ctx.0.opaque.vm_limits.limiter.filter(|_| delta > 0) else {
+        return Ok(());
+    };
+    let store: *mut crate::store::StoreInner<T> = &mut *ctx.0;
+    // SAFETY: `store` is the live store `ctx` borrows, used by nothing else
+    // while the limiter runs.
+    match unsafe { limiter(store.cast(), growth) } {
+        Verdict::Allow => Ok(()),
+        Verdict::Deny => Err(Error::Usage(format!(
+            "the store's limiter refused to grow {} from {} to {}",
+            if growth.table { "a table" } else { "a memory" },
+            growth.current,
+            growth.desired
+        ))),
+        Verdict::Trap(code) => Err(ctx
+            .0
+            .opaque
+            .pending_error
+            .take()
+            .unwrap_or_else(|| Error::from(code))),
     }
 }
 

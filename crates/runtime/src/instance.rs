@@ -12,7 +12,7 @@ use std::time::Instant;
 use wx_core::instance::{Imports, Instance as CoreInstance, Limits};
 use wx_core::module::{ExportKind, ImportKind};
 use wx_core::types::{limits_match, MemoryType};
-use wx_core::vm::VMLimits;
+use wx_core::vm::{Growth, VMLimits, Verdict};
 
 /// An instantiated module in a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -253,6 +253,76 @@ fn resolve(s: &StoreOpaque, module: &Module, imports: &[Extern]) -> Result<Impor
     Ok(out)
 }
 
+/// Ask the store's limiter (if any) whether `info` may be instantiated:
+/// the counts of instances, memories and tables, and the initial sizes of
+/// the memories and tables it defines. Counts them in if so.
+fn check_limits(s: &mut StoreOpaque, info: &wx_core::ModuleInfo) -> Result<()> {
+    let memories = &info.memories[info.num_imported_memories as usize..];
+    let tables = &info.tables[info.num_imported_tables as usize..];
+    let store: *mut u8 = (s as *mut StoreOpaque).cast();
+    if let Some(counts) = s.limiter_counts {
+        // SAFETY: `store` is this store (its opaque part comes first in
+        // `StoreInner<T>`), on its thread; `s` is not used meanwhile.
+        let [max_instances, max_tables, max_memories] = unsafe { counts(store) };
+        let over = |what: &str, have: usize, new: usize, max: usize| {
+            (have + new > max).then(|| {
+                Error::Instantiate(format!(
+                    "resource limit exceeded: {what} count too high at {}",
+                    have + new
+                ))
+            })
+        };
+        if let Some(e) = over("instance", s.instances.len(), 1, max_instances)
+            .or_else(|| over("table", s.defined_tables, tables.len(), max_tables))
+            .or_else(|| over("memory", s.defined_memories, memories.len(), max_memories))
+        {
+            return Err(e);
+        }
+    }
+    if let Some(limiter) = s.vm_limits.limiter {
+        let page = wx_core::memory::PAGE_SIZE;
+        let growths = memories
+            .iter()
+            .map(|m| {
+                (
+                    false,
+                    m.min as usize * page,
+                    m.max.map(|x| x as usize * page),
+                )
+            })
+            .chain(
+                tables
+                    .iter()
+                    .map(|t| (true, t.min as usize, t.max.map(|x| x as usize))),
+            );
+        for (table, desired, maximum) in growths {
+            let growth = Growth {
+                table,
+                current: 0,
+                desired,
+                maximum,
+            };
+            // SAFETY: as for `counts` above.
+            match unsafe { limiter(store, growth) } {
+                Verdict::Allow => {}
+                Verdict::Deny => {
+                    let what = if table { "table" } else { "memory" };
+                    return Err(Error::Instantiate(format!(
+                        "{what} minimum size of {desired} {} exceeds the store's limits",
+                        if table { "elements" } else { "bytes" }
+                    )));
+                }
+                Verdict::Trap(code) => {
+                    return Err(s.pending_error.take().unwrap_or_else(|| Error::from(code)))
+                }
+            }
+        }
+    }
+    s.defined_memories += memories.len();
+    s.defined_tables += tables.len();
+    Ok(())
+}
+
 pub(crate) fn instantiate(
     s: &mut StoreOpaque,
     module: &Module,
@@ -280,6 +350,7 @@ pub(crate) fn instantiate(
         max_memory_pages: c.max_memory_pages,
         max_table_elements: c.max_table_elements,
     };
+    check_limits(s, &info)?;
     let limits_cell: *mut VMLimits = &mut s.vm_limits;
     let store_ptr: *mut StoreOpaque = s;
     // SAFETY: `resolve` checked every import's type, and all imported

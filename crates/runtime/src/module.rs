@@ -155,7 +155,9 @@ impl Module {
     pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
         let start = Instant::now();
         let config = engine.config();
-        let info = Arc::new(ModuleInfo::with_features(bytes, config.features())?);
+        let mut info = ModuleInfo::with_features(bytes, config.features())?;
+        info.interrupts = config.interrupts();
+        let info = Arc::new(info);
         let inner = Arc::new_cyclic(|weak| {
             let tiering = (config.strategy == Strategy::Tiered).then(|| Tiering {
                 call_threshold: config.jit_threshold,

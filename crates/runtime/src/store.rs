@@ -36,6 +36,21 @@ unsafe impl<T: Send> Send for Store<T> {}
 pub struct StoreInner<T> {
     pub(crate) opaque: StoreOpaque,
     pub(crate) data: T,
+    /// What to do at the epoch deadline (see [`Store::epoch_deadline_callback`]).
+    epoch_callback: Option<Box<EpochCallback<T>>>,
+    /// The store's resource limiter (see [`Store::limiter`]).
+    pub(crate) limiter: Option<crate::limits::LimiterSlot<T>>,
+}
+
+/// A store's epoch-deadline callback.
+type EpochCallback<T> = dyn FnMut(StoreContextMut<'_, T>) -> crate::Result<UpdateDeadline> + Send;
+
+/// What an epoch-deadline callback decides (see
+/// [`Store::epoch_deadline_callback`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpdateDeadline {
+    /// Go on, with the deadline this many epochs past the current one.
+    Continue(u64),
 }
 
 /// The part of a store that does not depend on `T`.
@@ -100,6 +115,12 @@ pub struct StoreOpaque {
     /// The error of a host function, on its way out through wasm frames.
     pub(crate) pending_error: Option<Error>,
     pub(crate) pending_panic: Option<Box<dyn Any + Send>>,
+    /// The counts the store's limiter allows (instances, tables,
+    /// memories), given the store; `None` without a limiter.
+    pub(crate) limiter_counts: Option<unsafe fn(*mut u8) -> [usize; 3]>,
+    /// Memories and tables the store's instances defined.
+    pub(crate) defined_memories: usize,
+    pub(crate) defined_tables: usize,
 }
 
 /// Most nested interpreter entries where the thread's stack bounds are unknown.
@@ -141,10 +162,22 @@ impl<T> Store<T> {
                     vm_limits: VMLimits::default(),
                     pending_error: None,
                     pending_panic: None,
+                    limiter_counts: None,
+                    defined_memories: 0,
+                    defined_tables: 0,
                 },
                 data,
+                epoch_callback: None,
+                limiter: None,
             }),
         };
+        if engine.config().epoch_interruption {
+            // As in wasmtime: the deadline starts at 0, so code traps at
+            // its first check until the embedder sets one.
+            let limits = &mut store.inner.opaque.vm_limits;
+            limits.epoch = engine.epoch_counter();
+            limits.epoch_deadline = 0;
+        }
         // The heap lives in the boxed store: its address is stable.
         let o = &mut store.inner.opaque;
         o.vm_limits.exns = &mut o.exns;
@@ -165,6 +198,82 @@ impl<T> Store<T> {
 
     pub fn into_data(self) -> T {
         self.inner.data
+    }
+
+    /// Stop code of this store once the engine's epoch is `ticks` past
+    /// the current one (see [`crate::Config::epoch_interruption`]).
+    pub fn set_epoch_deadline(&mut self, ticks: u64) {
+        let o = &mut self.inner.opaque;
+        o.vm_limits.epoch_deadline = o.engine.current_epoch().saturating_add(ticks);
+    }
+
+    /// Consult the [`crate::ResourceLimiter`] that `get` finds in the
+    /// store's data before any memory or table of the store grows and
+    /// before an instance is created (as wasmtime's `Store::limiter`).
+    pub fn limiter(
+        &mut self,
+        get: impl FnMut(&mut T) -> &mut (dyn crate::ResourceLimiter) + Send + 'static,
+    ) {
+        self.set_limiter(crate::limits::LimiterSlot::InData(Box::new(get)));
+    }
+
+    /// [`Store::limiter`] with a limiter the store owns (for data that
+    /// has no room for one).
+    pub fn set_limits(&mut self, limiter: impl crate::ResourceLimiter + Send + 'static) {
+        self.set_limiter(crate::limits::LimiterSlot::Owned(Box::new(limiter)));
+    }
+
+    fn set_limiter(&mut self, slot: crate::limits::LimiterSlot<T>) {
+        self.inner.limiter = Some(slot);
+        let o = &mut self.inner.opaque;
+        o.vm_limits.limiter = Some(crate::limits::on_growth::<T>);
+        o.limiter_counts = Some(crate::limits::counts::<T>);
+    }
+
+    /// At the deadline, trap with [`crate::TrapCode::Interrupt`] (the
+    /// default).
+    pub fn epoch_deadline_trap(&mut self) {
+        self.inner.epoch_callback = None;
+        self.inner.opaque.vm_limits.on_deadline = None;
+    }
+
+    /// At the deadline, call `callback`, which may let the code go on
+    /// with a new deadline ([`UpdateDeadline::Continue`]) or stop it with
+    /// an error (which the call into wasm returns).
+    pub fn epoch_deadline_callback(
+        &mut self,
+        callback: impl FnMut(StoreContextMut<'_, T>) -> crate::Result<UpdateDeadline> + Send + 'static,
+    ) {
+        self.inner.epoch_callback = Some(Box::new(callback));
+        self.inner.opaque.vm_limits.on_deadline = Some(on_deadline::<T>);
+    }
+}
+
+/// `VMLimits::on_deadline` of a `Store<T>` with a callback: run it, and
+/// move the deadline or stop with its error.
+///
+/// # Safety
+/// `store` is a live `StoreInner<T>` (a VMContext's `store`), called on
+/// its thread while its code runs, with no other reference to it in use.
+unsafe fn on_deadline<T>(store: *mut u8) -> u32 {
+    // SAFETY: guaranteed by the caller.
+    let inner = unsafe { &mut *store.cast::<StoreInner<T>>() };
+    let Some(mut callback) = inner.epoch_callback.take() else {
+        return wx_core::TrapCode::Interrupt as u32;
+    };
+    let result = callback(StoreContextMut(inner));
+    // (Unless the callback installed another.)
+    inner.epoch_callback.get_or_insert(callback);
+    match result {
+        Ok(UpdateDeadline::Continue(ticks)) => {
+            let o = &mut inner.opaque;
+            o.vm_limits.epoch_deadline = o.engine.current_epoch().saturating_add(ticks);
+            0
+        }
+        Err(e) => {
+            inner.opaque.pending_error = Some(e);
+            wx_core::TrapCode::HostError as u32
+        }
     }
 }
 

@@ -11,6 +11,9 @@ mod values;
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, QuoteWatTest, Wast, WastDirective, WastExecute, WastInvoke};
@@ -34,6 +37,23 @@ impl Counts {
 /// `config` (its strategy says which tier).
 /// Failures are printed to stderr (all of them when `verbose`, else the first 10).
 pub fn run_script(name: &str, text: &str, config: &Config, verbose: bool) -> Counts {
+    run_script_timed(name, text, config, verbose, None)
+}
+
+/// [`run_script`], failing any directive that runs longer than `timeout`
+/// (its code traps with `interrupt`; see [`Ticker`]).
+pub fn run_script_timed(
+    name: &str,
+    text: &str,
+    config: &Config,
+    verbose: bool,
+    timeout: Option<Duration>,
+) -> Counts {
+    let mut config = config.clone();
+    if timeout.is_some() {
+        config.epoch_interruption(true);
+    }
+    let config = &config;
     let mut lexer = Lexer::new(text);
     lexer.allow_confusing_unicode(true);
     let buf = match ParseBuffer::new_with_lexer(lexer) {
@@ -48,6 +68,7 @@ pub fn run_script(name: &str, text: &str, config: &Config, verbose: bool) -> Cou
         name,
         text,
         verbose,
+        timeout,
     };
     // Script threads (`thread`/`wait`) run on scoped threads: they borrow
     // the parsed script.
@@ -62,6 +83,47 @@ struct Report<'a> {
     name: &'a str,
     text: &'a str,
     verbose: bool,
+    /// The longest a directive may run.
+    timeout: Option<Duration>,
+}
+
+/// Epochs a directive may run: the ticker advances the epoch every tenth
+/// of the timeout, so a directive stops between 0.9 and 1 times it.
+const DIRECTIVE_TICKS: u64 = 10;
+
+/// A thread that advances an engine's epoch every `timeout / 10` until
+/// dropped.
+struct Ticker {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Ticker {
+    fn start(engine: &Engine, timeout: Duration) -> Ticker {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (engine, stopped) = (engine.clone(), stop.clone());
+        let period = timeout / DIRECTIVE_TICKS as u32;
+        let thread = std::thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                std::thread::park_timeout(period);
+                engine.increment_epoch();
+            }
+        });
+        Ticker {
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            t.thread().unpark();
+            let _ = t.join();
+        }
+    }
 }
 
 /// Run `directives` in order, each counting as passed or failed.
@@ -73,6 +135,9 @@ fn run_directives<'s, 'a>(
     let mut counts = Counts::default();
     for directive in directives {
         let span = directive.span();
+        if runner.ticker.is_some() {
+            runner.store.set_epoch_deadline(DIRECTIVE_TICKS);
+        }
         let outcome = catch_unwind(AssertUnwindSafe(|| runner.directive(directive)))
             .unwrap_or_else(|p| Err(format!("panic in wx: {}", panic_text(&p))));
         match outcome {
@@ -118,6 +183,8 @@ struct Runner<'s, 'a> {
     definitions: HashMap<String, Module>,
     report: Report<'a>,
     threads: threads::Threads<'s, 'a>,
+    /// Advances the epoch when directives have a timeout.
+    ticker: Option<Ticker>,
 }
 
 type Outcome = Result<(), String>;
@@ -129,6 +196,7 @@ impl<'s, 'a> Runner<'s, 'a> {
         report: Report<'a>,
     ) -> Result<Runner<'s, 'a>, Error> {
         let engine = Engine::new(config)?;
+        let ticker = report.timeout.map(|t| Ticker::start(&engine, t));
         let mut store = Store::new(&engine, ());
         let mut linker = Linker::new(&engine);
         linker.allow_shadowing(true);
@@ -138,6 +206,7 @@ impl<'s, 'a> Runner<'s, 'a> {
             engine,
             report,
             threads: threads::Threads::new(scope),
+            ticker,
             store,
             linker,
             current: None,

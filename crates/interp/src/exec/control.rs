@@ -35,12 +35,18 @@ macro_rules! ret {
     }};
 }
 
-/// Count an iteration of loop `$counter`; if the call moved to compiled
-/// code there (OSR), it has run to its end: pass on its trap, or return
-/// from the frame with the results it left in slots 0..n.
+/// Count an iteration of the loop whose `LoopHeader` is `$header`
+/// (checking the store's epoch deadline there, if it has one); if the
+/// call moved to compiled code there (OSR), it has run to its end: pass
+/// on its trap, or return from the frame with the results it left in
+/// slots 0..n.
 macro_rules! loop_tick {
-    ($cx:ident, $counter:expr, $sp:ident) => {
-        if let Some(rc) = count_loop($cx, $counter, $sp) {
+    ($cx:ident, $header:expr, $sp:ident) => {
+        let header: *const $crate::exec::dispatch::Instr = $header;
+        if let Some(code) = $crate::exec::epoch_due($cx) {
+            trap_at!($cx, header, code)
+        }
+        if let Some(rc) = count_loop($cx, (*header).a, $sp) {
             if rc != 0 {
                 // The compiled code ran the rest of this call and recorded
                 // its frame: only the callers remain.
@@ -77,7 +83,7 @@ macro_rules! branches {
                     #[allow(clippy::redundant_closure_call)]
                     if (|$x: u64, $y: u32| $cond)(x, y) {
                         let target = ip.offset(i.$off as i32 as isize);
-                        loop_tick!(cx, (*target.sub(1)).a, sp);
+                        loop_tick!(cx, target.sub(1), sp);
                         next_checked!(target, sp, mem, len, cx)
                     }
                     next!(ip.add(1), sp, mem, len, cx)
@@ -133,7 +139,7 @@ macro_rules! compare_branches {
                     let ($x, $y) = (r32!(sp, i.a), r32!(sp, i.b));
                     if $cond {
                         let target = ip.offset(i.c as i32 as isize);
-                        loop_tick!(cx, (*target.sub(1)).a, sp);
+                        loop_tick!(cx, target.sub(1), sp);
                         next_checked!(target, sp, mem, len, cx)
                     }
                     next!(ip.add(1), sp, mem, len, cx)
@@ -218,6 +224,9 @@ macro_rules! start {
         } else {
             ($mem, $len)
         };
+        if let Some(code) = $crate::exec::epoch_due($cx) {
+            trap_at!($cx, callee.instrs.as_ptr(), code)
+        }
         next_checked!(callee.instrs.as_ptr(), sp, mem, len, $cx)
     }};
 }
@@ -346,7 +355,7 @@ handlers! {
 
     fn BrBack(ip, sp, mem, len, cx) {
         let target = ip.offset((*ip).a as i32 as isize);
-        loop_tick!(cx, (*target.sub(1)).a, sp);
+        loop_tick!(cx, target.sub(1), sp);
         next_checked!(target, sp, mem, len, cx)
     }
 
@@ -365,7 +374,7 @@ handlers! {
     }
 
     fn LoopHeader(ip, sp, mem, len, cx) {
-        loop_tick!(cx, (*ip).a, sp);
+        loop_tick!(cx, ip, sp);
         next!(ip.add(1), sp, mem, len, cx)
     }
 

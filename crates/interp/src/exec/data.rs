@@ -77,7 +77,7 @@ handlers! {
         let i = &*ip;
         let init = slot!(sp, i.a);
         let delta = r32!(sp, i.a + 1);
-        let r = (&mut *cx.instance).table(i.b).grow(delta, init).map_or(-1, |old| old as i32);
+        let r = tri!(cx, ip, (&mut *cx.instance).table_grow_limited(i.b, delta, init));
         w32!(sp, i.a, r);
         next!(ip.add(1), sp, mem, len, cx)
     }

@@ -110,7 +110,7 @@ handlers! {
 
     fn MemoryGrow(ip, sp, mem, len, cx) {
         let i = &*ip;
-        let r = (&mut *cx.instance).memory_grow(0, r32!(sp, i.b));
+        let r = tri!(cx, ip, (&mut *cx.instance).memory_grow_limited(0, r32!(sp, i.b)));
         w32!(sp, i.a, r);
         let (mem, len) = mem_view(cx.vm_mem);
         next!(ip.add(1), sp, mem, len, cx)

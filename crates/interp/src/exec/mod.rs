@@ -27,7 +27,7 @@ use crate::tier::{self, Hot};
 use dispatch::Instr;
 use std::ptr;
 use wx_core::instance::Instance;
-use wx_core::vm::{FuncKind, VMFuncRef, VMMemory};
+use wx_core::vm::{FuncKind, VMFuncRef, VMLimits, VMMemory};
 use wx_core::TrapCode;
 
 /// Limits for one interpreter stack.
@@ -131,6 +131,30 @@ pub struct Cx {
     /// that did, and where the trap came from (for the backtrace).
     pub(crate) trap_ip: *const Instr,
     pub(crate) trap: TrapOrigin,
+    /// The store's limits when its engine checks epochs, else null: calls
+    /// and loop iterations then check the deadline.
+    pub(crate) epoch_limits: *const VMLimits,
+}
+
+/// Whether the store's epoch deadline stops the code at a call or loop
+/// iteration: the trap, unless the store's `on_deadline` moves the
+/// deadline (see [`wx_core::libcalls::epoch_interrupt`]).
+#[inline(always)]
+pub(crate) fn epoch_due(cx: &Cx) -> Option<TrapCode> {
+    // SAFETY: non-null, `epoch_limits` points at the limits of the store
+    // running this code, which outlive it.
+    if cx.epoch_limits.is_null() || !unsafe { &*cx.epoch_limits }.epoch_reached() {
+        return None;
+    }
+    epoch_deadline(cx)
+}
+
+#[cold]
+#[inline(never)]
+fn epoch_deadline(cx: &Cx) -> Option<TrapCode> {
+    // SAFETY: the running instance is live, on its store's thread.
+    let rc = unsafe { wx_core::libcalls::epoch_interrupt((*cx.instance).vmctx()) };
+    TrapCode::from_u32(rc)
 }
 
 /// Where a trap the interpreter reports started.
@@ -239,7 +263,19 @@ unsafe fn invoke_inner(
         sp: ptr::null_mut(),
         trap_ip: ptr::null(),
         trap: TrapOrigin::Here,
+        // SAFETY: the instance is live; its limits belong to its store.
+        epoch_limits: unsafe {
+            let limits = (*(*instance).vmctx()).limits;
+            if (*limits).epoch.is_null() {
+                ptr::null()
+            } else {
+                limits
+            }
+        },
     };
+    if let Some(code) = epoch_due(&cx) {
+        return starts_trace(Err(code));
+    }
     // SAFETY: the frame at slot 0 holds `frame_size` initialised slots.
     unsafe {
         cx.sp = (*cx.stack).values.as_mut_ptr();

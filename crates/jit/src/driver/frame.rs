@@ -67,6 +67,11 @@ impl FrameNeeds {
                     needs.vmctx_slot = true;
                     rets.len + 1
                 }
+                // Its slow path calls the runtime from a frame.
+                Inst::EpochCheck => {
+                    needs.leaf = false;
+                    continue;
+                }
                 _ => continue,
             };
             needs.leaf &= !inst.is_call();

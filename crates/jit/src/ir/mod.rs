@@ -295,7 +295,11 @@ impl Libcall {
     pub fn returns_status_and_value(self) -> bool {
         matches!(
             self,
-            Libcall::AtomicWait { .. } | Libcall::AtomicNotify { .. }
+            Libcall::AtomicWait { .. }
+                | Libcall::AtomicNotify { .. }
+                // The store's resource limiter may trap.
+                | Libcall::MemoryGrow
+                | Libcall::TableGrow { .. }
         )
     }
 
@@ -496,6 +500,11 @@ pub enum Inst {
         offset: u32,
     },
     AtomicFence,
+    /// At a function entry or loop header, when the module checks epochs
+    /// (`ModuleInfo::interrupts`): if the engine's epoch has reached the
+    /// store's deadline, call the runtime (`libcalls::epoch_interrupt`),
+    /// which goes on or traps. Preserves every register.
+    EpochCheck,
     GlobalGet {
         ty: Ty,
         dst: VReg,

@@ -199,6 +199,7 @@ impl Func {
                 8 * width.bytes()
             ),
             Inst::AtomicFence => "atomic.fence".to_string(),
+            Inst::EpochCheck => "epoch_check".to_string(),
             Inst::GlobalGet { dst, index, .. } => format!("{dst} = global.get {index}"),
             Inst::GlobalSet { src, index, .. } => format!("global.set {index}, {src}"),
             Inst::FuncRef { dst, func } => format!("{dst} = ref.func {func}"),

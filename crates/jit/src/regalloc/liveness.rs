@@ -184,9 +184,11 @@ pub fn operands<'a>(f: &'a Func, inst: &Inst) -> Operands<'a> {
             def_list: list(rets),
             ..Operands::NONE
         },
-        Inst::Jump { .. } | Inst::Throwing { .. } | Inst::Trap { .. } | Inst::AtomicFence => {
-            Operands::NONE
-        }
+        Inst::Jump { .. }
+        | Inst::Throwing { .. }
+        | Inst::Trap { .. }
+        | Inst::AtomicFence
+        | Inst::EpochCheck => Operands::NONE,
     }
 }
 

@@ -308,6 +308,9 @@ fn translate_in_place(
             }
         }
     }
+    if module.interrupts.epoch && osr_at.is_none() {
+        t.emit(Inst::EpochCheck);
+    }
     if let Some(loop_offset) = osr_at {
         // The target is patched when the loop's header is created; the
         // function's own start becomes unreachable.
@@ -627,6 +630,9 @@ impl Translator<'_> {
                 let header = self.new_block();
                 self.terminate(Inst::Jump { target: header });
                 self.start(header);
+                if self.module.interrupts.epoch {
+                    self.emit(Inst::EpochCheck);
+                }
                 Frame {
                     block: Some(header),
                     ..Frame::new(kind, height, targets, results)

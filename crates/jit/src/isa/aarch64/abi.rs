@@ -80,7 +80,7 @@ pub const FSCRATCH1: Fpr = Fpr::V30;
 /// The register a load-exclusive/store-exclusive loop's status goes in.
 pub const EXCLUSIVE_STATUS: Gpr = Gpr::X15;
 
-const CALLER_SAVED_GPRS: [Gpr; 16] = [
+pub(crate) const CALLER_SAVED_GPRS: [Gpr; 16] = [
     Gpr::X0,
     Gpr::X1,
     Gpr::X2,
@@ -112,7 +112,7 @@ pub const CALLEE_SAVED_GPRS: [Gpr; 8] = [
     Gpr::X26,
 ];
 
-const CALLER_SAVED_FPRS: [Fpr; 22] = [
+pub(crate) const CALLER_SAVED_FPRS: [Fpr; 22] = [
     Fpr::V0,
     Fpr::V1,
     Fpr::V2,

@@ -116,6 +116,9 @@ pub(super) struct Emitter<'a> {
     /// Cold trap paths, one per site: their label, how the trap arrives,
     /// and the IR instruction it belongs to.
     pub(super) cold: &'a mut Vec<(Label, SiteKind, u32)>,
+    /// Epoch checks' slow paths: their label, where they go back to, and
+    /// the IR instruction (see [`interrupts`]).
+    interrupts: &'a mut Vec<(Label, Label, u32)>,
     /// Call sites' slow paths: (slow-path label, adapter, join label).
     pub(super) slow_calls: &'a mut Vec<(Label, Label, Label)>,
     /// Calls that may have switched instances: the out-of-line path that
@@ -140,6 +143,7 @@ struct Scratch {
     saved_f: Vec<Fpr>,
     conv: CallConv,
     cold: Vec<(Label, SiteKind, u32)>,
+    interrupts: Vec<(Label, Label, u32)>,
     slow_calls: Vec<(Label, Label, Label)>,
     restores: Vec<(Label, Label)>,
     adapters: calls::Adapters,
@@ -216,6 +220,7 @@ fn emit_with(
         saved_f,
         conv,
         cold,
+        interrupts,
         slow_calls,
         restores,
         adapters,
@@ -270,6 +275,7 @@ fn emit_with(
     let frame_bytes = (frame_top + 8 * i64::from(words) + 15) & !15;
     conv.reset(f.params.iter().map(|&p| f.ty(p)), &f.results);
     cold.clear();
+    interrupts.clear();
     adapters.clear();
     slow_calls.clear();
     restores.clear();
@@ -292,6 +298,7 @@ fn emit_with(
         imported_funcs,
         lse,
         cold,
+        interrupts,
         slow_calls,
         restores,
         adapters,
@@ -310,6 +317,7 @@ impl Emitter<'_> {
         self.entry_stub();
         self.prologue();
         driver::emit::emit_blocks(self)?;
+        self.interrupt_paths();
         self.emit_trap_exit();
         self.call_paths();
         let jump_tables = self.jump_tables();
@@ -594,6 +602,7 @@ impl Emitter<'_> {
             | Inst::AtomicRmw { .. }
             | Inst::AtomicCmpxchg { .. }
             | Inst::AtomicFence => self.atomic(*inst)?,
+            Inst::EpochCheck => self.epoch_check(),
             Inst::Jump { target } => self.goto(target, next),
             Inst::Branch {
                 cond: c,
@@ -763,6 +772,7 @@ mod float;
 mod frame;
 mod handlers;
 mod int;
+mod interrupts;
 mod libcalls;
 mod mem;
 mod moves;

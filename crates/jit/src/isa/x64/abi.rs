@@ -59,7 +59,7 @@ pub fn reg_name(p: PReg) -> String {
     }
 }
 
-const CALLER_SAVED_GPRS: [Gpr; 7] = [
+pub(crate) const CALLER_SAVED_GPRS: [Gpr; 7] = [
     Gpr::Rax,
     Gpr::Rcx,
     Gpr::Rdx,

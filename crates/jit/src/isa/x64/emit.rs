@@ -112,6 +112,9 @@ struct Emitter<'a> {
     /// Cold trap paths, one per site: their label, how the trap arrives,
     /// and the IR instruction it belongs to.
     cold: &'a mut Vec<(Label, SiteKind, u32)>,
+    /// Epoch checks' slow paths: their label, where they go back to, and
+    /// the IR instruction (see [`interrupts`]).
+    interrupts: &'a mut Vec<(Label, Label, u32)>,
     /// Call sites' slow paths: (slow-path label, adapter, join label).
     slow_calls: &'a mut Vec<(Label, Label, Label, Mem)>,
     /// Calls that may have switched instances: the out-of-line path that
@@ -169,6 +172,7 @@ struct Scratch {
     saved: Vec<Gpr>,
     conv: CallConv,
     cold: Vec<(Label, SiteKind, u32)>,
+    interrupts: Vec<(Label, Label, u32)>,
     slow_calls: Vec<(Label, Label, Label, Mem)>,
     restores: Vec<(Label, Label)>,
     adapters: calls::Adapters,
@@ -223,6 +227,7 @@ fn emit_with(
         saved,
         conv,
         cold,
+        interrupts,
         slow_calls,
         restores,
         adapters,
@@ -267,6 +272,7 @@ fn emit_with(
     }
     conv.reset(f.params.iter().map(|&p| f.ty(p)), &f.results);
     cold.clear();
+    interrupts.clear();
     adapters.clear();
     slow_calls.clear();
     restores.clear();
@@ -287,6 +293,7 @@ fn emit_with(
         needs,
         imported_funcs,
         cold,
+        interrupts,
         slow_calls,
         restores,
         adapters,
@@ -306,6 +313,7 @@ impl Emitter<'_> {
         self.entry_stub();
         self.prologue();
         driver::emit::emit_blocks(self)?;
+        self.interrupt_paths();
         self.trap_exit();
         self.call_paths();
         let jump_tables = self.jump_tables();
@@ -860,6 +868,7 @@ impl Emitter<'_> {
             | Inst::AtomicRmw { .. }
             | Inst::AtomicCmpxchg { .. }
             | Inst::AtomicFence => self.atomic(*inst)?,
+            Inst::EpochCheck => self.epoch_check(),
             Inst::Store {
                 ty,
                 kind,
@@ -1081,6 +1090,7 @@ mod float;
 mod frame;
 mod handlers;
 mod int;
+mod interrupts;
 mod libcalls;
 
 mod moves;

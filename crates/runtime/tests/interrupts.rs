@@ -1,0 +1,189 @@
+//! Stopping runaway code: with `Config::epoch_interruption`, code checks
+//! the engine's epoch against its store's deadline at function entries
+//! and loop headers, on every tier (interpreter, JIT, tiered with OSR'd
+//! loops, mixed), in loops with calls, exception handlers and atomics;
+//! the store survives the trap, and a callback may move the deadline.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use wx_runtime::*;
+
+mod support;
+
+const WAT: &str = r#"(module
+  (memory 1 1 shared)
+  (tag $e)
+  (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func (export "spin") (loop $l (br $l)))
+  (func (export "spin_calls") (local i32)
+    (loop $l (local.set 0 (call $leaf (local.get 0))) (br $l)))
+  (func (export "spin_eh_atomic") (local i32)
+    (loop $l
+      (block $caught
+        (try_table (catch $e $caught)
+          (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+          (if (i32.eqz (i32.and (local.get 0) (i32.const 7))) (then (throw $e)))))
+      (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+      (br $l)))
+  (func (export "count") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (local.set $i (call $leaf (local.get $i)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (local.get $i)))"#;
+
+/// Every tier this build runs, with `tiered` compiling at once and
+/// replacing running loops after 100 iterations (OSR).
+fn configs() -> Vec<(&'static str, Config)> {
+    let mut out = Vec::new();
+    let tiers: &[(&str, Strategy)] = if Engine::jit_available() {
+        &[
+            ("interp", Strategy::Interp),
+            ("jit", Strategy::Jit),
+            ("tiered", Strategy::Tiered),
+            ("mixed", Strategy::Mixed),
+        ]
+    } else {
+        &[("interp", Strategy::Interp)]
+    };
+    for &(name, s) in tiers {
+        let mut c = Config::new();
+        c.strategy(s)
+            .jit_threshold(1)
+            .jit_loop_threshold(100)
+            .background_compilation(false)
+            .epoch_interruption(true);
+        out.push((name, c));
+    }
+    out
+}
+
+fn instantiate(config: &Config) -> (Store<()>, Instance) {
+    let engine = Engine::new(config).unwrap();
+    let module = Module::new(&engine, WAT).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    (store, instance)
+}
+
+fn count(store: &mut Store<()>, instance: &Instance, n: i32) -> Result<Vec<Val>> {
+    support::call(store, instance, "count", &[Val::I32(n)])
+}
+
+#[test]
+fn a_store_traps_at_its_first_check_until_it_has_a_deadline() {
+    for (tier, config) in configs() {
+        let (mut store, instance) = instantiate(&config);
+        let err = count(&mut store, &instance, 10).unwrap_err();
+        assert_eq!(err.trap_code(), Some(TrapCode::Interrupt), "{tier}: {err}");
+        assert!(err.to_string().contains("interrupt"), "{tier}: {err}");
+        store.set_epoch_deadline(1);
+        let r = count(&mut store, &instance, 1000).unwrap();
+        assert_eq!(r, [Val::I32(1000)], "{tier}");
+    }
+}
+
+#[test]
+fn a_timer_thread_stops_endless_loops_on_every_tier() {
+    for (tier, config) in configs() {
+        for func in ["spin", "spin_calls", "spin_eh_atomic"] {
+            let (mut store, instance) = instantiate(&config);
+            store.set_epoch_deadline(1);
+            let engine = store.engine().clone();
+            let timer = std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(30));
+                engine.increment_epoch();
+            });
+            let err = support::call(&mut store, &instance, func, &[]).unwrap_err();
+            timer.join().unwrap();
+            assert_eq!(
+                err.trap_code(),
+                Some(TrapCode::Interrupt),
+                "{tier} {func}: {err}"
+            );
+            // The trap has a backtrace naming the code it stopped.
+            let Error::Trap(trap) = &err else {
+                unreachable!()
+            };
+            assert!(!trap.backtrace.frames.is_empty(), "{tier} {func}");
+            // The store survives: with a new deadline, code runs again.
+            store.set_epoch_deadline(1);
+            let r = count(&mut store, &instance, 500).unwrap();
+            assert_eq!(r, [Val::I32(500)], "{tier} {func}");
+        }
+    }
+}
+
+#[test]
+fn a_callback_moves_the_deadline_or_stops_the_code() {
+    for (tier, config) in configs() {
+        // Deadline reached at every check: the callback runs at each one
+        // and stops the loop at its fifth.
+        let (mut store, instance) = instantiate(&config);
+        let calls = Arc::new(AtomicU32::new(0));
+        let seen = calls.clone();
+        store.epoch_deadline_callback(move |_| {
+            if seen.fetch_add(1, Ordering::Relaxed) < 4 {
+                Ok(UpdateDeadline::Continue(0))
+            } else {
+                Err(Error::Host("enough".into()))
+            }
+        });
+        let err = support::call(&mut store, &instance, "spin_calls", &[]).unwrap_err();
+        assert!(err.to_string().contains("enough"), "{tier}: {err}");
+        assert_eq!(calls.load(Ordering::Relaxed), 5, "{tier}");
+
+        // Moved well ahead at the first check, the code runs to its end.
+        let (mut store, instance) = instantiate(&config);
+        let calls = Arc::new(AtomicU32::new(0));
+        let seen = calls.clone();
+        store.epoch_deadline_callback(move |_| {
+            seen.fetch_add(1, Ordering::Relaxed);
+            Ok(UpdateDeadline::Continue(1000))
+        });
+        let r = count(&mut store, &instance, 2000).unwrap();
+        assert_eq!(r, [Val::I32(2000)], "{tier}");
+        assert_eq!(calls.load(Ordering::Relaxed), 1, "{tier}");
+
+        // Back to trapping.
+        store.epoch_deadline_trap();
+        store.set_epoch_deadline(0);
+        let err = count(&mut store, &instance, 10).unwrap_err();
+        assert_eq!(err.trap_code(), Some(TrapCode::Interrupt), "{tier}");
+    }
+}
+
+/// Off (the default), code has no checks: the epoch means nothing and the
+/// JIT's IR holds no `epoch_check`; on, every function entry and loop
+/// header has one.
+#[test]
+fn without_epoch_interruption_code_has_no_checks() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, WAT).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    engine.increment_epoch();
+    assert_eq!(count(&mut store, &instance, 100).unwrap(), [Val::I32(100)]);
+    let checks = |module: &Module| -> usize {
+        module
+            .explore(None)
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r.jit
+                    .as_ref()
+                    .map_or(0, |j| j.ir.matches("epoch_check").count())
+            })
+            .sum()
+    };
+    assert_eq!(checks(&module), 0);
+    let mut config = Config::new();
+    config.epoch_interruption(true);
+    let on = Module::new(&Engine::new(&config).unwrap(), WAT).unwrap();
+    // Five functions' entries, and the loops of four.
+    assert_eq!(checks(&on), 5 + 4);
+}
