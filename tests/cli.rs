@@ -496,10 +496,58 @@ fn wast_counts_directives_and_fails_on_any_failure() {
             .contains("after-failure.wast: 3 passed, 3 failed"),
         "{run:#?}"
     );
+    // Each names the module that failed and where it is.
     assert!(
-        run.stderr.contains(":3:") && run.stderr.contains("the module failed"),
+        run.stderr.contains("after-failure.wast:3:")
+            && run.stderr.contains("module $m at 2:13 failed: "),
         "{run:#?}"
     );
+}
+
+/// A module definition that fails, and an instance of it, fail every
+/// directive that uses them, each naming the failed module: none runs
+/// against the module before.
+#[test]
+fn wast_directives_after_a_failed_definition_fail_with_it() {
+    let dir = scratch("wast-definition");
+    let script = file(
+        &dir,
+        "definition.wast",
+        r#"(module $a (func (export "f") (result i32) (i32.const 1)))
+(module definition $d (func (export "f") (result i32) (i64.const 1)))
+(module instance $i $d)
+(assert_return (invoke "f") (i32.const 1))
+(assert_return (invoke $i "f") (i32.const 1))
+(module instance $j $nowhere)
+(assert_return (invoke "f") (i32.const 1))
+(assert_return (invoke $a "f") (i32.const 1))"#,
+    );
+    let run = wx(&["wast", "--tier", "interp", &script], None);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(
+        run.stdout.contains("definition.wast: 2 passed, 6 failed"),
+        "{run:#?}"
+    );
+    let line = |n: usize| {
+        run.stderr
+            .lines()
+            .find(|l| l.contains(&format!("definition.wast:{n}:")))
+            .unwrap_or_else(|| panic!("no failure on line {n}: {run:#?}"))
+    };
+    assert!(line(2).contains("type mismatch"), "{run:#?}");
+    assert!(line(3).contains("module $d at 2:2 failed: "), "{run:#?}");
+    for n in [4, 5] {
+        assert!(
+            line(n).contains("module $i at 3:2 failed: module $d at 2:2 failed: "),
+            "{run:#?}"
+        );
+    }
+    assert!(
+        line(6).contains("unknown module definition $nowhere"),
+        "{run:#?}"
+    );
+    assert!(line(7).contains("module $j at 6:2 failed: "), "{run:#?}");
+    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
