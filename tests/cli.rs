@@ -550,6 +550,53 @@ fn wast_directives_after_a_failed_definition_fail_with_it() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// Bytes that are no wasm module are called that, as wasmtime decides:
+/// the binary magic (or its first byte, NUL, which no text has) means
+/// binary, other UTF-8 is text, and anything else is neither.
+#[test]
+fn non_wasm_input_is_not_a_wasm_module() {
+    let dir = scratch("bad-magic");
+    let cases: [(&str, &[u8], &str); 5] = [
+        (
+            "elf.wasm",
+            b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0\x3e\0\x01\0\0\0\xa0\x10",
+            "not a wasm module (bad magic number) and not wasm text (not UTF-8)",
+        ),
+        (
+            "latin1.wat",
+            b"(module \xe9t\xe9)",
+            "not a wasm module (bad magic number) and not wasm text (not UTF-8)",
+        ),
+        (
+            "wrong-magic.wasm",
+            b"\0asn\x01\0\0\0",
+            "not a wasm module (bad magic number)",
+        ),
+        ("short.wasm", b"\0as", "unexpected end-of-file"),
+        (
+            "text.wat",
+            b"\x7fELF not wasm at all",
+            "unexpected character",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = file(&dir, name, bytes);
+        let r = wx(&["run", &path], None);
+        assert_eq!(r.code, Some(1), "{name}: {r:#?}");
+        assert!(r.error_line().contains(expected), "{name}: {r:#?}");
+        assert!(!r.stderr.contains("utf-8"), "{name}: {r:#?}");
+        // Every command loads a module the same way.
+        let r = wx(&["explore", &path], None);
+        assert_eq!(r.code, Some(1), "{name}: {r:#?}");
+        assert!(
+            r.stderr.starts_with("error: ") && r.stderr.contains(expected),
+            "{name}: {r:#?}"
+        );
+        assert!(!r.stderr.contains("utf-8"), "{name}: {r:#?}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
 #[test]
 fn explore_prints_each_functions_bytecode() {
     let dir = scratch("explore");
