@@ -629,7 +629,7 @@ fn explore_prints_each_functions_bytecode() {
 
     // Table operators are compiled too (table.size inline).
     assert!(run.stdout.contains("v0 = table.size 0"), "{run:#?}");
-    assert!(!run.stdout.contains("-- JIT: not compiled"), "{run:#?}");
+    assert!(!run.stdout.contains("kept in the interpreter"), "{run:#?}");
 
     // The machine code of `inc`: offsets, bytes and Intel syntax, from the
     // entry stub to the trap exit, with the entries marked.
@@ -969,6 +969,125 @@ fn unsupported_proposals_are_named() {
     for tier in ["interp", "jit", "tiered"] {
         let r = wx(&["run", "--tier", tier, &both], None);
         assert_eq!(r.code, Some(0), "{tier}: {r:#?}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Whether this build runs the JIT on this machine.
+const JIT_HOST: bool = cfg!(all(
+    any(target_arch = "x86_64", target_arch = "aarch64"),
+    target_os = "linux"
+));
+
+/// A module whose `tail` the JIT refuses (`return_call`), whose `leaf` it
+/// compiles, and whose `wide` (4,100 values live at once, each spilled)
+/// needs a bigger frame than AArch64 code has room for (x86-64 compiles it).
+fn fallback_module(dir: &Path) -> String {
+    use std::fmt::Write as _;
+    let values = 4100;
+    let mut wide = format!(
+        "(func $wide (export \"wide\") (param i32) (result i32) (local {})\n",
+        "i32 ".repeat(values)
+    );
+    for k in 1..=values {
+        let _ = writeln!(wide, "local.get 0 i32.const {k} i32.add local.set {k}");
+    }
+    wide.push_str("local.get 1\n");
+    for k in 2..=values {
+        let _ = writeln!(wide, "local.get {k} i32.add");
+    }
+    wide.push_str(")\n");
+    file(
+        dir,
+        "fallbacks.wat",
+        format!(
+            r#"(module
+                 (func $leaf (export "leaf") (result i32) (i32.const 7))
+                 (func $tail (export "tail") (result i32) (return_call $leaf))
+                 {wide})"#
+        ),
+    )
+}
+
+/// The part of explore's listing about function `name`.
+fn explored<'a>(listing: &'a str, name: &str) -> &'a str {
+    let start = listing
+        .find(&format!(" `{name}` "))
+        .unwrap_or_else(|| panic!("no function `{name}`: {listing}"));
+    let rest = &listing[start..];
+    &rest[..rest.find("\nfunction ").unwrap_or(rest.len())]
+}
+
+/// `wx explore` shows JIT output only for a function `run` compiles; for
+/// any other it says why `run` keeps it in the interpreter, as `run` says
+/// it: the JIT's refusal (translator, allocator or emitter, for the
+/// target asked for) and the size limit (see the runtime's
+/// `explore_says_which_functions_run_keeps_in_the_interpreter`).
+#[test]
+fn explore_keeps_in_the_interpreter_what_run_keeps() {
+    let dir = scratch("explore-kept");
+    let wat = fallback_module(&dir);
+    let refused = "-- kept in the interpreter: unsupported operator `ReturnCall` --";
+    let x64 = wx(&["explore", "--target", "x86_64", &wat], None);
+    assert_eq!(x64.code, Some(0), "{x64:#?}");
+    let a64 = wx(&["explore", "--target", "aarch64", &wat], None);
+    assert_eq!(a64.code, Some(0), "{a64:#?}");
+    for (listing, isa) in [(&x64.stdout, "x86-64"), (&a64.stdout, "AArch64")] {
+        let leaf = explored(listing, "leaf");
+        assert!(leaf.contains("-- JIT IR --"), "{leaf}");
+        assert!(
+            leaf.contains(&format!("-- machine code ({isa}) --")),
+            "{leaf}"
+        );
+        let tail = explored(listing, "tail");
+        assert!(tail.contains(refused), "{tail}");
+        assert!(
+            !tail.contains("-- JIT IR --") && !tail.contains("-- machine code"),
+            "{tail}"
+        );
+    }
+    // The emitter's refusal is the target's: the frame is too big for
+    // AArch64 only.
+    let wide = explored(&x64.stdout, "wide");
+    assert!(wide.contains("-- machine code (x86-64) --"), "{wide}");
+    let wide = explored(&a64.stdout, "wide");
+    assert!(
+        wide.contains("-- kept in the interpreter: unsupported operator `a frame of "),
+        "{wide}"
+    );
+    assert!(
+        !wide.contains("-- JIT IR --") && !wide.contains("-- machine code"),
+        "{wide}"
+    );
+    if JIT_HOST {
+        // On this machine, explore (without --target) and run agree, in
+        // the same words.
+        let host = wx(&["explore", &wat], None);
+        assert!(
+            explored(&host.stdout, "tail").contains(refused),
+            "{host:#?}"
+        );
+        assert!(
+            explored(&host.stdout, "leaf").contains("-- JIT IR --"),
+            "{host:#?}"
+        );
+        let r = wx(
+            &["run", "--tier", "jit", "--stats", "--invoke", "tail", &wat],
+            None,
+        );
+        assert_eq!(r.code, Some(0), "{r:#?}");
+        assert_eq!(r.stdout, "7\n");
+        let row = |name: &str| {
+            r.stderr
+                .lines()
+                .find(|l| l.contains(&format!(" {name} (func[")))
+                .unwrap_or_else(|| panic!("no stats row for {name}: {r:#?}"))
+        };
+        assert!(
+            row("tail").ends_with("[kept in the interpreter: unsupported operator `ReturnCall`]"),
+            "{r:#?}"
+        );
+        assert!(row("leaf").contains(" jit "), "{r:#?}");
     }
     std::fs::remove_dir_all(dir).ok();
 }
