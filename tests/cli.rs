@@ -1091,3 +1091,46 @@ fn explore_keeps_in_the_interpreter_what_run_keeps() {
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// Every fallback is an info event on `wx::tier`, whatever the tier
+/// setting that compiles (the README promises every fallback at
+/// `WX_LOG=wx::tier=info`).
+#[test]
+fn every_fallback_is_logged_at_info() {
+    if !JIT_HOST {
+        return;
+    }
+    let dir = scratch("fallback-log");
+    let wat = fallback_module(&dir);
+    let tiers: [&[&str]; 2] = [
+        &["--tier", "jit"],
+        &["--tier", "tiered", "--jit-threshold", "1", "--jit-sync"],
+    ];
+    for tier in tiers {
+        let out = wx_command()
+            .arg("run")
+            .args(tier)
+            .args(["--invoke", "tail", &wat])
+            .env("WX_LOG", "wx::tier=info")
+            .output()
+            .expect("run wx");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{tier:?}: {stderr}");
+        assert_eq!(stdout, "7\n", "{tier:?}");
+        let event = stderr
+            .lines()
+            .find(|l| l.contains("kept in the interpreter"))
+            .unwrap_or_else(|| panic!("{tier:?}: no fallback event: {stderr}"));
+        for part in [
+            " INFO ",
+            "wx::tier",
+            "func=1",
+            "name=tail",
+            "unsupported operator `ReturnCall`",
+        ] {
+            assert!(event.contains(part), "{tier:?}: {part} missing: {event}");
+        }
+    }
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -16,7 +16,8 @@
 //!   loop count fires only once), as is every hot function without
 //!   background compilation or when its thread cannot start.
 //! - A function the JIT rejects stays interpreted for good; the reason is
-//!   recorded once.
+//!   recorded once and logged (`kept in the interpreter`, info on
+//!   `wx::tier`, whatever the strategy).
 
 mod background;
 
@@ -377,7 +378,7 @@ impl TierUp for TierHook {
                     Some(c)
                 }
                 Err(reason) => {
-                    tracing::info!(target: "wx::tier", func = index, loop_offset, reason = %reason, "no OSR entry; the call stays interpreted");
+                    tracing::info!(target: "wx::tier", func = index, name = %module.info.func_name(index), loop_offset, reason = %reason, "no OSR entry; the call stays interpreted");
                     None
                 }
             }
