@@ -496,10 +496,105 @@ fn wast_counts_directives_and_fails_on_any_failure() {
             .contains("after-failure.wast: 3 passed, 3 failed"),
         "{run:#?}"
     );
+    // Each names the module that failed and where it is.
     assert!(
-        run.stderr.contains(":3:") && run.stderr.contains("the module failed"),
+        run.stderr.contains("after-failure.wast:3:")
+            && run.stderr.contains("module $m at 2:13 failed: "),
         "{run:#?}"
     );
+}
+
+/// A module definition that fails, and an instance of it, fail every
+/// directive that uses them, each naming the failed module: none runs
+/// against the module before.
+#[test]
+fn wast_directives_after_a_failed_definition_fail_with_it() {
+    let dir = scratch("wast-definition");
+    let script = file(
+        &dir,
+        "definition.wast",
+        r#"(module $a (func (export "f") (result i32) (i32.const 1)))
+(module definition $d (func (export "f") (result i32) (i64.const 1)))
+(module instance $i $d)
+(assert_return (invoke "f") (i32.const 1))
+(assert_return (invoke $i "f") (i32.const 1))
+(module instance $j $nowhere)
+(assert_return (invoke "f") (i32.const 1))
+(assert_return (invoke $a "f") (i32.const 1))"#,
+    );
+    let run = wx(&["wast", "--tier", "interp", &script], None);
+    assert_eq!(run.code, Some(1), "{run:#?}");
+    assert!(
+        run.stdout.contains("definition.wast: 2 passed, 6 failed"),
+        "{run:#?}"
+    );
+    let line = |n: usize| {
+        run.stderr
+            .lines()
+            .find(|l| l.contains(&format!("definition.wast:{n}:")))
+            .unwrap_or_else(|| panic!("no failure on line {n}: {run:#?}"))
+    };
+    assert!(line(2).contains("type mismatch"), "{run:#?}");
+    assert!(line(3).contains("module $d at 2:2 failed: "), "{run:#?}");
+    for n in [4, 5] {
+        assert!(
+            line(n).contains("module $i at 3:2 failed: module $d at 2:2 failed: "),
+            "{run:#?}"
+        );
+    }
+    assert!(
+        line(6).contains("unknown module definition $nowhere"),
+        "{run:#?}"
+    );
+    assert!(line(7).contains("module $j at 6:2 failed: "), "{run:#?}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Bytes that are no wasm module are called that, as wasmtime decides:
+/// the binary magic (or its first byte, NUL, which no text has) means
+/// binary, other UTF-8 is text, and anything else is neither.
+#[test]
+fn non_wasm_input_is_not_a_wasm_module() {
+    let dir = scratch("bad-magic");
+    let cases: [(&str, &[u8], &str); 5] = [
+        (
+            "elf.wasm",
+            b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0\x3e\0\x01\0\0\0\xa0\x10",
+            "not a wasm module (bad magic number) and not wasm text (not UTF-8)",
+        ),
+        (
+            "latin1.wat",
+            b"(module \xe9t\xe9)",
+            "not a wasm module (bad magic number) and not wasm text (not UTF-8)",
+        ),
+        (
+            "wrong-magic.wasm",
+            b"\0asn\x01\0\0\0",
+            "not a wasm module (bad magic number)",
+        ),
+        ("short.wasm", b"\0as", "unexpected end-of-file"),
+        (
+            "text.wat",
+            b"\x7fELF not wasm at all",
+            "unexpected character",
+        ),
+    ];
+    for (name, bytes, expected) in cases {
+        let path = file(&dir, name, bytes);
+        let r = wx(&["run", &path], None);
+        assert_eq!(r.code, Some(1), "{name}: {r:#?}");
+        assert!(r.error_line().contains(expected), "{name}: {r:#?}");
+        assert!(!r.stderr.contains("utf-8"), "{name}: {r:#?}");
+        // Every command loads a module the same way.
+        let r = wx(&["explore", &path], None);
+        assert_eq!(r.code, Some(1), "{name}: {r:#?}");
+        assert!(
+            r.stderr.starts_with("error: ") && r.stderr.contains(expected),
+            "{name}: {r:#?}"
+        );
+        assert!(!r.stderr.contains("utf-8"), "{name}: {r:#?}");
+    }
+    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]
@@ -534,7 +629,7 @@ fn explore_prints_each_functions_bytecode() {
 
     // Table operators are compiled too (table.size inline).
     assert!(run.stdout.contains("v0 = table.size 0"), "{run:#?}");
-    assert!(!run.stdout.contains("-- JIT: not compiled"), "{run:#?}");
+    assert!(!run.stdout.contains("kept in the interpreter"), "{run:#?}");
 
     // The machine code of `inc`: offsets, bytes and Intel syntax, from the
     // entry stub to the trap exit, with the entries marked.
@@ -955,5 +1050,167 @@ fn max_memory_bounds_memory_growth() {
     assert!(r.stderr.contains("minimum size"), "{r:#?}");
     let r = wx(&["run", "--max-memory", "lots", &wat], None);
     assert_eq!(r.code, Some(2), "{r:#?}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Whether this build runs the JIT on this machine.
+const JIT_HOST: bool = cfg!(all(
+    any(target_arch = "x86_64", target_arch = "aarch64"),
+    target_os = "linux"
+));
+
+/// A module whose `tail` the JIT refuses (`return_call`), whose `leaf` it
+/// compiles, and whose `wide` (4,100 values live at once, each spilled)
+/// needs a bigger frame than AArch64 code has room for (x86-64 compiles it).
+fn fallback_module(dir: &Path) -> String {
+    use std::fmt::Write as _;
+    let values = 4100;
+    let mut wide = format!(
+        "(func $wide (export \"wide\") (param i32) (result i32) (local {})\n",
+        "i32 ".repeat(values)
+    );
+    for k in 1..=values {
+        let _ = writeln!(wide, "local.get 0 i32.const {k} i32.add local.set {k}");
+    }
+    wide.push_str("local.get 1\n");
+    for k in 2..=values {
+        let _ = writeln!(wide, "local.get {k} i32.add");
+    }
+    wide.push_str(")\n");
+    file(
+        dir,
+        "fallbacks.wat",
+        format!(
+            r#"(module
+                 (func $leaf (export "leaf") (result i32) (i32.const 7))
+                 (func $tail (export "tail") (result i32) (return_call $leaf))
+                 {wide})"#
+        ),
+    )
+}
+
+/// The part of explore's listing about function `name`.
+fn explored<'a>(listing: &'a str, name: &str) -> &'a str {
+    let start = listing
+        .find(&format!(" `{name}` "))
+        .unwrap_or_else(|| panic!("no function `{name}`: {listing}"));
+    let rest = &listing[start..];
+    &rest[..rest.find("\nfunction ").unwrap_or(rest.len())]
+}
+
+/// `wx explore` shows JIT output only for a function `run` compiles; for
+/// any other it says why `run` keeps it in the interpreter, as `run` says
+/// it: the JIT's refusal (translator, allocator or emitter, for the
+/// target asked for) and the size limit (see the runtime's
+/// `explore_says_which_functions_run_keeps_in_the_interpreter`).
+#[test]
+fn explore_keeps_in_the_interpreter_what_run_keeps() {
+    let dir = scratch("explore-kept");
+    let wat = fallback_module(&dir);
+    let refused = "-- kept in the interpreter: unsupported operator `ReturnCall` --";
+    let x64 = wx(&["explore", "--target", "x86_64", &wat], None);
+    assert_eq!(x64.code, Some(0), "{x64:#?}");
+    let a64 = wx(&["explore", "--target", "aarch64", &wat], None);
+    assert_eq!(a64.code, Some(0), "{a64:#?}");
+    for (listing, isa) in [(&x64.stdout, "x86-64"), (&a64.stdout, "AArch64")] {
+        let leaf = explored(listing, "leaf");
+        assert!(leaf.contains("-- JIT IR --"), "{leaf}");
+        assert!(
+            leaf.contains(&format!("-- machine code ({isa}) --")),
+            "{leaf}"
+        );
+        let tail = explored(listing, "tail");
+        assert!(tail.contains(refused), "{tail}");
+        assert!(
+            !tail.contains("-- JIT IR --") && !tail.contains("-- machine code"),
+            "{tail}"
+        );
+    }
+    // The emitter's refusal is the target's: the frame is too big for
+    // AArch64 only.
+    let wide = explored(&x64.stdout, "wide");
+    assert!(wide.contains("-- machine code (x86-64) --"), "{wide}");
+    let wide = explored(&a64.stdout, "wide");
+    assert!(
+        wide.contains("-- kept in the interpreter: unsupported operator `a frame of "),
+        "{wide}"
+    );
+    assert!(
+        !wide.contains("-- JIT IR --") && !wide.contains("-- machine code"),
+        "{wide}"
+    );
+    if JIT_HOST {
+        // On this machine, explore (without --target) and run agree, in
+        // the same words.
+        let host = wx(&["explore", &wat], None);
+        assert!(
+            explored(&host.stdout, "tail").contains(refused),
+            "{host:#?}"
+        );
+        assert!(
+            explored(&host.stdout, "leaf").contains("-- JIT IR --"),
+            "{host:#?}"
+        );
+        let r = wx(
+            &["run", "--tier", "jit", "--stats", "--invoke", "tail", &wat],
+            None,
+        );
+        assert_eq!(r.code, Some(0), "{r:#?}");
+        assert_eq!(r.stdout, "7\n");
+        let row = |name: &str| {
+            r.stderr
+                .lines()
+                .find(|l| l.contains(&format!(" {name} (func[")))
+                .unwrap_or_else(|| panic!("no stats row for {name}: {r:#?}"))
+        };
+        assert!(
+            row("tail").ends_with("[kept in the interpreter: unsupported operator `ReturnCall`]"),
+            "{r:#?}"
+        );
+        assert!(row("leaf").contains(" jit "), "{r:#?}");
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Every fallback is an info event on `wx::tier`, whatever the tier
+/// setting that compiles (the README promises every fallback at
+/// `WX_LOG=wx::tier=info`).
+#[test]
+fn every_fallback_is_logged_at_info() {
+    if !JIT_HOST {
+        return;
+    }
+    let dir = scratch("fallback-log");
+    let wat = fallback_module(&dir);
+    let tiers: [&[&str]; 2] = [
+        &["--tier", "jit"],
+        &["--tier", "tiered", "--jit-threshold", "1", "--jit-sync"],
+    ];
+    for tier in tiers {
+        let out = wx_command()
+            .arg("run")
+            .args(tier)
+            .args(["--invoke", "tail", &wat])
+            .env("WX_LOG", "wx::tier=info")
+            .output()
+            .expect("run wx");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{tier:?}: {stderr}");
+        assert_eq!(stdout, "7\n", "{tier:?}");
+        let event = stderr
+            .lines()
+            .find(|l| l.contains("kept in the interpreter"))
+            .unwrap_or_else(|| panic!("{tier:?}: no fallback event: {stderr}"));
+        for part in [
+            " INFO ",
+            "wx::tier",
+            "func=1",
+            "name=tail",
+            "unsupported operator `ReturnCall`",
+        ] {
+            assert!(event.contains(part), "{tier:?}: {part} missing: {event}");
+        }
+    }
     std::fs::remove_dir_all(dir).ok();
 }

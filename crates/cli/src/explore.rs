@@ -42,13 +42,19 @@ pub fn main(args: ExploreArgs) -> ExitCode {
 
 fn explore(args: &ExploreArgs) -> Result<String, Error> {
     let target = match &args.target {
-        Some(t) => t.parse::<wx_runtime::Target>().map_err(Error::Usage)?,
-        None => wx_runtime::Target::host(),
+        Some(t) => Some(t.parse::<wx_runtime::Target>().map_err(Error::Usage)?),
+        None => None,
     };
+    // The engine `wx run` makes by default: explore reports what it does
+    // with each function (on this machine, or for `--target`'s).
     let engine = Engine::default();
     let module = Module::from_file(&engine, &args.file)?;
+    let reports = match target {
+        Some(target) => module.explore_for(args.func.as_deref(), target)?,
+        None => module.explore(args.func.as_deref())?,
+    };
     let mut out = String::new();
-    for f in module.explore_for(args.func.as_deref(), target)? {
+    for f in reports {
         out.push_str(&format!(
             "function {} `{}` {}\n",
             f.index, f.name, f.signature
@@ -69,7 +75,8 @@ fn explore(args: &ExploreArgs) -> Result<String, Error> {
                     Err(why) => out.push_str(&format!("-- machine code: not emitted: {why} --\n")),
                 }
             }
-            Err(why) => out.push_str(&format!("-- JIT: not compiled: {why} --\n")),
+            // `kept in the interpreter: <why>`.
+            Err(why) => out.push_str(&format!("-- {why} --\n")),
         }
         out.push('\n');
     }

@@ -162,6 +162,14 @@ impl ModuleInfo {
     /// Like [`ModuleInfo::new`], accepting only `features` (a subset of
     /// [`supported_features`]).
     pub fn with_features(bytes: &[u8], features: WasmFeatures) -> Result<ModuleInfo, CompileError> {
+        // The reader's own complaint spans lines (it prints both headers
+        // as arrays); this is what it means.
+        if bytes.len() >= 4 && !bytes.starts_with(b"\0asm") {
+            return Err(CompileError::Invalid {
+                message: "not a wasm module (bad magic number)".into(),
+                offset: Some(0),
+            });
+        }
         let mut features = features & supported_features();
         // Recursion groups belong to the GC proposal's type system: a
         // module that uses them (for function types only) validates with

@@ -2,7 +2,9 @@
 
 use crate::error::JitError;
 use crate::ir::Func;
-use crate::isa::{CompiledCode, Host, Isa};
+use crate::isa::aarch64::Aarch64;
+use crate::isa::x64::X64;
+use crate::isa::{CompiledCode, Host, Isa, Target};
 use crate::regalloc::{self, allocate, allocate_into, check, Allocation};
 use crate::translate::{
     self, translate_inlining, translate_into, translate_osr_into, InlinePolicy,
@@ -60,6 +62,19 @@ fn with_context<R>(f: impl FnOnce(&mut Context) -> R) -> R {
 /// Compile defined function `def_index` of `module` for the host ISA.
 pub fn compile(module: &ModuleInfo, def_index: u32) -> Result<CompiledCode, JitError> {
     compile_for(&Host::default(), module, def_index)
+}
+
+/// Compile defined function `def_index` of `module` for `target`, whatever
+/// the host (for the host's target, what [`compile`] does).
+pub fn compile_target(
+    module: &ModuleInfo,
+    def_index: u32,
+    target: Target,
+) -> Result<CompiledCode, JitError> {
+    match target {
+        Target::X86_64 => compile_for(&X64, module, def_index),
+        Target::Aarch64 => compile_for(&Aarch64::default(), module, def_index),
+    }
 }
 
 /// Compile defined function `def_index` of `module` for `isa`.
@@ -139,7 +154,6 @@ pub fn check_allocation(module: &ModuleInfo, def_index: u32) -> Result<(), JitEr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::isa::x64::X64;
     use iced_x86::{Decoder, DecoderOptions, Mnemonic, OpKind, Register};
 
     /// Indices of the value cells the entry stub loads: moves out of

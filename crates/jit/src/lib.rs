@@ -42,7 +42,7 @@ pub mod translate;
 #[cfg(test)]
 mod test_util;
 
-pub use compile::{check_allocation, compile, compile_for, compile_osr};
+pub use compile::{check_allocation, compile, compile_for, compile_osr, compile_target};
 pub use error::JitError;
 pub use explore::{explore, explore_target, Explored};
 pub use isa::{CallSite, CompiledCode, Handlers, Isa, PadClause, SiteKind, Target, TrapSite};

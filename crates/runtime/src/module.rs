@@ -129,9 +129,15 @@ pub struct ExportType {
 
 impl Module {
     /// A module from the binary format, or from the text format (via `wat`).
+    ///
+    /// Bytes that start as a binary module does (the magic `\0asm`, or
+    /// only its first byte: no text starts with NUL) are read as binary,
+    /// so a damaged or truncated header is the binary reader's error (bad
+    /// magic number, unexpected end), as wasmtime reports it. Other UTF-8
+    /// is read as text; anything else is neither.
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
         let bytes = bytes.as_ref();
-        if bytes.starts_with(b"\0asm") {
+        if bytes.starts_with(b"\0") {
             return Module::from_binary(engine, bytes);
         }
         if std::str::from_utf8(bytes).is_err() {

@@ -16,7 +16,8 @@
 //!   loop count fires only once), as is every hot function without
 //!   background compilation or when its thread cannot start.
 //! - A function the JIT rejects stays interpreted for good; the reason is
-//!   recorded once.
+//!   recorded once and logged (`kept in the interpreter`, info on
+//!   `wx::tier`, whatever the strategy).
 
 mod background;
 
@@ -168,14 +169,27 @@ pub(crate) fn install(module: &ModuleInner, outcomes: Vec<(u32, Outcome)>) {
     }
 }
 
-/// `def`'s machine code, or why it stays interpreted.
+/// `def`'s machine code for the host, or why it stays interpreted.
 fn machine_code(
     info: &ModuleInfo,
     def: u32,
     config: &Config,
 ) -> Result<wx_jit::CompiledCode, String> {
-    within_limit(info, def, config)
-        .and_then(|()| wx_jit::compile(info, def).map_err(|e| e.to_string()))
+    machine_code_for(info, def, config, wx_jit::Target::host())
+}
+
+/// `def`'s machine code for `target`, or why a function stays interpreted
+/// for good: the one place that decides it (every compilation of a whole
+/// function comes here, and `explore` asks the same question), so what
+/// `explore` says and what `run` does cannot disagree.
+pub(crate) fn machine_code_for(
+    info: &ModuleInfo,
+    def: u32,
+    config: &Config,
+    target: wx_jit::Target,
+) -> Result<wx_jit::CompiledCode, String> {
+    within_limit(info, def, config)?;
+    wx_jit::compile_target(info, def, target).map_err(|e| e.to_string())
 }
 
 /// The `wx::tier` event for one function's compilation.
@@ -227,7 +241,7 @@ fn report(info: &ModuleInfo, def: u32, trigger: Trigger, outcome: &Outcome) {
 /// Refuse function bodies over the configured size: compile time and
 /// memory grow faster than linearly with size, and huge generated
 /// functions rarely repay them.
-pub(crate) fn within_limit(info: &ModuleInfo, def: u32, config: &Config) -> Result<(), String> {
+fn within_limit(info: &ModuleInfo, def: u32, config: &Config) -> Result<(), String> {
     let size = info.bodies[def as usize].range.len();
     if size > config.jit_max_function_size {
         return Err(format!(
@@ -364,7 +378,7 @@ impl TierUp for TierHook {
                     Some(c)
                 }
                 Err(reason) => {
-                    tracing::info!(target: "wx::tier", func = index, loop_offset, reason = %reason, "no OSR entry; the call stays interpreted");
+                    tracing::info!(target: "wx::tier", func = index, name = %module.info.func_name(index), loop_offset, reason = %reason, "no OSR entry; the call stays interpreted");
                     None
                 }
             }

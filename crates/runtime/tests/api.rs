@@ -882,7 +882,8 @@ fn huge_shapes_compile_or_stay_interpreted() {
     }
     live.push_str(")\n");
     let engine = tiered_engine(2, 1_000_000);
-    let (mut store, instance) = setup(&engine, &format!("(module {deep_if} {live})"));
+    let wat = format!("(module {deep_if} {live})");
+    let (mut store, instance) = setup(&engine, &wat);
     let deep_if = instance
         .get_typed_func::<i32, i32>(&mut store, "deep_if")
         .unwrap();
@@ -900,12 +901,18 @@ fn huge_shapes_compile_or_stay_interpreted() {
         tier_of(&store, "deep_if"),
         Some(FuncTier::Compiled { .. })
     ));
-    match tier_of(&store, "live") {
-        Some(FuncTier::Rejected { reason }) => {
-            assert!(reason.contains("too large for the JIT"), "{reason}")
-        }
+    let reason = match tier_of(&store, "live") {
+        Some(FuncTier::Rejected { reason }) => reason,
         other => panic!("live: {other:?}"),
-    }
+    };
+    assert!(reason.contains("too large for the JIT"), "{reason}");
+    // Explore says the same (the allocator's refusal).
+    let module = Module::new(&engine, &wat).unwrap();
+    let live = module.explore(Some("live")).unwrap().remove(0);
+    assert_eq!(
+        live.jit.unwrap_err(),
+        format!("kept in the interpreter: {reason}")
+    );
 }
 
 #[test]
@@ -930,4 +937,55 @@ fn explore_says_which_functions_run_keeps_in_the_interpreter() {
         why.starts_with("kept in the interpreter: the body is"),
         "{why}"
     );
+    // The same reason whatever the target asked for.
+    for target in [Target::X86_64, Target::Aarch64] {
+        let reports = module.explore_for(None, target).unwrap();
+        assert!(reports[0].jit.is_ok(), "{:?}", reports[0].jit);
+        assert_eq!(reports[1].jit.as_ref().unwrap_err(), why);
+    }
+}
+
+/// A strategy that never compiles a function keeps it in the interpreter
+/// in `explore` too: `interp` (and a build without the JIT) all of them,
+/// `mixed` every other one; `explore_for` shows a target's code anyway.
+#[test]
+fn explore_follows_the_strategy() {
+    let wat = r#"(module
+         (func (result i32) (i32.const 1))
+         (func (result i32) (i32.const 2))
+         (func (result i32) (i32.const 3)))"#;
+    let explore = |strategy: Strategy| {
+        let engine = Engine::new(Config::new().strategy(strategy)).unwrap();
+        let module = Module::new(&engine, wat).unwrap();
+        let kept: Vec<Option<String>> = module
+            .explore(None)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.jit.err())
+            .collect();
+        let for_target = module.explore_for(None, Target::X86_64).unwrap();
+        assert!(for_target.iter().all(|r| r.jit.is_ok()), "{strategy}");
+        kept
+    };
+    let interp = explore(Strategy::Interp);
+    for why in &interp {
+        let why = why.as_deref().unwrap_or("compiled");
+        assert!(
+            why.starts_with("kept in the interpreter: ") && why.contains("`interp`"),
+            "{why}"
+        );
+    }
+    if !Engine::jit_available() {
+        return;
+    }
+    let mixed = explore(Strategy::Mixed);
+    assert!(mixed[0].is_none() && mixed[2].is_none(), "{mixed:?}");
+    let why = mixed[1].as_deref().unwrap_or("compiled");
+    assert!(
+        why.starts_with("kept in the interpreter: ") && why.contains("`mixed`"),
+        "{why}"
+    );
+    for strategy in [Strategy::Jit, Strategy::Tiered] {
+        assert!(explore(strategy).iter().all(Option::is_none), "{strategy}");
+    }
 }

@@ -176,11 +176,13 @@ struct Runner<'s, 'a> {
     store: Store<()>,
     linker: Linker<()>,
     /// The last module directive's instance, and the one last given each
-    /// name; or why that directive failed: directives that use it fail
-    /// too, rather than run against an older instance.
+    /// name; or why that directive failed (naming it and its line):
+    /// directives that use it fail too, rather than run against an older
+    /// instance.
     current: Option<Result<Instance, String>>,
     named: HashMap<String, Result<Instance, String>>,
-    definitions: HashMap<String, Module>,
+    /// Module definitions by name, or why the definition failed.
+    definitions: HashMap<String, Result<Module, String>>,
     report: Report<'a>,
     threads: threads::Threads<'s, 'a>,
     /// Advances the epoch when directives have a timeout.
@@ -223,21 +225,25 @@ impl<'s, 'a> Runner<'s, 'a> {
                 .ok_or_else(|| format!("unknown module ${}", id.name()))?,
             None => self.current.as_ref().ok_or("no module instantiated")?,
         };
-        outcome
-            .clone()
-            .map_err(|why| format!("the module failed: {why}"))
+        outcome.clone()
     }
 
-    /// A module directive named `name` (if any) ended with `outcome`:
-    /// it becomes the current module, or the one later directives fail on.
+    /// The module directive at `span`, named `name` (if any), ended with
+    /// `outcome`: it becomes the current module, or the one later
+    /// directives fail on, with the reason and where the module is.
     fn module_outcome(
         &mut self,
+        span: wast::token::Span,
         name: Option<String>,
         outcome: Result<Instance, String>,
     ) -> Outcome {
-        self.current = Some(outcome.clone());
+        let recorded = outcome
+            .as_ref()
+            .map_err(|why| failed_module(self.report, span, name.as_deref(), why))
+            .cloned();
+        self.current = Some(recorded.clone());
         if let Some(n) = name {
-            self.named.insert(n, outcome.clone());
+            self.named.insert(n, recorded);
         }
         outcome.map(|_| ())
     }
@@ -252,36 +258,45 @@ impl<'s, 'a> Runner<'s, 'a> {
     }
 
     fn directive(&mut self, d: WastDirective<'a>) -> Outcome {
+        let span = d.span();
         match d {
             WastDirective::Module(mut m) => {
                 let name = m.name().map(|n| n.name().to_string());
-                let outcome = self.compile(&mut m).and_then(|module| {
+                let outcome = guarded(|| {
+                    let module = self.compile(&mut m)?;
                     self.instantiate(&module)
                         .map_err(|e| format!("instantiation failed: {e}"))
                 });
-                self.module_outcome(name, outcome)
+                self.module_outcome(span, name, outcome)
             }
             WastDirective::ModuleDefinition(mut m) => {
                 let name = m.name().map(|n| n.name().to_string());
-                let module = self.compile(&mut m)?;
+                let module = guarded(|| self.compile(&mut m));
+                let outcome = module.as_ref().map(|_| ()).map_err(Clone::clone);
                 if let Some(n) = name {
+                    let module =
+                        module.map_err(|why| failed_module(self.report, span, Some(&n), &why));
                     self.definitions.insert(n, module);
                 }
-                Ok(())
+                outcome
             }
             WastDirective::ModuleInstance {
                 instance, module, ..
             } => {
-                let def = module.ok_or("module instance without a definition")?;
-                let module = self
-                    .definitions
-                    .get(def.name())
-                    .cloned()
-                    .ok_or("unknown module definition")?;
-                let outcome = self
-                    .instantiate(&module)
-                    .map_err(|e| format!("instantiation failed: {e}"));
-                self.module_outcome(instance.map(|n| n.name().to_string()), outcome)
+                // Whatever goes wrong, the instance becomes the current
+                // module (as a failure), so no later directive runs
+                // against an older one.
+                let outcome = guarded(|| {
+                    let def = module.ok_or("module instance without a definition")?;
+                    let module = self
+                        .definitions
+                        .get(def.name())
+                        .ok_or_else(|| format!("unknown module definition ${}", def.name()))?
+                        .clone()?;
+                    self.instantiate(&module)
+                        .map_err(|e| format!("instantiation failed: {e}"))
+                });
+                self.module_outcome(span, instance.map(|n| n.name().to_string()), outcome)
             }
             WastDirective::Register { name, module, .. } => {
                 if let Some(shared) = module.and_then(|m| self.threads.shared_module(m.name())) {
@@ -401,6 +416,31 @@ impl<'s, 'a> Runner<'s, 'a> {
             }
         }
     }
+}
+
+/// `f`'s outcome, a panic in wx counting as a failure: a module directive
+/// that panics must still record its failure, or later directives would
+/// run against the module before it.
+fn guarded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|p| Err(format!("panic in wx: {}", panic_text(&p))))
+}
+
+/// Why directives that use the module directive at `span` (named `name`,
+/// if any) fail: it failed with `why`. Names the module and its line, as
+/// the failing directive's own line is where the message is printed.
+fn failed_module(
+    report: Report<'_>,
+    span: wast::token::Span,
+    name: Option<&str>,
+    why: &str,
+) -> String {
+    let (line, col) = span.linecol_in(report.text);
+    let module = match name {
+        Some(n) => format!("module ${n}"),
+        None => "the module".to_string(),
+    };
+    format!("{module} at {}:{} failed: {why}", line + 1, col + 1)
 }
 
 fn encode(module: &mut QuoteWat<'_>) -> Result<Vec<u8>, String> {

@@ -19,7 +19,7 @@
 //! compiled. A panic in the compiler fails that batch's functions (they stay
 //! interpreted) instead of ending the worker.
 
-use super::{compile_batch, install, Trigger};
+use super::{compile_batch, install, report, Outcome, Trigger};
 use crate::module::ModuleInner;
 use parking_lot::{Condvar, Mutex};
 use std::collections::VecDeque;
@@ -198,8 +198,16 @@ fn compile_for(module: &ModuleInner, defs: &[(u32, Hot)]) {
         Err(_) => {
             let reason = "the JIT panicked while compiling it".to_string();
             tracing::error!(target: "wx::tier", functions = defs.len(), "{reason}");
-            let failed = defs.iter().map(|&(def, _)| (def, Err(reason.clone())));
-            install(module, failed.collect());
+            let failed: Vec<(u32, Outcome)> = defs
+                .iter()
+                .map(|&(def, why)| {
+                    let outcome = Err(reason.clone());
+                    // Each is a fallback like any other.
+                    report(&module.info, def, Trigger::Hot(why), &outcome);
+                    (def, outcome)
+                })
+                .collect();
+            install(module, failed);
         }
     }
 }
