@@ -1214,3 +1214,55 @@ fn every_fallback_is_logged_at_info() {
     }
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// `--fuel N` bounds the work a program does, the same on every tier: a
+/// call and a loop iteration take a unit each.
+#[test]
+fn fuel_bounds_work_on_every_tier() {
+    let dir = scratch("fuel");
+    let wat = file(
+        &dir,
+        "loop.wat",
+        r#"(module
+             (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+             (func (export "count") (param $n i32) (result i32) (local $i i32)
+               (loop $l
+                 (local.set $i (call $leaf (local.get $i)))
+                 (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+               (local.get $i)))"#,
+    );
+    for tier in ["interp", "jit", "tiered", "mixed"] {
+        // count(100) takes 1 + 100 + 100 units.
+        let run = |fuel: &str| {
+            let args = ["run", "--tier", tier, "--fuel", fuel, "--invoke", "count"];
+            wx(&[&args[..], &[&wat, "100"]].concat(), None)
+        };
+        let r = run("201");
+        assert_eq!(
+            (r.code, r.stdout.trim()),
+            (Some(0), "100"),
+            "{tier}: {r:#?}"
+        );
+        let r = run("200");
+        assert_eq!(r.code, Some(134), "{tier}: {r:#?}");
+        let first = r.stderr.lines().next();
+        assert_eq!(
+            first,
+            Some("error: wasm trap: all fuel consumed by WebAssembly"),
+            "{tier}: {r:#?}"
+        );
+    }
+    let script = file(
+        &dir,
+        "spin.wast",
+        r#"(module (func (export "spin") (loop $l (br $l)))
+                   (func (export "one") (result i32) (i32.const 1)))
+           (assert_return (invoke "one") (i32.const 1))
+           (assert_trap (invoke "spin") "all fuel consumed")
+           (assert_return (invoke "one") (i32.const 1))"#,
+    );
+    let r = wx(&["wast", "--fuel", "10000", &script], None);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    assert!(r.stdout.contains("4 passed, 0 failed"), "{r:#?}");
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -49,6 +49,10 @@ enum Command {
         /// `500ms`): its code traps with `interrupt`.
         #[arg(long, value_name = "DURATION", value_parser = wx::run::parse_duration)]
         timeout: Option<std::time::Duration>,
+        /// Give each directive this much fuel (one unit per function entry
+        /// and loop iteration); running out traps.
+        #[arg(long, value_name = "N")]
+        fuel: Option<u64>,
         /// Script files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -85,6 +89,7 @@ fn command(command: Command) -> ExitCode {
             jit_sync,
             verbose,
             timeout,
+            fuel,
             files,
         } => {
             let mut config = wx_runtime::Config::new();
@@ -98,7 +103,8 @@ fn command(command: Command) -> ExitCode {
                 let counts = match std::fs::read_to_string(file) {
                     Ok(text) => {
                         let name = file.display().to_string();
-                        wx::wast::run_script_timed(&name, &text, &config, verbose, timeout)
+                        let bounds = wx::wast::Bounds { timeout, fuel };
+                        wx::wast::run_script_bounded(&name, &text, &config, verbose, bounds)
                     }
                     Err(e) => {
                         eprintln!("error: {}: {e}", file.display());

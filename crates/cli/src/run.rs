@@ -96,6 +96,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "BYTES", value_parser = parse_bytes)]
     pub max_memory: Option<usize>,
 
+    /// Give the program this much fuel: every function entry and every
+    /// loop iteration takes one unit, the same on every tier; running out
+    /// traps (`all fuel consumed by WebAssembly`, exit 134).
+    #[arg(long, value_name = "N")]
+    pub fuel: Option<u64>,
+
     /// The program (.wasm or .wat). Options for wx go before it; everything
     /// after it is passed to the program.
     #[arg(value_name = "FILE")]
@@ -218,13 +224,18 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     if args.perf_map {
         config.perf_map(true);
     }
-    config.epoch_interruption(args.timeout.is_some());
+    config
+        .epoch_interruption(args.timeout.is_some())
+        .consume_fuel(args.fuel.is_some());
     let engine = Engine::new(&config)?;
     let module = Module::from_file(&engine, &args.file)?;
     let ctx = wasi_ctx(args)?;
     let mut store = Store::new(&engine, ctx);
     if let Some(timeout) = args.timeout {
         start_timer(&mut store, timeout);
+    }
+    if let Some(fuel) = args.fuel {
+        store.set_fuel(fuel)?;
     }
     if let Some(bytes) = args.max_memory {
         store.set_limits(StoreLimitsBuilder::new().memory_size(bytes).build());

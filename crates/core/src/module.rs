@@ -145,6 +145,9 @@ pub struct ModuleInfo {
 pub struct Interrupts {
     /// Compare the engine's epoch with the store's deadline.
     pub epoch: bool,
+    /// Take one unit of the store's fuel at each function entry and each
+    /// arrival at a loop header (see `VMLimits::fuel`).
+    pub fuel: bool,
 }
 
 impl ModuleInfo {

@@ -97,6 +97,12 @@ pub struct VMLimits {
     /// of its memories or tables (see [`crate::instance::Instance::memory_grow_limited`]);
     /// `None`: every growth within the maximum is allowed.
     pub limiter: Option<unsafe fn(*mut u8, Growth) -> Verdict>,
+    /// The store's fuel left, when its engine meters fuel: every function
+    /// entry and every arrival at a loop header (entering the loop or
+    /// going round again) takes one unit, on every tier; code that finds
+    /// it negative after taking its unit traps with
+    /// [`crate::TrapCode::OutOfFuel`].
+    pub fuel: i64,
 }
 
 /// A growth a store's limiter is asked about: a memory's size in bytes or
@@ -130,11 +136,19 @@ impl Default for VMLimits {
             epoch_deadline: u64::MAX,
             on_deadline: None,
             limiter: None,
+            fuel: 0,
         }
     }
 }
 
 impl VMLimits {
+    /// Take one unit of fuel; whether that overdrew it.
+    #[inline]
+    pub fn take_fuel(&mut self) -> bool {
+        self.fuel -= 1;
+        self.fuel < 0
+    }
+
     /// Whether the epoch has reached the deadline (never when the
     /// engine does not check epochs).
     #[inline]

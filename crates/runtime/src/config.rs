@@ -69,6 +69,7 @@ pub struct Config {
     pub(crate) background_compilation: bool,
     pub(crate) reference_types: bool,
     pub(crate) epoch_interruption: bool,
+    pub(crate) consume_fuel: bool,
 }
 
 /// Calls after which `tiered` compiles a function (see docs/benchmarks.md
@@ -92,6 +93,7 @@ impl Default for Config {
             background_compilation: true,
             reference_types: true,
             epoch_interruption: false,
+            consume_fuel: false,
         }
     }
 }
@@ -123,10 +125,26 @@ impl Config {
         self
     }
 
-    /// The checks code makes for the host (see [`Config::epoch_interruption`]).
+    /// Meter fuel (as wasmtime's option of the same name, with its own
+    /// unit): every function entry and every arrival at a loop header
+    /// (entering the loop or going round again) takes one unit of the
+    /// store's fuel, on every tier, so the same program takes the same
+    /// fuel whichever tier runs it; code that finds none left traps with
+    /// `all fuel consumed by WebAssembly`. A store starts with none (see
+    /// [`crate::Store::set_fuel`]). Calls and loop iterations bound all
+    /// unbounded work: code between two such points is straight-line and
+    /// no longer than its function. Off by default: no metering code.
+    pub fn consume_fuel(&mut self, on: bool) -> &mut Self {
+        self.consume_fuel = on;
+        self
+    }
+
+    /// The checks code makes for the host (see [`Config::epoch_interruption`]
+    /// and [`Config::consume_fuel`]).
     pub(crate) fn interrupts(&self) -> wx_core::module::Interrupts {
         wx_core::module::Interrupts {
             epoch: self.epoch_interruption,
+            fuel: self.consume_fuel,
         }
     }
 

@@ -200,6 +200,30 @@ impl<T> Store<T> {
         self.inner.data
     }
 
+    /// Give the store `fuel` units (see [`crate::Config::consume_fuel`]);
+    /// an error if its engine does not meter fuel.
+    pub fn set_fuel(&mut self, fuel: u64) -> crate::Result<()> {
+        self.fuel_metered()?;
+        self.inner.opaque.vm_limits.fuel = i64::try_from(fuel).unwrap_or(i64::MAX);
+        Ok(())
+    }
+
+    /// The fuel the store has left (0 once code ran out).
+    pub fn get_fuel(&self) -> crate::Result<u64> {
+        self.fuel_metered()?;
+        Ok(self.inner.opaque.vm_limits.fuel.max(0) as u64)
+    }
+
+    fn fuel_metered(&self) -> crate::Result<()> {
+        if self.engine().config().consume_fuel {
+            Ok(())
+        } else {
+            Err(Error::Usage(
+                "fuel is not metered: enable Config::consume_fuel".into(),
+            ))
+        }
+    }
+
     /// Stop code of this store once the engine's epoch is `ticks` past
     /// the current one (see [`crate::Config::epoch_interruption`]).
     pub fn set_epoch_deadline(&mut self, ticks: u64) {

@@ -3,6 +3,8 @@
 //! and loop headers, on every tier (interpreter, JIT, tiered with OSR'd
 //! loops, mixed), in loops with calls, exception handlers and atomics;
 //! the store survives the trap, and a callback may move the deadline.
+//! With `Config::consume_fuel`, the same points take a unit of fuel each:
+//! the same program takes exactly the same fuel on every tier.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -26,6 +28,14 @@ const WAT: &str = r#"(module
           (if (i32.eqz (i32.and (local.get 0) (i32.const 7))) (then (throw $e)))))
       (local.set 0 (i32.add (local.get 0) (i32.const 1)))
       (br $l)))
+  (func (export "eh_atomic") (param $n i32) (result i32)
+    (loop $l
+      (block $caught
+        (try_table (catch $e $caught)
+          (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+          (if (i32.and (local.get $n) (i32.const 1)) (then (throw $e)))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.atomic.load (i32.const 0)))
   (func (export "count") (param $n i32) (result i32) (local $i i32)
     (loop $l
       (local.set $i (call $leaf (local.get $i)))
@@ -35,6 +45,19 @@ const WAT: &str = r#"(module
 /// Every tier this build runs, with `tiered` compiling at once and
 /// replacing running loops after 100 iterations (OSR).
 fn configs() -> Vec<(&'static str, Config)> {
+    tier_configs(|c| {
+        c.epoch_interruption(true);
+    })
+}
+
+/// [`configs`] metering fuel instead.
+fn fuel_configs() -> Vec<(&'static str, Config)> {
+    tier_configs(|c| {
+        c.consume_fuel(true);
+    })
+}
+
+fn tier_configs(set: impl Fn(&mut Config)) -> Vec<(&'static str, Config)> {
     let mut out = Vec::new();
     let tiers: &[(&str, Strategy)] = if Engine::jit_available() {
         &[
@@ -51,8 +74,8 @@ fn configs() -> Vec<(&'static str, Config)> {
         c.strategy(s)
             .jit_threshold(1)
             .jit_loop_threshold(100)
-            .background_compilation(false)
-            .epoch_interruption(true);
+            .background_compilation(false);
+        set(&mut c);
         out.push((name, c));
     }
     out
@@ -184,6 +207,61 @@ fn without_epoch_interruption_code_has_no_checks() {
     let mut config = Config::new();
     config.epoch_interruption(true);
     let on = Module::new(&Engine::new(&config).unwrap(), WAT).unwrap();
-    // Five functions' entries, and the loops of four.
-    assert_eq!(checks(&on), 5 + 4);
+    // Six functions' entries, and the loops of five.
+    assert_eq!(checks(&on), 6 + 5);
+}
+
+/// Fuel taken by a run: one unit per function entry and loop-header
+/// arrival, identical on every tier (tiered moves the loop into compiled
+/// code halfway, by OSR).
+#[test]
+fn the_same_program_takes_the_same_fuel_on_every_tier() {
+    const BUDGET: u64 = 1_000_000;
+    for (tier, config) in fuel_configs() {
+        let (mut store, instance) = instantiate(&config);
+        store.set_fuel(BUDGET).unwrap();
+        let r = count(&mut store, &instance, 300).unwrap();
+        assert_eq!(r, [Val::I32(300)], "{tier}");
+        // `count`, 300 calls of `leaf` and 300 arrivals at the loop header.
+        assert_eq!(BUDGET - store.get_fuel().unwrap(), 601, "{tier}");
+        store.set_fuel(BUDGET).unwrap();
+        let r = support::call(&mut store, &instance, "eh_atomic", &[Val::I32(200)]).unwrap();
+        assert_eq!(r, [Val::I32(200)], "{tier}");
+        assert_eq!(BUDGET - store.get_fuel().unwrap(), 201, "{tier}");
+    }
+}
+
+#[test]
+fn running_out_of_fuel_traps_and_the_store_survives() {
+    for (tier, config) in fuel_configs() {
+        let (mut store, instance) = instantiate(&config);
+        // A new store has none.
+        let err = count(&mut store, &instance, 1).unwrap_err();
+        assert_eq!(err.trap_code(), Some(TrapCode::OutOfFuel), "{tier}: {err}");
+        for func in ["spin", "spin_calls", "spin_eh_atomic"] {
+            store.set_fuel(5000).unwrap();
+            let err = support::call(&mut store, &instance, func, &[]).unwrap_err();
+            assert_eq!(
+                err.trap_code(),
+                Some(TrapCode::OutOfFuel),
+                "{tier} {func}: {err}"
+            );
+            assert!(
+                err.to_string().contains("all fuel consumed"),
+                "{tier}: {err}"
+            );
+            assert_eq!(store.get_fuel().unwrap(), 0, "{tier} {func}");
+        }
+        store.set_fuel(21).unwrap();
+        assert_eq!(
+            count(&mut store, &instance, 10).unwrap(),
+            [Val::I32(10)],
+            "{tier}"
+        );
+        assert_eq!(store.get_fuel().unwrap(), 0, "{tier}");
+    }
+    // Without metering, fuel is an error to ask for.
+    let mut store = Store::new(&Engine::default(), ());
+    assert!(store.set_fuel(1).is_err());
+    assert!(store.get_fuel().is_err());
 }

@@ -37,22 +37,31 @@ impl Counts {
 /// `config` (its strategy says which tier).
 /// Failures are printed to stderr (all of them when `verbose`, else the first 10).
 pub fn run_script(name: &str, text: &str, config: &Config, verbose: bool) -> Counts {
-    run_script_timed(name, text, config, verbose, None)
+    run_script_bounded(name, text, config, verbose, Bounds::default())
 }
 
-/// [`run_script`], failing any directive that runs longer than `timeout`
-/// (its code traps with `interrupt`; see [`Ticker`]).
-pub fn run_script_timed(
+/// What each directive of a script may take.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Bounds {
+    /// The longest it may run (its code traps with `interrupt`; see
+    /// [`Ticker`]).
+    pub timeout: Option<Duration>,
+    /// The fuel it is given (see `Config::consume_fuel`).
+    pub fuel: Option<u64>,
+}
+
+/// [`run_script`], each directive within `bounds`.
+pub fn run_script_bounded(
     name: &str,
     text: &str,
     config: &Config,
     verbose: bool,
-    timeout: Option<Duration>,
+    bounds: Bounds,
 ) -> Counts {
     let mut config = config.clone();
-    if timeout.is_some() {
-        config.epoch_interruption(true);
-    }
+    config
+        .epoch_interruption(bounds.timeout.is_some())
+        .consume_fuel(bounds.fuel.is_some());
     let config = &config;
     let mut lexer = Lexer::new(text);
     lexer.allow_confusing_unicode(true);
@@ -68,7 +77,8 @@ pub fn run_script_timed(
         name,
         text,
         verbose,
-        timeout,
+        timeout: bounds.timeout,
+        fuel: bounds.fuel,
     };
     // Script threads (`thread`/`wait`) run on scoped threads: they borrow
     // the parsed script.
@@ -85,6 +95,8 @@ struct Report<'a> {
     verbose: bool,
     /// The longest a directive may run.
     timeout: Option<Duration>,
+    /// The fuel each directive is given.
+    fuel: Option<u64>,
 }
 
 /// Epochs a directive may run: the ticker advances the epoch every tenth
@@ -137,6 +149,10 @@ fn run_directives<'s, 'a>(
         let span = directive.span();
         if runner.ticker.is_some() {
             runner.store.set_epoch_deadline(DIRECTIVE_TICKS);
+        }
+        if let Some(fuel) = report.fuel {
+            // (The engine meters fuel: see `run_script_bounded`.)
+            let _ = runner.store.set_fuel(fuel);
         }
         let outcome = catch_unwind(AssertUnwindSafe(|| runner.directive(directive)))
             .unwrap_or_else(|p| Err(format!("panic in wx: {}", panic_text(&p))));

@@ -36,7 +36,8 @@ macro_rules! ret {
 }
 
 /// Count an iteration of the loop whose `LoopHeader` is `$header`
-/// (checking the store's epoch deadline there, if it has one); if the
+/// (checking the store's epoch deadline there and taking a unit of its
+/// fuel, if it has them); if the
 /// call moved to compiled code there (OSR), it has run to its end: pass
 /// on its trap, or return from the frame with the results it left in
 /// slots 0..n.
@@ -46,6 +47,8 @@ macro_rules! loop_tick {
         if let Some(code) = $crate::exec::epoch_due($cx) {
             trap_at!($cx, header, code)
         }
+        // (Fuel after OSR: compiled code that takes over the loop takes
+        // this iteration's unit at its header.)
         if let Some(rc) = count_loop($cx, (*header).a, $sp) {
             if rc != 0 {
                 // The compiled code ran the rest of this call and recorded
@@ -53,6 +56,9 @@ macro_rules! loop_tick {
                 pass_on!($cx, ptr::null(), rc, $crate::exec::TrapOrigin::Replaced);
             }
             ret!($cx)
+        }
+        if let Some(code) = $crate::exec::fuel_out($cx) {
+            trap_at!($cx, header, code)
         }
     };
 }
@@ -224,7 +230,7 @@ macro_rules! start {
         } else {
             ($mem, $len)
         };
-        if let Some(code) = $crate::exec::epoch_due($cx) {
+        if let Some(code) = $crate::exec::epoch_due($cx).or_else(|| $crate::exec::fuel_out($cx)) {
             trap_at!($cx, callee.instrs.as_ptr(), code)
         }
         next_checked!(callee.instrs.as_ptr(), sp, mem, len, $cx)

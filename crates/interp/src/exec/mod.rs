@@ -134,6 +134,19 @@ pub struct Cx {
     /// The store's limits when its engine checks epochs, else null: calls
     /// and loop iterations then check the deadline.
     pub(crate) epoch_limits: *const VMLimits,
+    /// The store's limits when its engine meters fuel, else null: calls
+    /// and loop iterations then take a unit each.
+    pub(crate) fuel_limits: *mut VMLimits,
+}
+
+/// Take a unit of the store's fuel at a call or loop iteration, if it is
+/// metered: the trap if that overdraws it.
+#[inline(always)]
+pub(crate) fn fuel_out(cx: &Cx) -> Option<TrapCode> {
+    // SAFETY: non-null, `fuel_limits` points at the limits of the store
+    // running this code, used by nothing else while this handler runs.
+    (!cx.fuel_limits.is_null() && unsafe { &mut *cx.fuel_limits }.take_fuel())
+        .then_some(TrapCode::OutOfFuel)
 }
 
 /// Whether the store's epoch deadline stops the code at a call or loop
@@ -264,6 +277,14 @@ unsafe fn invoke_inner(
         trap_ip: ptr::null(),
         trap: TrapOrigin::Here,
         // SAFETY: the instance is live; its limits belong to its store.
+        fuel_limits: unsafe {
+            if (&*instance).module.interrupts.fuel {
+                (*(*instance).vmctx()).limits
+            } else {
+                ptr::null_mut()
+            }
+        },
+        // SAFETY: as above.
         epoch_limits: unsafe {
             let limits = (*(*instance).vmctx()).limits;
             if (*limits).epoch.is_null() {
@@ -273,7 +294,7 @@ unsafe fn invoke_inner(
             }
         },
     };
-    if let Some(code) = epoch_due(&cx) {
+    if let Some(code) = epoch_due(&cx).or_else(|| fuel_out(&cx)) {
         return starts_trace(Err(code));
     }
     // SAFETY: the frame at slot 0 holds `frame_size` initialised slots.

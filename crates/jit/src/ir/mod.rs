@@ -505,6 +505,10 @@ pub enum Inst {
     /// store's deadline, call the runtime (`libcalls::epoch_interrupt`),
     /// which goes on or traps. Preserves every register.
     EpochCheck,
+    /// At a function entry or loop header, when the module meters fuel:
+    /// take one unit of the store's fuel (`VMLimits::fuel`), trapping with
+    /// `OutOfFuel` if that overdraws it.
+    ConsumeFuel,
     GlobalGet {
         ty: Ty,
         dst: VReg,

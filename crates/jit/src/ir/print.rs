@@ -200,6 +200,7 @@ impl Func {
             ),
             Inst::AtomicFence => "atomic.fence".to_string(),
             Inst::EpochCheck => "epoch_check".to_string(),
+            Inst::ConsumeFuel => "consume_fuel".to_string(),
             Inst::GlobalGet { dst, index, .. } => format!("{dst} = global.get {index}"),
             Inst::GlobalSet { src, index, .. } => format!("global.set {index}, {src}"),
             Inst::FuncRef { dst, func } => format!("{dst} = ref.func {func}"),

@@ -188,7 +188,8 @@ pub fn operands<'a>(f: &'a Func, inst: &Inst) -> Operands<'a> {
         | Inst::Throwing { .. }
         | Inst::Trap { .. }
         | Inst::AtomicFence
-        | Inst::EpochCheck => Operands::NONE,
+        | Inst::EpochCheck
+        | Inst::ConsumeFuel => Operands::NONE,
     }
 }
 

@@ -131,7 +131,9 @@ impl Translator<'_> {
     /// Returns whether it did.
     pub(super) fn try_inline(&mut self, func: u32) -> Result<bool, JitError> {
         let module = self.module;
-        if self.inlining.is_some() || func < module.num_imported_funcs {
+        // Metered code takes a unit of fuel at every function entry, which
+        // an inlined body would not have.
+        if self.inlining.is_some() || func < module.num_imported_funcs || module.interrupts.fuel {
             return Ok(false);
         }
         let def = func - module.num_imported_funcs;

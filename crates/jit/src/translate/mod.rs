@@ -308,8 +308,8 @@ fn translate_in_place(
             }
         }
     }
-    if module.interrupts.epoch && osr_at.is_none() {
-        t.emit(Inst::EpochCheck);
+    if osr_at.is_none() {
+        t.interrupt_checks();
     }
     if let Some(loop_offset) = osr_at {
         // The target is patched when the loop's header is created; the
@@ -608,6 +608,17 @@ impl Translator<'_> {
         tys.iter().map(|t| self.f.new_vreg(*t)).collect()
     }
 
+    /// The checks a function entry or loop header makes for the host,
+    /// as the module is configured (see `ModuleInfo::interrupts`).
+    fn interrupt_checks(&mut self) {
+        if self.module.interrupts.fuel {
+            self.emit(Inst::ConsumeFuel);
+        }
+        if self.module.interrupts.epoch {
+            self.emit(Inst::EpochCheck);
+        }
+    }
+
     fn open(&mut self, kind: Kind, bt: wasmparser::BlockType) -> Result<(), JitError> {
         let (params, results) = self.block_tys(bt)?;
         // An `if` consumes its condition before anything else happens.
@@ -630,9 +641,7 @@ impl Translator<'_> {
                 let header = self.new_block();
                 self.terminate(Inst::Jump { target: header });
                 self.start(header);
-                if self.module.interrupts.epoch {
-                    self.emit(Inst::EpochCheck);
-                }
+                self.interrupt_checks();
                 Frame {
                     block: Some(header),
                     ..Frame::new(kind, height, targets, results)

@@ -603,6 +603,7 @@ impl Emitter<'_> {
             | Inst::AtomicCmpxchg { .. }
             | Inst::AtomicFence => self.atomic(*inst)?,
             Inst::EpochCheck => self.epoch_check(),
+            Inst::ConsumeFuel => self.consume_fuel(),
             Inst::Jump { target } => self.goto(target, next),
             Inst::Branch {
                 cond: c,

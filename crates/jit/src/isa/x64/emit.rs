@@ -869,6 +869,7 @@ impl Emitter<'_> {
             | Inst::AtomicCmpxchg { .. }
             | Inst::AtomicFence => self.atomic(*inst)?,
             Inst::EpochCheck => self.epoch_check(),
+            Inst::ConsumeFuel => self.consume_fuel(),
             Inst::Store {
                 ty,
                 kind,

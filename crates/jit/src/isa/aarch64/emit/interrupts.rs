@@ -26,11 +26,24 @@ use wx_core::vm::{VMContext, VMLimits};
 const LIMITS: i64 = std::mem::offset_of!(VMContext, limits) as i64;
 const EPOCH: i64 = std::mem::offset_of!(VMLimits, epoch) as i64;
 const DEADLINE: i64 = std::mem::offset_of!(VMLimits, epoch_deadline) as i64;
+const FUEL: i64 = std::mem::offset_of!(VMLimits, fuel) as i64;
 
 /// Bytes of the stub's save area: the caller-saved registers, in pairs.
 const SAVE_BYTES: i64 = 8 * (CALLER_SAVED_GPRS.len() + CALLER_SAVED_FPRS.len()) as i64;
 
 impl Emitter<'_> {
+    /// Take a unit of fuel: load, subtract, store, and trap if the sign
+    /// bit is set.
+    pub(super) fn consume_fuel(&mut self) {
+        let a = &mut *self.asm;
+        a.ldr(Size::S64, X16, Mem::offset(VMCTX, LIMITS));
+        a.ldr(Size::S64, X17, Mem::offset(X16, FUEL));
+        a.sub_imm(Size::S64, X17, X17, 1);
+        a.str(Size::S64, X17, Mem::offset(X16, FUEL));
+        let trap = self.cold_site(SiteKind::Trap(wx_core::TrapCode::OutOfFuel));
+        self.asm.tbnz(X17, 63, trap);
+    }
+
     /// The check itself; its slow path comes after the body.
     pub(super) fn epoch_check(&mut self) {
         let a = &mut *self.asm;

@@ -27,11 +27,20 @@ use Gpr::{Rax, Rdi, Rsp, R10, R11, R14};
 const LIMITS: i32 = std::mem::offset_of!(VMContext, limits) as i32;
 const EPOCH: i32 = std::mem::offset_of!(VMLimits, epoch) as i32;
 const DEADLINE: i32 = std::mem::offset_of!(VMLimits, epoch_deadline) as i32;
+const FUEL: i32 = std::mem::offset_of!(VMLimits, fuel) as i32;
 
 /// The xmm registers the allocator hands out (all caller-saved).
 const SAVED_XMMS: usize = 14;
 
 impl Emitter<'_> {
+    /// Take a unit of fuel: `sub qword [limits + fuel], 1; js <trap>`.
+    pub(super) fn consume_fuel(&mut self) {
+        self.asm.load(Size::S64, R11, Mem::new(R14, LIMITS));
+        self.asm
+            .alu_mi(AluOp::Sub, Size::S64, Mem::new(R11, FUEL), 1);
+        self.trap_if(Cond::S, wx_core::TrapCode::OutOfFuel);
+    }
+
     /// The check itself; its slow path comes after the body.
     pub(super) fn epoch_check(&mut self) {
         let a = &mut self.asm;
