@@ -408,15 +408,7 @@ impl Instance {
     /// first (see [`crate::vm::VMLimits::limiter`]). The old size in
     /// pages, -1 if refused, or the limiter's trap.
     pub fn memory_grow_limited(&mut self, mem: u32, delta: u32) -> Result<i32, TrapCode> {
-        let m = self.memory(mem);
-        let page = crate::memory::PAGE_SIZE;
-        let current = m.pages() as usize * page;
-        let growth = Growth {
-            table: false,
-            current,
-            desired: current.saturating_add(delta as usize * page),
-            maximum: Some(m.max_pages() as usize * page),
-        };
+        let growth = self.memory(mem).growth(delta);
         match self.ask_limiter(delta, growth) {
             Verdict::Allow => Ok(self.memory_grow(mem, delta)),
             Verdict::Deny => Ok(-1),
@@ -431,14 +423,7 @@ impl Instance {
         delta: u32,
         init: u64,
     ) -> Result<i32, TrapCode> {
-        let t = self.table(table);
-        let current = t.size() as usize;
-        let growth = Growth {
-            table: true,
-            current,
-            desired: current.saturating_add(delta as usize),
-            maximum: Some(t.max() as usize),
-        };
+        let growth = self.table(table).growth(delta);
         match self.ask_limiter(delta, growth) {
             Verdict::Allow => Ok(self
                 .table(table)

@@ -137,6 +137,17 @@ impl LinearMemory {
         self.max_pages
     }
 
+    /// Growing by `delta` pages, in bytes, as a store's limiter is asked.
+    pub fn growth(&self, delta: u32) -> crate::vm::Growth {
+        let current = self.pages as usize * PAGE_SIZE;
+        crate::vm::Growth {
+            table: false,
+            current,
+            desired: current.saturating_add(delta as usize * PAGE_SIZE),
+            maximum: Some(self.max_pages as usize * PAGE_SIZE),
+        }
+    }
+
     pub fn pages(&self) -> u32 {
         self.pages
     }

@@ -54,6 +54,17 @@ impl TableInstance {
         self.max
     }
 
+    /// Growing by `delta` elements, as a store's limiter is asked.
+    pub fn growth(&self, delta: u32) -> crate::vm::Growth {
+        let current = self.size() as usize;
+        crate::vm::Growth {
+            table: true,
+            current,
+            desired: current.saturating_add(delta as usize),
+            maximum: Some(self.max as usize),
+        }
+    }
+
     pub fn size(&self) -> u32 {
         self.elems.len() as u32
     }

@@ -201,15 +201,7 @@ impl Memory {
     /// Grow by `delta` pages (if the store's limiter allows); the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
         let mut ctx = store.as_context_mut();
-        let m = self.raw_mut(&mut ctx.0.opaque);
-        let page = wx_core::memory::PAGE_SIZE;
-        let current = m.pages() as usize * page;
-        let growth = Growth {
-            table: false,
-            current,
-            desired: current.saturating_add(delta as usize * page),
-            maximum: Some(m.max_pages() as usize * page),
-        };
+        let growth = self.raw_mut(&mut ctx.0.opaque).growth(delta);
         ask_limiter(&mut ctx, delta, growth)?;
         let m = self.raw_mut(&mut ctx.0.opaque);
         m.grow(delta)
@@ -339,14 +331,7 @@ impl Table {
     /// allows); the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
         let mut ctx = store.as_context_mut();
-        let t = self.raw(&ctx.0.opaque);
-        let current = t.size() as usize;
-        let growth = Growth {
-            table: true,
-            current,
-            desired: current.saturating_add(delta as usize),
-            maximum: Some(t.max() as usize),
-        };
+        let growth = self.raw(&ctx.0.opaque).growth(delta);
         ask_limiter(&mut ctx, delta, growth)?;
         let s = &mut ctx.0.opaque;
         check_ref(&init, self.raw(s).ty.elem)?;

@@ -45,40 +45,16 @@ const WAT: &str = r#"(module
 /// Every tier this build runs, with `tiered` compiling at once and
 /// replacing running loops after 100 iterations (OSR).
 fn configs() -> Vec<(&'static str, Config)> {
-    tier_configs(|c| {
+    support::tier_configs(100, |c| {
         c.epoch_interruption(true);
     })
 }
 
 /// [`configs`] metering fuel instead.
 fn fuel_configs() -> Vec<(&'static str, Config)> {
-    tier_configs(|c| {
+    support::tier_configs(100, |c| {
         c.consume_fuel(true);
     })
-}
-
-fn tier_configs(set: impl Fn(&mut Config)) -> Vec<(&'static str, Config)> {
-    let mut out = Vec::new();
-    let tiers: &[(&str, Strategy)] = if Engine::jit_available() {
-        &[
-            ("interp", Strategy::Interp),
-            ("jit", Strategy::Jit),
-            ("tiered", Strategy::Tiered),
-            ("mixed", Strategy::Mixed),
-        ]
-    } else {
-        &[("interp", Strategy::Interp)]
-    };
-    for &(name, s) in tiers {
-        let mut c = Config::new();
-        c.strategy(s)
-            .jit_threshold(1)
-            .jit_loop_threshold(100)
-            .background_compilation(false);
-        set(&mut c);
-        out.push((name, c));
-    }
-    out
 }
 
 fn instantiate(config: &Config) -> (Store<()>, Instance) {

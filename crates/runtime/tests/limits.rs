@@ -49,26 +49,7 @@ impl ResourceLimiter for Recorder {
 }
 
 fn tiers() -> Vec<(&'static str, Config)> {
-    let mut out = Vec::new();
-    let all: &[(&str, Strategy)] = if Engine::jit_available() {
-        &[
-            ("interp", Strategy::Interp),
-            ("jit", Strategy::Jit),
-            ("tiered", Strategy::Tiered),
-            ("mixed", Strategy::Mixed),
-        ]
-    } else {
-        &[("interp", Strategy::Interp)]
-    };
-    for &(name, s) in all {
-        let mut c = Config::new();
-        c.strategy(s)
-            .jit_threshold(1)
-            .jit_loop_threshold(10)
-            .background_compilation(false);
-        out.push((name, c));
-    }
-    out
+    support::tier_configs(10, |_| {})
 }
 
 struct Data {

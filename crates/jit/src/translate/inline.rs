@@ -131,9 +131,7 @@ impl Translator<'_> {
     /// Returns whether it did.
     pub(super) fn try_inline(&mut self, func: u32) -> Result<bool, JitError> {
         let module = self.module;
-        // Metered code takes a unit of fuel at every function entry, which
-        // an inlined body would not have.
-        if self.inlining.is_some() || func < module.num_imported_funcs || module.interrupts.fuel {
+        if self.inlining.is_some() || func < module.num_imported_funcs {
             return Ok(false);
         }
         let def = func - module.num_imported_funcs;
@@ -161,6 +159,7 @@ impl Translator<'_> {
             end: u32::MAX,
             call_offset,
         });
+
         let n = ty.params().len();
         let height = self.stack.len() - n;
         let local_base = self.locals.len() as u32;
@@ -249,6 +248,10 @@ impl Translator<'_> {
             frame: self.frames.len() - 1,
         });
         let (code, offset) = super::operator_bytes(&body.get_operators_reader()?)?;
+        // Metered code takes a unit at every function entry, inlined or not.
+        if module.interrupts.fuel {
+            self.emit(Inst::ConsumeFuel);
+        }
         super::decode::feed_operators(self, code, offset)?;
         // The body's final `end` closed the frame.
         debug_assert_eq!(self.frames.len(), self.inlining.map_or(0, |i| i.frame));

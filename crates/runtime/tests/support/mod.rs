@@ -99,3 +99,31 @@ pub fn tiers() -> Vec<(&'static str, Config)> {
     }
     out
 }
+
+/// A config per tier this build runs (interp, and where the JIT exists
+/// jit, tiered and mixed), with `tiered` compiling on the calling thread
+/// at its first call and replacing a running loop after
+/// `loop_threshold` iterations (OSR); `set` adds the test's settings.
+pub fn tier_configs(loop_threshold: u64, set: impl Fn(&mut Config)) -> Vec<(&'static str, Config)> {
+    let all: &[(&str, Strategy)] = if Engine::jit_available() {
+        &[
+            ("interp", Strategy::Interp),
+            ("jit", Strategy::Jit),
+            ("tiered", Strategy::Tiered),
+            ("mixed", Strategy::Mixed),
+        ]
+    } else {
+        &[("interp", Strategy::Interp)]
+    };
+    all.iter()
+        .map(|&(name, s)| {
+            let mut c = Config::new();
+            c.strategy(s)
+                .jit_threshold(1)
+                .jit_loop_threshold(loop_threshold)
+                .background_compilation(false);
+            set(&mut c);
+            (name, c)
+        })
+        .collect()
+}
