@@ -12,6 +12,25 @@ test:
 test-aarch64:
     bash tests/aarch64/run.sh
 
+# The fuzz targets (crates/fuzz: compile, tiers, wasmi; see README
+# "Fuzzing") under libFuzzer, one after another, `secs` seconds each, from
+# the kept corpus; new inputs go to fuzz/target/corpus, crashes to
+# fuzz/artifacts. Inputs may be 8 KiB from the start: wasm-smith needs
+# bytes to make more than a trivial module. Needs nightly and cargo-fuzz;
+# without them, the stable driver runs the same targets for as long.
+fuzz secs="60":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if cargo +nightly fuzz --version >/dev/null 2>&1; then
+        cd fuzz
+        for t in compile tiers wasmi; do
+            mkdir -p target/corpus/$t
+            cargo +nightly fuzz run -O $t target/corpus/$t corpus/$t regressions/$t -- -max_total_time={{secs}} -max_len=8192 -len_control=0
+        done
+    else
+        WX_FUZZ_SECS={{secs}} WX_FUZZ_ITERS=100000000 cargo test --release --test fuzz
+    fi
+
 # The official spec suite only (WX_SPEC_FILTER=name narrows it).
 spec:
     cargo test --test spec

@@ -637,7 +637,12 @@ impl Op {
             | Op::I64LeSImm { dst, .. }
             | Op::I64LeUImm { dst, .. }
             | Op::I64GeSImm { dst, .. }
-            | Op::I64GeUImm { dst, .. } => Some(dst),
+            | Op::I64GeUImm { dst, .. }
+            | Op::AtomicLoad { dst, .. }
+            | Op::AtomicRmw { dst, .. }
+            | Op::AtomicCmpxchg { dst, .. }
+            | Op::AtomicWait { dst, .. }
+            | Op::AtomicNotify { dst, .. } => Some(dst),
             _ => None,
         }
     }

@@ -280,4 +280,23 @@ mod tests {
         // a, b and acc are live at the header; t0 and t1 are not.
         assert_eq!(cells, [0, 1, 4]);
     }
+
+    /// A loop in unreachable code has an interpreter counter but can never
+    /// get hot: asked for anyway, its OSR entry is refused, not an internal
+    /// error (found by the `compile` fuzz target, which asks for every loop).
+    #[test]
+    fn osr_entry_at_an_unreachable_loop_is_refused() {
+        let wat = r#"(module (func (result i32)
+            (return (i32.const 7))
+            (loop $l (br $l))
+            (i32.const 0)))"#;
+        let info = ModuleInfo::new(&wat::parse_str(wat).unwrap()).unwrap();
+        let (bytes, start) = info.body(0);
+        // The `loop` operator: the only 0x03 byte after `return`.
+        let offset = start + bytes.iter().position(|&b| b == 0x03).expect("a loop");
+        match compile_osr_for(&X64, &info, 0, offset) {
+            Err(JitError::Unsupported { opcode }) => assert!(opcode.contains("unreachable")),
+            other => panic!("expected a refusal, got {:?}", other.map(|c| c.code.len())),
+        }
+    }
 }

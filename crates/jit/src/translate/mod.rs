@@ -337,8 +337,15 @@ fn translate_in_place(
         let (op, at) = reader.read_with_offset()?;
         t.srcloc = at as u32;
         let osr_header = matches!(op, Operator::Loop { .. })
-            && t.osr.is_some_and(|o| o.loop_offset as u64 == at)
-            && t.cur.is_some();
+            && t.osr.is_some_and(|o| o.loop_offset as u64 == at);
+        // The interpreter counts every loop, dead ones too, but a loop in
+        // unreachable code never runs, so never gets hot: only a caller
+        // that asks for every loop (the compile fuzz target) meets one.
+        if osr_header && t.cur.is_none() {
+            return Err(JitError::Unsupported {
+                opcode: "loop in unreachable code (as an OSR entry)".into(),
+            });
+        }
         if osr_header && !t.stack.is_empty() {
             return Err(JitError::Unsupported {
                 opcode: "loop entered with operand-stack values (as an OSR entry)".into(),
