@@ -119,7 +119,7 @@ pub fn differential(data: &[u8], features: Features, oracles: &[Box<dyn Oracle>]
 }
 
 /// The calls to make: every exported function with arguments from `u`.
-fn calls(info: &ModuleInfo, u: &mut Unstructured<'_>) -> Vec<(String, Vec<Arg>)> {
+pub fn calls(info: &ModuleInfo, u: &mut Unstructured<'_>) -> Vec<(String, Vec<Arg>)> {
     let funcs: Vec<_> = info
         .exports
         .iter()

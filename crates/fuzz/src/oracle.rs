@@ -155,6 +155,8 @@ fn wx_outcome(e: wx_runtime::Error) -> Outcome {
         C::Internal => Trap::Other("internal"),
         C::Exception => return Outcome::Exception,
         C::ExpectedSharedMemory => Trap::Other("expected shared memory"),
+        C::Interrupt => Trap::Other("interrupt"),
+        C::OutOfFuel => Trap::Other("out of fuel"),
     })
 }
 
