@@ -409,7 +409,7 @@ impl Instance {
     /// pages, -1 if refused, or the limiter's trap.
     pub fn memory_grow_limited(&mut self, mem: u32, delta: u32) -> Result<i32, TrapCode> {
         let growth = self.memory(mem).growth(delta);
-        match self.ask_limiter(delta, growth) {
+        match self.ask_limiter(growth) {
             Verdict::Allow => Ok(self.memory_grow(mem, delta)),
             Verdict::Deny => Ok(-1),
             Verdict::Trap(code) => Err(code),
@@ -424,7 +424,7 @@ impl Instance {
         init: u64,
     ) -> Result<i32, TrapCode> {
         let growth = self.table(table).growth(delta);
-        match self.ask_limiter(delta, growth) {
+        match self.ask_limiter(growth) {
             Verdict::Allow => Ok(self
                 .table(table)
                 .grow(delta, init)
@@ -434,19 +434,13 @@ impl Instance {
         }
     }
 
-    /// The store's limiter's verdict on `growth` (none is asked about
-    /// growing by nothing).
-    fn ask_limiter(&self, delta: u32, growth: Growth) -> Verdict {
+    /// The store's limiter's verdict on `growth` (see [`Growth::ask`]).
+    fn ask_limiter(&self, growth: Growth) -> Verdict {
         let vmctx = self.vmctx();
         // SAFETY: an instance's VMContext points at its store's limits and
         // its store, both live while the instance is; the limiter runs on
         // the store's thread with no other reference to the store in use.
-        unsafe {
-            match (*(*vmctx).limits).limiter {
-                Some(limiter) if delta > 0 => limiter((*vmctx).store, growth),
-                _ => Verdict::Allow,
-            }
-        }
+        unsafe { growth.ask((*(*vmctx).limits).limiter, (*vmctx).store) }
     }
 
     pub fn table_init(

@@ -131,7 +131,6 @@ impl LinearMemory {
         self.ty
     }
 
-    /// Current size in pages.
     /// The most pages it may grow to.
     pub fn max_pages(&self) -> u32 {
         self.max_pages
@@ -148,6 +147,7 @@ impl LinearMemory {
         }
     }
 
+    /// Current size in pages.
     pub fn pages(&self) -> u32 {
         self.pages
     }

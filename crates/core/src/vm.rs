@@ -115,6 +115,27 @@ pub struct Growth {
     pub maximum: Option<usize>,
 }
 
+impl Growth {
+    /// The verdict of a store's `limiter` (its `VMLimits::limiter`) on
+    /// this growth of `store`'s memory or table: growing by nothing, or
+    /// without a limiter, is allowed.
+    ///
+    /// # Safety
+    /// `store` is the live store the limiter was installed for, on its
+    /// thread, with no other reference to it in use while it runs.
+    pub unsafe fn ask(
+        self,
+        limiter: Option<unsafe fn(*mut u8, Growth) -> Verdict>,
+        store: *mut u8,
+    ) -> Verdict {
+        match limiter {
+            // SAFETY: guaranteed by the caller.
+            Some(limiter) if self.desired > self.current => unsafe { limiter(store, self) },
+            _ => Verdict::Allow,
+        }
+    }
+}
+
 /// A limiter's answer: grow, refuse (`memory.grow` and `table.grow` return
 /// -1), or trap.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -202,7 +202,7 @@ impl Memory {
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32) -> Result<u32> {
         let mut ctx = store.as_context_mut();
         let growth = self.raw_mut(&mut ctx.0.opaque).growth(delta);
-        ask_limiter(&mut ctx, delta, growth)?;
+        ask_limiter(&mut ctx, growth)?;
         let m = self.raw_mut(&mut ctx.0.opaque);
         m.grow(delta)
             .ok_or_else(|| Error::Usage(format!("failed to grow memory by {delta} pages")))
@@ -332,7 +332,7 @@ impl Table {
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
         let mut ctx = store.as_context_mut();
         let growth = self.raw(&ctx.0.opaque).growth(delta);
-        ask_limiter(&mut ctx, delta, growth)?;
+        ask_limiter(&mut ctx, growth)?;
         let s = &mut ctx.0.opaque;
         check_ref(&init, self.raw(s).ty.elem)?;
         let raw = init.to_raw(s);
@@ -344,18 +344,12 @@ impl Table {
 
 /// The store's limiter's verdict on a host-side growth: an error if it
 /// refuses or fails.
-fn ask_limiter<T>(
-    ctx: &mut crate::store::StoreContextMut<'_, T>,
-    delta: u32,
-    growth: Growth,
-) -> Result<()> {
-    let Some(limiter) = ctx.0.opaque.vm_limits.limiter.filter(|_| delta > 0) else {
-        return Ok(());
-    };
+fn ask_limiter<T>(ctx: &mut crate::store::StoreContextMut<'_, T>, growth: Growth) -> Result<()> {
+    let limiter = ctx.0.opaque.vm_limits.limiter;
     let store: *mut crate::store::StoreInner<T> = &mut *ctx.0;
     // SAFETY: `store` is the live store `ctx` borrows, used by nothing else
     // while the limiter runs.
-    match unsafe { limiter(store.cast(), growth) } {
+    match unsafe { growth.ask(limiter, store.cast()) } {
         Verdict::Allow => Ok(()),
         Verdict::Deny => Err(Error::Usage(format!(
             "the store's limiter refused to grow {} from {} to {}",

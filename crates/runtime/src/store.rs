@@ -227,8 +227,7 @@ impl<T> Store<T> {
     /// Stop code of this store once the engine's epoch is `ticks` past
     /// the current one (see [`crate::Config::epoch_interruption`]).
     pub fn set_epoch_deadline(&mut self, ticks: u64) {
-        let o = &mut self.inner.opaque;
-        o.vm_limits.epoch_deadline = o.engine.current_epoch().saturating_add(ticks);
+        self.inner.opaque.set_epoch_deadline(ticks);
     }
 
     /// Consult the [`crate::ResourceLimiter`] that `get` finds in the
@@ -290,8 +289,7 @@ unsafe fn on_deadline<T>(store: *mut u8) -> u32 {
     inner.epoch_callback.get_or_insert(callback);
     match result {
         Ok(UpdateDeadline::Continue(ticks)) => {
-            let o = &mut inner.opaque;
-            o.vm_limits.epoch_deadline = o.engine.current_epoch().saturating_add(ticks);
+            inner.opaque.set_epoch_deadline(ticks);
             0
         }
         Err(e) => {
@@ -302,6 +300,11 @@ unsafe fn on_deadline<T>(store: *mut u8) -> u32 {
 }
 
 impl StoreOpaque {
+    /// The deadline `ticks` epochs past the engine's current one.
+    fn set_epoch_deadline(&mut self, ticks: u64) {
+        self.vm_limits.epoch_deadline = self.engine.current_epoch().saturating_add(ticks);
+    }
+
     pub(crate) fn check(&self, store_id: u64) {
         assert_eq!(
             store_id, self.id,

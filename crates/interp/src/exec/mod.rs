@@ -262,6 +262,13 @@ unsafe fn invoke_inner(
         // SAFETY: all three are live (see above).
         unsafe { tier::report(module_code, instance, code, Hot::Calls(c.call_count())) };
     }
+    // SAFETY: the instance is live; its limits belong to its store.
+    let (interrupts, limits) = unsafe {
+        (
+            (&*instance).module.interrupts,
+            (*(*instance).vmctx()).limits,
+        )
+    };
     let mut cx = Cx {
         stack,
         code,
@@ -276,22 +283,15 @@ unsafe fn invoke_inner(
         sp: ptr::null_mut(),
         trap_ip: ptr::null(),
         trap: TrapOrigin::Here,
-        // SAFETY: the instance is live; its limits belong to its store.
-        fuel_limits: unsafe {
-            if (&*instance).module.interrupts.fuel {
-                (*(*instance).vmctx()).limits
-            } else {
-                ptr::null_mut()
-            }
+        fuel_limits: if interrupts.fuel {
+            limits
+        } else {
+            ptr::null_mut()
         },
-        // SAFETY: as above.
-        epoch_limits: unsafe {
-            let limits = (*(*instance).vmctx()).limits;
-            if (*limits).epoch.is_null() {
-                ptr::null()
-            } else {
-                limits
-            }
+        epoch_limits: if interrupts.epoch {
+            limits
+        } else {
+            ptr::null()
         },
     };
     if let Some(code) = epoch_due(&cx).or_else(|| fuel_out(&cx)) {

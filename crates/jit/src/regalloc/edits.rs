@@ -95,9 +95,10 @@ pub(super) fn build(
     let mut next = 0;
     for &b in &f.layout {
         let insts = f.blocks[b.0 as usize].insts.clone();
-        let Some(terminator) = insts.end.checked_sub(1).filter(|_| !insts.is_empty()) else {
+        if insts.is_empty() {
             continue;
-        };
+        }
+        let terminator = insts.end - 1;
         let here = 2 * insts.start;
         active.retain(|s| s.covers(here));
         while let Some(s) = splits.get(next).filter(|s| s.span.0 <= here) {
