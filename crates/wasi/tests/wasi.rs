@@ -761,10 +761,15 @@ fn listening_sockets_accept_receive_send_and_shut_down() {
         Ok(()) | Err(Error::Exit(0)) => {}
         Err(e) => panic!("{e}"),
     }
-    assert_eq!(
-        String::from_utf8(captured.lock().unwrap().clone()).unwrap(),
-        SOCKETS_STDOUT
-    );
+    let out = String::from_utf8(captured.lock().unwrap().clone()).unwrap();
+    // A machine slow enough that the client connected before the guest
+    // first looked finds the connection at once, without the poll.
+    let waited = "poll listener: ok\nevents=1 userdata=7 type=1\n";
+    let expected = match out.contains("poll listener") {
+        true => SOCKETS_STDOUT.to_string(),
+        false => SOCKETS_STDOUT.replace(waited, ""),
+    };
+    assert_eq!(out, expected);
     assert_eq!(client.join().unwrap(), "pong: ping\nbye\n");
 }
 
