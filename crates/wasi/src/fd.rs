@@ -97,7 +97,8 @@ pub(crate) fn tty_type(tty: bool) -> u8 {
 }
 
 /// `fd_fdstat_set_flags(fd, flags)`: APPEND and NONBLOCK of a file (both
-/// replaced); the synchronous-write flags are not supported.
+/// replaced), NONBLOCK alone of a connected socket (as wasmtime's sockets);
+/// the synchronous-write flags are not supported.
 pub(crate) fn fd_fdstat_set_flags(
     cx: &mut WasiCtx,
     _mem: &mut Mem,
@@ -105,6 +106,17 @@ pub(crate) fn fd_fdstat_set_flags(
     flags: u32,
 ) -> WasiResult {
     let flags = flags16(flags, fdflags::ALL, "fdflags")?;
+    if let Desc::Stream(s) = cx.table.get_mut(fd)? {
+        if flags & !fdflags::NONBLOCK != 0 {
+            return Err(Errno::EINVAL.into());
+        }
+        let nonblock = flags != 0;
+        s.stream
+            .set_nonblocking(nonblock)
+            .map_err(|e| Errno::from_socket_error(&e))?;
+        s.nonblock = nonblock;
+        return Ok(());
+    }
     let f = cx.table.file(fd)?;
     if flags & (fdflags::DSYNC | fdflags::SYNC | fdflags::RSYNC) != 0 {
         return Err(Errno::EINVAL.into());

@@ -28,6 +28,15 @@ const PRELUDE: &str = r#"
   (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "path_unlink_file" (func $unlink (param i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "sock_accept" (func $accept (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "sock_recv" (func $recv (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_set_flags" (func $set_flags (param i32 i32) (result i32)))
+  (func (export "w_sock_accept") (param i32 i32 i32) (result i32)
+    (call $accept (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "w_sock_recv") (param i32 i32 i32 i32 i32 i32) (result i32)
+    (call $recv (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4) (local.get 5)))
+  (func (export "w_fd_fdstat_set_flags") (param i32 i32) (result i32)
+    (call $set_flags (local.get 0) (local.get 1)))
   (func (export "w_poll") (param i32 i32 i32 i32) (result i32)
     (call $poll (local.get 0) (local.get 1) (local.get 2) (local.get 3)))
   (func (export "w_mkdir") (param i32 i32 i32) (result i32) (call $mkdir (local.get 0) (local.get 1) (local.get 2)))
@@ -771,6 +780,39 @@ fn listening_sockets_accept_receive_send_and_shut_down() {
     };
     assert_eq!(out, expected);
     assert_eq!(client.join().unwrap(), "pong: ping\nbye\n");
+}
+
+/// A connected socket's NONBLOCK flag can be switched both ways, and
+/// nothing else can be set on it (`EINVAL`, as in wasmtime).
+#[test]
+fn socket_blocking_mode_can_be_switched() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let mut ctx = WasiCtx::builder();
+    ctx.tcp_listener(listener).unwrap();
+    let mut g = Guest::new(&mut ctx, "");
+    const NONBLOCK: i32 = 1 << 2;
+    assert_eq!(g.wasi("sock_accept", &[3, NONBLOCK, 0]), 0);
+    let conn = g.u32_at(0) as i32;
+    let mut flags = |g: &mut Guest| {
+        assert_eq!(g.wasi("fd_fdstat_get", &[conn, 64]), 0);
+        u16::from_le_bytes([g.mem()[66], g.mem()[67]]) as i32
+    };
+    assert_eq!(flags(&mut g), NONBLOCK);
+    assert_eq!(g.wasi("fd_fdstat_set_flags", &[conn, 0]), 0);
+    assert_eq!(flags(&mut g), 0);
+    const APPEND: i32 = 1;
+    assert_eq!(g.wasi("fd_fdstat_set_flags", &[conn, APPEND]), 28, "EINVAL");
+    assert_eq!(g.wasi("fd_fdstat_set_flags", &[conn, NONBLOCK]), 0);
+    assert_eq!(flags(&mut g), NONBLOCK);
+    // Non-blocking again: a read with nothing sent is EAGAIN, not a wait.
+    g.iovecs(100, &[(200, 8)]);
+    assert_eq!(
+        g.wasi("sock_recv", &[conn, 100, 1, 0, 120, 124]),
+        6,
+        "EAGAIN"
+    );
+    drop(client);
 }
 
 /// `poll_oneoff` on a pipe: not ready while the writer holds back (the

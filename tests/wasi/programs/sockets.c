@@ -28,6 +28,9 @@ int main(void) {
     printf("events=%lu userdata=%llu type=%d\n", (unsigned long)n,
            (unsigned long long)ev.userdata, ev.type);
     e = __wasi_sock_accept(L, 0, &conn);
+  } else if (e == 0) {
+    /* Serve an early connection blocking too, so the rest reads the same. */
+    e = __wasi_fd_fdstat_set_flags(conn, 0);
   }
   T("accept", e);
   if (e) return 1;
