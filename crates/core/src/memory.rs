@@ -21,37 +21,86 @@ pub const MAX_PAGES: u32 = 65536;
 /// Bytes reserved per memory when possible: 4 GiB + 4 GiB guard.
 pub const RESERVATION: usize = 8 << 30;
 
-/// Full-size reservations of dropped memories, inaccessible and zero,
-/// kept for the next memories: creating one then maps nothing, and dropping
-/// one unmaps nothing (8 GiB mappings cost page-table work, and qemu-user
-/// keeps ~50 MB of bookkeeping per such mapping for the process's life).
-/// Bounded: past [`POOL_MAX`] free reservations, dropped ones are unmapped.
-static POOL: parking_lot::Mutex<Vec<usize>> = parking_lot::Mutex::new(Vec::new());
+/// Full-size reservations of dropped memories, zero, kept for the next
+/// memories: creating one then maps nothing, and dropping one unmaps
+/// nothing (8 GiB mappings cost page-table work, and qemu-user keeps
+/// ~50 MB of bookkeeping per such mapping for the process's life). Each
+/// keeps the accessible prefix it had, so a memory of the same size (the
+/// same module instantiated again) changes no protection either: every
+/// `mprotect` takes the process's address-space lock and, for pages in
+/// use, interrupts the other CPUs to flush their TLBs, which is what
+/// limits many threads instantiating at once. Bounded: past [`POOL_MAX`]
+/// free reservations, dropped ones are unmapped.
+static POOL: parking_lot::Mutex<Vec<Pooled>> = parking_lot::Mutex::new(Vec::new());
 const POOL_MAX: usize = 16;
 
-/// A full-size reservation: one from the pool, or a fresh one.
-fn reserve_full() -> std::io::Result<NonNull<u8>> {
+/// A free reservation and how many of its first bytes are accessible.
+struct Pooled {
+    base: usize,
+    accessible: usize,
+}
+
+/// Up to this many accessible bytes are zeroed in place when a memory is
+/// dropped (one page: a few microseconds, and the pool holds at most
+/// 1 MiB so); larger prefixes go back to the OS with `madvise`.
+const ZERO_IN_PLACE: usize = PAGE_SIZE;
+
+/// A full-size reservation with its first `len` bytes accessible and zero:
+/// one from the pool, or a fresh one.
+fn reserve_full(len: usize) -> std::io::Result<NonNull<u8>> {
     let pooled = POOL.lock().pop();
-    match pooled.and_then(|p| NonNull::new(p as *mut u8)) {
-        Some(p) => Ok(p),
-        None => sys::reserve(RESERVATION),
+    let Some(Pooled { base, accessible }) = pooled else {
+        let base = sys::reserve(RESERVATION)?;
+        // SAFETY: [0, len) is inside the fresh reservation.
+        if let Err(e) = unsafe { sys::commit(base, 0, len) } {
+            // SAFETY: the reservation just made, not used again.
+            unsafe { sys::release(base, RESERVATION) };
+            return Err(e);
+        }
+        return Ok(base);
+    };
+    let base = NonNull::new(base as *mut u8).expect("pooled bases are not null");
+    // SAFETY: both ranges lie inside the pooled reservation, which is ours
+    // alone now; its accessible prefix is zero, so what stays accessible
+    // reads as zero and what becomes inaccessible loses nothing.
+    let adjusted = unsafe {
+        if len > accessible {
+            sys::commit(base, accessible, len - accessible)
+        } else {
+            sys::protect_none(base, len, accessible - len)
+        }
+    };
+    if let Err(e) = adjusted {
+        // SAFETY: as above; the reservation goes back to the OS.
+        unsafe { sys::release(base, RESERVATION) };
+        return Err(e);
     }
+    Ok(base)
 }
 
 /// Give back a full-size reservation whose first `used` bytes were
-/// accessible: to the pool once reset, else to the OS.
+/// accessible: to the pool once zeroed, else to the OS.
 ///
 /// # Safety
 /// `base` is a reservation of [`RESERVATION`] bytes from [`reserve_full`],
 /// not used afterwards.
 unsafe fn release_full(base: NonNull<u8>, used: usize) {
-    // SAFETY: the caller gives up the reservation; its accessible prefix
-    // is ours to reset.
-    let reset = unsafe { sys::decommit(base, used) }.is_ok();
-    {
+    if POOL.lock().len() < POOL_MAX {
+        let zeroed = if used <= ZERO_IN_PLACE {
+            // SAFETY: the caller gives up the reservation; its first `used`
+            // bytes are accessible and nothing else reads them.
+            unsafe { std::ptr::write_bytes(base.as_ptr(), 0, used) };
+            true
+        } else {
+            // SAFETY: as above: the accessible prefix is ours to drop.
+            unsafe { sys::zero(base, used) }.is_ok()
+        };
         let mut pool = POOL.lock();
-        if reset && pool.len() < POOL_MAX {
-            pool.push(base.as_ptr() as usize);
+        if zeroed && pool.len() < POOL_MAX {
+            pool.push(Pooled {
+                base: base.as_ptr() as usize,
+                accessible: used,
+            });
             return;
         }
     }
@@ -92,22 +141,22 @@ impl LinearMemory {
                 ty.min, max_pages
             )));
         }
-        let (base, reserved, guard) = match reserve_full() {
+        let len = ty.min as usize * PAGE_SIZE;
+        let (base, reserved, guard) = match reserve_full(len) {
             Ok(p) => (p, RESERVATION, true),
             Err(_) => {
-                let len = (max_pages as usize * PAGE_SIZE).max(PAGE_SIZE);
-                let p = sys::reserve(len)
+                let reserved = (max_pages as usize * PAGE_SIZE).max(PAGE_SIZE);
+                let p = sys::reserve(reserved)
                     .map_err(|e| MemoryError(format!("cannot reserve linear memory: {e}")))?;
-                (p, len, false)
+                // SAFETY: [0, len) is inside the fresh reservation (len <= max <= reserved).
+                if let Err(e) = unsafe { sys::commit(p, 0, len) } {
+                    // SAFETY: releasing the reservation just made, not used again.
+                    unsafe { sys::release(p, reserved) };
+                    return Err(MemoryError(format!("cannot commit linear memory: {e}")));
+                }
+                (p, reserved, false)
             }
         };
-        let len = ty.min as usize * PAGE_SIZE;
-        // SAFETY: [0, len) is inside the fresh reservation (len <= max <= reserved).
-        if let Err(e) = unsafe { sys::commit(base, 0, len) } {
-            // SAFETY: releasing the reservation just made, not used again.
-            unsafe { release(base, reserved, 0) };
-            return Err(MemoryError(format!("cannot commit linear memory: {e}")));
-        }
         Ok(LinearMemory {
             vm: VMMemory {
                 base: base.as_ptr(),
@@ -347,6 +396,39 @@ mod tests {
             let m = LinearMemory::new(ty, MAX_PAGES).unwrap();
             assert_eq!(m.len(), 2 * PAGE_SIZE);
             assert!(m.data().iter().all(|&b| b == 0));
+        }
+    }
+
+    /// A pooled reservation keeps its accessible prefix for a memory of
+    /// the same size; one of another size finds exactly its own size
+    /// accessible (what the guard region relies on), zeroed whether the
+    /// last user's bytes were zeroed in place (one page) or dropped.
+    #[test]
+    fn pooled_reservations_take_each_new_size() {
+        let ty = |min| MemoryType {
+            min,
+            max: None,
+            shared: false,
+        };
+        for (first, second) in [(1, 1), (1, 3), (3, 1), (4, 0), (0, 2)] {
+            let mut m = LinearMemory::new(ty(first), MAX_PAGES).unwrap();
+            m.data_mut().fill(0x5a);
+            drop(m);
+            for _ in 0..3 {
+                let mut m = LinearMemory::new(ty(second), MAX_PAGES).unwrap();
+                assert_eq!(m.len(), second as usize * PAGE_SIZE);
+                assert!(m.data().iter().all(|&b| b == 0), "{first} -> {second}");
+                // The first byte past the end is not accessible.
+                #[cfg(target_os = "linux")]
+                {
+                    let past = m.vm.base as usize + m.len();
+                    assert!(!crate::sys::is_accessible(past), "{first} -> {second}");
+                    if second > 0 {
+                        assert!(crate::sys::is_accessible(past - 1));
+                    }
+                }
+                m.data_mut().fill(0x77);
+            }
         }
     }
 }

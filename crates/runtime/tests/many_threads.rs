@@ -11,23 +11,8 @@ use wx_runtime::*;
 
 mod support;
 
-const WAT: &str = r#"(module
-  (memory 1)
-  (global $calls (mut i32) (i32.const 0))
-  (func $fib (export "fib") (param $n i32) (result i32)
-    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
-      (then (local.get $n))
-      (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1)))
-                     (call $fib (i32.sub (local.get $n) (i32.const 2)))))))
-  (func (export "sum") (param $n i32) (result i64) (local $i i32) (local $acc i64)
-    (global.set $calls (i32.add (global.get $calls) (i32.const 1)))
-    (loop $l
-      (i32.store (i32.shl (i32.and (local.get $i) (i32.const 255)) (i32.const 2)) (local.get $i))
-      (local.set $acc (i64.add (local.get $acc)
-        (i64.extend_i32_u (i32.load (i32.shl (i32.and (local.get $i) (i32.const 255)) (i32.const 2))))))
-      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
-    (local.get $acc))
-  (func (export "calls") (result i32) (global.get $calls)))"#;
+/// Also the workload of `benches/engines/threads` (wx against wasmtime).
+const WAT: &str = include_str!("many_threads.wat");
 
 fn fib(n: i32) -> i32 {
     if n < 2 {

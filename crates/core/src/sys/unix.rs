@@ -47,30 +47,62 @@ pub(crate) unsafe fn commit(base: NonNull<u8>, offset: usize, len: usize) -> io:
     Ok(())
 }
 
-/// Make `[base, base + len)` inaccessible again and zero: its pages go
-/// back to the OS, and a later [`commit`] finds them zeroed.
+/// Make `[base + offset, base + offset + len)` inaccessible.
 ///
 /// # Safety
-/// The range must lie inside a private anonymous reservation made by
-/// [`reserve`] that is still mapped, and nothing may use its contents.
-pub(crate) unsafe fn decommit(base: NonNull<u8>, len: usize) -> io::Result<()> {
+/// The range must lie inside a reservation made by [`reserve`] that is
+/// still mapped, and nothing may use its contents.
+pub(crate) unsafe fn protect_none(base: NonNull<u8>, offset: usize, len: usize) -> io::Result<()> {
     if len == 0 {
         return Ok(());
     }
-    // SAFETY: the caller guarantees the range is our own private anonymous
-    // memory, unused: dropping its pages (they read as zero afterwards)
-    // and its access loses nothing.
-    let r = unsafe {
-        if libc::madvise(base.as_ptr().cast(), len, libc::MADV_DONTNEED) != 0 {
-            -1
-        } else {
-            libc::mprotect(base.as_ptr().cast(), len, libc::PROT_NONE)
-        }
-    };
+    // SAFETY: the caller guarantees the range is inside our own reservation
+    // and unused.
+    let r = unsafe { libc::mprotect(base.as_ptr().add(offset).cast(), len, libc::PROT_NONE) };
     if r != 0 {
         return Err(io::Error::last_os_error());
     }
     Ok(())
+}
+
+/// Zero `[base, base + len)` by giving its pages back to the OS (they
+/// read as zero when touched again); access stays as it was.
+///
+/// # Safety
+/// The range must lie inside a private anonymous reservation made by
+/// [`reserve`] that is still mapped, and nothing may use its contents.
+pub(crate) unsafe fn zero(base: NonNull<u8>, len: usize) -> io::Result<()> {
+    if len == 0 {
+        return Ok(());
+    }
+    // SAFETY: the caller guarantees the range is our own private anonymous
+    // memory, unused: dropping its pages loses nothing.
+    if unsafe { libc::madvise(base.as_ptr().cast(), len, libc::MADV_DONTNEED) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Whether the byte at `addr` is mapped readable, as `/proc/self/maps`
+/// says (for tests of guard regions).
+#[cfg(all(test, target_os = "linux"))]
+pub(crate) fn is_accessible(addr: usize) -> bool {
+    let page = addr & !(page_size() - 1);
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap_or_default();
+    maps.lines().any(|l| {
+        let mut parts = l.split_whitespace();
+        let (Some(range), Some(perms)) = (parts.next(), parts.next()) else {
+            return false;
+        };
+        let Some((lo, hi)) = range.split_once('-') else {
+            return false;
+        };
+        let (lo, hi) = (
+            usize::from_str_radix(lo, 16).unwrap_or(0),
+            usize::from_str_radix(hi, 16).unwrap_or(0),
+        );
+        (lo..hi).contains(&page) && perms.starts_with('r')
+    })
 }
 
 /// Release a whole reservation.
