@@ -189,6 +189,37 @@ fn usage_errors() {
     assert!(r.stderr.contains("unknown engine `wasm3`"), "{r:#?}");
 }
 
+/// `--checks` adds each tier again with epoch checks or fuel metering on,
+/// compared with the tier alone; the runs' output is checked as any other.
+#[test]
+fn interruption_checks_run_beside_their_tier() {
+    let r = wx_bench(&[
+        "--runs",
+        "1",
+        "--tiers",
+        "interp,jit",
+        "--checks",
+        "epoch,fuel",
+        FIXTURES,
+    ]);
+    assert_eq!(r.code, Some(0), "{r:#?}");
+    for column in [
+        "wx interp+epoch",
+        "wx interp+fuel",
+        "wx jit+epoch",
+        "wx jit+fuel",
+        "interp+epoch/interp",
+        "interp+fuel/interp",
+        "jit+epoch/jit",
+        "jit+fuel/jit",
+        "jit/interp",
+    ] {
+        assert!(r.stdout.contains(column), "{column}: {r:#?}");
+    }
+    let r = wx_bench(&["--checks", "gas", FIXTURES]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+}
+
 /// Other engines run on the same program; whichever are installed appear as
 /// columns, the others are listed as not run. Either way wx's own result
 /// decides the exit status.

@@ -12,8 +12,12 @@ pub fn render(results: &Results) -> String {
                 "name": e.label(),
                 "kind": if e.is_wx() { "wx" } else { "external" },
                 "tier": match &e.kind {
-                    EngineKind::Wx(t) => Value::from(t.to_string()),
+                    EngineKind::Wx(t, _) => Value::from(t.to_string()),
                     EngineKind::External(_) => Value::Null,
+                },
+                "checks": match &e.kind {
+                    EngineKind::Wx(_, Some(c)) => Value::from(c.to_string()),
+                    _ => Value::Null,
                 },
                 "version": e.version,
                 // Where `time` comes from.

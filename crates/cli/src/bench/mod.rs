@@ -51,6 +51,13 @@ pub struct BenchArgs {
     #[arg(long = "env", value_name = "K=V")]
     pub envs: Vec<String>,
 
+    /// Also run each tier with these interruption checks on (comma-separated:
+    /// `epoch`, as `wx run --timeout`; `fuel`, as `wx run --fuel`), in
+    /// columns `TIER+epoch` and `TIER+fuel` compared with the tier alone:
+    /// what the checks cost.
+    #[arg(long, value_name = "CHECKS", value_delimiter = ',')]
+    pub checks: Vec<Checks>,
+
     /// Under `tiered`: compile a function after this many calls.
     #[arg(long, value_name = "N", default_value_t = wx_runtime::DEFAULT_JIT_THRESHOLD)]
     pub jit_threshold: u64,
@@ -198,12 +205,31 @@ impl Outcome {
     }
 }
 
-/// Something that runs programs: a wx tier in this process, or another
-/// engine as a subprocess.
+/// Something that runs programs: a wx tier in this process (perhaps with
+/// interruption checks), or another engine as a subprocess.
 #[derive(Debug)]
 pub enum EngineKind {
-    Wx(Strategy),
+    Wx(Strategy, Option<Checks>),
     External(external::External),
+}
+
+/// Interruption checks a wx column runs with: the deadline or budget is
+/// never reached, so the column measures what checking costs.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Checks {
+    /// Epoch checks at function entries and loop headers (`--timeout`).
+    Epoch,
+    /// Fuel metering (`--fuel`).
+    Fuel,
+}
+
+impl std::fmt::Display for Checks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Checks::Epoch => "epoch",
+            Checks::Fuel => "fuel",
+        })
+    }
 }
 
 #[derive(Debug)]
@@ -219,7 +245,7 @@ pub struct EngineInfo {
 
 impl EngineInfo {
     pub fn is_wx(&self) -> bool {
-        matches!(self.kind, EngineKind::Wx(_))
+        matches!(self.kind, EngineKind::Wx(..))
     }
 
     /// The name with a `wx ` prefix for wx tiers.
@@ -263,7 +289,7 @@ impl Results {
         let tier = |t: Strategy| {
             self.engines
                 .iter()
-                .position(|e| available(e) && matches!(e.kind, EngineKind::Wx(s) if s == t))
+                .position(|e| available(e) && matches!(e.kind, EngineKind::Wx(s, None) if s == t))
         };
         self.base_tier
             .and_then(tier)
@@ -326,7 +352,10 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, Usage> {
         }
     }
     for t in tiers {
-        engines.push(wx::engine_info(t));
+        engines.push(wx::engine_info(t, None));
+        for &c in &args.checks {
+            engines.push(wx::engine_info(t, Some(c)));
+        }
     }
     let mut missing = Vec::new();
     // Keeps the runner scripts on disk until the session ends.
@@ -387,9 +416,10 @@ fn bench(args: &BenchArgs) -> Result<ExitCode, Usage> {
                 Outcome::Unavailable(why.clone())
             } else {
                 match &engine.kind {
-                    EngineKind::Wx(tier) => wx::measure(
+                    EngineKind::Wx(tier, checks) => wx::measure(
                         program,
                         *tier,
+                        *checks,
                         args.jit_threshold,
                         args.runs,
                         reference,

@@ -299,9 +299,18 @@ fn tier_table(results: &Results, wx: &[usize], base: Option<usize>) -> Table {
             .extend(["time".into(), "compile".into(), "up".into()]);
     }
     let others: Vec<usize> = wx.iter().copied().filter(|&e| Some(e) != base).collect();
-    let base_name = base.map_or("-", |b| results.engines[b].name.as_str());
     let mut ratios = Vec::new();
     for &e in &others {
+        // A column with interruption checks is compared with its tier alone.
+        let base = match results.engines[e].kind {
+            EngineKind::Wx(tier, Some(_)) => results
+                .engines
+                .iter()
+                .position(|o| matches!(o.kind, EngineKind::Wx(t, None) if t == tier))
+                .or(base),
+            _ => base,
+        };
+        let base_name = base.map_or("-", |b| results.engines[b].name.as_str());
         t.header
             .push(format!("{}/{}", results.engines[e].name, base_name));
         ratios.push(match base {
@@ -493,8 +502,8 @@ mod tests {
             runs: 3,
             programs: vec![program("a.wasm"), program("b.wasm")],
             engines: vec![
-                engine("interp", EngineKind::Wx(Strategy::Interp), None),
-                engine("jit", EngineKind::Wx(Strategy::Jit), Some("no JIT")),
+                engine("interp", EngineKind::Wx(Strategy::Interp, None), None),
+                engine("jit", EngineKind::Wx(Strategy::Jit, None), Some("no JIT")),
                 engine("wasmi", ext(), None),
             ],
             outcomes: vec![

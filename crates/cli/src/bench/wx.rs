@@ -1,20 +1,23 @@
 //! Running a program under a wx tier, in this process.
 
-use super::{measure_runs, EngineInfo, EngineKind, Outcome, Program, Sample};
+use super::{measure_runs, Checks, EngineInfo, EngineKind, Outcome, Program, Sample};
 use crate::run::{add_dirs, add_env, start, wasi_linker, Failure};
 use std::time::Instant;
 use wx_runtime::{Config, Engine, FuncStats, Module, Store, Strategy};
 use wx_wasi::{Input, Output, WasiCtx};
 
-/// The column for tier `tier`; unavailable if this build cannot create an
-/// engine with that strategy.
-pub fn engine_info(tier: Strategy) -> EngineInfo {
+/// The column for tier `tier` with `checks`; unavailable if this build
+/// cannot create an engine with that strategy.
+pub fn engine_info(tier: Strategy, checks: Option<Checks>) -> EngineInfo {
     let unavailable = Engine::new(Config::new().strategy(tier))
         .err()
         .map(|e| e.to_string());
     EngineInfo {
-        name: tier.to_string(),
-        kind: EngineKind::Wx(tier),
+        name: match checks {
+            Some(c) => format!("{tier}+{c}"),
+            None => tier.to_string(),
+        },
+        kind: EngineKind::Wx(tier, checks),
         version: format!("wx {}", env!("CARGO_PKG_VERSION")),
         unavailable,
     }
@@ -35,13 +38,14 @@ struct Run {
 pub fn measure(
     program: &Program,
     tier: Strategy,
+    checks: Option<Checks>,
     jit_threshold: u64,
     runs: u32,
     reference: bool,
     progress: &mut dyn FnMut(&Sample),
 ) -> Outcome {
     measure_runs(program, runs, progress, |measured| {
-        let run = run_once(program, tier, jit_threshold)?;
+        let run = run_once(program, tier, checks, jit_threshold)?;
         program
             .check_run(&run.stdout, reference)
             .map_err(|why| with_stderr(why, &run.stderr))?;
@@ -62,9 +66,20 @@ fn tiered_up(tier: Strategy, compiled: usize) -> Option<usize> {
 /// One run: a fresh engine, module, store and instance, as `wx run` makes
 /// them, with stdout and stderr captured. Only `Module::new`, instantiation
 /// and `_start` are timed.
-fn run_once(program: &Program, tier: Strategy, jit_threshold: u64) -> Result<Run, String> {
-    let engine = Engine::new(Config::new().strategy(tier).jit_threshold(jit_threshold))
-        .map_err(|e| e.to_string())?;
+fn run_once(
+    program: &Program,
+    tier: Strategy,
+    checks: Option<Checks>,
+    jit_threshold: u64,
+) -> Result<Run, String> {
+    let mut config = Config::new();
+    config.strategy(tier).jit_threshold(jit_threshold);
+    match checks {
+        Some(Checks::Epoch) => config.epoch_interruption(true),
+        Some(Checks::Fuel) => config.consume_fuel(true),
+        None => &mut config,
+    };
+    let engine = Engine::new(&config).map_err(|e| e.to_string())?;
     let (stdout, out_buf) = Output::buffer();
     let (stderr, err_buf) = Output::buffer();
     let mut b = WasiCtx::builder();
@@ -78,6 +93,12 @@ fn run_once(program: &Program, tier: Strategy, jit_threshold: u64) -> Result<Run
     let ctx = b.build().map_err(|e| e.to_string())?;
     let linker = wasi_linker(&engine).map_err(|e| e.to_string())?;
     let mut store = Store::new(&engine, ctx);
+    // A deadline and a budget the run never reaches: only the checks cost.
+    match checks {
+        Some(Checks::Epoch) => store.set_epoch_deadline(u64::MAX),
+        Some(Checks::Fuel) => store.set_fuel(u64::MAX).map_err(|e| e.to_string())?,
+        None => {}
+    }
 
     let t0 = Instant::now();
     let module = Module::new(&engine, &program.bytes).map_err(|e| e.to_string())?;
