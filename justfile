@@ -7,7 +7,7 @@ test:
     cargo test --workspace
 
 # The AArch64 suites (engine unit tests, spec, proposals, own wast scripts,
-# differential) cross-compiled and run under qemu-user; installs Debian's
+# fuzz replay) cross-compiled and run under qemu-user; installs Debian's
 # cross toolchain and qemu the first time. CI runs it after `test`.
 test-aarch64:
     bash tests/aarch64/run.sh
@@ -30,6 +30,13 @@ fuzz secs="60":
     else
         WX_FUZZ_SECS={{secs}} WX_FUZZ_ITERS=100000000 cargo test --release --test fuzz
     fi
+
+# ThreadSanitizer over the tests where threads share an engine (eight
+# threads tiering up, epoch timers, limiters). Needs nightly with rust-src.
+tsan:
+    RUSTFLAGS="-Zsanitizer=thread" cargo +nightly test -Zbuild-std \
+        --target x86_64-unknown-linux-gnu --target-dir target/tsan \
+        -p wx-runtime --test many_threads --test interrupts --test limits
 
 # The official spec suite only (WX_SPEC_FILTER=name narrows it).
 spec:

@@ -8,7 +8,7 @@
 //! narrower. A failing input is written to the temporary directory and
 //! the run continues; any failure fails the test.
 //!
-//! `just fuzz` runs the targets under libFuzzer instead (docs/testing.md).
+//! `just fuzz` runs the targets under libFuzzer instead (README, "Fuzzing").
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

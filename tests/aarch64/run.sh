@@ -5,8 +5,9 @@
 # cross-compiles the tests, and qemu-aarch64 runs them.
 #
 # Runs: the unit tests of the engine crates, the wasm-v2 spec suite, the
-# exceptions and threads proposals, wx's own wast scripts and the
-# differential tests, each on every tier this build has on AArch64.
+# exceptions and threads proposals, wx's own wast scripts and the fuzz
+# targets' replay (tests/fuzz.rs), each on every tier this build has on
+# AArch64.
 # `QEMU_CPU=cortex-a53 tests/aarch64/run.sh` runs on a CPU without LSE
 # atomics. Extra arguments go to both `cargo test` runs (e.g. `--no-run`).
 set -euo pipefail
@@ -51,7 +52,7 @@ skips=(
 # Epoch interruption: the JIT's checks and their register-saving stub.
 "${cargo[@]}" "$@" -p wx-runtime --test interrupts
 "${cargo[@]}" "$@" -p wx-tests --test spec --test spec_proposals --test regressions \
-    --test differential --test jit_coverage
+    --test fuzz --test jit_coverage
 # Without LSE (a Cortex-A53 has none), atomics take the exclusive-access
 # loops: the threads suite and the own atomics scripts again.
 QEMU_CPU=cortex-a53 WX_SPEC_FILTER=threads "${cargo[@]}" "$@" -p wx-tests --test spec_proposals
