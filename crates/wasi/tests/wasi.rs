@@ -794,7 +794,7 @@ fn socket_blocking_mode_can_be_switched() {
     const NONBLOCK: i32 = 1 << 2;
     assert_eq!(g.wasi("sock_accept", &[3, NONBLOCK, 0]), 0);
     let conn = g.u32_at(0) as i32;
-    let mut flags = |g: &mut Guest| {
+    let flags = |g: &mut Guest| {
         assert_eq!(g.wasi("fd_fdstat_get", &[conn, 64]), 0);
         u16::from_le_bytes([g.mem()[66], g.mem()[67]]) as i32
     };

@@ -136,11 +136,7 @@ fn wasmtime_run(args: &Args, pooling: bool) -> f64 {
 fn main() {
     let args = parse_args();
     let instances = (args.threads * args.instances) as f64;
-    let best = |run: &dyn Fn() -> f64| {
-        (0..args.runs)
-            .map(|_| run())
-            .fold(f64::INFINITY, f64::min)
-    };
+    let best = |run: &dyn Fn() -> f64| (0..args.runs).map(|_| run()).fold(f64::INFINITY, f64::min);
     let wanted = |name: &str| args.only.as_ref().is_none_or(|o| name.contains(o.as_str()));
     let mut rows: Vec<(String, f64)> = Vec::new();
     for (name, pooling) in [
