@@ -1,21 +1,26 @@
 //! The fuzz targets (crates/fuzz: `compile`, `tiers`, `wasmi`) on stable
 //! Rust, without libFuzzer: each target runs every input kept in
-//! `fuzz/corpus/<target>/` and `fuzz/regressions/<target>/`, then a fixed
-//! number of pseudo-random inputs from fixed seeds, so a failure
-//! reproduces. `WX_FUZZ_ITERS=n` (random inputs per target),
-//! `WX_FUZZ_SECS=s` (stop each target's random inputs after s seconds),
-//! `WX_FUZZ_SEED=s` and `WX_FUZZ_TARGET=name[,name]` run longer or
-//! narrower. A failing input is written to the temporary directory and
-//! the run continues; any failure fails the test.
+//! `fuzz/corpus/<target>/` and `fuzz/regressions/<target>/`, then
+//! pseudo-random inputs from fixed seeds (input `k` of a seed is always
+//! the same, so a failure reproduces): by default at least 300, and more
+//! until the target has fuzzed for 20 seconds, so every test run (and
+//! CI) fuzzes each target for a bounded time. `WX_FUZZ_ITERS=n` (exactly
+//! n random inputs per target), `WX_FUZZ_SECS=s` (stop each target's
+//! random inputs after s seconds), `WX_FUZZ_SEED=s` and
+//! `WX_FUZZ_TARGET=name[,name]` run longer or narrower. A failing input
+//! is written to the temporary directory and the run continues; any
+//! failure fails the test.
 //!
 //! `just fuzz` runs the targets under libFuzzer instead (README, "Fuzzing").
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// Random inputs per target by default: 3 to 8 seconds per target in the
-/// test profile on a loaded two-core machine (about 17 s in all).
+/// Random inputs per target at least, by default (under a second per
+/// target natively, 2 to 4 s under qemu)...
 const DEFAULT_ITERS: u64 = 300;
+/// ...and more until each target has run this long.
+const DEFAULT_SECS: u64 = 20;
 
 /// Longest random input, in bytes (wasm-smith makes a module of up to
 /// twenty functions from a few KiB).
@@ -72,8 +77,13 @@ fn run_one(name: &str, target: wx_fuzz::Target, input: &[u8], label: &str) -> bo
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-    let iters: u64 = env("WX_FUZZ_ITERS").unwrap_or(DEFAULT_ITERS);
+    let iters: Option<u64> = env("WX_FUZZ_ITERS");
     let secs: Option<u64> = env("WX_FUZZ_SECS");
+    // Neither given: at least DEFAULT_ITERS, and on until DEFAULT_SECS.
+    let (iters, secs, at_least) = match (iters, secs) {
+        (None, None) => (u64::MAX, Some(DEFAULT_SECS), DEFAULT_ITERS),
+        (iters, secs) => (iters.unwrap_or(u64::MAX), secs, 0),
+    };
     let seed0: u64 = env("WX_FUZZ_SEED").unwrap_or(1);
     let only: Option<String> = env("WX_FUZZ_TARGET");
     // Deep recursion crossing tiers nests native frames: give wasm room.
@@ -106,7 +116,9 @@ fn main() {
                 let mut seed = (0x9e37_79b9_7f4a_7c15u64 ^ seed0).wrapping_mul(i as u64 + 1);
                 let mut input = Vec::with_capacity(MAX_LEN);
                 let mut done = 0u64;
-                while done < iters && deadline.is_none_or(|d| Instant::now() < d) {
+                while done < iters
+                    && (done < at_least || deadline.is_none_or(|d| Instant::now() < d))
+                {
                     let len = (xorshift(&mut seed) as usize) % MAX_LEN;
                     input.clear();
                     input.extend((0..len).map(|_| xorshift(&mut seed) as u8));
