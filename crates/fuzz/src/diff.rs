@@ -64,8 +64,8 @@ pub fn differential(data: &[u8], features: Features, oracles: &[Box<dyn Oracle>]
         match &reference {
             None => {
                 // The reference cannot run this module at all (a limit of
-                // its own): nothing to compare against.
-                if matches!(outcome, Some(Outcome::Error(_))) {
+                // its own, or a bug): nothing to compare against.
+                if matches!(outcome, Some(Outcome::Error(_) | Outcome::OracleBroke(_))) {
                     return;
                 }
                 reference = Some(outcome);
@@ -141,9 +141,13 @@ pub fn calls(info: &ModuleInfo, u: &mut Unstructured<'_>) -> Vec<(String, Vec<Ar
     calls
 }
 
-/// A stack overflow: engines count depth differently, so may differ there.
+/// A stack overflow (engines count depth differently, so may differ
+/// there), or an oracle that broke.
 fn is_inconclusive(outcome: Option<&Outcome>) -> bool {
-    matches!(outcome, Some(Outcome::Trap(Trap::StackOverflow)))
+    matches!(
+        outcome,
+        Some(Outcome::Trap(Trap::StackOverflow) | Outcome::OracleBroke(_))
+    )
 }
 
 /// Compare every exported memory, global and table across the instances.

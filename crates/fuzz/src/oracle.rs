@@ -36,6 +36,22 @@ pub enum Outcome {
     Exception,
     /// An error that is neither (a bug, unless every engine agrees).
     Error(String),
+    /// The oracle itself broke (wasmi panicked): nothing to compare.
+    OracleBroke(String),
+}
+
+/// Run `f`, part of the wasmi oracle; a panic inside wasmi is wasmi's bug,
+/// not a divergence of wx's (wasmi 2.0.0 hits `unreachable!` translating
+/// some stores), so it makes the run inconclusive.
+fn in_wasmi<T>(f: impl FnOnce() -> T) -> Result<T, Outcome> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Outcome::OracleBroke(format!("wasmi panicked: {why}"))
+    })
 }
 
 pub trait Oracle {
@@ -228,14 +244,16 @@ impl Oracle for Wasmi {
         let mut config = Config::default();
         config.set_max_recursion_depth(MAX_DEPTH);
         let engine = Engine::new(&config);
-        let module = Module::new(&engine, wasm).map_err(|e| Outcome::Error(e.to_string()))?;
+        let module =
+            in_wasmi(|| Module::new(&engine, wasm))?.map_err(|e| Outcome::Error(e.to_string()))?;
         let limits = StoreLimitsBuilder::new()
             .memory_size(MAX_PAGES as usize * 65536)
             .table_elements(MAX_TABLE as usize)
             .build();
         let mut store = Store::new(&engine, limits);
         store.limiter(|limits| limits);
-        match Linker::<StoreLimits>::new(&engine).instantiate_and_start(&mut store, &module) {
+        let linker = Linker::<StoreLimits>::new(&engine);
+        match in_wasmi(|| linker.instantiate_and_start(&mut store, &module))? {
             Ok(instance) => Ok(Box::new(WasmiInstance { store, instance })),
             Err(e) => Err(wasmi_outcome(&e)),
         }
@@ -289,9 +307,10 @@ impl Instance for WasmiInstance {
             .iter()
             .map(|t| Val::default_for_ty(*t))
             .collect();
-        match f.call(&mut self.store, &args, &mut results) {
-            Ok(()) => Outcome::Values(results.iter().map(wasmi_bits).collect()),
-            Err(e) => wasmi_outcome(&e),
+        match in_wasmi(|| f.call(&mut self.store, &args, &mut results)) {
+            Ok(Ok(())) => Outcome::Values(results.iter().map(wasmi_bits).collect()),
+            Ok(Err(e)) => wasmi_outcome(&e),
+            Err(broke) => broke,
         }
     }
 
