@@ -42,9 +42,18 @@ pub enum Outcome {
 
 /// Run `f`, part of the wasmi oracle; a panic inside wasmi is wasmi's bug,
 /// not a divergence of wx's (wasmi 2.0.0 hits `unreachable!` translating
-/// some stores), so it makes the run inconclusive.
+/// some stores), so it makes the run inconclusive. Meanwhile a panic is
+/// reported in one line: libFuzzer's hook would abort the process before
+/// the panic reached `catch_unwind`, and the default one prints a
+/// backtrace for what is no failure.
 fn in_wasmi<T>(f: impl FnOnce() -> T) -> Result<T, Outcome> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("inside the wasmi oracle (the run is inconclusive): {info}")
+    }));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(hook);
+    result.map_err(|payload| {
         let why = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
