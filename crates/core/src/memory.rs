@@ -50,14 +50,7 @@ const ZERO_IN_PLACE: usize = PAGE_SIZE;
 fn reserve_full(len: usize) -> std::io::Result<NonNull<u8>> {
     let pooled = POOL.lock().pop();
     let Some(Pooled { base, accessible }) = pooled else {
-        let base = sys::reserve(RESERVATION)?;
-        // SAFETY: [0, len) is inside the fresh reservation.
-        if let Err(e) = unsafe { sys::commit(base, 0, len) } {
-            // SAFETY: the reservation just made, not used again.
-            unsafe { sys::release(base, RESERVATION) };
-            return Err(e);
-        }
-        return Ok(base);
+        return reserve_committed(RESERVATION, len);
     };
     let base = NonNull::new(base as *mut u8).expect("pooled bases are not null");
     // SAFETY: both ranges lie inside the pooled reservation, which is ours
@@ -73,6 +66,19 @@ fn reserve_full(len: usize) -> std::io::Result<NonNull<u8>> {
     if let Err(e) = adjusted {
         // SAFETY: as above; the reservation goes back to the OS.
         unsafe { sys::release(base, RESERVATION) };
+        return Err(e);
+    }
+    Ok(base)
+}
+
+/// A fresh reservation of `reserved` bytes with its first `len` accessible
+/// (`len <= reserved`).
+fn reserve_committed(reserved: usize, len: usize) -> std::io::Result<NonNull<u8>> {
+    let base = sys::reserve(reserved)?;
+    // SAFETY: [0, len) is inside the fresh reservation.
+    if let Err(e) = unsafe { sys::commit(base, 0, len) } {
+        // SAFETY: the reservation just made, not used again.
+        unsafe { sys::release(base, reserved) };
         return Err(e);
     }
     Ok(base)
@@ -145,15 +151,11 @@ impl LinearMemory {
         let (base, reserved, guard) = match reserve_full(len) {
             Ok(p) => (p, RESERVATION, true),
             Err(_) => {
+                // len <= max_pages * PAGE_SIZE <= reserved.
                 let reserved = (max_pages as usize * PAGE_SIZE).max(PAGE_SIZE);
-                let p = sys::reserve(reserved)
-                    .map_err(|e| MemoryError(format!("cannot reserve linear memory: {e}")))?;
-                // SAFETY: [0, len) is inside the fresh reservation (len <= max <= reserved).
-                if let Err(e) = unsafe { sys::commit(p, 0, len) } {
-                    // SAFETY: releasing the reservation just made, not used again.
-                    unsafe { sys::release(p, reserved) };
-                    return Err(MemoryError(format!("cannot commit linear memory: {e}")));
-                }
+                let p = reserve_committed(reserved, len).map_err(|e| {
+                    MemoryError(format!("cannot reserve and commit linear memory: {e}"))
+                })?;
                 (p, reserved, false)
             }
         };

@@ -45,7 +45,8 @@ pub enum Outcome {
 /// some stores), so it makes the run inconclusive. Meanwhile a panic is
 /// reported in one line: libFuzzer's hook would abort the process before
 /// the panic reached `catch_unwind`, and the default one prints a
-/// backtrace for what is no failure.
+/// backtrace for what is no failure. (The hook is process-wide: the fuzz
+/// drivers run the oracles from one thread.)
 fn in_wasmi<T>(f: impl FnOnce() -> T) -> Result<T, Outcome> {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|info| {

@@ -637,19 +637,22 @@ impl Translator<'_> {
     /// constant nobody reads, which liveness drops. (Fuel stays: one unit
     /// per entry is its definition.)
     fn drop_entry_epoch_check_of_leaf(&mut self, at: usize) {
+        // Only a module that checks epochs has one to drop; the others pay
+        // no scan of the function.
+        let end = (at + 2).min(self.f.insts.len());
+        let Some(i) = (at..end).find(|&i| matches!(self.f.insts[i], Inst::EpochCheck)) else {
+            return;
+        };
         let calls = |i: &Inst| matches!(i, Inst::Call { .. } | Inst::CallIndirect { .. });
         if self.f.insts.iter().any(calls) {
             return;
         }
-        let end = (at + 2).min(self.f.insts.len());
-        if let Some(i) = (at..end).find(|&i| matches!(self.f.insts[i], Inst::EpochCheck)) {
-            let dst = self.f.new_vreg(Ty::I32);
-            self.f.insts[i] = Inst::Const {
-                ty: Ty::I32,
-                dst,
-                bits: 0,
-            };
-        }
+        let dst = self.f.new_vreg(Ty::I32);
+        self.f.insts[i] = Inst::Const {
+            ty: Ty::I32,
+            dst,
+            bits: 0,
+        };
     }
 
     fn open(&mut self, kind: Kind, bt: wasmparser::BlockType) -> Result<(), JitError> {
